@@ -1,0 +1,27 @@
+# Two entry points for a fresh Debian 12 machine:
+#   make run   install dependencies if missing, build Release, run the main job
+#   make test  install dependencies if missing, build (ci preset), run the default test suite
+JOBS ?= $(shell nproc)
+CONFIG ?= configs/online-retail.yaml
+
+.PHONY: run test deps build-release build-ci clean
+
+deps:
+	./scripts/install-deps.sh
+
+build-release: deps
+	cmake --preset release
+	cmake --build --preset release -j $(JOBS)
+
+build-ci: deps
+	cmake --preset ci
+	cmake --build --preset ci -j $(JOBS)
+
+run: build-release
+	./build/release/experiments/knntune prepare $(CONFIG)
+
+test: build-ci
+	ctest --preset ci -j $(JOBS)
+
+clean:
+	rm -rf build

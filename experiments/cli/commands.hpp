@@ -1,0 +1,15 @@
+#pragma once
+/// Subcommands of the `knntune` tool. Each one parses its own options (Boost.program_options),
+/// prints its help on `--help`, and returns the process exit status. User errors are thrown
+/// and turned into a one-line message and status 2 by `main`.
+
+#include <string>
+#include <vector>
+
+namespace knntune::cli {
+
+using Args = std::vector<std::string>;  ///< the arguments after the subcommand name
+
+int cmd_prepare(const Args& args);
+
+}  // namespace knntune::cli

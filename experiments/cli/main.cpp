@@ -1,0 +1,80 @@
+/// Entry point of the `knntune` command-line tool: dispatches to one subcommand.
+
+#include <boost/program_options/errors.hpp>
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <string_view>
+
+#include "engine/error.hpp"
+#include "experiments/cli/commands.hpp"
+#include "experiments/config.hpp"
+
+namespace {
+
+using knntune::cli::Args;
+
+struct Command {
+    std::string_view name;
+    std::string_view summary;
+    int (*run)(const Args&);
+};
+
+// NOTE: one explicit table; adding a subcommand is one line here plus its cmd_*.cpp file.
+constexpr Command kCommands[] = {
+    {"prepare", "read, split, filter and map an interaction log; print period statistics",
+     knntune::cli::cmd_prepare},
+};
+
+void print_usage(std::ostream& out) {
+    out << "knntune " << KNNTUNE_VERSION << " — tuning of KNN recommenders\n\n"
+        << "Usage: knntune COMMAND [OPTIONS]...\n\nCommands:\n";
+    for (const Command& c : kCommands) {
+        out << "  " << c.name << std::string(16 - std::min<size_t>(15, c.name.size()), ' ')
+            << c.summary << "\n";
+    }
+    out << "\nRun 'knntune COMMAND --help' for the options of one command.\n"
+        << "Exit status: 0 success, 2 bad input or configuration, 1 internal failure.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        print_usage(std::cerr);
+        return 2;
+    }
+    const std::string_view name = argv[1];
+    if (name == "--help" || name == "-h" || name == "help") {
+        print_usage(std::cout);
+        return 0;
+    }
+    if (name == "--version") {
+        std::cout << "knntune " << KNNTUNE_VERSION << "\n";
+        return 0;
+    }
+    const Args args(argv + 2, argv + argc);
+    for (const Command& c : kCommands) {
+        if (c.name != name) continue;
+        try {
+            return c.run(args);
+        } catch (const knntune::engine::Error& e) {
+            std::cerr << "knntune " << name << ": error: " << e.what() << "\n";
+            return 2;
+        } catch (const knntune::exp::ConfigError& e) {
+            std::cerr << "knntune " << name << ": error: " << e.what() << "\n";
+            return 2;
+        } catch (const boost::program_options::error& e) {
+            std::cerr << "knntune " << name << ": error: " << e.what()
+                      << " (see 'knntune " << name << " --help')\n";
+            return 2;
+        } catch (const std::exception& e) {
+            std::cerr << "knntune " << name << ": internal error: " << e.what() << "\n";
+            return 1;
+        }
+    }
+    std::cerr << "knntune: unknown command '" << name << "'\n\n";
+    print_usage(std::cerr);
+    return 2;
+}

@@ -1,0 +1,13 @@
+# Fails when engine/ includes tuner/ or experiments/, or tuner/ includes engine/ or experiments/.
+foreach(pair "engine;tuner" "engine;experiments" "tuner;engine" "tuner;experiments")
+    list(GET pair 0 lib)
+    list(GET pair 1 forbidden)
+    file(GLOB_RECURSE files "${SRC}/${lib}/*.hpp" "${SRC}/${lib}/*.cpp")
+    foreach(f ${files})
+        file(STRINGS "${f}" hits REGEX "#include [<\"]${forbidden}/")
+        if(hits)
+            message(FATAL_ERROR "${f} includes ${forbidden}/: ${hits}")
+        endif()
+    endforeach()
+endforeach()
+message(STATUS "layering ok")

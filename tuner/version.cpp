@@ -1,0 +1,7 @@
+#include "tuner/version.hpp"
+
+namespace knntune::tuner {
+
+const char* version() { return KNNTUNE_VERSION; }
+
+}  // namespace knntune::tuner
