@@ -1,0 +1,231 @@
+#include "tuner/parzen.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "tuner/error.hpp"
+
+namespace knntune::tuner {
+
+KernelSettings KernelSettings::optuna31() { return KernelSettings{}; }
+
+KernelSettings KernelSettings::optuna31_multivariate() {
+    KernelSettings s;
+    s.bandwidth = Bandwidth::Scott;
+    return s;
+}
+
+std::vector<double> ramp_weights(std::size_t n) {
+    std::vector<double> w(n, 1.0);
+    if (n < 25) return w;
+    const std::size_t ramp = n - 25;
+    // linspace(1/n, 1, ramp): ramp points from 1/n to 1 inclusive.
+    // NOTE: computed as start + i·step with the last point set to 1 exactly, which matches
+    // the reference vectors to the last bit.
+    const double lo = 1.0 / static_cast<double>(n);
+    const double step = ramp > 1 ? (1.0 - lo) / static_cast<double>(ramp - 1) : 0.0;
+    for (std::size_t i = 0; i < ramp; ++i) w[i] = static_cast<double>(i) * step + lo;
+    if (ramp > 1) w[ramp - 1] = 1.0;
+    return w;
+}
+
+std::vector<double> observation_weights(WeightScheme scheme, std::size_t n) {
+    return scheme == WeightScheme::Ramp ? ramp_weights(n) : std::vector<double>(n, 1.0);
+}
+
+std::size_t SplitRule::n_below(std::size_t n) const {
+    const double x = sqrt ? ratio * std::sqrt(static_cast<double>(n))
+                          : ratio * static_cast<double>(n);
+    // NOTE: ceil of a product like 0.1·30 must give 3, not 4; subtract a few ulps first.
+    const double c = std::ceil(x - 1e-12 * std::max(1.0, x));
+    return std::min(static_cast<std::size_t>(std::max(0.0, c)), cap);
+}
+
+namespace {
+
+// Neighbour-gap widths for `centres` (any order), indexed like `centres`. Ties keep their
+// index order (a stable sort), so the result does not depend on the sort implementation.
+std::vector<double> neighbour_gaps(std::span<const double> centres, double a, double b,
+                                   bool endpoints) {
+    const std::size_t m = centres.size();
+    std::vector<double> sigma(m);
+    if (m == 0) return sigma;
+    if (m == 1) {
+        sigma[0] = std::max(centres[0] - a, b - centres[0]);
+        return sigma;
+    }
+    std::vector<std::size_t> order(m);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t i, std::size_t j) { return centres[i] < centres[j]; });
+    for (std::size_t r = 0; r < m; ++r) {
+        const double left = centres[order[r]] - (r == 0 ? a : centres[order[r - 1]]);
+        const double right = (r + 1 == m ? b : centres[order[r + 1]]) - centres[order[r]];
+        double s = std::max(left, right);
+        if (!endpoints) {
+            if (r == 0) s = right;
+            if (r + 1 == m) s = left;
+        }
+        sigma[order[r]] = s;
+    }
+    return sigma;
+}
+
+}  // namespace
+
+NumericKernels::NumericKernels(std::span<const double> centres, double a, double b, double q,
+                               const KernelSettings& s, std::size_t n_dims)
+    : a_(a), b_(b), q_(q) {
+    const std::size_t n = centres.size();
+    const double range = b - a;
+    const double prior_mu = 0.5 * (a + b);
+    mus_.assign(centres.begin(), centres.end());
+    mus_.push_back(prior_mu);
+    if (s.bandwidth == Bandwidth::Scott) {
+        const double w = 0.2 * std::pow(static_cast<double>(std::max<std::size_t>(n, 1)),
+                                        -1.0 / (static_cast<double>(n_dims) + 4.0)) *
+                         range;
+        sigmas_.assign(n + 1, w);
+    } else if (s.prior_in_gaps) {
+        sigmas_ = neighbour_gaps(mus_, a, b, s.consider_endpoints);
+    } else {
+        sigmas_ = neighbour_gaps(centres, a, b, s.consider_endpoints);
+        sigmas_.push_back(range);
+    }
+    double floor = 1e-12;
+    if (s.floor_delta > 0.0) {
+        floor = std::max(s.floor_delta,
+                         std::pow(static_cast<double>(n) + 1.0, -s.floor_exponent)) * range;
+    } else if (s.magic_clip) {
+        floor = range / std::min(100.0, static_cast<double>(n) + 2.0);
+    }
+    for (double& sg : sigmas_) sg = std::clamp(sg, std::min(floor, range), range);
+    sigmas_.back() = range;
+
+    log_norm_.resize(n + 1);
+    for (std::size_t i = 0; i <= n; ++i) {
+        const double mass = log_normal_mass((a - mus_[i]) / sigmas_[i], (b - mus_[i]) / sigmas_[i]);
+        log_norm_[i] = q_ > 0.0 ? mass
+                                : mass + kLogSqrt2Pi + (s.normalized ? std::log(sigmas_[i]) : 0.0);
+    }
+}
+
+double NumericKernels::log_kernel(std::size_t i, double u) const {
+    const double mu = mus_[i], sg = sigmas_[i];
+    if (q_ > 0.0) {
+        const double lo = std::max(u - 0.5 * q_, a_);
+        const double hi = std::min(u + 0.5 * q_, b_);
+        return log_normal_mass((lo - mu) / sg, (hi - mu) / sg) - log_norm_[i];
+    }
+    const double z = (u - mu) / sg;
+    return -0.5 * z * z - log_norm_[i];
+}
+
+double NumericKernels::sample(std::size_t i, Rng& rng) const {
+    const double mu = mus_[i], sg = sigmas_[i];
+    const double z = truncated_normal((a_ - mu) / sg, (b_ - mu) / sg, rng);
+    return std::clamp(mu + sg * z, a_, b_);
+}
+
+CategoricalKernels::CategoricalKernels(std::span<const double> observed, std::size_t n_choices,
+                                       double prior_weight)
+    : n_rows_(observed.size() + 1), n_choices_(n_choices) {
+    KNNTUNE_TUNER_ASSERT(n_choices > 0);
+    const double n = static_cast<double>(observed.size());
+    probs_.assign(n_rows_ * n_choices_, prior_weight / (n + 1.0));
+    for (std::size_t i = 0; i < observed.size(); ++i) {
+        const auto c = static_cast<std::size_t>(observed[i]);
+        KNNTUNE_TUNER_ASSERT(c < n_choices_);
+        probs_[i * n_choices_ + c] += 1.0;
+    }
+    for (std::size_t i = 0; i + 1 < n_rows_; ++i) {
+        double sum = 0.0;
+        for (std::size_t c = 0; c < n_choices_; ++c) sum += probs_[i * n_choices_ + c];
+        for (std::size_t c = 0; c < n_choices_; ++c) probs_[i * n_choices_ + c] /= sum;
+    }
+    for (std::size_t c = 0; c < n_choices_; ++c) {
+        probs_[(n_rows_ - 1) * n_choices_ + c] = 1.0 / static_cast<double>(n_choices_);
+    }
+    log_probs_.resize(probs_.size());
+    for (std::size_t k = 0; k < probs_.size(); ++k) log_probs_[k] = std::log(probs_[k]);
+}
+
+double CategoricalKernels::sample(std::size_t i, Rng& rng) const {
+    return static_cast<double>(
+        rng.choose(std::span<const double>(probs_.data() + i * n_choices_, n_choices_)));
+}
+
+ParamKernels::ParamKernels(const Distribution& d, std::span<const double> external_obs,
+                           const KernelSettings& s, std::size_t n_dims) {
+    if (d.is_categorical()) {
+        k_ = CategoricalKernels(external_obs, d.n_choices(), s.prior_weight);
+        return;
+    }
+    std::vector<double> internal(external_obs.size());
+    for (std::size_t i = 0; i < internal.size(); ++i) internal[i] = d.to_internal(external_obs[i]);
+    // NOTE: as in Optuna 3.1, a log-int keeps a continuous density in log space; plain ints and
+    // stepped floats use the mass of their grid cell when `cell_mass` is on.
+    const bool cell = s.cell_mass && d.is_stepped() && !d.log;
+    k_ = NumericKernels(internal, d.internal_low(), d.internal_high(), cell ? d.step : 0.0, s,
+                        n_dims);
+}
+
+double ParamKernels::log_kernel(std::size_t i, double internal) const {
+    if (auto* c = std::get_if<CategoricalKernels>(&k_)) return c->log_kernel(i, internal);
+    return std::get<NumericKernels>(k_).log_kernel(i, internal);
+}
+
+double ParamKernels::sample(std::size_t i, Rng& rng) const {
+    if (auto* c = std::get_if<CategoricalKernels>(&k_)) return c->sample(i, rng);
+    return std::get<NumericKernels>(k_).sample(i, rng);
+}
+
+ParzenEstimator::ParzenEstimator(std::vector<Distribution> dims,
+                                 const std::vector<std::vector<double>>& observations,
+                                 std::span<const double> raw_weights, const KernelSettings& s)
+    : dims_(std::move(dims)) {
+    KNNTUNE_TUNER_ASSERT(observations.size() == dims_.size());
+    const std::size_t n = raw_weights.size();
+    for (std::size_t d = 0; d < dims_.size(); ++d) {
+        KNNTUNE_TUNER_ASSERT(observations[d].size() == n);
+        kernels_.emplace_back(dims_[d], observations[d], s, dims_.size());
+    }
+    weights_.assign(raw_weights.begin(), raw_weights.end());
+    weights_.push_back(s.prior_weight);
+    const double total = std::accumulate(weights_.begin(), weights_.end(), 0.0);
+    for (double& w : weights_) w /= total;
+    log_weights_.resize(weights_.size());
+    for (std::size_t i = 0; i < weights_.size(); ++i) log_weights_[i] = std::log(weights_[i]);
+}
+
+double ParzenEstimator::log_pdf(std::span<const double> external) const {
+    std::vector<double> internal(dims_.size());
+    for (std::size_t d = 0; d < dims_.size(); ++d) internal[d] = dims_[d].to_internal(external[d]);
+    std::vector<double> terms(weights_.size());
+    for (std::size_t i = 0; i < weights_.size(); ++i) {
+        double t = log_weights_[i];
+        for (std::size_t d = 0; d < dims_.size(); ++d) t += kernels_[d].log_kernel(i, internal[d]);
+        terms[i] = t;
+    }
+    return log_sum_exp(terms);
+}
+
+void ParzenEstimator::sample(Rng& rng, std::span<double> out) const {
+    const std::size_t i = rng.choose(weights_);
+    for (std::size_t d = 0; d < dims_.size(); ++d) {
+        out[d] = dims_[d].to_external(kernels_[d].sample(i, rng));
+    }
+}
+
+double log_sum_exp(std::span<const double> x) {
+    KNNTUNE_TUNER_ASSERT(!x.empty());
+    const double m = *std::max_element(x.begin(), x.end());
+    if (!std::isfinite(m)) return m;
+    double s = 0.0;
+    for (double v : x) s += std::exp(v - m);
+    return m + std::log(s);
+}
+
+}  // namespace knntune::tuner

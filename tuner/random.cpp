@@ -1,0 +1,143 @@
+#include "tuner/random.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "tuner/error.hpp"
+
+namespace knntune::tuner {
+
+namespace {
+
+std::uint64_t splitmix64(std::uint64_t& x) {
+    std::uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+constexpr double kInvSqrt2 = 0.70710678118654752440;
+
+}  // namespace
+
+Rng::Rng(std::uint64_t seed, std::uint64_t stream) {
+    std::uint64_t x = seed;
+    const std::uint64_t mixed = splitmix64(x) ^ (stream * 0xD1B54A32D192ED03ULL);
+    x = mixed;
+    for (std::uint64_t& s : s_) s = splitmix64(x);
+}
+
+std::uint64_t Rng::next() {
+    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const std::uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+}
+
+double Rng::uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+
+std::size_t Rng::choose(std::span<const double> weights) {
+    KNNTUNE_TUNER_ASSERT(!weights.empty());
+    double total = 0.0;
+    for (double w : weights) total += w;
+    const double u = uniform() * total;
+    double acc = 0.0;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+        acc += weights[i];
+        if (u < acc) return i;
+    }
+    // Rounding can leave u ≥ acc; return the last index with positive weight.
+    for (std::size_t i = weights.size(); i-- > 0;) {
+        if (weights[i] > 0.0) return i;
+    }
+    return weights.size() - 1;
+}
+
+double normal_cdf(double z) { return 0.5 * std::erfc(-z * kInvSqrt2); }
+
+double log_normal_cdf(double z) {
+    if (z > 6.0) return std::log1p(-0.5 * std::erfc(z * kInvSqrt2));
+    if (z > -20.0) return std::log(0.5 * std::erfc(-z * kInvSqrt2));
+    // Asymptotic expansion of the Mills ratio: Φ(z) ≈ φ(z)/|z| · (1 − 1/z² + 3/z⁴ − 15/z⁶ + …).
+    const double z2 = z * z;
+    double term = 1.0, sum = 1.0;
+    for (int k = 1; k <= 6; ++k) {
+        term *= -(2.0 * k - 1.0) / z2;
+        sum += term;
+    }
+    return -0.5 * z2 - kLogSqrt2Pi - std::log(-z) + std::log(sum);
+}
+
+double log_normal_mass(double lo, double hi) {
+    if (!(lo < hi)) return -std::numeric_limits<double>::infinity();
+    if (lo >= 0.0) return log_normal_mass(-hi, -lo);  // mirror into the lower half
+    if (hi <= 0.0) {
+        const double lh = log_normal_cdf(hi);
+        const double ll = log_normal_cdf(lo);
+        return lh + std::log1p(-std::exp(ll - lh));
+    }
+    // lo < 0 < hi: 1 − Φ(lo) − Φ(−hi), both tails small.
+    return std::log1p(-normal_cdf(lo) - normal_cdf(-hi));
+}
+
+double normal_quantile(double p) {
+    if (p <= 0.0) return -std::numeric_limits<double>::infinity();
+    if (p >= 1.0) return std::numeric_limits<double>::infinity();
+    // Rational approximation (Acklam 2003), then one Halley step on Φ(x) − p.
+    static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
+                                   -2.759285104469687e+02, 1.383577518672690e+02,
+                                   -3.066479806614716e+01, 2.506628277459239e+00};
+    static constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
+                                   -1.556989798598866e+02, 6.680131188771972e+01,
+                                   -1.328068155288572e+01};
+    static constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
+                                   -2.400758277161838e+00, -2.549732539343734e+00,
+                                   4.374664141464968e+00,  2.938163982698783e+00};
+    static constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01,
+                                   2.445134137142996e+00, 3.754408661907416e+00};
+    constexpr double plow = 0.02425;
+    double x;
+    if (p < plow) {
+        const double q = std::sqrt(-2.0 * std::log(p));
+        x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0);
+    } else if (p <= 1.0 - plow) {
+        const double q = p - 0.5;
+        const double r = q * q;
+        x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+            (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0);
+    } else {
+        const double q = std::sqrt(-2.0 * std::log1p(-p));
+        x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0);
+    }
+    const double e = normal_cdf(x) - p;
+    const double u = e * std::sqrt(2.0 * M_PI) * std::exp(0.5 * x * x);
+    return x - u / (1.0 + 0.5 * x * u);
+}
+
+double truncated_normal(double lo, double hi, Rng& rng) {
+    const double u = rng.uniform();
+    if (lo >= hi) return lo;
+    // NOTE: sample in the lower half of the normal, where Φ has full relative precision;
+    // an interval in the upper half is mirrored.
+    const bool mirror = lo > 0.0;
+    const double a = mirror ? -hi : lo;
+    const double b = mirror ? -lo : hi;
+    const double pa = normal_cdf(a);
+    const double pb = normal_cdf(b);
+    double x = normal_quantile(pa + u * (pb - pa));
+    if (!std::isfinite(x)) x = (u < 0.5) ? a : b;
+    x = std::clamp(x, a, b);
+    return mirror ? -x : x;
+}
+
+}  // namespace knntune::tuner
