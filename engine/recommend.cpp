@@ -1,0 +1,50 @@
+#include "engine/recommend.hpp"
+
+#include <string>
+
+#include "engine/error.hpp"
+#include "engine/similarity/kernel.hpp"
+#include "engine/similarity/measures.hpp"
+
+namespace knntune::engine {
+
+namespace {
+
+std::string shape(const CsrMatrix& m) {
+    return std::to_string(m.rows) + " × " + std::to_string(m.cols);
+}
+
+}  // namespace
+
+CsrMatrix recommend(const CsrMatrix& user_item, const CsrMatrix& similarity,
+                    similarity::Orientation orientation, const RecommendParams& params) {
+    using similarity::Orientation;
+    if (params.top_n < 1) {
+        throw ParamError("top_n = " + std::to_string(params.top_n) + " is out of range [1, inf)");
+    }
+    const Index expected = orientation == Orientation::Item ? user_item.cols : user_item.rows;
+    if (similarity.rows != expected || similarity.cols != expected) {
+        throw ParamError("recommend: similarity is " + shape(similarity) + " but the " +
+                         (orientation == Orientation::Item ? "items" : "users") + " of a " +
+                         shape(user_item) + " matrix need " + std::to_string(expected) +
+                         " × " + std::to_string(expected));
+    }
+    if (!params.user_mask.empty() &&
+        params.user_mask.size() != static_cast<size_t>(user_item.rows)) {
+        throw ParamError("recommend: user_mask has " + std::to_string(params.user_mask.size()) +
+                         " entries for " + std::to_string(user_item.rows) + " users");
+    }
+    similarity::KernelOptions opt;
+    opt.k = params.top_n;
+    opt.threshold = 0;  // with the kernel's "no exact zeros" rule: keep scores > 0
+    opt.exclude = params.exclude_seen ? &user_item : nullptr;
+    opt.row_mask = params.user_mask.empty() ? nullptr : &params.user_mask;
+    const similarity::DotProduct dot;
+    if (orientation == Orientation::Item) {
+        const CsrMatrix s_t = transpose(similarity);
+        return similarity::sparse_topk(user_item, s_t, dot, opt);
+    }
+    return similarity::sparse_topk(similarity, user_item, dot, opt);
+}
+
+}  // namespace knntune::engine

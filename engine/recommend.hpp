@@ -1,0 +1,34 @@
+#pragma once
+/// The recommendation step of a KNN recommender: scores from a similarity matrix, top-N per
+/// user, already seen items excluded.
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/csr.hpp"
+#include "engine/similarity/params.hpp"
+
+namespace knntune::engine {
+
+/// Per-call knobs of `recommend`.
+struct RecommendParams {
+    Index top_n = 10;          ///< list length per user, ≥ 1
+    bool exclude_seen = true;  ///< drop items the user has in `user_item`
+    /// Optional length n_users: users with 0 get an empty list (e.g. not evaluated). Empty
+    /// means every user.
+    std::vector<std::uint8_t> user_mask;
+};
+
+/// Top-N recommendations for every user, as a users × items CSR whose rows are ranked (score
+/// descending, then item ascending), so entry i of a row is rank i+1.
+///
+/// * Item-KNN (`similarity` is items × items): score(u,j) = Σ_i R[u,i]·S[j,i], i.e. R·Sᵀ; item
+///   j is scored by its own neighbours that the user has.
+/// * User-KNN (`similarity` is users × users): score(u,j) = Σ_v S[u,v]·R[v,j], i.e. S·R.
+///
+/// Scores ≤ 0 are never recommended. Throws ParamError on a shape mismatch or top_n < 1.
+[[nodiscard]] CsrMatrix recommend(const CsrMatrix& user_item, const CsrMatrix& similarity,
+                                  similarity::Orientation orientation,
+                                  const RecommendParams& params);
+
+}  // namespace knntune::engine

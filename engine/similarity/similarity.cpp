@@ -1,0 +1,211 @@
+#include "engine/similarity/similarity.hpp"
+
+#include <cmath>
+#include <optional>
+#include <string>
+
+#include "engine/error.hpp"
+#include "engine/similarity/registry.hpp"
+#include "engine/similarity/weighting.hpp"
+
+namespace knntune::engine::similarity {
+
+namespace {
+
+bool has_explicit_zeros(const CsrMatrix& m) {
+    for (Score v : m.values) {
+        if (v == 0) return true;
+    }
+    return false;
+}
+
+CsrMatrix drop_zeros(const CsrMatrix& m) {
+    CsrMatrix out(m.rows, m.cols);
+    for (Index r = 0; r < m.rows; ++r) {
+        for (Offset q = m.indptr[r]; q < m.indptr[r + 1]; ++q) {
+            if (m.values[q] == 0) continue;
+            out.indices.push_back(m.indices[q]);
+            out.values.push_back(m.values[q]);
+        }
+        out.indptr[r + 1] = static_cast<Offset>(out.indices.size());
+    }
+    return out;
+}
+
+/// Raises every stored value to `power` (skipped when power is 1).
+void power_values(CsrMatrix& m, double power) {
+    if (power == 1.0) return;
+    for (Score& v : m.values) v = static_cast<Score>(std::pow(static_cast<double>(v), power));
+}
+
+std::vector<double> row_sums(const CsrMatrix& m, bool squared) {
+    std::vector<double> out(static_cast<size_t>(m.rows), 0.0);
+    for (Index r = 0; r < m.rows; ++r) {
+        double s = 0;
+        for (Offset q = m.indptr[r]; q < m.indptr[r + 1]; ++q) {
+            s += squared ? double{m.values[q]} * m.values[q] : m.values[q];
+        }
+        out[r] = s;
+    }
+    return out;
+}
+
+std::vector<double> col_sums(const CsrMatrix& m, bool squared) {
+    std::vector<double> out(static_cast<size_t>(m.cols), 0.0);
+    for (Offset q = 0; q < m.nnz(); ++q) {
+        const double v = m.values[q];
+        out[m.indices[q]] += squared ? v * v : v;
+    }
+    return out;
+}
+
+std::vector<Score> to_scores(const std::vector<double>& v) {
+    return {v.begin(), v.end()};
+}
+
+std::vector<Score> powered(const std::vector<double>& v, double add, double power) {
+    std::vector<Score> out(v.size());
+    for (size_t i = 0; i < v.size(); ++i) {
+        const double x = v[i] + add;
+        out[i] = static_cast<Score>(power == 0.5   ? std::sqrt(x)
+                                    : power == 1.0 ? x
+                                                   : std::pow(x, power));
+    }
+    return out;
+}
+
+void validate(const SimilarityParams& p) {
+    if (p.k < 1) throw ParamError("k = " + std::to_string(p.k) + " is out of range [1, inf)");
+    if (!(p.shrink >= 0)) throw ParamError("shrink must be >= 0");
+}
+
+/// A matrix that is either borrowed or owned, so unmodified inputs are never copied.
+class MaybeOwned {
+public:
+    explicit MaybeOwned(const CsrMatrix& borrowed) : ptr_(&borrowed) {}
+    explicit MaybeOwned(CsrMatrix&& owned) : owned_(std::move(owned)), ptr_(&*owned_) {}
+    MaybeOwned(const MaybeOwned&) = delete;
+    MaybeOwned& operator=(const MaybeOwned&) = delete;
+    [[nodiscard]] const CsrMatrix& get() const { return *ptr_; }
+    /// Mutable access; copies a borrowed matrix first.
+    CsrMatrix& mutable_ref() {
+        if (!owned_) {
+            owned_ = *ptr_;
+            ptr_ = &*owned_;
+        }
+        return *owned_;
+    }
+
+private:
+    std::optional<CsrMatrix> owned_;
+    const CsrMatrix* ptr_;
+};
+
+/// Shared tail: binary, p3 transform, side statistics, kernel. `a` and `b` are kernel inputs
+/// that have already been through orientation and weighting.
+CsrMatrix run(MaybeOwned& a, MaybeOwned& b, Measure measure, const SimilarityParams& p) {
+    const MeasureInfo& info = measure_info(measure);
+    const StatsNeeds needs = info.needs(p);
+    const double h_add = p.shrink_type == ShrinkType::Additive ? p.shrink : 0.0;
+
+    SideStats stats;
+    if (needs.row_pop) {
+        stats.row_pop = powered(row_sums(a.get(), false), 0.0, needs.row_pop_exp);
+    }
+    if (needs.col_pop) {
+        // NOTE: rp3beta's popularity is taken before the L1 normalisation below (spec 3).
+        stats.col_pop = powered(col_sums(b.get(), false), 0.0, needs.col_pop_exp);
+    }
+    if (needs.p3) {
+        // NOTE: `binary` was already applied, before this normalisation (spec 9.2), so
+        // binary=true keeps p3alpha a random walk instead of a co-occurrence count.
+        CsrMatrix& am = a.mutable_ref();
+        normalize_rows(am, RowNorm::L1);
+        power_values(am, needs.p3_alpha);
+        CsrMatrix& bm = b.mutable_ref();
+        normalize_rows(bm, RowNorm::L1);
+        power_values(bm, needs.p3_alpha);
+    }
+    if (needs.norms || needs.cosine) {
+        const std::vector<double> x2 = row_sums(a.get(), true);
+        const std::vector<double> y2 = col_sums(b.get(), true);
+        if (needs.norms) {
+            stats.row_norm2 = to_scores(x2);
+            stats.col_norm2 = to_scores(y2);
+        }
+        if (needs.cosine) {
+            stats.row_cos = powered(x2, h_add, needs.c1);
+            stats.col_cos = powered(y2, h_add, needs.c2);
+        }
+    }
+
+    KernelOptions opt;
+    opt.k = p.k;
+    opt.threshold = static_cast<Score>(p.threshold);
+    opt.shrink_stabilized = p.shrink_type == ShrinkType::Stabilized ? static_cast<Score>(p.shrink) : 0;
+    opt.shrink_bayesian = p.shrink_type == ShrinkType::Bayesian ? static_cast<Score>(p.shrink) : 0;
+    opt.exclude_self = p.exclude_self;
+    return info.run(a.get(), b.get(), stats, p, opt);
+}
+
+void binarize(CsrMatrix& m) { std::fill(m.values.begin(), m.values.end(), Score{1}); }
+
+}  // namespace
+
+CsrMatrix compute_similarity(const CsrMatrix& user_item, Orientation orientation,
+                             Measure measure, const SimilarityParams& p) {
+    validate(p);
+    const bool item = orientation == Orientation::Item;
+    MaybeOwned a = item ? MaybeOwned(transpose(user_item)) : MaybeOwned(user_item);
+    bool modified = false;
+    if (has_explicit_zeros(a.get())) {
+        a.mutable_ref() = drop_zeros(a.get());
+        modified = true;
+    }
+    if (p.binary) {
+        binarize(a.mutable_ref());
+        modified = true;
+    }
+    if (p.weighting != Weighting::None) {
+        WeightingParams w;
+        w.weighting = p.weighting;
+        w.tf_mode = p.tf_mode;
+        w.idf_mode = p.idf_mode;
+        w.k1 = p.bm25_k1;
+        w.b = p.bm25_b;
+        w.delta = p.bm25_delta;
+        w.logbase = p.logbase;
+        apply_weighting(a.mutable_ref(), w);
+        modified = true;
+    }
+    if (p.normalize != RowNorm::None) {
+        normalize_rows(a.mutable_ref(), p.normalize);
+        modified = true;
+    }
+    // NOTE: for item-KNN with untouched values B = R itself, so no second transpose is made.
+    MaybeOwned b = (item && !modified) ? MaybeOwned(user_item) : MaybeOwned(transpose(a.get()));
+    return run(a, b, measure, p);
+}
+
+CsrMatrix compute_similarity_ab(const CsrMatrix& a_in, const CsrMatrix& b_in, Measure measure,
+                                const SimilarityParams& p) {
+    validate(p);
+    if (a_in.cols != b_in.rows) {
+        throw ParamError("similarity: A has " + std::to_string(a_in.cols) +
+                         " columns but B has " + std::to_string(b_in.rows) + " rows");
+    }
+    if (p.exclude_self && a_in.rows != b_in.cols) {
+        throw ParamError("exclude_self needs a square result");
+    }
+    MaybeOwned a(a_in);
+    MaybeOwned b(b_in);
+    if (has_explicit_zeros(a.get())) a.mutable_ref() = drop_zeros(a.get());
+    if (has_explicit_zeros(b.get())) b.mutable_ref() = drop_zeros(b.get());
+    if (p.binary) {
+        binarize(a.mutable_ref());
+        binarize(b.mutable_ref());
+    }
+    return run(a, b, measure, p);
+}
+
+}  // namespace knntune::engine::similarity

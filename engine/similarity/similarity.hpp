@@ -1,0 +1,38 @@
+#pragma once
+/// Public entry point of the similarity engine.
+///
+/// Typical use (the experiment runner):
+///
+///     using namespace knntune::engine::similarity;
+///     const Measure m = measure_from_name("rp3beta");
+///     const SimilarityParams p = parse_params(m, {{"k", 50.0}, {"alpha", 0.8}});
+///     const CsrMatrix s = compute_similarity(user_item, Orientation::Item, m, p);
+///
+/// The result rows are ranked: score descending, then column ascending.
+
+#include "engine/csr.hpp"
+#include "engine/similarity/params.hpp"
+
+namespace knntune::engine::similarity {
+
+/// Computes the top-k similarity matrix of `user_item` (CSR, users × items).
+///
+/// Item orientation gives items × items (A = Rᵀ, B = R); user orientation gives users × users
+/// (A = R, B = Rᵀ). Order of operations on A (spec section 9): explicit zeros are dropped,
+/// then `binary`, then `weighting`, then `normalize`; B is the transpose of the result. p3alpha
+/// and rp3beta then L1-normalise the rows of A and of B and raise them to α; rp3beta's
+/// popularity is the column sum of B taken before that step.
+///
+/// The self-pair is kept unless `exclude_self`. Exact zero scores are not stored. Throws
+/// ParamError for invalid parameters (use `parse_params` to build them).
+[[nodiscard]] CsrMatrix compute_similarity(const CsrMatrix& user_item, Orientation orientation,
+                                           Measure measure, const SimilarityParams& params);
+
+/// Lower level: the kernel on explicit inputs, A (n × m) and B (m × p), with no orientation
+/// handling and no weighting. `binary`, the p3alpha/rp3beta transform and all side statistics
+/// are applied as in `compute_similarity`; B is not assumed to be Aᵀ. `exclude_self` needs
+/// n == p.
+[[nodiscard]] CsrMatrix compute_similarity_ab(const CsrMatrix& a, const CsrMatrix& b,
+                                              Measure measure, const SimilarityParams& params);
+
+}  // namespace knntune::engine::similarity
