@@ -13,7 +13,6 @@
 
 #include <cstdint>
 #include <span>
-#include <vector>
 
 #include <Eigen/Dense>
 
@@ -24,9 +23,9 @@ namespace knntune::exp::report {
 struct CsrView {
     std::int64_t rows = 0;                    ///< number of rows, >= 1
     std::int64_t cols = 0;                    ///< number of columns (points to embed), >= 2
-    std::span<const std::int64_t> indptr;     ///< size rows + 1, non-decreasing, from 0
-    std::span<const std::int32_t> indices;    ///< size nnz, column ids
-    std::span<const float> values;            ///< size nnz, finite
+    std::span<const std::int64_t> indptr{};     ///< size rows + 1, non-decreasing, from 0
+    std::span<const std::int32_t> indices{};    ///< size nnz, column ids
+    std::span<const float> values{};            ///< size nnz, finite
 };
 
 /// Knobs of `embed_columns`.
@@ -42,11 +41,11 @@ struct Embedding {
     /// cols × n_components; row j is the map position of column (item) j, i.e. the projection
     /// of the centred column onto the principal axes. Each axis is signed so that its entry of
     /// largest magnitude is positive, which makes the output deterministic.
-    Eigen::MatrixXd coords;
+    Eigen::MatrixXd coords{};
     /// n_components singular values of the centred matrix, descending, >= 0.
-    Eigen::VectorXd singular_values;
+    Eigen::VectorXd singular_values{};
     /// Share of the total variance of the columns captured by each axis, in [0, 1].
-    Eigen::VectorXd explained_variance_ratio;
+    Eigen::VectorXd explained_variance_ratio{};
 };
 
 /// PCA of the columns of `m` by randomized truncated SVD; deterministic for a seed.

@@ -1,0 +1,178 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "experiments/report/error.hpp"
+#include "experiments/report/plot.hpp"
+
+using namespace knntune::exp::report;
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+
+// These tests run the real gnuplot (Debian gnuplot-nox). Counting relies on the structure of
+// gnuplot 5.4's svg terminal: one <g id="gnuplot_plot_N"> group per plot clause, and one
+// <use xlink:href='#gpPtK' transform=...> per drawn point symbol (legend samples included).
+
+namespace {
+
+std::size_t count(const std::string& text, const std::string& needle) {
+    std::size_t n = 0;
+    for (auto pos = text.find(needle); pos != std::string::npos;
+         pos = text.find(needle, pos + needle.size())) {
+        ++n;
+    }
+    return n;
+}
+
+std::size_t plot_groups(const std::string& svg) { return count(svg, "id=\"gnuplot_plot_"); }
+
+/// Coloured point symbols; error bar plots also draw a white backdrop under each point.
+std::size_t drawn_points(const std::string& svg) {
+    std::size_t n = 0;
+    for (auto pos = svg.find("<use xlink:href='#gpPt"); pos != std::string::npos;
+         pos = svg.find("<use xlink:href='#gpPt", pos + 1)) {
+        const std::string tag = svg.substr(pos, svg.find('>', pos) - pos);
+        if (tag.find("transform='translate") != std::string::npos &&
+            tag.find("color='#FFFFFF'") == std::string::npos) {
+            ++n;
+        }
+    }
+    return n;
+}
+
+/// A cheap well-formedness check: XML prolog, one root, balanced groups.
+void check_svg(const std::string& svg) {
+    CHECK_THAT(svg, StartsWith("<?xml"));
+    CHECK(count(svg, "<svg") == 1);
+    CHECK(svg.find("</svg>") != std::string::npos);
+    CHECK(count(svg, "<g ") + count(svg, "<g>") == count(svg, "</g>"));
+}
+
+const std::string kNasty = "cos\"ine & <x> it's @m {b}_^";
+const std::string kNastyInSvg = "cos\"ine &amp; &lt;x> it's @m {b}_^";
+
+}  // namespace
+
+TEST_CASE("gnuplot_quote escapes quotes, control bytes and bad UTF-8", "[report][plot]") {
+    CHECK(gnuplot_quote("it's") == "'it''s'");
+    CHECK(gnuplot_quote("a\nb\tc") == "'a b c'");
+    CHECK(gnuplot_quote("Crème") == "'Crème'");
+    CHECK(gnuplot_quote(std::string("x\xff" "y")) == "'x?y'");
+    CHECK(gnuplot_quote("\\n \"q\" $1 @m") == "'\\n \"q\" $1 @m'");
+}
+
+TEST_CASE("best_so_far tracks the running best, skipping NaN", "[report][plot]") {
+    const std::vector<double> v = {NAN, 0.2, 0.1, 0.3, NAN, 0.25};
+    const auto up = best_so_far(v, true);
+    CHECK(std::isnan(up[0]));
+    CHECK(std::vector<double>(up.begin() + 1, up.end()) ==
+          std::vector<double>{0.2, 0.2, 0.3, 0.3, 0.3});
+    const auto down = best_so_far(v, false);
+    CHECK(std::vector<double>(down.begin() + 1, down.end()) ==
+          std::vector<double>{0.2, 0.1, 0.1, 0.1, 0.1});
+}
+
+TEST_CASE("plot_lines draws one step line per series with escaped titles", "[report][plot]") {
+    const std::vector<double> scores = {0.10, 0.20, 0.15, 0.30};
+    const std::vector<Series> series = {
+        {kNasty, {1, 2, 3, 4}, best_so_far(scores, true)},
+        {"Crème brûlée", {1, 2, 3}, {0.05, 0.25, 0.25}},
+        {"all failed", {1, 2}, {NAN, NAN}},  // no finite point: left out
+    };
+    const std::string svg =
+        plot_lines(series, {.title = "Best so far", .x_label = "trial", .y_label = "p@10"});
+    check_svg(svg);
+    CHECK(plot_groups(svg) == 2);
+    CHECK(drawn_points(svg) == 0);
+    CHECK_THAT(svg, Contains("<text>" + kNastyInSvg + "</text>"));
+    CHECK_THAT(svg, Contains("<text>Crème brûlée</text>"));
+    CHECK_THAT(svg, Contains("<text>Best so far</text>"));
+    CHECK_THAT(svg, Contains("<text>p@10</text>"));
+    CHECK(svg.find("all failed") == std::string::npos);
+}
+
+TEST_CASE("plot_distribution draws a box and every finite observation per group",
+          "[report][plot]") {
+    const std::vector<Group> groups = {
+        {"cosine", {0.10, 0.20, 0.30, 0.25, 0.22}},
+        {"jaccard", {0.10, 0.12, NAN, 0.30}},
+    };
+    const std::string svg = plot_distribution(groups, {.y_label = "precision@10"});
+    check_svg(svg);
+    CHECK(plot_groups(svg) == 4);    // box + strip per group
+    CHECK(drawn_points(svg) == 8);   // 5 + 3 finite values, no legend
+    CHECK_THAT(svg, Contains("<text>cosine</text>"));
+    CHECK_THAT(svg, Contains("<text>jaccard</text>"));
+    // The jitter is seeded: the same input renders the same bytes.
+    CHECK(plot_distribution(groups, {.y_label = "precision@10"}) == svg);
+}
+
+TEST_CASE("plot_scatter draws every point, log x refuses x <= 0", "[report][plot]") {
+    const std::vector<Series> series = {
+        {"cosine", {5, 10, 50, 200}, {0.1, 0.2, 0.25, 0.22}},
+        {"rp3beta", {20, 100, 800}, {0.15, 0.28, 0.2}},
+    };
+    const std::string svg = plot_scatter(series, {.x_label = "k", .log_x = true});
+    check_svg(svg);
+    CHECK(plot_groups(svg) == 2);
+    CHECK(drawn_points(svg) == 7 + 2);  // points + one legend sample per series
+    CHECK_THAT(svg, Contains("<text>rp3beta</text>"));
+
+    const std::vector<Series> with_zero = {{"cosine", {0, 10}, {0.1, 0.2}}};
+    REQUIRE_THROWS_AS(plot_scatter(with_zero, {.log_x = true}), ReportError);
+    REQUIRE_THROWS_WITH(plot_scatter(with_zero, {.log_x = true}),
+                        "plot_scatter: log_x needs x > 0, but series 'cosine' has x = 0 at "
+                        "position 0");
+    const std::vector<Series> ragged = {{"s", {1, 2}, {0.1}}};
+    REQUIRE_THROWS_WITH(plot_scatter(ragged), Contains("has 2 x values but 1 y values"));
+}
+
+TEST_CASE("plot_intervals draws one point with error bar per label", "[report][plot]") {
+    const std::vector<Interval> cis = {
+        {"cosine", 0.20, 0.18, 0.22}, {"a&b", 0.10, 0.05, 0.12}, {"it's", 0.15, 0.15, 0.16}};
+    const std::string svg = plot_intervals(cis, {.y_label = "precision@10"});
+    check_svg(svg);
+    CHECK(plot_groups(svg) == 1);
+    CHECK(drawn_points(svg) == 3);
+    CHECK_THAT(svg, Contains("<text>a&amp;b</text>"));
+    CHECK_THAT(svg, Contains("<text>it's</text>"));
+    const std::vector<Interval> bad = {{"x", 0.2, 0.3, 0.1}};
+    REQUIRE_THROWS_WITH(plot_intervals(bad), Contains("interval 'x' must be finite"));
+}
+
+TEST_CASE("plot_map colours categories, folds rare ones and labels points", "[report][plot]") {
+    MapPoints m;
+    m.x = {0, 1, 2, 3, 4, 5};
+    m.y = {1, 0, 1, 2, 3, 2};
+    m.categories = {"mugs", "bags", "mugs", "lights", "mugs", "bags"};
+    m.labels = {{3, "WHITE HANGING \"HEART\" T-LIGHT & <HOLDER>"}};
+    m.max_categories = 2;  // mugs (3), then everything else as "other"
+    const std::string svg = plot_map(m, {.title = "Item map"});
+    check_svg(svg);
+    CHECK(plot_groups(svg) == 2);
+    CHECK(drawn_points(svg) == 6 + 2 + 1);  // points + legend samples + the label's marker
+    CHECK_THAT(svg, Contains("<text>mugs</text>"));
+    CHECK_THAT(svg, Contains("<text>other</text>"));
+    CHECK(svg.find("<text>bags</text>") == std::string::npos);
+    CHECK_THAT(svg, Contains("<text>WHITE HANGING \"HEART\" T-LIGHT &amp; &lt;HOLDER></text>"));
+
+    MapPoints plain{.x = {0, 1, 2}, .y = {0, 1, 0}};
+    const std::string p = plot_map(plain);
+    CHECK(plot_groups(p) == 1);
+    CHECK(drawn_points(p) == 3);
+
+    plain.labels = {{3, "ghost"}};
+    REQUIRE_THROWS_WITH(plot_map(plain),
+                        "plot_map: label 'ghost' points at index 3, but there are 3 points");
+}
+
+TEST_CASE("a missing or failing gnuplot is reported clearly", "[report][plot]") {
+    const std::vector<Interval> cis = {{"a", 1.0, 0.5, 1.5}};
+    REQUIRE_THROWS_AS(plot_intervals(cis, {.gnuplot = "knntune-no-such-gnuplot"}), ReportError);
+    REQUIRE_THROWS_WITH(plot_intervals(cis, {.gnuplot = "knntune-no-such-gnuplot"}),
+                        StartsWith("plot: gnuplot executable 'knntune-no-such-gnuplot' not "
+                                   "found; install the Debian package gnuplot-nox"));
+    REQUIRE_THROWS_WITH(render_svg("plot sin(x) with nonsense\n", {}),
+                        Contains("unrecognized plot type"));
+}
