@@ -1,0 +1,188 @@
+#include "engine/data/csv_reader.hpp"
+
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "engine/error.hpp"
+
+namespace knntune::engine {
+
+struct CsvReader::Source {
+    gzFile file = nullptr;
+    ~Source() {
+        if (file != nullptr) gzclose(file);
+    }
+};
+
+namespace {
+constexpr std::size_t kBlock = 1 << 22;  // 4 MiB reads
+}
+
+CsvReader::CsvReader(std::string path, char delimiter)
+    : path_(std::move(path)), delim_(delimiter), source_(std::make_unique<Source>()) {
+    // NOTE: zlib's gz reader passes plain files through unchanged, so one code path serves
+    // both compressed and uncompressed logs.
+    source_->file = gzopen(path_.c_str(), "rb");
+    if (source_->file == nullptr) {
+        throw InputError(path_ + ": cannot open: " + std::strerror(errno));
+    }
+    gzbuffer(source_->file, 1 << 20);
+    buf_.resize(kBlock);
+}
+
+CsvReader::~CsvReader() = default;
+
+void CsvReader::fail(const std::string& message) const {
+    throw InputError(path_ + ":" + std::to_string(record_line_) + ": " + message);
+}
+
+bool CsvReader::fill() {
+    if (eof_) return false;
+    // Move the unparsed tail to the front, grow when a single record fills the buffer.
+    if (begin_ > 0) {
+        std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+        end_ -= begin_;
+        begin_ = 0;
+    }
+    if (buf_.size() - end_ < kBlock / 2) buf_.resize(buf_.size() * 2);
+    const int want = static_cast<int>(buf_.size() - end_);
+    const int got = gzread(source_->file, buf_.data() + end_, static_cast<unsigned>(want));
+    if (got < 0) {
+        int err = 0;
+        const char* msg = gzerror(source_->file, &err);
+        throw InputError(path_ + ": read error: " + (msg != nullptr ? msg : "unknown"));
+    }
+    if (got == 0) {
+        eof_ = true;
+        return false;
+    }
+    end_ += static_cast<std::size_t>(got);
+    return true;
+}
+
+bool CsvReader::next(std::vector<std::string_view>& fields) {
+    for (;;) {
+        // 1. Find the end of the next record, tracking quote state, so that a record is only
+        //    split into fields once it is complete in the buffer.
+        std::size_t pos = begin_;
+        bool in_quotes = false;
+        bool has_quote = false;
+        long newlines = 0;
+        std::size_t record_end = std::string::npos;
+        char* data = buf_.data();
+        while (pos < end_) {
+            if (!in_quotes) {
+                const void* nl = std::memchr(data + pos, '\n', end_ - pos);
+                const std::size_t stop = nl != nullptr ? static_cast<const char*>(nl) - data : end_;
+                const void* q = std::memchr(data + pos, '"', stop - pos);
+                if (q == nullptr) {
+                    if (nl != nullptr) record_end = stop;
+                    pos = stop;
+                    break;
+                }
+                has_quote = true;
+                in_quotes = true;
+                pos = static_cast<const char*>(q) - data + 1;
+            } else {
+                const void* q = std::memchr(data + pos, '"', end_ - pos);
+                const std::size_t stop = q != nullptr ? static_cast<const char*>(q) - data : end_;
+                for (std::size_t i = pos; i < stop; ++i) newlines += data[i] == '\n';
+                if (q == nullptr) {
+                    pos = end_;
+                    break;
+                }
+                in_quotes = false;
+                pos = stop + 1;
+            }
+        }
+        if (record_end == std::string::npos) {
+            if (fill()) continue;
+            // End of file: the rest (if any) is the last record, without a trailing newline.
+            if (begin_ >= end_) return false;
+            if (in_quotes) {
+                record_line_ = next_line_;
+                fail("malformed row: quoted field is not closed before the end of the file");
+            }
+            record_end = end_;
+        }
+        record_line_ = next_line_;
+        next_line_ += 1 + newlines;
+        std::size_t rec_begin = begin_;
+        std::size_t rec_end = record_end;
+        begin_ = record_end < end_ ? record_end + 1 : end_;
+        if (rec_end > rec_begin && data[rec_end - 1] == '\r') --rec_end;
+        if (rec_end == rec_begin) continue;  // blank line
+
+        // 2. Split into fields.
+        fields.clear();
+        if (!has_quote) {
+            std::size_t f = rec_begin;
+            for (;;) {
+                const void* d = std::memchr(data + f, delim_, rec_end - f);
+                if (d == nullptr) {
+                    fields.emplace_back(data + f, rec_end - f);
+                    break;
+                }
+                const std::size_t dpos = static_cast<const char*>(d) - data;
+                fields.emplace_back(data + f, dpos - f);
+                f = dpos + 1;
+            }
+        } else {
+            std::size_t p = rec_begin;
+            for (;;) {
+                if (p < rec_end && data[p] == '"') {
+                    // Quoted field: unescape in place (the output never outgrows the input).
+                    const std::size_t start = p + 1;
+                    std::size_t w = start;
+                    std::size_t r = start;
+                    for (;;) {
+                        if (r >= rec_end) fail("malformed row: quoted field is not closed");
+                        if (data[r] == '"') {
+                            if (r + 1 < rec_end && data[r + 1] == '"') {
+                                data[w++] = '"';
+                                r += 2;
+                                continue;
+                            }
+                            ++r;
+                            break;
+                        }
+                        data[w++] = data[r++];
+                    }
+                    fields.emplace_back(data + start, w - start);
+                    if (r == rec_end) break;
+                    if (data[r] != delim_) {
+                        fail("malformed row: unexpected character after closing quote in field " +
+                             std::to_string(fields.size()));
+                    }
+                    p = r + 1;
+                } else {
+                    std::size_t e = p;
+                    while (e < rec_end && data[e] != delim_) ++e;
+                    fields.emplace_back(data + p, e - p);
+                    if (e == rec_end) break;
+                    p = e + 1;
+                }
+            }
+        }
+        if (expected_fields_ == 0) {
+            expected_fields_ = fields.size();
+        } else if (fields.size() != expected_fields_) {
+            fail("malformed row: expected " + std::to_string(expected_fields_) +
+                 " fields, found " + std::to_string(fields.size()));
+        }
+        return true;
+    }
+}
+
+char delimiter_for(std::string_view format, std::string_view path) {
+    if (format == "csv") return ',';
+    if (format == "tsv") return '\t';
+    std::string_view p = path;
+    if (p.ends_with(".gz")) p.remove_suffix(3);
+    if (p.ends_with(".tsv") || p.ends_with(".tab") || p.ends_with(".data")) return '\t';
+    return ',';
+}
+
+}  // namespace knntune::engine

@@ -1,0 +1,61 @@
+#pragma once
+/// Streaming reader of delimited text (CSV/TSV, RFC-4180 quoting), plain or gzip-compressed.
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace knntune::engine {
+
+/// Reads a delimited file record by record, in large blocks, without allocating per field.
+///
+/// - gzip input is detected from its magic bytes and inflated as a stream (zlib).
+/// - Fields may be quoted with `"`; a quoted field may contain the delimiter, newlines and
+///   doubled quotes (`""` → `"`). A quote that is not followed by a delimiter or the end of the
+///   record, or a quoted field left open at the end of the file, is a malformed row.
+/// - `\r\n` and `\n` line ends are accepted; blank lines are skipped.
+/// - Every record must have the same number of fields as the first one (the header when
+///   there is one).
+///
+/// Errors throw `InputError` with `path:line: ...`.
+class CsvReader {
+public:
+    /// Opens `path`; throws InputError when it cannot be opened.
+    CsvReader(std::string path, char delimiter);
+    ~CsvReader();
+    CsvReader(const CsvReader&) = delete;
+    CsvReader& operator=(const CsvReader&) = delete;
+
+    /// Reads the next record into `fields`; returns false at the end of the file. The views
+    /// stay valid until the next call.
+    bool next(std::vector<std::string_view>& fields);
+
+    /// Line number (1-based) where the last record returned by `next` starts.
+    [[nodiscard]] long line() const { return record_line_; }
+    [[nodiscard]] const std::string& path() const { return path_; }
+
+    /// Throws InputError "path:line: message" for the current record.
+    [[noreturn]] void fail(const std::string& message) const;
+
+private:
+    bool fill();  // reads more bytes; returns false at end of file
+
+    std::string path_;
+    char delim_;
+    struct Source;
+    std::unique_ptr<Source> source_;
+    std::vector<char> buf_;
+    std::size_t begin_ = 0;  // first unparsed byte
+    std::size_t end_ = 0;    // one past the last valid byte
+    bool eof_ = false;
+    long next_line_ = 1;
+    long record_line_ = 0;
+    std::size_t expected_fields_ = 0;
+};
+
+/// Picks the delimiter for `format` ("csv", "tsv") or, for "auto", from the file name:
+/// `.tsv`/`.tab`/`.data` (optionally followed by `.gz`) means tab, anything else comma.
+[[nodiscard]] char delimiter_for(std::string_view format, std::string_view path);
+
+}  // namespace knntune::engine

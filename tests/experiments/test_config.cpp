@@ -1,0 +1,113 @@
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "experiments/config.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace knntune::exp;
+using knntune::test::TempDir;
+
+namespace {
+
+std::string base_config(const std::string& log_path) {
+    return "schema_version: 1\n"
+           "data:\n"
+           "  path: " + log_path + "\n"
+           "  columns:\n"
+           "    user: user\n"
+           "    item: item\n"
+           "    timestamp: time\n"
+           "split:\n"
+           "  window: 1 month\n"
+           "  min_user_interactions: 2\n";
+}
+
+}  // namespace
+
+TEST_CASE("config: values, defaults and --set overrides", "[experiments][config]") {
+    TempDir dir;
+    const auto log = dir.write("log.csv", "user,item,time\n");
+    const ConfigDoc doc = ConfigDoc::parse(
+        base_config(log), "cfg.yaml",
+        {"split.min_item_interactions=3", "split.periods.test.start=2020-03-01",
+         "split.periods.test.end=2020-04-01", "data.columns.user=1"});
+    const DataConfig cfg = read_data_config(doc);
+    CHECK(cfg.log.path == log);
+    CHECK(cfg.log.user.position == 1);
+    CHECK(cfg.log.item.name == "item");
+    CHECK(cfg.prepare.filter.min_user_interactions == 2);
+    CHECK(cfg.prepare.filter.min_item_interactions == 3);
+    CHECK(cfg.prepare.split.valid_window.months == 1);
+    REQUIRE(cfg.prepare.split.explicit_windows[3].has_value());
+    CHECK(cfg.prepare.split.explicit_windows[3]->start == 1583020800);  // date -u -d 2020-03-01 +%s
+    CHECK(cfg.output_dir == "results/cfg");
+    // The resolved text carries the overrides.
+    CHECK_THAT(doc.resolved_text(), Catch::Contains("min_item_interactions: 3"));
+}
+
+TEST_CASE("config: errors name the file, line and key", "[experiments][config]") {
+    TempDir dir;
+    const auto log = dir.write("log.csv", "user,item,time\n");
+    const std::string base = base_config(log);
+    // Unknown key, with a suggestion.
+    CHECK_THROWS_WITH(ConfigDoc::parse(base + "  min_users: 3\n", "cfg.yaml"),
+                      "cfg.yaml:11: unknown key 'split.min_users' (valid keys here: method, end, "
+                      "window, train_val_window, valid_window, test_window, periods, "
+                      "valid_fraction, test_fraction, seed, min_user_interactions, "
+                      "min_item_interactions, k_core, remove_cold_start)");
+    CHECK_THROWS_WITH(ConfigDoc::parse(base + "  windw: 2 months\n", "cfg.yaml"),
+                      "cfg.yaml:11: unknown key 'split.windw' (did you mean 'window'?)");
+    CHECK_THROWS_WITH(ConfigDoc::parse(base + "modles: {}\n", "cfg.yaml"),
+                      Catch::StartsWith("cfg.yaml:11: unknown key 'modles'"));
+    CHECK_THROWS_WITH(ConfigDoc::parse(base, "cfg.yaml", {"split.bogus=1"}),
+                      Catch::StartsWith("cfg.yaml: --set split.bogus: unknown key 'split.bogus'"));
+    // Wrong types.
+    CHECK_THROWS_WITH(read_data_config(ConfigDoc::parse(base, "cfg.yaml",
+                                                        {"split.min_user_interactions=many"})),
+                      "cfg.yaml: --set split.min_user_interactions: key "
+                      "'split.min_user_interactions': expected an integer, got 'many'");
+    CHECK_THROWS_WITH(
+        read_data_config(ConfigDoc::parse(base + "  k_core: maybe\n", "cfg.yaml")),
+        "cfg.yaml:11: key 'split.k_core': expected true or false, got 'maybe'");
+    CHECK_THROWS_WITH(ConfigDoc::parse(base + "  window: 3 fortnights\n", "c.yaml"),
+                      "c.yaml:11: duplicate key 'split.window'");
+    CHECK_THROWS_WITH(read_data_config(ConfigDoc::parse(base + "  test_window: 3 fortnights\n", "c.yaml")),
+                      Catch::StartsWith("c.yaml:11: key 'split.test_window': cannot parse '3 fortnights'"));
+    CHECK_THROWS_WITH(read_data_config(ConfigDoc::parse(base + "  min_item_interactions: 0\n", "c.yaml")),
+                      "c.yaml:11: key 'split.min_item_interactions': 0 is out of range [1, 1099511627776]");
+    CHECK_THROWS_WITH(read_data_config(ConfigDoc::parse(base + "  method: magic\n", "c.yaml")),
+                      "c.yaml:11: key 'split.method': 'magic' is not one of: chronological, random_holdout");
+    // Schema version and YAML syntax.
+    CHECK_THROWS_WITH(ConfigDoc::parse("schema_version: 2\n", "c.yaml"),
+                      Catch::StartsWith("c.yaml:1: this config is written for schema version 2"));
+    CHECK_THROWS_WITH(ConfigDoc::parse("data: [1,\n", "c.yaml"),
+                      Catch::StartsWith("c.yaml:2: YAML syntax error"));
+    CHECK_THROWS_WITH(ConfigDoc::parse(base, "c.yaml", {"nonsense"}),
+                      Catch::StartsWith("--set 'nonsense': expected key=value"));
+    CHECK_THROWS_WITH(read_data_config(ConfigDoc::parse(base, "c.yaml", {"data.path=nope.csv"})),
+                      "c.yaml: --set data.path: key 'data.path': file 'nope.csv' does not exist");
+}
+
+TEST_CASE("config: configs/README.md documents every schema key", "[experiments][config]") {
+    std::ifstream in(std::string(KNNTUNE_SOURCE_DIR) + "/configs/README.md");
+    REQUIRE(in.good());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string readme = ss.str();
+    for (const KeyDoc& k : config_schema()) {
+        INFO(k.key);
+        CHECK_THAT(readme, Catch::Contains(std::string("`") + k.key + "`"));
+    }
+}
+
+TEST_CASE("config: the shipped configs load", "[experiments][config]") {
+    const std::string src = KNNTUNE_SOURCE_DIR;
+    const ConfigDoc doc = ConfigDoc::load(src + "/configs/online-retail.yaml",
+                                          {"data.path=" + src + "/data/online-retail/online_retail.csv.gz"});
+    const DataConfig cfg = read_data_config(doc);
+    CHECK(cfg.log.filters.size() == 3);
+    CHECK(cfg.log.item.name == "StockCode");
+}
