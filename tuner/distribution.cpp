@@ -20,7 +20,7 @@ bool divides(double range, double step) {
 
 std::string fmt(double x) {
     std::ostringstream s;
-    s.precision(17);
+    s.precision(15);
     s << x;
     return s.str();
 }

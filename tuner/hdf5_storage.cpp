@@ -1,0 +1,467 @@
+#include "tuner/hdf5_storage.hpp"
+
+#include <fcntl.h>
+#include <hdf5.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <set>
+
+#include "tuner/error.hpp"
+
+namespace knntune::tuner {
+
+namespace {
+
+constexpr const char* kFormat = "knntune-trial-log";
+constexpr std::int64_t kFormatVersion = 1;
+
+// Owns one HDF5 identifier and closes it with the matching function.
+class Handle {
+public:
+    Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+    ~Handle() {
+        if (id_ >= 0) close_(id_);
+    }
+    Handle(Handle&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
+    Handle(const Handle&) = delete;
+    Handle& operator=(const Handle&) = delete;
+    Handle& operator=(Handle&&) = delete;
+    hid_t get() const { return id_; }
+    bool ok() const { return id_ >= 0; }
+
+private:
+    hid_t id_;
+    herr_t (*close_)(hid_t);
+};
+
+// Silences HDF5's automatic error printing for the current thread; our exceptions say it.
+class QuietErrors {
+public:
+    QuietErrors() {
+        H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
+        H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    }
+    ~QuietErrors() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+    QuietErrors(const QuietErrors&) = delete;
+    QuietErrors& operator=(const QuietErrors&) = delete;
+
+private:
+    H5E_auto2_t func_ = nullptr;
+    void* data_ = nullptr;
+};
+
+void check(herr_t status, const std::string& what, const std::string& path) {
+    if (status < 0) throw StorageError("HDF5 failed to " + what + " in trial log '" + path + "'");
+}
+
+hid_t check_id(hid_t id, const std::string& what, const std::string& path) {
+    if (id < 0) throw StorageError("HDF5 failed to " + what + " in trial log '" + path + "'");
+    return id;
+}
+
+Handle vlen_string_type() {
+    Handle t(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(t.get(), H5T_VARIABLE);
+    H5Tset_cset(t.get(), H5T_CSET_UTF8);
+    return t;
+}
+
+// ---- writing ----------------------------------------------------------------------------
+
+struct Writer {
+    std::string path;
+
+    void string_attr(hid_t loc, const char* name, const std::string& value) const {
+        Handle type = vlen_string_type();
+        Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+        Handle a(check_id(H5Acreate2(loc, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                          std::string("create attribute ") + name, path),
+                 H5Aclose);
+        const char* p = value.c_str();
+        check(H5Awrite(a.get(), type.get(), &p), std::string("write attribute ") + name, path);
+    }
+    void strings_attr(hid_t loc, const char* name, const std::vector<std::string>& values) const {
+        Handle type = vlen_string_type();
+        const hsize_t n = values.size();
+        Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+        Handle a(check_id(H5Acreate2(loc, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                          std::string("create attribute ") + name, path),
+                 H5Aclose);
+        std::vector<const char*> ptrs;
+        for (const std::string& s : values) ptrs.push_back(s.c_str());
+        if (n > 0) check(H5Awrite(a.get(), type.get(), ptrs.data()), "write attribute", path);
+    }
+    template <class T>
+    void scalar_attr(hid_t loc, const char* name, hid_t type, T value) const {
+        Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+        Handle a(check_id(H5Acreate2(loc, name, type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                          std::string("create attribute ") + name, path),
+                 H5Aclose);
+        check(H5Awrite(a.get(), type, &value), std::string("write attribute ") + name, path);
+    }
+    hid_t dataset(hid_t group, const std::string& name, hid_t type, hsize_t n) const {
+        Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+        return check_id(H5Dcreate2(group, name.c_str(), type, space.get(), H5P_DEFAULT,
+                                   H5P_DEFAULT, H5P_DEFAULT),
+                        "create dataset " + name, path);
+    }
+    void doubles(hid_t group, const std::string& name, const std::vector<double>& v) const {
+        Handle d(dataset(group, name, H5T_IEEE_F64LE, v.size()), H5Dclose);
+        if (!v.empty()) {
+            check(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
+                  "write dataset " + name, path);
+        }
+    }
+    void int64s(hid_t group, const std::string& name, const std::vector<std::int64_t>& v) const {
+        Handle d(dataset(group, name, H5T_STD_I64LE, v.size()), H5Dclose);
+        if (!v.empty()) {
+            check(H5Dwrite(d.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
+                  "write dataset " + name, path);
+        }
+    }
+    void strings(hid_t group, const std::string& name, const std::vector<std::string>& v) const {
+        Handle type = vlen_string_type();
+        Handle d(dataset(group, name, type.get(), v.size()), H5Dclose);
+        std::vector<const char*> ptrs;
+        for (const std::string& s : v) ptrs.push_back(s.c_str());
+        if (!v.empty()) {
+            check(H5Dwrite(d.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
+                  "write dataset " + name, path);
+        }
+    }
+};
+
+// ---- reading ----------------------------------------------------------------------------
+
+struct Reader {
+    std::string path;
+
+    bool has_attr(hid_t loc, const char* name) const { return H5Aexists(loc, name) > 0; }
+    std::string string_attr(hid_t loc, const char* name) const {
+        if (!has_attr(loc, name)) {
+            throw StorageError("trial log '" + path + "' has no attribute '" + name +
+                               "'; is it a knntune trial log?");
+        }
+        Handle a(check_id(H5Aopen(loc, name, H5P_DEFAULT), std::string("open attribute ") + name, path),
+                 H5Aclose);
+        Handle type = vlen_string_type();
+        char* p = nullptr;
+        check(H5Aread(a.get(), type.get(), &p), std::string("read attribute ") + name, path);
+        std::string out = p ? p : "";
+        H5free_memory(p);
+        return out;
+    }
+    std::vector<std::string> strings_attr(hid_t loc, const char* name) const {
+        Handle a(check_id(H5Aopen(loc, name, H5P_DEFAULT), std::string("open attribute ") + name, path),
+                 H5Aclose);
+        Handle space(H5Aget_space(a.get()), H5Sclose);
+        const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+        std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
+        Handle type = vlen_string_type();
+        if (n > 0) check(H5Aread(a.get(), type.get(), ptrs.data()), "read attribute", path);
+        std::vector<std::string> out;
+        for (char* p : ptrs) {
+            out.emplace_back(p ? p : "");
+            H5free_memory(p);
+        }
+        return out;
+    }
+    template <class T>
+    T scalar_attr(hid_t loc, const char* name, hid_t mem_type) const {
+        Handle a(check_id(H5Aopen(loc, name, H5P_DEFAULT), std::string("open attribute ") + name, path),
+                 H5Aclose);
+        T v{};
+        check(H5Aread(a.get(), mem_type, &v), std::string("read attribute ") + name, path);
+        return v;
+    }
+    Handle open(hid_t group, const std::string& name, std::size_t expected) const {
+        Handle d(check_id(H5Dopen2(group, name.c_str(), H5P_DEFAULT), "open dataset " + name, path),
+                 H5Dclose);
+        Handle space(H5Dget_space(d.get()), H5Sclose);
+        const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+        if (expected != static_cast<std::size_t>(-1) && static_cast<std::size_t>(n) != expected) {
+            throw StorageError("trial log '" + path + "': dataset " + name + " has " +
+                               std::to_string(n) + " rows, expected " + std::to_string(expected));
+        }
+        return d;
+    }
+    std::size_t rows(hid_t group, const std::string& name) const {
+        Handle d(check_id(H5Dopen2(group, name.c_str(), H5P_DEFAULT), "open dataset " + name, path),
+                 H5Dclose);
+        Handle space(H5Dget_space(d.get()), H5Sclose);
+        return static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get()));
+    }
+    std::vector<double> doubles(hid_t group, const std::string& name, std::size_t n) const {
+        Handle d = open(group, name, n);
+        std::vector<double> v(n);
+        if (n) check(H5Dread(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
+                     "read dataset " + name, path);
+        return v;
+    }
+    std::vector<std::int64_t> int64s(hid_t group, const std::string& name, std::size_t n) const {
+        Handle d = open(group, name, n);
+        std::vector<std::int64_t> v(n);
+        if (n) check(H5Dread(d.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
+                     "read dataset " + name, path);
+        return v;
+    }
+    std::vector<std::string> strings(hid_t group, const std::string& name, std::size_t n) const {
+        Handle d = open(group, name, n);
+        Handle type = vlen_string_type();
+        std::vector<char*> ptrs(n, nullptr);
+        if (n) check(H5Dread(d.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
+                     "read dataset " + name, path);
+        std::vector<std::string> out;
+        for (char* p : ptrs) {
+            out.emplace_back(p ? p : "");
+            H5free_memory(p);
+        }
+        return out;
+    }
+    std::vector<std::string> children(hid_t group) const {
+        H5G_info_t info;
+        check(H5Gget_info(group, &info), "list group", path);
+        std::vector<std::string> names;
+        for (hsize_t i = 0; i < info.nlinks; ++i) {
+            const ssize_t len = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i,
+                                                   nullptr, 0, H5P_DEFAULT);
+            std::string name(static_cast<std::size_t>(len), '\0');
+            H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(),
+                               static_cast<std::size_t>(len) + 1, H5P_DEFAULT);
+            names.push_back(name);
+        }
+        return names;
+    }
+};
+
+void fsync_path(const std::string& path, bool directory) {
+    const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+    if (fd < 0) throw StorageError("cannot open '" + path + "' to flush it: " + std::strerror(errno));
+    const int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0) throw StorageError("cannot flush '" + path + "' to disk: " + std::strerror(errno));
+}
+
+}  // namespace
+
+void write_trial_log(const std::string& path, const StudyInfo& info, const SearchSpace& space,
+                     std::span<const FrozenTrial> trials) {
+    QuietErrors quiet;
+    const Writer w{path};
+    Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    if (!file.ok()) throw StorageError("cannot create trial log '" + path + "'");
+    const hid_t root = file.get();
+    w.string_attr(root, "format", kFormat);
+    w.scalar_attr(root, "format_version", H5T_NATIVE_INT64, kFormatVersion);
+    w.string_attr(root, "study_name", info.name);
+    w.string_attr(root, "direction", std::string(direction_name(info.direction)));
+    w.scalar_attr(root, "seed", H5T_NATIVE_UINT64, info.seed);
+    w.string_attr(root, "search_space", info.search_space);
+    w.string_attr(root, "sampler", info.sampler);
+    w.string_attr(root, "sampler_settings", info.sampler_settings);
+    w.string_attr(root, "config", info.config);
+    w.string_attr(root, "data_fingerprint", info.data_fingerprint);
+    w.string_attr(root, "software_version", info.software_version);
+
+    const std::size_t n = trials.size();
+    Handle g(check_id(H5Gcreate2(root, "trials", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                      "create group trials", path),
+             H5Gclose);
+    std::vector<std::int64_t> number(n);
+    std::vector<std::string> state(n), error(n);
+    std::vector<double> value(n), start(n), end(n), duration(n);
+    std::set<std::string> metric_names;
+    for (std::size_t r = 0; r < n; ++r) {
+        const FrozenTrial& t = trials[r];
+        number[r] = t.number;
+        state[r] = std::string(state_name(t.state));
+        error[r] = t.error;
+        value[r] = t.value;
+        start[r] = t.start_time;
+        end[r] = t.end_time;
+        duration[r] = t.duration();
+        for (const auto& [name, v] : t.metrics) metric_names.insert(name);
+    }
+    w.int64s(g.get(), "number", number);
+    w.strings(g.get(), "state", state);
+    w.doubles(g.get(), "value", value);
+    w.doubles(g.get(), "start_time", start);
+    w.doubles(g.get(), "end_time", end);
+    w.doubles(g.get(), "duration", duration);
+    w.strings(g.get(), "error", error);
+
+    Handle pg(check_id(H5Gcreate2(g.get(), "params", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                       "create group trials/params", path),
+              H5Gclose);
+    for (std::size_t p = 0; p < space.size(); ++p) {
+        const Param& param = space.param(p);
+        std::vector<double> col(n);
+        for (std::size_t r = 0; r < n; ++r) col[r] = trials[r].params[p];
+        w.doubles(pg.get(), param.key, col);
+        Handle d(H5Dopen2(pg.get(), param.key.c_str(), H5P_DEFAULT), H5Dclose);
+        const Distribution& dist = param.distribution;
+        w.string_attr(d.get(), "type", std::string(kind_name(dist.kind)));
+        if (dist.is_categorical()) {
+            w.strings_attr(d.get(), "choices", dist.choices);
+        } else {
+            w.scalar_attr(d.get(), "low", H5T_NATIVE_DOUBLE, dist.low);
+            w.scalar_attr(d.get(), "high", H5T_NATIVE_DOUBLE, dist.high);
+            w.scalar_attr(d.get(), "log", H5T_NATIVE_INT8, static_cast<std::int8_t>(dist.log));
+            w.scalar_attr(d.get(), "step", H5T_NATIVE_DOUBLE, dist.step);
+        }
+    }
+    Handle mg(check_id(H5Gcreate2(g.get(), "metrics", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                       "create group trials/metrics", path),
+              H5Gclose);
+    for (const std::string& m : metric_names) {
+        std::vector<double> col(n, std::nan(""));
+        for (std::size_t r = 0; r < n; ++r) {
+            if (auto it = trials[r].metrics.find(m); it != trials[r].metrics.end()) col[r] = it->second;
+        }
+        w.doubles(mg.get(), m, col);
+    }
+    check(H5Fflush(root, H5F_SCOPE_GLOBAL), "flush", path);
+}
+
+TrialLog read_trial_log(const std::string& path) {
+    QuietErrors quiet;
+    if (!std::filesystem::exists(path)) throw StorageError("trial log '" + path + "' does not exist");
+    Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    if (!file.ok()) throw StorageError("cannot open trial log '" + path + "': not an HDF5 file?");
+    const Reader r{path};
+    const hid_t root = file.get();
+    if (r.string_attr(root, "format") != kFormat) {
+        throw StorageError("'" + path + "' is an HDF5 file but not a knntune trial log");
+    }
+    const auto version = r.scalar_attr<std::int64_t>(root, "format_version", H5T_NATIVE_INT64);
+    if (version != kFormatVersion) {
+        throw StorageError("trial log '" + path + "' has format version " + std::to_string(version) +
+                           "; this knntune reads version " + std::to_string(kFormatVersion));
+    }
+    TrialLog log;
+    log.info.name = r.string_attr(root, "study_name");
+    log.info.direction = parse_direction(r.string_attr(root, "direction"));
+    log.info.seed = r.scalar_attr<std::uint64_t>(root, "seed", H5T_NATIVE_UINT64);
+    log.info.search_space = r.string_attr(root, "search_space");
+    log.info.sampler = r.string_attr(root, "sampler");
+    log.info.sampler_settings = r.string_attr(root, "sampler_settings");
+    log.info.config = r.string_attr(root, "config");
+    log.info.data_fingerprint = r.string_attr(root, "data_fingerprint");
+    log.info.software_version = r.string_attr(root, "software_version");
+    try {
+        log.space = SearchSpace::from_json_text(log.info.search_space);
+    } catch (const SpaceError& e) {
+        throw StorageError("trial log '" + path + "' holds an invalid search space: " + e.what());
+    }
+
+    Handle g(check_id(H5Gopen2(root, "trials", H5P_DEFAULT), "open group trials", path), H5Gclose);
+    const std::size_t n = r.rows(g.get(), "number");
+    const auto number = r.int64s(g.get(), "number", n);
+    const auto state = r.strings(g.get(), "state", n);
+    const auto value = r.doubles(g.get(), "value", n);
+    const auto start = r.doubles(g.get(), "start_time", n);
+    const auto end = r.doubles(g.get(), "end_time", n);
+    const auto error = r.strings(g.get(), "error", n);
+    log.trials.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        FrozenTrial& t = log.trials[i];
+        t.number = number[i];
+        t.state = parse_state(state[i]);
+        t.value = value[i];
+        t.start_time = start[i];
+        t.end_time = end[i];
+        t.error = error[i];
+        t.params.assign(log.space.size(), kInactive);
+    }
+    Handle pg(check_id(H5Gopen2(g.get(), "params", H5P_DEFAULT), "open group trials/params", path),
+              H5Gclose);
+    for (std::size_t p = 0; p < log.space.size(); ++p) {
+        const auto col = r.doubles(pg.get(), log.space.param(p).key, n);
+        for (std::size_t i = 0; i < n; ++i) log.trials[i].params[p] = col[i];
+    }
+    Handle mg(check_id(H5Gopen2(g.get(), "metrics", H5P_DEFAULT), "open group trials/metrics", path),
+              H5Gclose);
+    log.metric_names = r.children(mg.get());
+    for (const std::string& m : log.metric_names) {
+        const auto col = r.doubles(mg.get(), m, n);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!std::isnan(col[i])) log.trials[i].metrics[m] = col[i];
+        }
+    }
+    return log;
+}
+
+Hdf5Storage::Hdf5Storage(std::string path, Hdf5Options options)
+    : path_(std::move(path)), options_(options) {}
+
+Hdf5Storage::~Hdf5Storage() {
+    if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+}
+
+std::vector<FrozenTrial> Hdf5Storage::open(const StudyInfo& info, const SearchSpace& space,
+                                           OpenMode mode) {
+    if (opened_) throw StorageError("trial log '" + path_ + "' is already open in this storage");
+    const std::string lock_path = path_ + ".lock";
+    lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd_ < 0) {
+        throw StorageError("cannot create lock file '" + lock_path + "': " + std::strerror(errno));
+    }
+    if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+        ::close(lock_fd_);
+        lock_fd_ = -1;
+        throw StorageError("trial log '" + path_ + "' is open for writing by another process "
+                           "(lock '" + lock_path + "' is held)");
+    }
+    info_ = info;
+    space_ = space;
+    if (std::filesystem::exists(path_)) {
+        if (!mode.resume) {
+            throw StorageError("trial log '" + path_ + "' already exists; resume it or choose "
+                               "another path");
+        }
+        TrialLog log = read_trial_log(path_);
+        check_resumable(log.info, info, mode.force, "trial log '" + path_ + "'");
+        if (mode.force && !(log.space == space)) {
+            throw StorageError("cannot resume trial log '" + path_ + "' with a different search "
+                               "space, even with force: its columns would not match");
+        }
+        for (FrozenTrial& t : log.trials) trials_[t.number] = std::move(t);
+    }
+    opened_ = true;
+    checkpoint();  // records the (possibly updated) study attributes
+    return trials();
+}
+
+void Hdf5Storage::write(std::span<const FrozenTrial> trials) {
+    if (!opened_) throw StorageError("trial log '" + path_ + "' is not open");
+    for (const FrozenTrial& t : trials) trials_[t.number] = t;
+    checkpoint();
+}
+
+std::vector<FrozenTrial> Hdf5Storage::trials() const {
+    std::vector<FrozenTrial> out;
+    out.reserve(trials_.size());
+    for (const auto& [n, t] : trials_) out.push_back(t);
+    return out;
+}
+
+void Hdf5Storage::checkpoint() {
+    const std::string tmp = path_ + ".tmp";
+    const std::vector<FrozenTrial> rows = trials();
+    write_trial_log(tmp, info_, space_, rows);
+    if (options_.fsync) fsync_path(tmp, false);
+    if (std::rename(tmp.c_str(), path_.c_str()) != 0) {
+        throw StorageError("cannot rename '" + tmp + "' to '" + path_ + "': " + std::strerror(errno));
+    }
+    if (options_.fsync) {
+        const std::filesystem::path parent = std::filesystem::path(path_).parent_path();
+        fsync_path(parent.empty() ? "." : parent.string(), true);
+    }
+}
+
+}  // namespace knntune::tuner

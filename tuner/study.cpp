@@ -1,0 +1,347 @@
+#include "tuner/study.hpp"
+
+#include <oneapi/tbb/task_group.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cmath>
+
+#include "tuner/error.hpp"
+#include "tuner/version.hpp"
+
+namespace knntune::tuner {
+
+namespace {
+
+double now_seconds() {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+bool same_fixed(const ParamValues& fixed, const ParamValues& params) {
+    for (std::size_t i = 0; i < fixed.size(); ++i) {
+        if (!std::isnan(fixed[i]) && params[i] != fixed[i]) return false;
+    }
+    return true;
+}
+
+void check_metric_name(const std::string& name, std::int64_t number) {
+    if (name.empty() || name.find_first_of("/,\"\n") != std::string::npos || name == "." ||
+        name == "..") {
+        throw StudyError("metric name '" + name + "' of trial " + std::to_string(number) +
+                         " is empty or contains '/', ',', a quote or a newline");
+    }
+}
+
+}  // namespace
+
+std::string_view stop_reason_name(StopReason r) {
+    switch (r) {
+        case StopReason::NTrials: return "n_trials reached";
+        case StopReason::Timeout: return "timeout";
+        case StopReason::Patience: return "no improvement within patience";
+        case StopReason::Exhausted: return "sampler exhausted";
+    }
+    return "?";
+}
+
+Study::Study(SearchSpace space, std::unique_ptr<Sampler> sampler,
+             std::unique_ptr<Storage> storage, StudyOptions options)
+    : space_(std::move(space)),
+      sampler_(std::move(sampler)),
+      storage_(std::move(storage)),
+      options_(std::move(options)) {
+    KNNTUNE_TUNER_ASSERT(sampler_ && storage_);
+    StudyInfo info;
+    info.name = options_.name;
+    info.direction = options_.direction;
+    info.seed = options_.seed;
+    info.search_space = space_.to_json_text();
+    info.sampler = std::string(sampler_->name());
+    info.sampler_settings = boost::json::serialize(sampler_->settings());
+    info.config = options_.config;
+    info.data_fingerprint = options_.data_fingerprint;
+    info.software_version = version();
+    std::vector<FrozenTrial> stored = storage_->open(info, space_, options_.open);
+    for (std::size_t i = 0; i < stored.size(); ++i) {
+        if (stored[i].number != static_cast<std::int64_t>(i)) {
+            throw StorageError("trials in " + storage_->describe() + " are not numbered 0.." +
+                               std::to_string(stored.size() - 1) + " (found " +
+                               std::to_string(stored[i].number) + " at row " + std::to_string(i) +
+                               ")");
+        }
+        if (stored[i].params.size() != space_.size()) {
+            throw StorageError("trial " + std::to_string(i) + " in " + storage_->describe() +
+                               " does not match the search space");
+        }
+        // NOTE: a trial still Running in a stored log was cut off by a crash; it is run again
+        // with the same number and parameters rather than forgotten.
+        if (stored[i].state == TrialState::Running) requeued_.push_back(stored[i].number);
+    }
+    trials_ = std::move(stored);
+}
+
+Study::~Study() = default;
+
+bool Study::enqueue(const std::map<std::string, double>& params, bool skip_if_exists) {
+    ParamValues fixed(space_.size(), kInactive);
+    for (const auto& [key, value] : params) {
+        const std::size_t i = space_.index_of(key);
+        if (!space_.param(i).distribution.contains(value)) {
+            throw SettingsError("enqueued value " + std::to_string(value) + " of '" + key +
+                                "' is not in " + space_.param(i).distribution.describe());
+        }
+        fixed[i] = value;
+    }
+    for (std::size_t i = 0; i < space_.size(); ++i) {
+        if (std::isnan(fixed[i])) continue;
+        const Param& p = space_.param(i);
+        if (!p.condition) continue;
+        if (std::isnan(fixed[p.condition->parent])) {
+            throw SettingsError("enqueued '" + p.key + "' needs its parent '" +
+                                space_.param(p.condition->parent).key + "' to be given too");
+        }
+        if (!space_.is_active(i, fixed)) {
+            throw SettingsError("enqueued '" + p.key + "' is inactive under the given '" +
+                                space_.param(p.condition->parent).key + "'");
+        }
+    }
+    std::lock_guard lock(mu_);
+    if (skip_if_exists) {
+        for (const FrozenTrial& t : trials_) {
+            if (t.state != TrialState::Fail && same_fixed(fixed, t.params)) return false;
+        }
+        for (const ParamValues& q : enqueued_) {
+            if (same_fixed(fixed, q) && same_fixed(q, fixed)) return false;
+        }
+    }
+    enqueued_.push_back(std::move(fixed));
+    return true;
+}
+
+bool Study::enqueue_json(const boost::json::object& params, bool skip_if_exists) {
+    std::map<std::string, double> values;
+    for (const auto& kv : params) {
+        const std::string key(kv.key());
+        const Distribution& d = space_.param(space_.index_of(key)).distribution;
+        if (kv.value().is_string() && d.is_categorical()) {
+            const auto it = std::find(d.choices.begin(), d.choices.end(), kv.value().as_string());
+            if (it == d.choices.end()) {
+                throw SettingsError("enqueued value '" + std::string(kv.value().as_string()) +
+                                    "' of '" + key + "' is not one of " + d.describe());
+            }
+            values[key] = static_cast<double>(it - d.choices.begin());
+        } else if (kv.value().is_number()) {
+            values[key] = boost::json::value_to<double>(kv.value());
+        } else {
+            throw SettingsError("enqueued value of '" + key + "' must be a number" +
+                                (d.is_categorical() ? " or a choice label" : ""));
+        }
+    }
+    return enqueue(values, skip_if_exists);
+}
+
+FrozenTrial Study::ask_locked() {
+    const double start = now_seconds();
+    if (!requeued_.empty()) {
+        FrozenTrial& t = trials_[static_cast<std::size_t>(requeued_.front())];
+        requeued_.pop_front();
+        t.start_time = start;
+        return t;
+    }
+    ParamValues fixed(space_.size(), kInactive);
+    if (!enqueued_.empty()) {
+        fixed = std::move(enqueued_.front());
+        enqueued_.pop_front();
+    }
+    const auto number = static_cast<std::int64_t>(trials_.size());
+    const SampleContext ctx{space_, trials_, number, options_.direction, fixed};
+    FrozenTrial t;
+    t.number = number;
+    t.state = TrialState::Running;
+    t.params = sampler_->sample(ctx);
+    space_.check(t.params, "sampler '" + std::string(sampler_->name()) + "' for trial " +
+                               std::to_string(number));
+    t.start_time = start;
+    trials_.push_back(t);
+    return t;
+}
+
+FrozenTrial Study::ask() { return ask(1).front(); }
+
+std::vector<FrozenTrial> Study::ask(std::size_t n) {
+    std::lock_guard lock(mu_);
+    std::vector<FrozenTrial> out;
+    for (std::size_t i = 0; i < n; ++i) out.push_back(ask_locked());
+    storage_->write(out);
+    return out;
+}
+
+void Study::tell(std::int64_t number, TrialState state, const Evaluation& eval,
+                 const std::string& error) {
+    for (const auto& [name, v] : eval.metrics) check_metric_name(name, number);
+    std::lock_guard lock(mu_);
+    if (number < 0 || number >= static_cast<std::int64_t>(trials_.size())) {
+        throw StudyError("tell: no trial " + std::to_string(number) + " (the study has " +
+                         std::to_string(trials_.size()) + ")");
+    }
+    FrozenTrial t = trials_[static_cast<std::size_t>(number)];
+    if (t.state != TrialState::Running) {
+        throw StudyError("tell: trial " + std::to_string(number) + " is already " +
+                         std::string(state_name(t.state)));
+    }
+    if (state == TrialState::Running) throw StudyError("tell: a trial cannot be told Running");
+    t.state = state;
+    t.value = eval.value;
+    t.metrics = eval.metrics;
+    t.error = error;
+    t.end_time = now_seconds();
+    if (state == TrialState::Complete && std::isnan(eval.value)) {
+        t.state = TrialState::Fail;
+        t.error = "objective returned NaN";
+    }
+    if (state == TrialState::Fail) t.value = std::nan("");
+    storage_->write(std::span<const FrozenTrial>(&t, 1));
+    trials_[static_cast<std::size_t>(number)] = std::move(t);
+}
+
+OptimizeResult Study::optimize(const Objective& objective, const OptimizeParams& params) {
+    if (params.parallel_trials < 1) throw SettingsError("parallel.trials must be ≥ 1");
+    if (params.timeout_seconds < 0.0) throw SettingsError("timeout must be ≥ 0 seconds");
+    if (params.patience < 0) throw SettingsError("patience must be ≥ 0");
+    const auto t0 = std::chrono::steady_clock::now();
+    std::unique_ptr<tbb::task_arena> own_arena;
+    tbb::task_arena* arena = params.arena;
+    if (!arena && params.parallel_trials > 1) {
+        own_arena = std::make_unique<tbb::task_arena>(static_cast<int>(params.parallel_trials));
+        arena = own_arena.get();
+    }
+    const auto run_one = [&](const FrozenTrial& frozen) {
+        Evaluation e;
+        TrialState state = TrialState::Complete;
+        std::string error;
+        try {
+            const Trial view(space_, frozen);
+            e = objective(view);
+        } catch (const TrialPruned&) {
+            state = TrialState::Pruned;
+        } catch (const std::exception& ex) {
+            state = TrialState::Fail;
+            error = ex.what();
+        } catch (...) {
+            state = TrialState::Fail;
+            error = "unknown exception";
+        }
+        tell(frozen.number, state, e, error);
+        if (params.on_trial_finished) {
+            FrozenTrial done;
+            {
+                std::lock_guard lock(mu_);
+                done = trials_[static_cast<std::size_t>(frozen.number)];
+            }
+            params.on_trial_finished(done);
+        }
+    };
+
+    OptimizeResult result;
+    while (true) {
+        std::int64_t finished = 0, since_best = 0;
+        bool has_best = false;
+        double best = 0.0;
+        bool exhausted = false;
+        {
+            std::lock_guard lock(mu_);
+            for (const FrozenTrial& t : trials_) {
+                if (!t.is_finished()) continue;
+                ++finished;
+                ++since_best;
+                if (t.state == TrialState::Complete && (!has_best || better(t.value, best))) {
+                    has_best = true;
+                    best = t.value;
+                    since_best = 0;
+                }
+            }
+            exhausted = requeued_.empty() && enqueued_.empty() &&
+                        sampler_->exhausted(space_, trials_);
+        }
+        if (finished >= params.n_trials) {
+            result.reason = StopReason::NTrials;
+            break;
+        }
+        if (params.timeout_seconds > 0.0 &&
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() >=
+                params.timeout_seconds) {
+            result.reason = StopReason::Timeout;
+            break;
+        }
+        if (params.patience > 0 && has_best && since_best >= params.patience) {
+            result.reason = StopReason::Patience;
+            break;
+        }
+        if (exhausted) {
+            result.reason = StopReason::Exhausted;
+            break;
+        }
+        const auto batch = static_cast<std::size_t>(
+            std::min<std::int64_t>(static_cast<std::int64_t>(params.parallel_trials),
+                                   params.n_trials - finished));
+        const std::vector<FrozenTrial> asked = ask(batch);
+        if (arena) {
+            arena->execute([&] {
+                tbb::task_group group;
+                for (const FrozenTrial& t : asked) group.run([&run_one, &t] { run_one(t); });
+                group.wait();
+            });
+        } else {
+            for (const FrozenTrial& t : asked) run_one(t);
+        }
+        result.n_run += static_cast<std::int64_t>(asked.size());
+    }
+    return result;
+}
+
+std::vector<FrozenTrial> Study::trials() const {
+    std::lock_guard lock(mu_);
+    return trials_;
+}
+
+std::int64_t Study::n_finished() const {
+    std::lock_guard lock(mu_);
+    return std::count_if(trials_.begin(), trials_.end(),
+                         [](const FrozenTrial& t) { return t.is_finished(); });
+}
+
+bool Study::better(double a, double b) const {
+    return options_.direction == Direction::Minimize ? a < b : a > b;
+}
+
+FrozenTrial Study::best_trial() const {
+    std::lock_guard lock(mu_);
+    const FrozenTrial* best = nullptr;
+    for (const FrozenTrial& t : trials_) {
+        if (t.state == TrialState::Complete && (!best || better(t.value, best->value))) best = &t;
+    }
+    if (!best) throw StudyError("the study has no complete trial yet");
+    return *best;
+}
+
+std::map<std::string, FrozenTrial> Study::best_trials_by(std::string_view categorical_key) const {
+    const std::size_t p = space_.index_of(categorical_key);
+    const Distribution& d = space_.param(p).distribution;
+    if (!d.is_categorical()) {
+        throw StudyError("best_trials_by: '" + std::string(categorical_key) + "' is " +
+                         d.describe() + ", not categorical");
+    }
+    std::lock_guard lock(mu_);
+    std::map<std::string, FrozenTrial> out;
+    for (const FrozenTrial& t : trials_) {
+        if (t.state != TrialState::Complete || std::isnan(t.params[p])) continue;
+        const std::string& label = d.choices[static_cast<std::size_t>(t.params[p])];
+        auto it = out.find(label);
+        if (it == out.end() || better(t.value, it->second.value)) out[label] = t;
+    }
+    return out;
+}
+
+}  // namespace knntune::tuner

@@ -1,0 +1,390 @@
+#include "tuner/tpe_sampler.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "tuner/error.hpp"
+#include "tuner/random_sampler.hpp"
+
+namespace knntune::tuner {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+
+std::string_view weight_name(WeightScheme w) { return w == WeightScheme::Ramp ? "ramp" : "uniform"; }
+
+WeightScheme parse_weights(const json::value& v, std::string_view key) {
+    if (v.is_string() && v.as_string() == "ramp") return WeightScheme::Ramp;
+    if (v.is_string() && v.as_string() == "uniform") return WeightScheme::Uniform;
+    throw SettingsError("tpe setting '" + std::string(key) + "' must be \"ramp\" or \"uniform\"");
+}
+
+double as_number(const json::value& v, std::string_view key) {
+    if (v.is_number()) return json::value_to<double>(v);
+    throw SettingsError("tpe setting '" + std::string(key) + "' must be a number");
+}
+
+std::size_t as_count(const json::value& v, std::string_view key, std::size_t min) {
+    const double x = as_number(v, key);
+    if (x < static_cast<double>(min) || x != std::floor(x) || x > 1e9) {
+        throw SettingsError("tpe setting '" + std::string(key) + "' must be an integer ≥ " +
+                            std::to_string(min));
+    }
+    return static_cast<std::size_t>(x);
+}
+
+// Sort key that makes "better" smaller whatever the direction.
+double loss(const FrozenTrial& t, Direction d) {
+    return d == Direction::Minimize ? t.value : -t.value;
+}
+
+}  // namespace
+
+TpeSettings TpeSettings::optuna31(std::uint64_t seed) {
+    TpeSettings s;
+    s.mode = TpeMode::Univariate;
+    s.below_weights = WeightScheme::Ramp;
+    s.constant_liar = false;
+    s.seed = seed;
+    return s;
+}
+
+TpeSettings TpeSettings::from_json(const json::object& o, std::uint64_t seed) {
+    TpeSettings s;
+    if (auto it = o.find("mode"); it != o.end() && it->value() == "univariate") {
+        s = optuna31(seed);
+    }
+    s.seed = seed;
+    for (const auto& kv : o) {
+        const std::string_view k = kv.key();
+        const json::value& v = kv.value();
+        if (k == "mode") {
+            if (v == "joint") {
+                s.mode = TpeMode::Joint;
+            } else if (v == "univariate") {
+                s.mode = TpeMode::Univariate;
+            } else {
+                throw SettingsError("tpe setting 'mode' must be \"joint\" or \"univariate\"");
+            }
+        } else if (k == "n_startup_trials") {
+            s.n_startup_trials = as_count(v, k, 0);
+        } else if (k == "n_ei_candidates") {
+            s.n_ei_candidates = as_count(v, k, 1);
+        } else if (k == "gamma_ratio") {
+            s.gamma.ratio = as_number(v, k);
+            if (!(s.gamma.ratio > 0.0 && s.gamma.ratio <= 1.0)) {
+                throw SettingsError("tpe setting 'gamma_ratio' must be in (0, 1]");
+            }
+        } else if (k == "gamma_cap") {
+            s.gamma.cap = as_count(v, k, 1);
+        } else if (k == "gamma_sqrt") {
+            if (!v.is_bool()) throw SettingsError("tpe setting 'gamma_sqrt' must be true or false");
+            s.gamma.sqrt = v.as_bool();
+        } else if (k == "prior_weight") {
+            s.prior_weight = as_number(v, k);
+            if (!(s.prior_weight > 0.0)) throw SettingsError("tpe setting 'prior_weight' must be > 0");
+        } else if (k == "floor_delta") {
+            s.floor_delta = as_number(v, k);
+            if (!(s.floor_delta >= 0.0 && s.floor_delta < 1.0)) {
+                throw SettingsError("tpe setting 'floor_delta' must be in [0, 1)");
+            }
+        } else if (k == "floor_exponent") {
+            s.floor_exponent = as_number(v, k);
+        } else if (k == "below_weights") {
+            s.below_weights = parse_weights(v, k);
+        } else if (k == "above_weights") {
+            s.above_weights = parse_weights(v, k);
+        } else if (k == "constant_liar") {
+            if (!v.is_bool()) throw SettingsError("tpe setting 'constant_liar' must be true or false");
+            s.constant_liar = v.as_bool();
+        } else if (k == "seed") {
+            // Recorded by `to_json`; the study's seed wins.
+        } else {
+            throw SettingsError("unknown tpe setting '" + std::string(k) +
+                                "' (known: mode, n_startup_trials, n_ei_candidates, gamma_ratio, "
+                                "gamma_cap, gamma_sqrt, prior_weight, floor_delta, floor_exponent, "
+                                "below_weights, above_weights, constant_liar)");
+        }
+    }
+    return s;
+}
+
+json::object TpeSettings::to_json() const {
+    json::object o;
+    o["mode"] = mode == TpeMode::Joint ? "joint" : "univariate";
+    o["n_startup_trials"] = n_startup_trials;
+    o["n_ei_candidates"] = n_ei_candidates;
+    o["gamma_ratio"] = gamma.ratio;
+    o["gamma_cap"] = gamma.cap;
+    o["gamma_sqrt"] = gamma.sqrt;
+    o["prior_weight"] = prior_weight;
+    o["floor_delta"] = floor_delta;
+    o["floor_exponent"] = floor_exponent;
+    o["below_weights"] = weight_name(below_weights);
+    o["above_weights"] = weight_name(above_weights);
+    o["constant_liar"] = constant_liar;
+    o["seed"] = seed;
+    return o;
+}
+
+KernelSettings TpeSettings::joint_kernels() const {
+    KernelSettings k;
+    k.prior_weight = prior_weight;
+    k.bandwidth = Bandwidth::NeighbourGap;
+    // NOTE: the joint model follows current Optuna rather than 3.1: gaps from observations only,
+    // kernels that integrate to 1 (they are multiplied across dimensions), and continuous
+    // densities for ints (a cell mass costs two erfc per evaluation; at the magic-clip floor the
+    // cell is narrower than the kernel, so the density ratio l/g is nearly the same).
+    k.prior_in_gaps = false;
+    k.normalized = true;
+    k.cell_mass = false;
+    k.magic_clip = true;
+    k.floor_delta = floor_delta;
+    k.floor_exponent = floor_exponent;
+    return k;
+}
+
+ParamValues TpeSampler::sample(const SampleContext& ctx) const {
+    Rng rng(s_.seed, static_cast<std::uint64_t>(ctx.number));
+    std::vector<const FrozenTrial*> complete, pruned, running;
+    for (const FrozenTrial& t : ctx.history) {
+        if (t.number == ctx.number) continue;
+        if (t.state == TrialState::Complete) complete.push_back(&t);
+        if (t.state == TrialState::Pruned) pruned.push_back(&t);
+        if (t.state == TrialState::Running && s_.constant_liar) running.push_back(&t);
+    }
+    const std::size_t n = complete.size() + pruned.size();
+    if (n < s_.n_startup_trials || n == 0) {
+        ParamValues v = ctx.fixed;
+        fill_from_prior(ctx.space, v, rng);
+        return v;
+    }
+    // Rank: Complete by loss, then Pruned with a value by loss, then Pruned without; ties by
+    // trial number (the history is in number order and the sort is stable).
+    const Direction dir = ctx.direction;
+    std::stable_sort(complete.begin(), complete.end(), [dir](auto* a, auto* b) {
+        return loss(*a, dir) < loss(*b, dir);
+    });
+    std::stable_sort(pruned.begin(), pruned.end(), [dir](auto* a, auto* b) {
+        const bool va = !std::isnan(a->value), vb = !std::isnan(b->value);
+        if (va != vb) return va;
+        return va && loss(*a, dir) < loss(*b, dir);
+    });
+    std::vector<const FrozenTrial*> ranked = complete;
+    ranked.insert(ranked.end(), pruned.begin(), pruned.end());
+    const std::size_t n_below = std::min(s_.gamma.n_below(n), ranked.size());
+    std::vector<const FrozenTrial*> below(ranked.begin(), ranked.begin() + n_below);
+    std::vector<const FrozenTrial*> above(ranked.begin() + n_below, ranked.end());
+    above.insert(above.end(), running.begin(), running.end());
+    const auto by_number = [](auto* a, auto* b) { return a->number < b->number; };
+    std::sort(below.begin(), below.end(), by_number);
+    std::sort(above.begin(), above.end(), by_number);
+    return s_.mode == TpeMode::Joint ? sample_joint(ctx, below, above, rng)
+                                     : sample_univariate(ctx, below, above, rng);
+}
+
+ParamValues TpeSampler::sample_univariate(const SampleContext& ctx,
+                                          const std::vector<const FrozenTrial*>& below,
+                                          const std::vector<const FrozenTrial*>& above,
+                                          Rng& rng) const {
+    KernelSettings ks = KernelSettings::optuna31();
+    ks.prior_weight = s_.prior_weight;
+    if (s_.floor_delta > 0.0) {
+        ks.floor_delta = s_.floor_delta;
+        ks.floor_exponent = s_.floor_exponent;
+    }
+    const SearchSpace& space = ctx.space;
+    ParamValues v = ctx.fixed;
+    double sampled[1];
+    for (std::size_t p = 0; p < space.size(); ++p) {
+        if (!space.is_active(p, v)) {
+            v[p] = kInactive;
+            continue;
+        }
+        if (!std::isnan(v[p])) continue;
+        const Distribution& d = space.param(p).distribution;
+        const auto observations = [&](const std::vector<const FrozenTrial*>& side) {
+            std::vector<std::vector<double>> obs(1);
+            for (const FrozenTrial* t : side) {
+                if (!std::isnan(t->params[p])) obs[0].push_back(t->params[p]);
+            }
+            return obs;
+        };
+        const auto obs_l = observations(below);
+        const auto obs_g = observations(above);
+        const std::vector<double> w_l = observation_weights(s_.below_weights, obs_l[0].size());
+        const std::vector<double> w_g = observation_weights(s_.above_weights, obs_g[0].size());
+        const ParzenEstimator l({d}, obs_l, w_l, ks);
+        const ParzenEstimator g({d}, obs_g, w_g, ks);
+        double best_score = kNegInf, best = kInactive;
+        for (std::size_t c = 0; c < s_.n_ei_candidates; ++c) {
+            l.sample(rng, sampled);
+            const double score = l.log_pdf(sampled) - g.log_pdf(sampled);
+            if (std::isnan(best) || score > best_score) {  // ties: first candidate wins
+                best_score = score;
+                best = sampled[0];
+            }
+        }
+        v[p] = best;
+    }
+    return v;
+}
+
+namespace {
+
+/// One side (below or above) of the joint tree mixture.
+class TreeMixture {
+public:
+    TreeMixture(const SearchSpace& space, const std::vector<const FrozenTrial*>& trials,
+                WeightScheme scheme, const KernelSettings& ks)
+        : space_(space), n_trials_(trials.size()) {
+        std::vector<double> w = observation_weights(scheme, trials.size());
+        w.push_back(ks.prior_weight);
+        const double total = std::accumulate(w.begin(), w.end(), 0.0);
+        weights_.resize(w.size());
+        log_weights_.resize(w.size());
+        for (std::size_t i = 0; i < w.size(); ++i) {
+            weights_[i] = w[i] / total;
+            log_weights_[i] = std::log(weights_[i]);
+        }
+        for (const Block& blk : space.blocks()) {
+            BlockModel bm;
+            bm.pos.assign(trials.size(), -1);
+            for (std::size_t t = 0; t < trials.size(); ++t) {
+                bool has = true;
+                for (std::size_t p : blk.params) has = has && !std::isnan(trials[t]->params[p]);
+                if (!has) continue;
+                bm.pos[t] = static_cast<int>(bm.members.size());
+                bm.members.push_back(t);
+            }
+            std::vector<double> mw;
+            for (std::size_t t : bm.members) mw.push_back(w[t]);
+            mw.push_back(ks.prior_weight);
+            const double mt = std::accumulate(mw.begin(), mw.end(), 0.0);
+            for (double& x : mw) x /= mt;
+            bm.marginal_weights = mw;
+            for (double x : mw) bm.marginal_log_weights.push_back(std::log(x));
+            std::vector<double> obs(bm.members.size());
+            for (std::size_t p : blk.params) {
+                for (std::size_t j = 0; j < bm.members.size(); ++j) {
+                    obs[j] = trials[bm.members[j]]->params[p];
+                }
+                bm.kernels.emplace_back(space.param(p).distribution, obs, ks, blk.params.size());
+            }
+            blocks_.push_back(std::move(bm));
+        }
+        scratch_.resize(n_trials_ + 1);
+    }
+
+    /// ln p(x) for internal values `u` (NaN = inactive); `active[b]` says which blocks count.
+    double log_pdf(const std::vector<double>& u, const std::vector<char>& active) {
+        std::vector<double>& terms = scratch_;
+        std::copy(log_weights_.begin(), log_weights_.end(), terms.begin());
+        const auto& blocks = space_.blocks();
+        for (std::size_t b = 0; b < blocks.size(); ++b) {
+            if (!active[b]) continue;
+            BlockModel& bm = blocks_[b];
+            const std::size_t m = bm.members.size() + 1;
+            bm.log_k.assign(m, 0.0);
+            for (std::size_t k = 0; k < blocks[b].params.size(); ++k) {
+                const double x = u[blocks[b].params[k]];
+                const ParamKernels& pk = bm.kernels[k];
+                for (std::size_t j = 0; j < m; ++j) bm.log_k[j] += pk.log_kernel(j, x);
+            }
+            bm.sum.resize(m);
+            for (std::size_t j = 0; j < m; ++j) bm.sum[j] = bm.marginal_log_weights[j] + bm.log_k[j];
+            const double marginal = log_sum_exp(bm.sum);
+            for (std::size_t t = 0; t < n_trials_; ++t) {
+                terms[t] += bm.pos[t] >= 0 ? bm.log_k[static_cast<std::size_t>(bm.pos[t])]
+                                           : marginal;
+            }
+            terms[n_trials_] += bm.log_k[m - 1];
+        }
+        return log_sum_exp(terms);
+    }
+
+    /// Draws one configuration, keeping the fixed values, into `v` (external scale).
+    void sample(Rng& rng, const ParamValues& fixed, ParamValues& v) const {
+        const std::size_t t = rng.choose(weights_);
+        v = fixed;
+        std::vector<int> chosen(blocks_.size(), -1);
+        for (std::size_t p = 0; p < space_.size(); ++p) {
+            if (!space_.is_active(p, v)) {
+                v[p] = kInactive;
+                continue;
+            }
+            if (!std::isnan(v[p])) continue;
+            const Param& param = space_.param(p);
+            const BlockModel& bm = blocks_[param.block];
+            int j = -1;
+            if (t == n_trials_) {
+                j = static_cast<int>(bm.members.size());  // the prior kernel
+            } else if (bm.pos[t] >= 0) {
+                j = bm.pos[t];
+            } else {
+                if (chosen[param.block] < 0) {
+                    chosen[param.block] = static_cast<int>(rng.choose(bm.marginal_weights));
+                }
+                j = chosen[param.block];
+            }
+            const auto& blk = space_.blocks()[param.block];
+            const std::size_t k = static_cast<std::size_t>(
+                std::find(blk.params.begin(), blk.params.end(), p) - blk.params.begin());
+            v[p] = param.distribution.to_external(
+                bm.kernels[k].sample(static_cast<std::size_t>(j), rng));
+        }
+    }
+
+private:
+    struct BlockModel {
+        std::vector<std::size_t> members;  ///< positions of the side's trials having the block
+        std::vector<int> pos;              ///< per side trial: index in members, or −1
+        std::vector<ParamKernels> kernels; ///< per block parameter; members + prior kernels
+        std::vector<double> marginal_weights, marginal_log_weights;
+        std::vector<double> log_k, sum;    ///< scratch
+    };
+    const SearchSpace& space_;
+    std::size_t n_trials_;
+    std::vector<double> weights_, log_weights_;
+    std::vector<BlockModel> blocks_;
+    std::vector<double> scratch_;
+};
+
+}  // namespace
+
+ParamValues TpeSampler::sample_joint(const SampleContext& ctx,
+                                     const std::vector<const FrozenTrial*>& below,
+                                     const std::vector<const FrozenTrial*>& above,
+                                     Rng& rng) const {
+    const SearchSpace& space = ctx.space;
+    const KernelSettings ks = s_.joint_kernels();
+    TreeMixture l(space, below, s_.below_weights, ks);
+    TreeMixture g(space, above, s_.above_weights, ks);
+    ParamValues cand(space.size()), best;
+    std::vector<double> u(space.size());
+    std::vector<char> active(space.blocks().size());
+    double best_score = kNegInf;
+    for (std::size_t c = 0; c < s_.n_ei_candidates; ++c) {
+        l.sample(rng, ctx.fixed, cand);
+        for (std::size_t p = 0; p < space.size(); ++p) {
+            u[p] = std::isnan(cand[p]) ? kInactive : space.param(p).distribution.to_internal(cand[p]);
+        }
+        for (std::size_t b = 0; b < active.size(); ++b) {
+            active[b] = space.is_active(space.blocks()[b].params.front(), cand) ? 1 : 0;
+        }
+        const double score = l.log_pdf(u, active) - g.log_pdf(u, active);
+        if (best.empty() || score > best_score) {  // ties: first candidate wins
+            best_score = score;
+            best = cand;
+        }
+    }
+    return best;
+}
+
+}  // namespace knntune::tuner

@@ -1,0 +1,66 @@
+#pragma once
+/// Tree-structured Parzen Estimator sampler (Bergstra et al. 2011), in two modes:
+///
+/// - `TpeMode::Joint` (default): one mixture over the whole conditional tree (spec §4.3).
+///   Each side (good "below" trials, other "above" trials) has one kernel per trial plus a
+///   prior; a trial's kernel covers the root parameters and the branch it ran, and borrows the
+///   side's branch marginal for a branch it did not run. Candidates are scored by
+///   ln l(x) − ln g(x) over all active parameters, so the choice of a branch is judged together
+///   with its own parameters and with the shared ones.
+/// - `TpeMode::Univariate`: Optuna 3.1 `TPESampler()` behaviour — each active parameter is
+///   sampled on its own with the 3.1 estimator (`KernelSettings::optuna31()`).
+///
+/// Both modes split all finished trials into below/above as Optuna does: Complete trials by
+/// value (ties: lower trial number first), then Pruned trials (by value when they have one,
+/// then by number); with constant liar, Running trials join the above set. A parameter's
+/// kernels use only the trials of each side in which it is active.
+
+#include "tuner/parzen.hpp"
+#include "tuner/sampler.hpp"
+
+namespace knntune::tuner {
+
+/// Which TPE model to fit.
+enum class TpeMode { Joint, Univariate };
+
+/// Settings of the TPE sampler. `from_json` reads the same names as `to_json` writes.
+struct TpeSettings {
+    TpeMode mode = TpeMode::Joint;
+    std::size_t n_startup_trials = 10;  ///< random trials before the model is used
+    std::size_t n_ei_candidates = 24;   ///< candidates drawn from l(x) per proposal
+    SplitRule gamma{0.1, 25, false};    ///< size of the good set: min(ceil(ratio·n), cap)
+    double prior_weight = 1.0;          ///< raw weight of the prior kernel
+    double floor_delta = 0.0;           ///< 0: Optuna's magic clip; > 0: max(Δ, (N+1)^−e)·R
+    double floor_exponent = 2.0;        ///< e of the floor above
+    WeightScheme below_weights = WeightScheme::Uniform;  ///< weights of the good set
+    WeightScheme above_weights = WeightScheme::Ramp;     ///< weights of the other set
+    bool constant_liar = true;          ///< Running trials count as bad
+    std::uint64_t seed = 0;
+
+    /// Optuna 3.1.0 `TPESampler(seed)` defaults (univariate, no constant liar).
+    static TpeSettings optuna31(std::uint64_t seed);
+    /// Parses settings; unknown keys are errors that list the known ones.
+    static TpeSettings from_json(const boost::json::object& o, std::uint64_t seed);
+    boost::json::object to_json() const;
+    /// Kernel settings used by the joint mode.
+    KernelSettings joint_kernels() const;
+};
+
+/// The TPE sampler.
+class TpeSampler final : public Sampler {
+public:
+    explicit TpeSampler(TpeSettings settings) : s_(settings) {}
+    std::string_view name() const override { return "tpe"; }
+    boost::json::object settings() const override { return s_.to_json(); }
+    ParamValues sample(const SampleContext& ctx) const override;
+
+private:
+    ParamValues sample_joint(const SampleContext& ctx, const std::vector<const FrozenTrial*>& below,
+                             const std::vector<const FrozenTrial*>& above, Rng& rng) const;
+    ParamValues sample_univariate(const SampleContext& ctx,
+                                  const std::vector<const FrozenTrial*>& below,
+                                  const std::vector<const FrozenTrial*>& above, Rng& rng) const;
+    TpeSettings s_;
+};
+
+}  // namespace knntune::tuner
