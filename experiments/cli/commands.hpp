@@ -11,5 +11,7 @@ namespace knntune::cli {
 using Args = std::vector<std::string>;  ///< the arguments after the subcommand name
 
 int cmd_prepare(const Args& args);
+int cmd_similarity(const Args& args);
+int cmd_recommend(const Args& args);
 
 }  // namespace knntune::cli

@@ -25,6 +25,8 @@ struct Command {
 constexpr Command kCommands[] = {
     {"prepare", "read, split, filter and map an interaction log; print period statistics",
      knntune::cli::cmd_prepare},
+    {"similarity", "top-k item-item or user-user similarity of an interaction file", knntune::cli::cmd_similarity},
+    {"recommend", "top-N KNN recommendations for every user of an interaction file", knntune::cli::cmd_recommend},
 };
 
 void print_usage(std::ostream& out) {

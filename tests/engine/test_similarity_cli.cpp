@@ -1,0 +1,136 @@
+// The command-line contract of `knntune similarity` / `knntune recommend` on the three
+// reference inputs: every similarity case is run through the CLI with its params_json spelled
+// as --set options, and the output is compared with the reference like the library result.
+
+#include <catch2/catch.hpp>
+
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+
+#include "tests/engine/similarity_test_support.hpp"
+
+namespace kt = knntune::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+int run(const std::string& cmd) {
+    return std::system((cmd + " 2>" + (fs::temp_directory_path() / "knntune_cli_err.txt").string())
+                           .c_str());
+}
+
+std::string read_all(const fs::path& p) {
+    std::ifstream in(p);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string set_value(const boost::json::value& v) {
+    if (v.is_bool()) return v.as_bool() ? "true" : "false";
+    if (v.is_string()) return std::string(v.as_string());
+    return boost::json::serialize(v);
+}
+
+}  // namespace
+
+TEST_CASE("knntune similarity reproduces every reference similarity case",
+          "[engine][similarity][cli]") {
+    const std::string ml = kt::movielens_csv();
+    if (ml.empty()) WARN("MovieLens 100K not found; its cases are skipped");
+    std::map<std::string, std::set<std::string>> ties;
+    {
+        std::ifstream in(kt::shared_dir() / "reference/similarity/boundary_ties.csv");
+        std::string line;
+        std::getline(in, line);
+        while (std::getline(in, line)) {
+            const auto f = kt::csv_fields(line);
+            ties[f[0]].insert(f[1]);
+        }
+    }
+    std::ifstream in(kt::shared_dir() / "reference/similarity/cases.csv");
+    std::string line;
+    std::getline(in, line);
+    const fs::path out = fs::temp_directory_path() / ("knntune_cli_out_" + std::to_string(::getpid()) + ".csv");
+    size_t ran = 0;
+    while (std::getline(in, line)) {
+        const auto f = kt::csv_fields(line);
+        const std::string& id = f[0];
+        const std::string& orientation = f[2];
+        const bool movielens = id.rfind("movielens", 0) == 0;
+        if (movielens && ml.empty()) continue;
+        const std::string input =
+            movielens ? ml : (kt::shared_dir() / "reference/similarity" / f[1]).string();
+        const auto params = boost::json::parse(f[4]).as_object();
+        std::string cmd = std::string(KNNTUNE_CLI);
+        if (orientation == "item" || orientation == "user") {
+            cmd += " similarity --input " + input + " --measure " + f[3] + " --orientation " +
+                   orientation + " --set k=" + f[5];
+            for (const auto& [key, value] : params) {
+                cmd += " --set " + std::string(key) + "=" + set_value(value);
+            }
+        } else {
+            // End to end: the CLI builds its own S. Only compare when that S is free of ties at
+            // the k-th place, otherwise a different (equally valid) neighbour set may be kept.
+            const std::string s_case = std::string(params.at("similarity_case").as_string());
+            if (ties.contains(s_case)) continue;
+            cmd += " recommend --input " + input + " --measure " + f[3] + " --orientation " +
+                   (orientation == "recommend_item" ? "item" : "user") + " --top " + f[5] +
+                   " --set k=" + std::to_string(params.at("similarity_k").as_int64());
+            for (const auto& [key, value] : params.at("similarity_params").as_object()) {
+                cmd += " --set " + std::string(key) + "=" + set_value(value);
+            }
+        }
+        cmd += " --output " + out.string();
+        INFO("case " << id << "\n" << cmd);
+        REQUIRE(run(cmd) == 0);
+        const auto expected = kt::read_rows(
+            (kt::shared_dir() / "reference/similarity/cases" / (id + ".csv")).string());
+        const auto actual = kt::read_rows(out.string());
+        const auto t = ties.find(id);
+        CHECK(kt::compare_rows(expected, actual, std::stoul(f[5]),
+                               t == ties.end() ? std::set<std::string>{} : t->second) == "");
+        ++ran;
+    }
+    CHECK(ran >= 84);
+    fs::remove(out);
+}
+
+TEST_CASE("knntune similarity writes the documented layout", "[engine][similarity][cli]") {
+    const fs::path dir = fs::temp_directory_path() / ("knntune_cli_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    {
+        std::ofstream in(dir / "in.csv");
+        in << "user,item\n\"u,1\",b\nu2,a\nu2,b\nu10,a\nu10,\"c\"\"q\"\n";
+    }
+    const std::string base = std::string(KNNTUNE_CLI) + " similarity --input " +
+                             (dir / "in.csv").string() + " --measure dot_product";
+    REQUIRE(run(base + " --orientation item --output " + (dir / "s.csv").string()) == 0);
+    // Items a < b < c"q; a·a = 2, a·b = 1, b·b = 2, a·c"q = 1, c"q·c"q = 1.
+    CHECK(read_all(dir / "s.csv") ==
+          "row,col,score\n"
+          "a,a,2\na,b,1\na,\"c\"\"q\",1\n"
+          "b,b,2\nb,a,1\n"
+          "\"c\"\"q\",a,1\n\"c\"\"q\",\"c\"\"q\",1\n");
+    REQUIRE(run(std::string(KNNTUNE_CLI) + " recommend --input " + (dir / "in.csv").string() +
+                " --measure dot_product --orientation item --top 2 --output " +
+                (dir / "r.csv").string()) == 0);
+    // u,1 has b: a scores S[a,b] = 1, c"q scores S[c"q,b] = 0 (not a neighbour).
+    // u10 has a, c"q: b scores S[b,a] + S[b,c"q] = 1. u2 has a, b: c"q scores 1.
+    CHECK(read_all(dir / "r.csv") ==
+          "user,item,score,rank\n\"u,1\",a,1,1\nu10,b,1,1\nu2,\"c\"\"q\",1,1\n");
+
+    SECTION("errors exit with status 2 and a message") {
+        CHECK(run(base + " --orientation item --set k=0 --output " + (dir / "x.csv").string()) !=
+              0);
+        const std::string err = read_all(fs::temp_directory_path() / "knntune_cli_err.txt");
+        CHECK_THAT(err, Catch::Matchers::Contains("'k' of dot_product = 0 is out of range"));
+        CHECK(run(base + " --orientation diagonal --output x.csv") == 2 * 256);
+        CHECK(run(std::string(KNNTUNE_CLI) + " similarity --input " + (dir / "none.csv").string() +
+                  " --measure cosine --orientation item --output x.csv") == 2 * 256);
+    }
+    fs::remove_all(dir);
+}
