@@ -1,0 +1,102 @@
+#pragma once
+/// A small builder for the run report, rendered twice from the same blocks: a self-contained
+/// `report.html` (inline CSS, inline SVG figures, no scripts, fonts or network resources, so
+/// it opens offline) and a `report.md` whose figures are SVG files in `figures/` next to it.
+///
+/// All text passed to the builder is plain text: it is escaped for HTML and for Markdown
+/// when rendered, so item names with `<`, `&`, `|`, `*` or quotes are safe.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace knntune::exp::report {
+
+/// How a numeric table cell is printed.
+enum class NumberFormat {
+    kFixed,       ///< `precision` digits after the point: 0.1235
+    kScientific,  ///< `precision` digits after the point, exponent: 1.235e-05
+    kPValue,      ///< like kFixed, but values below 10^-precision print as "<0.001"
+    kInteger,     ///< rounded to an integer: 1235
+};
+
+/// One table column: header text and how its numbers are printed. Numeric cells are
+/// right-aligned, text cells left-aligned.
+struct Column {
+    std::string header{};                       ///< header text (plain)
+    NumberFormat format = NumberFormat::kFixed;  ///< format of double cells
+    int precision = 4;                           ///< digits, in [0, 17]
+};
+
+/// A table cell: empty, plain text, a real number or an integer.
+using Cell = std::variant<std::monostate, std::string, double, std::int64_t>;
+
+/// A table: columns, rows of cells (each row has one cell per column), optional caption.
+struct Table {
+    std::string caption{};                   ///< shown above the table; empty for none
+    std::vector<Column> columns{};           ///< at least one
+    std::vector<std::vector<Cell>> rows{};   ///< rows × columns
+};
+
+/// `text` with `&`, `<`, `>`, `"` and `'` replaced by character references.
+std::string html_escape(std::string_view text);
+
+/// `text` with Markdown punctuation (\ ` * _ [ ] < > # | & !) backslash-escaped and line
+/// breaks turned into spaces, so it renders literally inside a paragraph or table cell.
+std::string markdown_escape(std::string_view text);
+
+/// `value` printed per `format` and `precision`; NaN prints as "n/a", infinities as "inf" and
+/// "-inf". Independent of the C++ and C locale. Example: `format_number(0.01234, kFixed, 3)`
+/// → "0.012"; `format_number(0.0002, kPValue, 3)` → "<0.001".
+std::string format_number(double value, NumberFormat format, int precision);
+
+/// Atomically replaces `path` with `content`: writes a temporary file in the same folder,
+/// then renames it over `path`, so readers never see a half-written file. Creates missing
+/// parent folders. Throws `ReportError` naming the path on failure.
+void write_file_atomic(const std::filesystem::path& path, std::string_view content);
+
+/// The report builder. Blocks are kept in insertion order. Example:
+/// `Document d("knntune run"); d.heading("Item-KNN").table(t).figure(svg, "Best so far");
+///  d.write(run_dir);`
+class Document {
+public:
+    /// `title` is the page title and the level-1 heading.
+    explicit Document(std::string title);
+
+    /// A section heading; `level` in [2, 4] (level 1 is the title).
+    Document& heading(std::string text, int level = 2);
+    /// A paragraph of plain text.
+    Document& paragraph(std::string text);
+    /// A table; throws `ReportError` when a row's cell count differs from the column count.
+    Document& table(Table table);
+    /// An SVG figure (e.g. from `plot_lines`) with a caption. The XML prolog is dropped and
+    /// element ids are prefixed per figure so several gnuplot SVGs can share one HTML page.
+    /// Throws `ReportError` when `svg` has no `<svg` element or contains a script.
+    Document& figure(std::string svg, std::string caption);
+
+    /// The HTML page, UTF-8.
+    std::string html() const;
+    /// The Markdown page; figure `i` (1-based) links to `figures/figure-<i>.svg`.
+    std::string markdown() const;
+    /// Writes `dir/report.html`, `dir/report.md` and `dir/figures/figure-<i>.svg`, each
+    /// atomically. Creates `dir` if needed.
+    void write(const std::filesystem::path& dir) const;
+
+private:
+    struct Block {
+        enum class Kind { kHeading, kParagraph, kTable, kFigure };
+        Kind kind = Kind::kParagraph;
+        int level = 0;       ///< heading level
+        std::string text{};  ///< heading/paragraph text, figure caption
+        std::string svg{};   ///< figure markup as given, prolog removed
+        Table table{};       ///< table contents
+    };
+
+    std::string title_;
+    std::vector<Block> blocks_;
+};
+
+}  // namespace knntune::exp::report
