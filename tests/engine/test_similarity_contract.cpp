@@ -1,0 +1,140 @@
+// The contract every registered measure satisfies, plus parameter validation messages.
+
+#include <catch2/catch.hpp>
+
+#include <tbb/global_control.h>
+
+#include <random>
+#include <vector>
+
+#include "engine/error.hpp"
+#include "engine/similarity/registry.hpp"
+#include "engine/similarity/similarity.hpp"
+#include "engine/topk.hpp"
+
+using namespace knntune::engine;
+using namespace knntune::engine::similarity;
+
+namespace {
+
+CsrMatrix random_csr(Index rows, Index cols, double density, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> unit(0.0F, 1.0F);
+    std::vector<Triplet> t;
+    for (Index r = 0; r < rows; ++r) {
+        for (Index c = 0; c < cols; ++c) {
+            // Few distinct values, so that ties are frequent.
+            if (unit(rng) < density) t.push_back({r, c, 1.0F + static_cast<float>(rng() % 3)});
+        }
+    }
+    return csr_from_triplets(rows, cols, t);
+}
+
+}  // namespace
+
+TEST_CASE("every measure: ranked rows, k respected, thread-count independent, self option",
+          "[engine][similarity][contract]") {
+    const CsrMatrix r = random_csr(400, 150, 0.05, 17U);
+    for (const MeasureInfo& info : measure_table()) {
+        for (const Orientation o : {Orientation::Item, Orientation::User}) {
+            INFO(info.name << (o == Orientation::Item ? " item" : " user"));
+            CHECK(measure_from_name(info.name) == info.id);
+            SimilarityParams p = parse_params(info.id, {{"k", 7.0}});
+            const CsrMatrix parallel = compute_similarity(r, o, info.id, p);
+            CsrMatrix serial;
+            {
+                tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
+                serial = compute_similarity(r, o, info.id, p);
+            }
+            CHECK(parallel == serial);
+            const Index n = o == Orientation::Item ? r.cols : r.rows;
+            CHECK(parallel.rows == n);
+            CHECK(parallel.cols == n);
+            bool ranked = true;
+            bool has_self = false;
+            for (Index i = 0; i < n; ++i) {
+                CHECK(parallel.row_nnz(i) <= 7);
+                const auto idx = parallel.row_indices(i);
+                const auto val = parallel.row_values(i);
+                for (size_t j = 0; j < idx.size(); ++j) {
+                    has_self = has_self || idx[j] == i;
+                    CHECK(val[j] > 0);
+                    if (j > 0) ranked = ranked && ranks_before({val[j - 1], idx[j - 1]}, {val[j], idx[j]});
+                }
+            }
+            CHECK(ranked);
+            // Top-k is a prefix of top-K for K > k.
+            SimilarityParams wide = p;
+            wide.k = 20;
+            CHECK(truncate_rows(compute_similarity(r, o, info.id, wide), 7) == parallel);
+            p.exclude_self = true;
+            const CsrMatrix no_self = compute_similarity(r, o, info.id, p);
+            for (Index i = 0; i < n; ++i) {
+                for (Index c : no_self.row_indices(i)) CHECK(c != i);
+            }
+            if (info.id == Measure::Cosine) CHECK(has_self);
+        }
+    }
+}
+
+TEST_CASE("parameter errors name the parameter and what is valid", "[engine][similarity][params]") {
+    REQUIRE_THROWS_AS(measure_from_name("cosin"), ParamError);
+    REQUIRE_THROWS_WITH(measure_from_name("cosin"),
+                        "unknown similarity measure 'cosin'; valid measures: dot_product, cosine, "
+                        "asymmetric_cosine, jaccard, dice, tversky, p3alpha, rp3beta, s_plus");
+    REQUIRE_THROWS_WITH(parse_params(Measure::Cosine, {{"alpha", 0.5}}),
+                        Catch::Matchers::StartsWith(
+                            "parameter 'alpha' does not apply to cosine; valid parameters: k, "
+                            "shrink, shrink_type"));
+    REQUIRE_THROWS_WITH(parse_params(Measure::Cosine, {{"shrnk", 1.0}}),
+                        Catch::Matchers::StartsWith("unknown parameter 'shrnk' for cosine"));
+    REQUIRE_THROWS_WITH(parse_params(Measure::Jaccard, {{"k", 0.0}}),
+                        "parameter 'k' of jaccard = 0 is out of range [1, 1e+09]");
+    REQUIRE_THROWS_WITH(parse_params(Measure::Jaccard, {{"k", 2.5}}),
+                        "parameter 'k' of jaccard: expected an integer, got 2.5");
+    REQUIRE_THROWS_WITH(parse_params(Measure::Cosine, {{"shrink", std::string("-1")}}),
+                        "parameter 'shrink' of cosine = -1 is out of range [0, inf)");
+    REQUIRE_THROWS_WITH(parse_params(Measure::SPlus, {{"l", 1.5}}),
+                        "parameter 'l' of s_plus = 1.5 is out of range [0, 1]");
+    REQUIRE_THROWS_WITH(parse_params(Measure::SPlus, {{"l", 0.5}, {"l1", 0.5}}),
+                        "s_plus: give either the classic form (l, c) or the general form (l1, "
+                        "l2, c1, c2), not both");
+    REQUIRE_THROWS_WITH(parse_params(Measure::Cosine, {{"shrink_type", std::string("bayes")}}),
+                        "parameter 'shrink_type' of cosine: expected one of stabilized, "
+                        "bayesian, additive");
+    REQUIRE_THROWS_WITH(parse_params(Measure::Cosine, {{"binary", std::string("yes")}}),
+                        "parameter 'binary' of cosine: expected true or false, got 'yes'");
+    REQUIRE_THROWS_WITH(parse_params(Measure::Cosine, {{"bm25_k1", 1.0}}),
+                        "parameter 'bm25_k1' needs weighting = tfidf, bm25 or bm25plus");
+    REQUIRE_THROWS_WITH(parse_params(Measure::AsymmetricCosine, {{"alpha", 1.5}}),
+                        "parameter 'alpha' of asymmetric_cosine = 1.5 is out of range [0, 1]");
+
+    // Defaults come from the table, per measure.
+    CHECK(parse_params(Measure::AsymmetricCosine, {}).alpha == 0.5);
+    CHECK(parse_params(Measure::Tversky, {}).alpha == 1.0);
+    const SimilarityParams classic = parse_params(Measure::SPlus, {{"l", 0.3}, {"c", 0.8}});
+    CHECK(classic.l1 == 0.3);
+    CHECK(classic.l2 == Approx(0.7));
+    CHECK(classic.c1 == 0.8);
+    CHECK(classic.c2 == Approx(0.2));
+    CHECK(params_help(Measure::Cosine).find("shrink_type=stabilized") != std::string::npos);
+}
+
+TEST_CASE("bayesian shrink without a normalisation term keeps scores (den = 1)",
+          "[engine][similarity][params]") {
+    const CsrMatrix r = random_csr(50, 20, 0.2, 3U);
+    const SimilarityParams p = parse_params(
+        Measure::DotProduct, {{"shrink", 2.0}, {"shrink_type", std::string("bayesian")}});
+    const CsrMatrix s = compute_similarity(r, Orientation::Item, Measure::DotProduct, p);
+    const CsrMatrix plain =
+        compute_similarity(r, Orientation::Item, Measure::DotProduct, parse_params(Measure::DotProduct, {}));
+    REQUIRE(s.nnz() > 0);
+    for (Index i = 0; i < s.rows; ++i) {
+        // s = xy · xy / (xy + 2), monotone in xy, so the top set is unchanged.
+        CHECK(s.row_nnz(i) == plain.row_nnz(i));
+        for (Offset q = s.indptr[i]; q < s.indptr[i + 1]; ++q) {
+            const float xy = plain.values[q];
+            CHECK(s.values[q] == Approx(xy * xy / (xy + 2)).epsilon(1e-6));
+        }
+    }
+}
