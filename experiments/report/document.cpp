@@ -72,12 +72,23 @@ std::string html_escape(std::string_view text) {
     out.reserve(text.size());
     for (const char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -128,8 +139,7 @@ std::string format_number(double value, NumberFormat format, int precision) {
     std::string s(buf.data(), res.ptr);
     // NOTE: "-0.000" reads as a sign where there is none; print rounded-away negatives as 0.
     if (s.front() == '-' && s.find_first_not_of("-0.", 0) == std::string::npos) s.erase(0, 1);
-    if (s.front() == '-' && format == NumberFormat::kScientific &&
-        std::stod(s) == 0.0) {
+    if (s.front() == '-' && format == NumberFormat::kScientific && std::stod(s) == 0.0) {
         s.erase(0, 1);
     }
     return s;
@@ -142,8 +152,8 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
         throw ReportError("cannot create folder " + path.parent_path().string() + ": " +
                           ec.message());
     }
-    const fs::path tmp = path.parent_path() / ("." + path.filename().string() + ".tmp-" +
-                                                std::to_string(::getpid()));
+    const fs::path tmp = path.parent_path() /
+                         ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid()));
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         out.write(content.data(), static_cast<std::streamsize>(content.size()));
@@ -183,9 +193,9 @@ Document& Document::table(Table table) {
     if (table.columns.empty()) throw ReportError("Document::table " + name + ": no columns");
     for (std::size_t r = 0; r < table.rows.size(); ++r) {
         if (table.rows[r].size() != table.columns.size()) {
-            throw ReportError("Document::table " + name + ": row " + std::to_string(r) +
-                              " has " + std::to_string(table.rows[r].size()) +
-                              " cells, expected " + std::to_string(table.columns.size()));
+            throw ReportError("Document::table " + name + ": row " + std::to_string(r) + " has " +
+                              std::to_string(table.rows[r].size()) + " cells, expected " +
+                              std::to_string(table.columns.size()));
         }
     }
     for (const Column& c : table.columns) {
@@ -310,9 +320,9 @@ void Document::write(const fs::path& dir) const {
     for (const Block& b : blocks_) {
         if (b.kind != Block::Kind::kFigure) continue;
         ++figure;
-        write_file_atomic(dir / "figures" / ("figure-" + std::to_string(figure) + ".svg"),
-                          "<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"no\"?>\n" +
-                              b.svg + "\n");
+        write_file_atomic(
+            dir / "figures" / ("figure-" + std::to_string(figure) + ".svg"),
+            "<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"no\"?>\n" + b.svg + "\n");
     }
     write_file_atomic(dir / "report.md", markdown());
     write_file_atomic(dir / "report.html", html());

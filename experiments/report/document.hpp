@@ -26,7 +26,7 @@ enum class NumberFormat {
 /// One table column: header text and how its numbers are printed. Numeric cells are
 /// right-aligned, text cells left-aligned.
 struct Column {
-    std::string header{};                       ///< header text (plain)
+    std::string header{};                        ///< header text (plain)
     NumberFormat format = NumberFormat::kFixed;  ///< format of double cells
     int precision = 4;                           ///< digits, in [0, 17]
 };
@@ -36,9 +36,9 @@ using Cell = std::variant<std::monostate, std::string, double, std::int64_t>;
 
 /// A table: columns, rows of cells (each row has one cell per column), optional caption.
 struct Table {
-    std::string caption{};                   ///< shown above the table; empty for none
-    std::vector<Column> columns{};           ///< at least one
-    std::vector<std::vector<Cell>> rows{};   ///< rows × columns
+    std::string caption{};                  ///< shown above the table; empty for none
+    std::vector<Column> columns{};          ///< at least one
+    std::vector<std::vector<Cell>> rows{};  ///< rows × columns
 };
 
 /// `text` with `&`, `<`, `>`, `"` and `'` replaced by character references.
@@ -62,7 +62,7 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
 /// `Document d("knntune run"); d.heading("Item-KNN").table(t).figure(svg, "Best so far");
 ///  d.write(run_dir);`
 class Document {
-public:
+  public:
     /// `title` is the page title and the level-1 heading.
     explicit Document(std::string title);
 
@@ -85,7 +85,7 @@ public:
     /// atomically. Creates `dir` if needed.
     void write(const std::filesystem::path& dir) const;
 
-private:
+  private:
     struct Block {
         enum class Kind { kHeading, kParagraph, kTable, kFigure };
         Kind kind = Kind::kParagraph;

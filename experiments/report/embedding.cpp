@@ -25,10 +25,9 @@ void validate(const CsrView& m, const EmbeddingParams& p) {
         throw ReportError(where + "indices has " + std::to_string(m.indices.size()) +
                           " entries but values has " + std::to_string(m.values.size()));
     }
-    if (m.indptr.front() != 0 ||
-        m.indptr.back() != static_cast<std::int64_t>(m.indices.size())) {
-        throw ReportError(where + "indptr must run from 0 to nnz = " +
-                          std::to_string(m.indices.size()));
+    if (m.indptr.front() != 0 || m.indptr.back() != static_cast<std::int64_t>(m.indices.size())) {
+        throw ReportError(where +
+                          "indptr must run from 0 to nnz = " + std::to_string(m.indices.size()));
     }
     for (std::int64_t r = 0; r < m.rows; ++r) {
         if (m.indptr[r + 1] < m.indptr[r]) {
@@ -37,8 +36,8 @@ void validate(const CsrView& m, const EmbeddingParams& p) {
     }
     for (std::size_t e = 0; e < m.indices.size(); ++e) {
         if (m.indices[e] < 0 || m.indices[e] >= m.cols) {
-            throw ReportError(where + "indices[" + std::to_string(e) + "] = " +
-                              std::to_string(m.indices[e]) + " is outside [0, " +
+            throw ReportError(where + "indices[" + std::to_string(e) +
+                              "] = " + std::to_string(m.indices[e]) + " is outside [0, " +
                               std::to_string(m.cols) + ")");
         }
         if (!std::isfinite(m.values[e])) {
@@ -57,7 +56,7 @@ void validate(const CsrView& m, const EmbeddingParams& p) {
 
 /// The column-centred matrix C = A − μ·1ᵀ (μ = mean column), applied without forming it.
 class CentredOperator {
-public:
+  public:
     explicit CentredOperator(const CsrView& m) : m_(m), mean_col_(m.rows) {
         for (std::int64_t r = 0; r < m_.rows; ++r) {
             double s = 0.0;
@@ -99,7 +98,7 @@ public:
         return std::max(0.0, s - static_cast<double>(m_.cols) * mean_col_.squaredNorm());
     }
 
-private:
+  private:
     const CsrView& m_;
     Eigen::VectorXd mean_col_;  // rows
 };

@@ -11,10 +11,9 @@
 /// runtime dependency outside Debian, and because a linear map is deterministic for a seed
 /// and reproducible in numpy from the saved matrix.
 
+#include <Eigen/Dense>
 #include <cstdint>
 #include <span>
-
-#include <Eigen/Dense>
 
 namespace knntune::exp::report {
 
@@ -23,9 +22,9 @@ namespace knntune::exp::report {
 struct CsrView {
     std::int64_t rows = 0;                    ///< number of rows, >= 1
     std::int64_t cols = 0;                    ///< number of columns (points to embed), >= 2
-    std::span<const std::int64_t> indptr{};     ///< size rows + 1, non-decreasing, from 0
-    std::span<const std::int32_t> indices{};    ///< size nnz, column ids
-    std::span<const float> values{};            ///< size nnz, finite
+    std::span<const std::int64_t> indptr{};   ///< size rows + 1, non-decreasing, from 0
+    std::span<const std::int32_t> indices{};  ///< size nnz, column ids
+    std::span<const float> values{};          ///< size nnz, finite
 };
 
 /// Knobs of `embed_columns`.

@@ -9,7 +9,7 @@ namespace knntune::exp::report {
 /// missing or failing, a malformed CSR matrix, an unwritable output folder. The message names
 /// the function and the offending argument, file or command.
 class ReportError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

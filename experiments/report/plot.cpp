@@ -38,7 +38,7 @@ constexpr std::array<const char*, 10> kPalette = {
 
 /// A temporary folder removed on scope exit.
 class TempDir {
-public:
+  public:
     TempDir() {
         std::string tmpl = (fs::temp_directory_path() / "knntune-plot-XXXXXX").string();
         if (::mkdtemp(tmpl.data()) == nullptr) {
@@ -55,7 +55,7 @@ public:
     TempDir& operator=(const TempDir&) = delete;
     const fs::path& path() const { return path_; }
 
-private:
+  private:
     fs::path path_;
 };
 
@@ -160,8 +160,8 @@ bool has_finite_point(const Series& s) {
 
 /// Plot of one block per series with `style`; series without finite points are left out
 /// (gnuplot refuses an empty block).
-std::string series_plot(std::span<const Series> series, const PlotParams& params,
-                        const char* func, const std::string& style) {
+std::string series_plot(std::span<const Series> series, const PlotParams& params, const char* func,
+                        const std::string& style) {
     check_params(params, func);
     if (series.empty()) throw ReportError(std::string(func) + ": no series to plot");
     const std::string data = series_blocks(series, func, params.log_x);
@@ -170,8 +170,8 @@ std::string series_plot(std::span<const Series> series, const PlotParams& params
     for (std::size_t i = 0; i < series.size(); ++i) {
         if (!has_finite_point(series[i])) continue;
         clauses += (clauses.empty() ? "plot " : ", \\\n     ");
-        clauses += "dir.'/series.dat' index " + std::to_string(i) + " using 1:2 " + style +
-                   " lt " + std::to_string(i + 1) + " title " + gnuplot_quote(series[i].title);
+        clauses += "dir.'/series.dat' index " + std::to_string(i) + " using 1:2 " + style + " lt " +
+                   std::to_string(i + 1) + " title " + gnuplot_quote(series[i].title);
     }
     if (clauses.empty()) {
         throw ReportError(std::string(func) + ": no series has a finite point to plot");
@@ -236,8 +236,7 @@ std::string render_svg(const std::string& script,
     const fs::path log_path = dir.path() / "gnuplot.log";
     std::string full = "set encoding utf8\n";
     full += "set terminal svg size " + std::to_string(params.width) + "," +
-            std::to_string(params.height) +
-            " noenhanced font 'sans,11' background '#ffffff'\n";
+            std::to_string(params.height) + " noenhanced font 'sans,11' background '#ffffff'\n";
     full += "set output " + gnuplot_quote(svg_path.string()) + "\n";
     full += "dir = " + gnuplot_quote(dir.path().string()) + "\n";
     full += script;
@@ -294,8 +293,7 @@ std::vector<double> best_so_far(std::span<const double> values, bool higher_is_b
     double best = std::numeric_limits<double>::quiet_NaN();
     for (std::size_t i = 0; i < values.size(); ++i) {
         const double v = values[i];
-        if (std::isfinite(v) &&
-            (std::isnan(best) || (higher_is_better ? v > best : v < best))) {
+        if (std::isfinite(v) && (std::isnan(best) || (higher_is_better ? v > best : v < best))) {
             best = v;
         }
         out[i] = best;
@@ -328,8 +326,8 @@ std::string plot_distribution(std::span<const Group> groups, const PlotParams& p
             any = true;
             append_number(data, v);
             data += ' ';
-            append_number(data, static_cast<double>(g + 1) +
-                                    0.3 * (detail::uniform_open(rng) - 0.5));
+            append_number(data,
+                          static_cast<double>(g + 1) + 0.3 * (detail::uniform_open(rng) - 0.5));
             data += '\n';
         }
         data += "\n\n";
@@ -337,9 +335,9 @@ std::string plot_distribution(std::span<const Group> groups, const PlotParams& p
         const std::string lt = std::to_string(g + 1);
         const std::string block = "dir.'/groups.dat' index " + std::to_string(g);
         clauses += (clauses.empty() ? "plot " : ", \\\n     ");
-        clauses += block + " using (" + std::to_string(g + 1) +
-                   "):1 with boxplot lt " + lt + " lc rgb '#555555' notitle, \\\n     " + block +
-                   " using 2:1 with points lt " + lt + " notitle";
+        clauses += block + " using (" + std::to_string(g + 1) + "):1 with boxplot lt " + lt +
+                   " lc rgb '#555555' notitle, \\\n     " + block + " using 2:1 with points lt " +
+                   lt + " notitle";
     }
     if (clauses.empty()) throw ReportError(std::string(kFunc) + ": no finite value to plot");
     std::string script = preamble(params);
@@ -358,8 +356,8 @@ std::string plot_intervals(std::span<const Interval> intervals, const PlotParams
     std::string data;
     for (std::size_t i = 0; i < intervals.size(); ++i) {
         const Interval& iv = intervals[i];
-        if (!std::isfinite(iv.estimate) || !std::isfinite(iv.lower) ||
-            !std::isfinite(iv.upper) || iv.lower > iv.upper) {
+        if (!std::isfinite(iv.estimate) || !std::isfinite(iv.lower) || !std::isfinite(iv.upper) ||
+            iv.lower > iv.upper) {
             throw ReportError(std::string(kFunc) + ": interval '" + iv.label +
                               "' must be finite with lower <= upper (got " + number(iv.lower) +
                               " .. " + number(iv.upper) + ")");

@@ -24,12 +24,12 @@ namespace knntune::exp::report {
 
 /// Options shared by every plot.
 struct PlotParams {
-    std::string title{};       ///< plot title; empty for none
-    std::string x_label{};     ///< x-axis label
-    std::string y_label{};     ///< y-axis label
-    int width = 720;         ///< SVG width in pixels, in [100, 4000]
-    int height = 420;        ///< SVG height in pixels, in [100, 4000]
-    bool log_x = false;      ///< logarithmic x axis (all plotted x must be > 0)
+    std::string title{};              ///< plot title; empty for none
+    std::string x_label{};            ///< x-axis label
+    std::string y_label{};            ///< y-axis label
+    int width = 720;                  ///< SVG width in pixels, in [100, 4000]
+    int height = 420;                 ///< SVG height in pixels, in [100, 4000]
+    bool log_x = false;               ///< logarithmic x axis (all plotted x must be > 0)
     std::string gnuplot = "gnuplot";  ///< executable, looked up on PATH unless it has a '/'
 };
 
@@ -48,7 +48,7 @@ struct Group {
 
 /// A point estimate with its interval for `plot_intervals`.
 struct Interval {
-    std::string label{};      ///< x tick label
+    std::string label{};    ///< x tick label
     double estimate = 0.0;  ///< the point
     double lower = 0.0;     ///< lower end of the error bar
     double upper = 0.0;     ///< upper end of the error bar

@@ -25,8 +25,8 @@ void check_finite(std::span<const double> x, const char* func, const char* arg) 
 void check_pair(std::span<const double> a, std::span<const double> b, const char* func) {
     if (a.size() != b.size()) {
         throw ReportError(std::string(func) + ": paired vectors differ in length (a has " +
-                          std::to_string(a.size()) + " values, b has " +
-                          std::to_string(b.size()) + ")");
+                          std::to_string(a.size()) + " values, b has " + std::to_string(b.size()) +
+                          ")");
     }
     if (a.empty()) throw ReportError(std::string(func) + ": paired vectors are empty");
     check_finite(a, func, "a");

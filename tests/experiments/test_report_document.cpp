@@ -128,8 +128,8 @@ TEST_CASE("headings, paragraphs and figures", "[report][document]") {
 }
 
 TEST_CASE("write produces self-contained files atomically", "[report][document]") {
-    const fs::path dir = fs::temp_directory_path() /
-                         ("knntune-test-report-" + std::to_string(::getpid())) / "run";
+    const fs::path dir =
+        fs::temp_directory_path() / ("knntune-test-report-" + std::to_string(::getpid())) / "run";
     fs::remove_all(dir.parent_path());
     Document d("Report");
     d.heading("Tables").table(sample_table()).figure(kSvg, "A plot");
@@ -141,8 +141,8 @@ TEST_CASE("write produces self-contained files atomically", "[report][document]"
     CHECK(fig.rfind("<?xml", 0) == 0);
     CHECK_THAT(fig, Contains("id='gpPt0'"));
     // Offline: no scripts, stylesheets, images or fonts fetched from anywhere.
-    for (const char* banned : {"<script", "<link", "<img", "<iframe", "src=", "@import",
-                               "url(http", "https://"}) {
+    for (const char* banned :
+         {"<script", "<link", "<img", "<iframe", "src=", "@import", "url(http", "https://"}) {
         CHECK(html.find(banned) == std::string::npos);
     }
     // Only the three outputs remain: no temporary files left behind.

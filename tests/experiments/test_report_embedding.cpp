@@ -1,9 +1,8 @@
+#include <Eigen/Dense>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <random>
 #include <vector>
-
-#include <Eigen/Dense>
 
 #include "experiments/report/embedding.hpp"
 #include "experiments/report/error.hpp"
@@ -131,8 +130,7 @@ TEST_CASE("embedding rejects malformed CSR input", "[report][embedding]") {
     REQUIRE(!f.indices.empty());
     f.indices[0] = 7;
     REQUIRE_THROWS_AS(embed_columns(f.view()), ReportError);
-    REQUIRE_THROWS_WITH(embed_columns(f.view()),
-                        "embed_columns: indices[0] = 7 is outside [0, 4)");
+    REQUIRE_THROWS_WITH(embed_columns(f.view()), "embed_columns: indices[0] = 7 is outside [0, 4)");
     Fixture g = from_dense(random_sparse(5, 4, 0.5, 2));
     g.indptr.pop_back();
     REQUIRE_THROWS_WITH(embed_columns(g.view()), Contains("indptr has 5 entries"));

@@ -58,7 +58,8 @@ TEST_CASE("gnuplot_quote escapes quotes, control bytes and bad UTF-8", "[report]
     CHECK(gnuplot_quote("it's") == "'it''s'");
     CHECK(gnuplot_quote("a\nb\tc") == "'a b c'");
     CHECK(gnuplot_quote("Crème") == "'Crème'");
-    CHECK(gnuplot_quote(std::string("x\xff" "y")) == "'x?y'");
+    CHECK(gnuplot_quote(std::string("x\xff"
+                                    "y")) == "'x?y'");
     CHECK(gnuplot_quote("\\n \"q\" $1 @m") == "'\\n \"q\" $1 @m'");
 }
 
@@ -100,8 +101,8 @@ TEST_CASE("plot_distribution draws a box and every finite observation per group"
     };
     const std::string svg = plot_distribution(groups, {.y_label = "precision@10"});
     check_svg(svg);
-    CHECK(plot_groups(svg) == 4);    // box + strip per group
-    CHECK(drawn_points(svg) == 8);   // 5 + 3 finite values, no legend
+    CHECK(plot_groups(svg) == 4);   // box + strip per group
+    CHECK(drawn_points(svg) == 8);  // 5 + 3 finite values, no legend
     CHECK_THAT(svg, Contains("<text>cosine</text>"));
     CHECK_THAT(svg, Contains("<text>jaccard</text>"));
     // The jitter is seeded: the same input renders the same bytes.

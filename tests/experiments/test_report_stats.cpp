@@ -195,8 +195,7 @@ TEST_CASE("paired effect size", "[report][stats]") {
     CHECK(e.n == 6);
     CHECK_THAT(e.mean_difference, WithinAbs(11.0 / 6.0, 1e-12));
     CHECK_THAT(e.median_difference, WithinAbs(2.0, 1e-12));
-    CHECK_THAT(e.standardized_mean_difference,
-               WithinRel(0.6945906278887423, 1e-10));
+    CHECK_THAT(e.standardized_mean_difference, WithinRel(0.6945906278887423, 1e-10));
     CHECK_THAT(e.rank_biserial, WithinAbs(11.0 / 15.0, 1e-12));
     CHECK_THAT(e.mean_a, WithinAbs(11.0 / 6.0, 1e-12));
     CHECK(e.mean_b == 0.0);
