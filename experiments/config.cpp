@@ -58,6 +58,48 @@ constexpr KeyDoc kSchema[] = {
     {"split.min_item_interactions", "int", "1", ">= 1", "items with fewer interactions in a training period are dropped from it"},
     {"split.k_core", "bool", "false", "", "repeat the two minimum filters until nothing changes"},
     {"split.remove_cold_start", "bool", "true", "", "drop valid/test users and items absent from their training period"},
+    {"models", "list", "[item_knn, user_knn]", "item_knn|user_knn", "which neighbourhood models are tuned, tested and reported"},
+    {"search", "map", "", "", "the conditional search space"},
+    {"search.measures", "list", "all nine", "dot_product|cosine|asymmetric_cosine|jaccard|dice|tversky|p3alpha|rp3beta|s_plus", "similarity measures taking part (the categorical `algorithm`)"},
+    {"search.k", "range", "{low: 5, high: 1000, log: true}", "1 <= low <= high", "neighbours kept per row, shared by every measure (int); a number fixes it"},
+    {"search.shrink", "range", "{low: 0, high: 500}", "low >= 0", "shrinkage, shared by every measure; a number fixes it"},
+    {"search.*", "range", "", "", "a range {low, high, log, step} or a fixed number for a shared parameter"},
+    {"search.*.low", "float", "", "", "lower bound"},
+    {"search.*.high", "float", "", "", "upper bound"},
+    {"search.*.log", "bool", "false", "low > 0", "sample on a log scale"},
+    {"search.*.step", "float", "", "divides high - low", "grid step"},
+    {"search.params", "map", "measure defaults", "", "per-measure ranges: search.params.MEASURE.PARAM"},
+    {"search.params.*", "map", "", "a measure name", "ranges of one measure's own parameters (alpha, beta, l, t1, t2, c)"},
+    {"search.params.*.*", "range", "see configs/README.md", "", "a range {low, high, log, step} or a fixed number"},
+    {"search.params.*.*.low", "float", "", "", "lower bound"},
+    {"search.params.*.*.high", "float", "", "", "upper bound"},
+    {"search.params.*.*.log", "bool", "false", "", "log scale"},
+    {"search.params.*.*.step", "float", "", "", "grid step"},
+    {"search.fixed", "map", "{}", "similarity parameter names", "parameters given to every trial, e.g. {threshold: 0, binary: true, shrink_type: stabilized}"},
+    {"search.fixed.*", "scalar", "", "", "one fixed similarity parameter"},
+    {"search.enqueue", "list", "[]", "", "configurations evaluated first, e.g. {algorithm: rp3beta, k: 100, shrink: 0, alpha: 0.8, beta: 0.4}"},
+    {"search.enqueue[]", "map", "", "", "one configuration: algorithm plus any parameter values"},
+    {"search.enqueue[].*", "scalar", "", "", "a parameter value"},
+    {"tuner", "map", "", "", "the sampler and the budget"},
+    {"tuner.sampler", "string", "tpe", "tpe|random|grid", "search strategy"},
+    {"tuner.n_trials", "int", "100", ">= 1", "finished trials per model (per measure with per_measure)"},
+    {"tuner.timeout", "duration", "none", "N hours|minutes|seconds", "stop asking for trials after this long, per study"},
+    {"tuner.seed", "int", "42", ">= 0", "seed of the sampler"},
+    {"tuner.parallel_trials", "int", "1", "1..64", "trials evaluated concurrently (batch size; results depend on it, not on thread timing)"},
+    {"tuner.patience", "int", "0", ">= 0", "stop after this many finished trials without improvement (0: off)"},
+    {"tuner.per_measure", "bool", "false", "", "one study per measure instead of one conditional study"},
+    {"tuner.settings", "map", "{}", "", "sampler settings (tpe: mode, n_startup_trials, n_ei_candidates, gamma, prior_weight, ...)"},
+    {"tuner.settings.*", "any", "", "", "one sampler setting; unknown names are rejected by the sampler"},
+    {"objective", "map", "", "", "what is optimised"},
+    {"objective.metric", "string", "precision@10", "precision|recall|ndcg|map|hit_rate|mrr|coverage|arp @k", "metric on the valid period; its direction sets the study's"},
+    {"objective.extra", "list", "[recall@10, ndcg@10, map@10, hit_rate@10, mrr@10, coverage@10, arp@10]", "metric names", "further metrics logged with each trial"},
+    {"report", "map", "", "", "the report"},
+    {"report.plots", "bool", "true", "", "render plots with gnuplot"},
+    {"report.test", "string", "wilcoxon", "wilcoxon|bootstrap", "paired test of the best measure against each other one (Holm-corrected)"},
+    {"report.bootstrap_samples", "int", "2000", "100..100000", "resamples for confidence intervals and the bootstrap test"},
+    {"report.seed", "int", "7", ">= 0", "seed of the bootstrap"},
+    {"report.embedding", "bool", "true", "", "draw a 2-D map of item embeddings (PCA of the best item-item matrix's columns)"},
+    {"report.embedding_points", "int", "1500", "10..100000", "items drawn on the map (most popular first)"},
     {"output", "map", "", "", "where results go"},
     {"output.dir", "string", "results/<config name>", "", "run folder"},
     {"output.save_prepared", "bool", "true", "", "write prepared.h5 into the run folder"},
@@ -527,6 +569,13 @@ DataConfig read_data_config(const ConfigDoc& doc) {
     f.k_core = split.get_bool("k_core", false);
     f.remove_cold_start = split.get_bool("remove_cold_start", true);
     f.origin = "split at " + (root.has("split") ? root.where("split") : doc.name());
+
+    YAML::Node source(YAML::NodeType::Map);
+    if (root.has("data")) source["data"] = doc.root()["data"];
+    if (root.has("split")) source["split"] = doc.root()["split"];
+    YAML::Emitter emitter;
+    emitter << source;
+    cfg.source_text = std::string(emitter.c_str()) + "\n";
 
     const Section out = root.child("output");
     std::string stem = std::filesystem::path(doc.name()).stem().string();

@@ -103,6 +103,8 @@ struct DataConfig {
     engine::PrepareSpec prepare;
     std::string output_dir;      ///< run folder (output.dir)
     bool save_prepared = true;   ///< output.save_prepared
+    std::string source_text;     ///< the resolved data and split sections (YAML): what the
+                                 ///< prepared data depends on
 };
 
 /// Reads the `data`, `split` and `output` sections.

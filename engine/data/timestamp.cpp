@@ -185,6 +185,10 @@ std::optional<Duration> parse_duration(std::string_view text) {
         d.seconds = n * kSecondsPerDay;
     } else if (unit == "hour") {
         d.seconds = n * 3600;
+    } else if (unit == "minute") {
+        d.seconds = n * 60;
+    } else if (unit == "second") {
+        d.seconds = n;
     } else {
         return std::nullopt;
     }

@@ -65,14 +65,15 @@ int cmd_prepare(const Args& args) {
         std::cout << "log      " << cfg.log.path << ": " << read << " rows, " << filtered
                   << " dropped by filters, " << data.unique_pairs << " unique (user, item) pairs\n"
                   << "ids      " << data.user_keys.size() << " users, " << data.item_keys.size()
-                  << " items over all periods; fingerprint " << data.fingerprint() << "\n\n";
+                  << " items over all periods; fingerprint " << data.fingerprint() << "\n"
+                  << "memory   matrices + id maps " << data.memory_bytes() / 1e6 << " MB\n\n";
     }
     std::cout << engine::format_stats_table(data);
     if (vm.count("no-save") == 0U && cfg.save_prepared) {
         const std::filesystem::path dir(cfg.output_dir);
         const std::string prepared = (dir / exp::kPreparedFile).string();
         std::filesystem::create_directories(dir);
-        engine::save_prepared(data, {cfg.log.path, doc.resolved_text()}, prepared);
+        engine::save_prepared(data, {cfg.log.path, cfg.source_text}, prepared);
         exp::write_file_atomic((dir / exp::kResolvedConfigFile).string(), doc.resolved_text());
         if (!quiet) std::cout << "\nwrote    " << prepared << "\n";
     }

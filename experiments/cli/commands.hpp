@@ -11,6 +11,11 @@ namespace knntune::cli {
 using Args = std::vector<std::string>;  ///< the arguments after the subcommand name
 
 int cmd_prepare(const Args& args);
+int cmd_run(const Args& args);
+int cmd_tune(const Args& args);
+int cmd_test(const Args& args);
+int cmd_report(const Args& args);
+int cmd_trials(const Args& args);
 int cmd_similarity(const Args& args);
 int cmd_recommend(const Args& args);
 

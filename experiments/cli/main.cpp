@@ -10,6 +10,7 @@
 #include "engine/error.hpp"
 #include "experiments/cli/commands.hpp"
 #include "experiments/config.hpp"
+#include "tuner/error.hpp"
 
 namespace {
 
@@ -25,6 +26,11 @@ struct Command {
 constexpr Command kCommands[] = {
     {"prepare", "read, split, filter and map an interaction log; print period statistics",
      knntune::cli::cmd_prepare},
+    {"run", "the whole experiment: prepare, tune, test, report", knntune::cli::cmd_run},
+    {"tune", "tune every model of a config; --resume continues a log", knntune::cli::cmd_tune},
+    {"test", "retrain each measure's best on train and score test", knntune::cli::cmd_test},
+    {"report", "write report.md and report.html of a run folder", knntune::cli::cmd_report},
+    {"trials", "print the trial table of a study's trial log (table or CSV)", knntune::cli::cmd_trials},
     {"similarity", "top-k item-item or user-user similarity of an interaction file", knntune::cli::cmd_similarity},
     {"recommend", "top-N KNN recommendations for every user of an interaction file", knntune::cli::cmd_recommend},
 };
@@ -65,6 +71,9 @@ int main(int argc, char** argv) {
             std::cerr << "knntune " << name << ": error: " << e.what() << "\n";
             return 2;
         } catch (const knntune::exp::ConfigError& e) {
+            std::cerr << "knntune " << name << ": error: " << e.what() << "\n";
+            return 2;
+        } catch (const knntune::tuner::Error& e) {
             std::cerr << "knntune " << name << ": error: " << e.what() << "\n";
             return 2;
         } catch (const boost::program_options::error& e) {

@@ -1,0 +1,200 @@
+#include "experiments/knn_study.hpp"
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "engine/error.hpp"
+#include "engine/recommend.hpp"
+#include "engine/similarity/similarity.hpp"
+
+namespace knntune::exp {
+
+namespace sim = engine::similarity;
+namespace json = boost::json;
+
+std::string KnnConfig::describe() const {
+    std::string out = measure;
+    for (const auto& [name, value] : params) {
+        out += " " + name + "=";
+        if (const double* d = std::get_if<double>(&value)) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.4g", *d);
+            out += buf;
+        } else {
+            out += std::get<std::string>(value);
+        }
+    }
+    return out;
+}
+
+namespace {
+
+json::object range_json(const std::string& name, const RangeSpec& r) {
+    json::object o;
+    o["name"] = name;
+    o["type"] = r.is_int ? "int" : "float";
+    o["low"] = r.low;
+    o["high"] = r.high;
+    if (r.log) o["log"] = true;
+    if (r.step) o["step"] = *r.step;
+    return o;
+}
+
+}  // namespace
+
+tuner::SearchSpace build_space(const SearchConfig& search, const std::vector<std::string>& measures) {
+    json::array params;
+    json::object algo;
+    algo["name"] = "algorithm";
+    algo["type"] = "categorical";
+    json::array choices;
+    for (const auto& m : measures) choices.emplace_back(m);
+    algo["choices"] = choices;
+    params.emplace_back(algo);
+    for (const auto& [name, r] : search.shared) {
+        if (!r.fixed) params.emplace_back(range_json(name, r));
+    }
+    for (const auto& m : measures) {
+        const auto it = search.own.find(m);
+        if (it == search.own.end()) continue;
+        for (const auto& [name, r] : it->second) {
+            if (r.fixed) continue;
+            json::object o = range_json(name, r);
+            o["parent"] = "algorithm";
+            o["when"] = json::array{json::value(m)};
+            params.emplace_back(o);
+        }
+    }
+    json::object root;
+    root["params"] = params;
+    return tuner::SearchSpace::from_json(root);
+}
+
+KnnConfig config_from_trial(const SearchConfig& search, const tuner::Trial& trial) {
+    KnnConfig c;
+    c.measure = trial.choice("algorithm");
+    c.params = search.fixed;
+    for (const auto& [name, r] : search.shared) {
+        c.params[name] = r.fixed ? *r.fixed : trial.value(name);
+    }
+    const auto it = search.own.find(c.measure);
+    if (it != search.own.end()) {
+        for (const auto& [name, r] : it->second) {
+            c.params[name] = r.fixed ? *r.fixed : trial.value(c.measure + "." + name);
+        }
+    }
+    return c;
+}
+
+KnnConfig config_from_values(const SearchConfig& search,
+                             const std::map<std::string, std::string>& values) {
+    KnnConfig c;
+    const auto algo = values.find("algorithm");
+    if (algo == values.end()) {
+        throw engine::ParamError("missing 'algorithm' (e.g. --set algorithm=rp3beta)");
+    }
+    c.measure = algo->second;
+    const sim::Measure m = sim::measure_from_name(c.measure);
+    c.params = search.fixed;
+    for (const auto& [name, r] : search.shared) {
+        if (r.fixed) c.params[name] = *r.fixed;
+    }
+    const auto own = search.own.find(c.measure);
+    if (own != search.own.end()) {
+        for (const auto& [name, r] : own->second) {
+            if (r.fixed) c.params[name] = *r.fixed;
+        }
+    }
+    for (const auto& [name, text] : values) {
+        if (name == "algorithm") continue;
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (end != text.c_str() && *end == '\0') {
+            c.params[name] = v;
+        } else {
+            c.params[name] = text;
+        }
+    }
+    // Every tuned parameter must be given: a silently defaulted one would not match a trial.
+    for (const auto& [name, r] : search.shared) {
+        if (c.params.count(name) == 0) {
+            throw engine::ParamError("missing '" + name + "' (it is tuned by the config; give --set " + name + "=...)");
+        }
+    }
+    if (own != search.own.end()) {
+        for (const auto& [name, r] : own->second) {
+            if (c.params.count(name) == 0) {
+                throw engine::ParamError("missing '" + name + "' for " + c.measure + " (give --set " + name + "=...)");
+            }
+        }
+    }
+    (void)sim::parse_params(m, c.params);  // validates names and ranges
+    return c;
+}
+
+std::vector<json::object> enqueue_objects(const SearchConfig& search,
+                                          const std::vector<std::string>& measures) {
+    std::vector<json::object> out;
+    for (const auto& entry : search.enqueue) {
+        const std::string& m = entry.at("algorithm");
+        if (std::find(measures.begin(), measures.end(), m) == measures.end()) continue;
+        json::object o;
+        o["algorithm"] = m;
+        for (const auto& [name, text] : entry) {
+            if (name == "algorithm") continue;
+            const double v = std::strtod(text.c_str(), nullptr);
+            const auto shared = search.shared.find(name);
+            if (shared != search.shared.end()) {
+                if (!shared->second.fixed) o[name] = v;
+                continue;
+            }
+            const auto own = search.own.find(m);
+            if (own != search.own.end() && own->second.count(name) != 0) {
+                if (!own->second.at(name).fixed) o[m + "." + name] = v;
+                continue;
+            }
+            throw engine::ParamError("search.enqueue: '" + name + "' is not a tuned parameter of " + m);
+        }
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
+double KnnResult::metric(const std::string& name) const {
+    for (const auto& m : evaluation.metrics) {
+        if (m.spec.name == name) return m.mean;
+    }
+    throw engine::ParamError("metric '" + name + "' was not computed");
+}
+
+engine::CsrMatrix fit_knn(const engine::CsrMatrix& train, sim::Orientation orientation,
+                          const KnnConfig& config) {
+    const sim::Measure m = sim::measure_from_name(config.measure);
+    return sim::compute_similarity(train, orientation, m, sim::parse_params(m, config.params));
+}
+
+KnnResult evaluate_knn(const engine::CsrMatrix& train, const engine::CsrMatrix& target,
+                       sim::Orientation orientation, const KnnConfig& config,
+                       const std::vector<engine::MetricSpec>& metrics) {
+    using Clock = std::chrono::steady_clock;
+    KnnResult r;
+    const auto t0 = Clock::now();
+    const engine::CsrMatrix s = fit_knn(train, orientation, config);
+    const auto t1 = Clock::now();
+    engine::RecommendParams rp;
+    rp.top_n = 1;
+    for (const auto& m : metrics) rp.top_n = std::max(rp.top_n, m.cutoff);
+    rp.user_mask.assign(static_cast<std::size_t>(target.rows), 0);
+    for (engine::Index u = 0; u < target.rows; ++u) rp.user_mask[u] = target.row_nnz(u) > 0 ? 1 : 0;
+    const engine::CsrMatrix recs = engine::recommend(train, s, orientation, rp);
+    const std::vector<engine::Offset> pop = engine::column_counts(train);
+    r.evaluation = engine::evaluate_metrics(recs, target, pop, metrics);
+    const auto t2 = Clock::now();
+    r.fit_seconds = std::chrono::duration<double>(t1 - t0).count();
+    r.eval_seconds = std::chrono::duration<double>(t2 - t1).count();
+    return r;
+}
+
+}  // namespace knntune::exp

@@ -1,0 +1,64 @@
+#pragma once
+/// The bridge between a KNN configuration and the tuner: the conditional search space over
+/// similarity measures, trial → configuration, and the evaluation of one configuration.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/csr.hpp"
+#include "engine/metrics.hpp"
+#include "engine/similarity/params.hpp"
+#include "experiments/experiment_config.hpp"
+#include "tuner/search_space.hpp"
+#include "tuner/trial.hpp"
+
+namespace knntune::exp {
+
+/// One complete KNN configuration: a measure and all its parameters.
+struct KnnConfig {
+    std::string measure;
+    engine::similarity::ParamMap params;  ///< k, shrink, own parameters and fixed ones
+    /// "rp3beta k=50 shrink=3.2 alpha=0.81 beta=0.4" (numbers with 4 significant digits).
+    [[nodiscard]] std::string describe() const;
+};
+
+/// The search space of `measures` (a subset of the config's): a categorical `algorithm`,
+/// the shared parameters at the root (unless fixed), each measure's own parameters under it.
+[[nodiscard]] tuner::SearchSpace build_space(const SearchConfig& search,
+                                             const std::vector<std::string>& measures);
+
+/// The configuration a trial stands for (fixed values filled in).
+[[nodiscard]] KnnConfig config_from_trial(const SearchConfig& search, const tuner::Trial& trial);
+
+/// A configuration from `--set`-style values: `algorithm` plus parameter names; missing tuned
+/// parameters are an error. Values are validated by the engine.
+[[nodiscard]] KnnConfig config_from_values(const SearchConfig& search,
+                                           const std::map<std::string, std::string>& values);
+
+/// The enqueue entries of the config that belong to `measures`, as tuner parameter objects.
+[[nodiscard]] std::vector<boost::json::object> enqueue_objects(
+    const SearchConfig& search, const std::vector<std::string>& measures);
+
+/// Timing and metrics of one evaluated configuration.
+struct KnnResult {
+    engine::Evaluation evaluation;  ///< metrics in the requested order, with per-user vectors
+    double fit_seconds = 0.0;       ///< similarity computation
+    double eval_seconds = 0.0;      ///< recommendation + metrics
+    [[nodiscard]] double metric(const std::string& name) const;
+};
+
+/// Fits `config` on `train` (users × items) in `orientation`, recommends the top-N (N = the
+/// largest cut-off) to every user with at least one item in `target`, and scores the lists.
+[[nodiscard]] KnnResult evaluate_knn(const engine::CsrMatrix& train,
+                                     const engine::CsrMatrix& target,
+                                     engine::similarity::Orientation orientation,
+                                     const KnnConfig& config,
+                                     const std::vector<engine::MetricSpec>& metrics);
+
+/// The similarity matrix of `config` on `train` (items × items or users × users).
+[[nodiscard]] engine::CsrMatrix fit_knn(const engine::CsrMatrix& train,
+                                        engine::similarity::Orientation orientation,
+                                        const KnnConfig& config);
+
+}  // namespace knntune::exp
