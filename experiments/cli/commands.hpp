@@ -15,6 +15,7 @@ int cmd_run(const Args& args);
 int cmd_tune(const Args& args);
 int cmd_test(const Args& args);
 int cmd_report(const Args& args);
+int cmd_evaluate(const Args& args);
 int cmd_trials(const Args& args);
 int cmd_similarity(const Args& args);
 int cmd_recommend(const Args& args);

@@ -30,6 +30,7 @@ constexpr Command kCommands[] = {
     {"tune", "tune every model of a config; --resume continues a log", knntune::cli::cmd_tune},
     {"test", "retrain each measure's best on train and score test", knntune::cli::cmd_test},
     {"report", "write report.md and report.html of a run folder", knntune::cli::cmd_report},
+    {"evaluate", "score one configuration and print its metrics as JSON", knntune::cli::cmd_evaluate},
     {"trials", "print the trial table of a study's trial log (table or CSV)", knntune::cli::cmd_trials},
     {"similarity", "top-k item-item or user-user similarity of an interaction file", knntune::cli::cmd_similarity},
     {"recommend", "top-N KNN recommendations for every user of an interaction file", knntune::cli::cmd_recommend},

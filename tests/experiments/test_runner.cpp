@@ -1,0 +1,162 @@
+/// End-to-end runs of a tiny experiment through the CLI: every stage, the run folder, resume,
+/// and `evaluate` reproducing a logged trial exactly.
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+#include <string>
+
+#include "experiments/runner.hpp"
+#include "support/temp_dir.hpp"
+#include "tuner/hdf5_storage.hpp"
+
+using knntune::test::run_cli;
+using knntune::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A small purchase log: 60 users, 40 items, three months, with a popularity skew and user
+/// taste groups so that the measures differ. Deterministic (a fixed linear congruential draw).
+std::string tiny_log() {
+    std::string s = "user,item,time\n";
+    std::uint64_t x = 12345;
+    auto next = [&x]() {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<unsigned>(x >> 33);
+    };
+    for (int day = 0; day < 90; ++day) {
+        for (int e = 0; e < 12; ++e) {
+            const unsigned u = next() % 60;
+            const unsigned group = u % 3;
+            unsigned item = (next() % 2 == 0) ? group * 10 + next() % 10 : next() % 40;
+            if (next() % 4 == 0) item = next() % 5;  // a popular head
+            char line[64];
+            std::snprintf(line, sizeof line, "u%u,i%u,2020-%02d-%02d %02d:00\n", u, item,
+                          1 + day / 30, 1 + day % 28, e);
+            s += line;
+        }
+    }
+    return s;
+}
+
+std::string tiny_config(int n_trials) {
+    return "schema_version: 1\n"
+           "data:\n"
+           "  path: log.csv\n"
+           "  columns: {user: user, item: item, timestamp: time}\n"
+           "split:\n"
+           "  end: 2020-03-29\n"
+           "  window: 4 weeks\n"
+           "models: [item_knn, user_knn]\n"
+           "search:\n"
+           "  measures: [cosine, rp3beta, jaccard]\n"
+           "  k: {low: 2, high: 30, log: true}\n"
+           "  shrink: {low: 0, high: 10}\n"
+           "  enqueue:\n"
+           "    - {algorithm: rp3beta, k: 10, shrink: 1, alpha: 0.5, beta: 0.3}\n"
+           "tuner:\n"
+           "  n_trials: " + std::to_string(n_trials) + "\n"
+           "  seed: 3\n"
+           "  parallel_trials: 2\n"
+           "objective:\n"
+           "  metric: ndcg@5\n"
+           "  extra: [precision@5, recall@5]\n"
+           "report:\n"
+           "  bootstrap_samples: 200\n"
+           "output:\n"
+           "  dir: run\n";
+}
+
+}  // namespace
+
+TEST_CASE("runner: a tiny experiment runs end to end", "[experiments][runner]") {
+    TempDir dir;
+    dir.write("log.csv", tiny_log());
+    dir.write("cfg.yaml", tiny_config(6));
+    const auto r = run_cli("run cfg.yaml --quiet", dir.path());
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.err.empty());
+    const fs::path run = dir.path() / "run";
+    for (const char* f : {"config.resolved.yaml", "prepared.h5", "trials-item_knn.h5",
+                          "trials-user_knn.h5", "test-item_knn.json", "test-user_knn.json",
+                          "model-item_knn.h5", "report.md", "report.html"}) {
+        INFO(f);
+        CHECK(fs::exists(run / f));
+    }
+    const auto log = knntune::tuner::read_trial_log((run / "trials-item_knn.h5").string());
+    REQUIRE(log.trials.size() == 6);
+    CHECK(log.info.data_fingerprint.size() == 16);
+
+    // The enqueued configuration ran first; `evaluate` gives exactly its logged metric.
+    const auto& first = log.trials.front();
+    REQUIRE(first.state == knntune::tuner::TrialState::Complete);
+    const auto e = run_cli("evaluate cfg.yaml --set algorithm=rp3beta --set k=10 --set shrink=1 "
+                           "--set alpha=0.5 --set beta=0.3",
+                           dir.path());
+    INFO(e.err);
+    REQUIRE(e.status == 0);
+    const auto json = boost::json::parse(e.out).as_object();
+    CHECK(json.at("value").to_number<double>() == first.value);
+    CHECK(json.at("metrics").at("recall@5").to_number<double>() == first.metrics.at("recall@5"));
+
+    // Test results: one entry per measure that completed a trial, best on valid first.
+    const auto res = knntune::exp::load_model_result(run / "test-item_knn.json");
+    REQUIRE_FALSE(res.measures.empty());
+    for (std::size_t i = 1; i < res.measures.size(); ++i) {
+        CHECK(res.measures[i - 1].valid_value >= res.measures[i].valid_value);
+    }
+    for (const auto& m : res.measures) {
+        CHECK(m.per_user.at("ndcg@5").size() == res.users.size());
+        double mean = 0;
+        for (double v : m.per_user.at("ndcg@5")) mean += v;
+        CHECK(mean / static_cast<double>(res.users.size()) ==
+              Approx(m.test_metrics.front().second).epsilon(1e-12));
+    }
+
+    // Resume with a larger budget: the 6 trials are kept and 3 more are run.
+    const auto again = run_cli("tune cfg.yaml --quiet --resume --set tuner.n_trials=9", dir.path());
+    INFO(again.err);
+    REQUIRE(again.status == 0);
+    const auto log2 = knntune::tuner::read_trial_log((run / "trials-item_knn.h5").string());
+    REQUIRE(log2.trials.size() == 9);
+    for (std::size_t i = 0; i < 6; ++i) CHECK(log2.trials[i].value == log.trials[i].value);
+
+    // Without --resume an existing log is refused, and nothing is lost.
+    const auto refused = run_cli("tune cfg.yaml --quiet --set tuner.n_trials=9", dir.path());
+    CHECK(refused.status == 2);
+    CHECK_THAT(refused.err, Catch::Contains("a trial log already exists; continue it with --resume"));
+    CHECK(knntune::tuner::read_trial_log((run / "trials-item_knn.h5").string()).trials.size() == 9);
+}
+
+TEST_CASE("runner: stage commands on a folder that is not a run", "[experiments][runner]") {
+    TempDir dir;
+    const auto r = run_cli("test nowhere", dir.path());
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Catch::Contains("nowhere: not a run folder"));
+}
+
+TEST_CASE("runner: config errors in the experiment sections", "[experiments][runner]") {
+    TempDir dir;
+    dir.write("log.csv", tiny_log());
+    auto fails = [&](const std::string& set, const std::string& expected) {
+        dir.write("cfg.yaml", tiny_config(3));
+        const auto r = run_cli("run cfg.yaml --quiet --set " + set, dir.path());
+        INFO(r.err);
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Catch::Contains(expected));
+        CHECK_FALSE(fs::exists(dir.path() / "run"));
+    };
+    fails("search.measures=[cosine,cosnie]", "key 'search.measures': unknown similarity measure 'cosnie'");
+    fails("search.k.low=0", "key 'search.k.log': a log range needs low > 0");
+    fails("search.k={low: 0, high: 9}", "key 'search.k': k must be >= 1");
+    fails("search.params.rp3beta.alpha.low=-1", "search.params.rp3beta.alpha");
+    fails("search.params.cosine.alpha.low=0.1", "search.params.cosine");
+    fails("tuner.n_trials=lots", "key 'tuner.n_trials': expected an integer, got 'lots'");
+    fails("tuner.sampler=annealing", "'annealing' is not one of: tpe, random, grid");
+    fails("objective.metric=precision", "key 'objective.metric'");
+    fails("models=[item_knn,svd]", "'svd' is not one of: item_knn, user_knn");
+    fails("tuner.timeout=soon", "key 'tuner.timeout': expected a duration");
+}
