@@ -56,10 +56,12 @@ std::vector<double> neighbour_gaps(std::span<const double> centres, double a, do
         sigma[0] = std::max(centres[0] - a, b - centres[0]);
         return sigma;
     }
+    // Sorting (value, index) pairs orders ties by index, as a stable sort would.
+    std::vector<std::pair<double, std::size_t>> sorted(m);
+    for (std::size_t i = 0; i < m; ++i) sorted[i] = {centres[i], i};
+    std::sort(sorted.begin(), sorted.end());
     std::vector<std::size_t> order(m);
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t i, std::size_t j) { return centres[i] < centres[j]; });
+    for (std::size_t i = 0; i < m; ++i) order[i] = sorted[i].second;
     for (std::size_t r = 0; r < m; ++r) {
         const double left = centres[order[r]] - (r == 0 ? a : centres[order[r - 1]]);
         const double right = (r + 1 == m ? b : centres[order[r + 1]]) - centres[order[r]];
@@ -105,7 +107,9 @@ NumericKernels::NumericKernels(std::span<const double> centres, double a, double
     sigmas_.back() = range;
 
     log_norm_.resize(n + 1);
+    inv_sigmas_.resize(n + 1);
     for (std::size_t i = 0; i <= n; ++i) {
+        inv_sigmas_[i] = 1.0 / sigmas_[i];
         const double mass = log_normal_mass((a - mus_[i]) / sigmas_[i], (b - mus_[i]) / sigmas_[i]);
         log_norm_[i] = q_ > 0.0 ? mass
                                 : mass + kLogSqrt2Pi + (s.normalized ? std::log(sigmas_[i]) : 0.0);
@@ -123,6 +127,22 @@ double NumericKernels::log_kernel(std::size_t i, double u) const {
     return -0.5 * z * z - log_norm_[i];
 }
 
+void NumericKernels::add_log_kernels(double u, std::span<double> out) const {
+    if (q_ > 0.0) {
+        for (std::size_t i = 0; i < mus_.size(); ++i) out[i] += log_kernel(i, u);
+        return;
+    }
+    const std::size_t n = mus_.size();
+    const double* mu = mus_.data();
+    const double* inv = inv_sigmas_.data();
+    const double* ln = log_norm_.data();
+    double* o = out.data();
+    for (std::size_t i = 0; i < n; ++i) {
+        const double z = (u - mu[i]) * inv[i];
+        o[i] += -0.5 * z * z - ln[i];
+    }
+}
+
 double NumericKernels::sample(std::size_t i, Rng& rng) const {
     const double mu = mus_[i], sg = sigmas_[i];
     const double z = truncated_normal((a_ - mu) / sg, (b_ - mu) / sg, rng);
@@ -134,27 +154,40 @@ CategoricalKernels::CategoricalKernels(std::span<const double> observed, std::si
     : n_rows_(observed.size() + 1), n_choices_(n_choices) {
     KNNTUNE_TUNER_ASSERT(n_choices > 0);
     const double n = static_cast<double>(observed.size());
-    probs_.assign(n_rows_ * n_choices_, prior_weight / (n + 1.0));
+    const double base = prior_weight / (n + 1.0);
+    const double sum = 1.0 + base * static_cast<double>(n_choices_);
+    p_hit_ = (base + 1.0) / sum;
+    p_miss_ = base / sum;
+    log_hit_ = std::log(p_hit_);
+    log_miss_ = std::log(p_miss_);
+    log_uniform_ = -std::log(static_cast<double>(n_choices_));
+    observed_.resize(observed.size());
     for (std::size_t i = 0; i < observed.size(); ++i) {
-        const auto c = static_cast<std::size_t>(observed[i]);
-        KNNTUNE_TUNER_ASSERT(c < n_choices_);
-        probs_[i * n_choices_ + c] += 1.0;
+        observed_[i] = static_cast<std::size_t>(observed[i]);
+        KNNTUNE_TUNER_ASSERT(observed_[i] < n_choices_);
     }
-    for (std::size_t i = 0; i + 1 < n_rows_; ++i) {
-        double sum = 0.0;
-        for (std::size_t c = 0; c < n_choices_; ++c) sum += probs_[i * n_choices_ + c];
-        for (std::size_t c = 0; c < n_choices_; ++c) probs_[i * n_choices_ + c] /= sum;
-    }
-    for (std::size_t c = 0; c < n_choices_; ++c) {
-        probs_[(n_rows_ - 1) * n_choices_ + c] = 1.0 / static_cast<double>(n_choices_);
-    }
-    log_probs_.resize(probs_.size());
-    for (std::size_t k = 0; k < probs_.size(); ++k) log_probs_[k] = std::log(probs_[k]);
+}
+
+double CategoricalKernels::probability(std::size_t i, std::size_t c) const {
+    if (i + 1 == n_rows_) return 1.0 / static_cast<double>(n_choices_);
+    return observed_[i] == c ? p_hit_ : p_miss_;
+}
+
+double CategoricalKernels::log_kernel(std::size_t i, double c) const {
+    if (i + 1 == n_rows_) return log_uniform_;
+    return observed_[i] == static_cast<std::size_t>(c) ? log_hit_ : log_miss_;
+}
+
+void CategoricalKernels::add_log_kernels(double c, std::span<double> out) const {
+    const auto ci = static_cast<std::size_t>(c);
+    for (std::size_t i = 0; i + 1 < n_rows_; ++i) out[i] += observed_[i] == ci ? log_hit_ : log_miss_;
+    out[n_rows_ - 1] += log_uniform_;
 }
 
 double CategoricalKernels::sample(std::size_t i, Rng& rng) const {
-    return static_cast<double>(
-        rng.choose(std::span<const double>(probs_.data() + i * n_choices_, n_choices_)));
+    std::vector<double> row(n_choices_);
+    for (std::size_t c = 0; c < n_choices_; ++c) row[c] = probability(i, c);
+    return static_cast<double>(rng.choose(row));
 }
 
 ParamKernels::ParamKernels(const Distribution& d, std::span<const double> external_obs,
@@ -175,6 +208,14 @@ ParamKernels::ParamKernels(const Distribution& d, std::span<const double> extern
 double ParamKernels::log_kernel(std::size_t i, double internal) const {
     if (auto* c = std::get_if<CategoricalKernels>(&k_)) return c->log_kernel(i, internal);
     return std::get<NumericKernels>(k_).log_kernel(i, internal);
+}
+
+void ParamKernels::add_log_kernels(double internal, std::span<double> out) const {
+    if (auto* c = std::get_if<CategoricalKernels>(&k_)) {
+        c->add_log_kernels(internal, out);
+    } else {
+        std::get<NumericKernels>(k_).add_log_kernels(internal, out);
+    }
 }
 
 double ParamKernels::sample(std::size_t i, Rng& rng) const {

@@ -81,12 +81,14 @@ public:
     double cell() const { return q_; }
     /// ln K_i(u) at an internal value u.
     double log_kernel(std::size_t i, double u) const;
+    /// out[i] += ln K_i(u) for every kernel i (out has size() entries).
+    void add_log_kernels(double u, std::span<double> out) const;
     /// A draw from kernel i, internal scale, in [a, b].
     double sample(std::size_t i, Rng& rng) const;
 
 private:
     double a_ = 0.0, b_ = 1.0, q_ = 0.0;
-    std::vector<double> mus_, sigmas_;
+    std::vector<double> mus_, sigmas_, inv_sigmas_;
     std::vector<double> log_norm_;  ///< per kernel: the constant subtracted from −z²/2
 };
 
@@ -101,15 +103,18 @@ public:
 
     std::size_t size() const { return n_rows_; }
     std::size_t n_choices() const { return n_choices_; }
-    double probability(std::size_t i, std::size_t c) const { return probs_[i * n_choices_ + c]; }
-    double log_kernel(std::size_t i, double c) const {
-        return log_probs_[i * n_choices_ + static_cast<std::size_t>(c)];
-    }
+    double probability(std::size_t i, std::size_t c) const;
+    double log_kernel(std::size_t i, double c) const;
+    /// out[i] += ln K_i(c) for every kernel i.
+    void add_log_kernels(double c, std::span<double> out) const;
     double sample(std::size_t i, Rng& rng) const;
 
 private:
+    // NOTE: every observation row holds the same two values (its own choice and the rest), so
+    // a row is stored as its observed index; only the prior row is uniform.
     std::size_t n_rows_ = 0, n_choices_ = 0;
-    std::vector<double> probs_, log_probs_;  ///< row-major (N + 1) × C
+    std::vector<std::size_t> observed_;
+    double p_hit_ = 0.0, p_miss_ = 0.0, log_hit_ = 0.0, log_miss_ = 0.0, log_uniform_ = 0.0;
 };
 
 /// The kernels of one parameter, numeric or categorical.
@@ -125,6 +130,8 @@ public:
     const CategoricalKernels& cat() const { return std::get<CategoricalKernels>(k_); }
     /// ln K_i at an internal value.
     double log_kernel(std::size_t i, double internal) const;
+    /// out[i] += ln K_i(internal) for every kernel i.
+    void add_log_kernels(double internal, std::span<double> out) const;
     /// A draw from kernel i, internal scale.
     double sample(std::size_t i, Rng& rng) const;
 

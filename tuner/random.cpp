@@ -84,8 +84,11 @@ double log_normal_mass(double lo, double hi) {
         const double ll = log_normal_cdf(lo);
         return lh + std::log1p(-std::exp(ll - lh));
     }
-    // lo < 0 < hi: 1 − Φ(lo) − Φ(−hi), both tails small.
-    return std::log1p(-normal_cdf(lo) - normal_cdf(-hi));
+    // lo < 0 < hi: 1 − Φ(lo) − Φ(−hi), both tails small. Below −38.5 a tail is under 1e-324
+    // and vanishes next to 1, so its erfc is skipped.
+    const double tail_lo = lo < -38.5 ? 0.0 : normal_cdf(lo);
+    const double tail_hi = hi > 38.5 ? 0.0 : normal_cdf(-hi);
+    return std::log1p(-tail_lo - tail_hi);
 }
 
 double normal_quantile(double p) {

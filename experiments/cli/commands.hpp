@@ -11,6 +11,7 @@ namespace knntune::cli {
 using Args = std::vector<std::string>;  ///< the arguments after the subcommand name
 
 int cmd_prepare(const Args& args);
+int cmd_trials(const Args& args);
 int cmd_run(const Args& args);
 int cmd_tune(const Args& args);
 int cmd_test(const Args& args);

@@ -26,6 +26,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"prepare", "read, split, filter and map an interaction log; print period statistics",
      knntune::cli::cmd_prepare},
+    {"trials", "print the trial table of a study's trial log (table or CSV)", knntune::cli::cmd_trials},
     {"run", "the whole experiment: prepare, tune, test, report", knntune::cli::cmd_run},
     {"tune", "tune every model of a config; --resume continues a log", knntune::cli::cmd_tune},
     {"test", "retrain each measure's best on train and score test", knntune::cli::cmd_test},

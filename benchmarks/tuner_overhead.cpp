@@ -1,0 +1,93 @@
+// Sampler overhead: time per ask at 100, 500 and 1000 finished trials with a trivial
+// objective, in-memory storage (the protocol of spec §3: grow the study to N trials, time the
+// next 20 asks, divide by 20; median of 3 seeds).
+//
+// Usage: tuner_overhead [--samplers tpe,tpe-univariate,random] [--repeats 3]
+//
+// Reports thread CPU time (the machine is shared; wall time is printed alongside).
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <ctime>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "benchmarks/tuner_functions.hpp"
+#include "tuner/study.hpp"
+
+namespace kt = knntune::tuner;
+
+namespace {
+
+double cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+std::string median_ms(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", v[v.size() / 2]);
+    return buf;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string samplers = "tpe,tpe-univariate,random";
+    int repeats = 3;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string k = argv[i], v = argv[i + 1];
+        if (k == "--samplers") samplers = v;
+        else if (k == "--repeats") repeats = std::stoi(v);
+        else {
+            std::cerr << "unknown option " << k << "\n";
+            return 2;
+        }
+    }
+    const kt::SearchSpace space = kt::SearchSpace::from_json_text(knntune::bench::kBenchmarkSpaceJson);
+    const int checkpoints[] = {100, 500, 1000};
+    std::cout << "| sampler | CPU ms per ask @100 | @500 | @1000 | wall ms @100 | @500 | @1000 |\n"
+              << "|---|---|---|---|---|---|---|\n";
+    for (std::size_t a = 0, b; a < samplers.size(); a = b + 1) {
+        b = samplers.find(',', a);
+        if (b == std::string::npos) b = samplers.size();
+        const std::string name = samplers.substr(a, b - a);
+        boost::json::object settings;
+        if (name == "tpe-univariate") settings["mode"] = "univariate";
+        std::vector<std::vector<double>> ms(3), wall(3);
+        for (int r = 0; r < repeats; ++r) {
+            kt::StudyOptions opt;
+            opt.seed = static_cast<std::uint64_t>(r);
+            kt::Study study(space,
+                            kt::make_sampler(name == "random" ? "random" : "tpe", settings, opt.seed, space),
+                            std::make_unique<kt::InMemoryStorage>(), opt);
+            int done = 0;
+            for (int c = 0; c < 3; ++c) {
+                for (; done < checkpoints[c]; ++done) {
+                    const auto t = study.ask();
+                    study.tell(t.number, kt::TrialState::Complete,
+                               kt::Evaluation{knntune::bench::benchmark_function(1, t.params), {}});
+                }
+                const auto t0 = std::chrono::steady_clock::now();
+                const double c0 = cpu_seconds();
+                for (int i = 0; i < 20; ++i) {
+                    const auto t = study.ask();
+                    study.tell(t.number, kt::TrialState::Complete,
+                               kt::Evaluation{knntune::bench::benchmark_function(1, t.params), {}});
+                }
+                done += 20;
+                ms[c].push_back(1e3 * (cpu_seconds() - c0) / 20);
+                wall[c].push_back(1e3 * std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / 20);
+            }
+        }
+        std::cout << "| " << name;
+        for (const auto& v : ms) std::cout << " | " << median_ms(v);
+        for (const auto& v : wall) std::cout << " | " << median_ms(v);
+        std::cout << " |\n";
+    }
+    return 0;
+}
