@@ -151,7 +151,7 @@ TEST_CASE("runner: config errors in the experiment sections", "[experiments][run
     };
     fails("search.measures=[cosine,cosnie]", "key 'search.measures': unknown similarity measure 'cosnie'");
     fails("search.k.low=0", "key 'search.k.log': a log range needs low > 0");
-    fails("'search.k={low: 0, high: 9}'", "key 'search.k': k must be >= 1");
+    fails("'search.k={low: 0, high: 9, log: false}'", "key 'search.k': k must be >= 1");
     fails("search.params.rp3beta.alpha.low=-1", "search.params.rp3beta.alpha");
     fails("search.params.cosine.alpha.low=0.1", "search.params.cosine");
     fails("tuner.n_trials=lots", "key 'tuner.n_trials': expected an integer, got 'lots'");
