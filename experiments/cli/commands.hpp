@@ -11,12 +11,14 @@ namespace knntune::cli {
 using Args = std::vector<std::string>;  ///< the arguments after the subcommand name
 
 int cmd_prepare(const Args& args);
-int cmd_trials(const Args& args);
 int cmd_run(const Args& args);
 int cmd_tune(const Args& args);
 int cmd_test(const Args& args);
 int cmd_report(const Args& args);
 int cmd_evaluate(const Args& args);
+int cmd_similar(const Args& args);
+int cmd_recommend_items(const Args& args);
+int cmd_export_embeddings(const Args& args);
 int cmd_trials(const Args& args);
 int cmd_similarity(const Args& args);
 int cmd_recommend(const Args& args);

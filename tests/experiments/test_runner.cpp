@@ -116,6 +116,22 @@ TEST_CASE("runner: a tiny experiment runs end to end", "[experiments][runner]") 
               Approx(m.test_metrics.front().second).epsilon(1e-12));
     }
 
+    // Model tools on the run folder.
+    const auto sim = run_cli("similar run i3 --top 3", dir.path());
+    INFO(sim.err);
+    CHECK(sim.status == 0);
+    CHECK(std::count(sim.out.begin(), sim.out.end(), '\n') == 2 + 1 + 3);  // title, blank, header, 3 rows
+    CHECK_THAT(sim.out, !Catch::Contains("  i3  "));  // the item itself is excluded
+    const auto rec = run_cli("recommend-items run --items i1 I2 --top 4", dir.path());
+    CHECK(rec.status == 0);
+    CHECK_THAT(rec.out, Catch::Contains("recommendations for a user with 2 item(s)"));
+    const auto missing = run_cli("similar run nosuchitem", dir.path());
+    CHECK(missing.status == 2);
+    CHECK_THAT(missing.err, Catch::Contains("no item named 'nosuchitem'; did you mean"));
+    const auto emb = run_cli("export-embeddings run --output emb.csv --dims 3", dir.path());
+    CHECK(emb.status == 0);
+    CHECK(fs::exists(dir.path() / "emb.csv"));
+
     // Resume with a larger budget: the 6 trials are kept and 3 more are run.
     const auto again = run_cli("tune cfg.yaml --quiet --resume --set tuner.n_trials=9", dir.path());
     INFO(again.err);

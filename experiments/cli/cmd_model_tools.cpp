@@ -1,0 +1,168 @@
+/// Model tools: `knntune similar`, `knntune recommend-items`, `knntune export-embeddings`.
+
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "engine/error.hpp"
+#include "experiments/cli/commands.hpp"
+#include "experiments/model_tools.hpp"
+#include "experiments/report/embedding.hpp"
+#include "experiments/run_folder.hpp"
+
+namespace po = boost::program_options;
+
+namespace knntune::cli {
+
+namespace {
+
+std::string display(const engine::SimilarityModel& m, engine::Index i) {
+    return m.item_names[i].empty() ? m.item_keys[i] : m.item_names[i];
+}
+
+void print_ranked(const engine::SimilarityModel& m, const std::vector<exp::RankedItem>& items) {
+    std::printf("%4s  %-12s  %-44s  %s\n", "rank", "item", "name", "score");
+    for (std::size_t r = 0; r < items.size(); ++r) {
+        std::printf("%4zu  %-12s  %-44s  %.6g\n", r + 1, m.item_keys[items[r].item].c_str(),
+                    m.item_names[items[r].item].c_str(), static_cast<double>(items[r].score));
+    }
+}
+
+/// Parses options with one required positional MODEL_OR_RUN_DIR; false after --help.
+bool parse(const Args& args, po::options_description& opts, po::positional_options_description& pos,
+           po::options_description& hidden, po::variables_map& vm) {
+    po::options_description all;
+    all.add(opts).add(hidden);
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    if (vm.count("help") != 0U) {
+        std::cout << opts << "\n";
+        return false;
+    }
+    po::notify(vm);
+    return true;
+}
+
+}  // namespace
+
+int cmd_similar(const Args& args) {
+    po::options_description opts(
+        "Usage: knntune similar MODEL_OR_RUN_DIR ITEM [--top N] [--full]\n\n"
+        "Prints the items most similar to ITEM (a name or an item key, matched\n"
+        "case-insensitively), excluding the item itself. MODEL_OR_RUN_DIR is a model file or a\n"
+        "run folder with model-item_knn.h5. Without an exact match, close names are suggested.\n\n"
+        "Options");
+    std::string model_path;
+    std::string query;
+    int top = 10;
+    opts.add_options()("help,h", "show this help")("top", po::value(&top), "number of items (default 10)")(
+        "full", "recompute the similarity with k = number of items before the lookup");
+    po::options_description hidden;
+    hidden.add_options()("model", po::value(&model_path))("item", po::value(&query));
+    po::positional_options_description pos;
+    pos.add("model", 1).add("item", 1);
+    po::variables_map vm;
+    if (!parse(args, opts, pos, hidden, vm)) return 0;
+    if (model_path.empty() || query.empty()) throw po::error("expected MODEL_OR_RUN_DIR and ITEM");
+    if (top < 1) throw po::error("--top must be >= 1");
+    engine::SimilarityModel m = exp::load_model_or_run(model_path);
+    const engine::Index item = exp::find_item(m, query);
+    if (vm.count("full") != 0U) m.similarity = exp::full_similarity(m);
+    std::printf("items similar to %s (%s), %s model\n\n", display(m, item).c_str(),
+                m.item_keys[item].c_str(), m.measure.c_str());
+    print_ranked(m, exp::similar_items(m.similarity, item, top));
+    return 0;
+}
+
+int cmd_recommend_items(const Args& args) {
+    po::options_description opts(
+        "Usage: knntune recommend-items MODEL_OR_RUN_DIR --items ITEM... [--top N]\n\n"
+        "Recommends items for a new user who has the given items (names or keys, matched\n"
+        "case-insensitively), with the tuned item-KNN model and without retraining:\n"
+        "score(j) = sum over the given items i of S[j, i]. The given items are excluded.\n\n"
+        "Options");
+    std::string model_path;
+    std::vector<std::string> items;
+    int top = 10;
+    opts.add_options()("help,h", "show this help")(
+        "items", po::value(&items)->multitoken()->required(), "the user's items")(
+        "top", po::value(&top), "number of recommendations (default 10)");
+    po::options_description hidden;
+    hidden.add_options()("model", po::value(&model_path));
+    po::positional_options_description pos;
+    pos.add("model", 1);
+    po::variables_map vm;
+    if (!parse(args, opts, pos, hidden, vm)) return 0;
+    if (model_path.empty()) throw po::error("missing MODEL_OR_RUN_DIR");
+    if (top < 1) throw po::error("--top must be >= 1");
+    const engine::SimilarityModel m = exp::load_model_or_run(model_path);
+    std::vector<engine::Index> ids;
+    for (const auto& q : items) ids.push_back(exp::find_item(m, q));
+    std::printf("recommendations for a user with %zu item(s), %s model\n\n", ids.size(), m.measure.c_str());
+    print_ranked(m, exp::recommend_for_items(m.similarity, ids, top));
+    return 0;
+}
+
+int cmd_export_embeddings(const Args& args) {
+    po::options_description opts(
+        "Usage: knntune export-embeddings MODEL_OR_RUN_DIR --output FILE [--dims D] [--raw]\n\n"
+        "Writes item embeddings as CSV. An item's embedding is its column of the tuned item-item\n"
+        "similarity matrix. By default the columns are reduced to D dimensions by a seeded\n"
+        "randomized PCA (header item,name,d1..dD); with --raw the sparse columns are written as\n"
+        "triplets (header item,neighbour,score: the score of `item` as a neighbour of\n"
+        "`neighbour`).\n\nOptions");
+    std::string model_path;
+    std::string output;
+    int dims = 32;
+    opts.add_options()("help,h", "show this help")("output,o", po::value(&output)->required(), "CSV file to write")(
+        "dims", po::value(&dims), "PCA dimensions (default 32)")("raw", "write the sparse columns instead");
+    po::options_description hidden;
+    hidden.add_options()("model", po::value(&model_path));
+    po::positional_options_description pos;
+    pos.add("model", 1);
+    po::variables_map vm;
+    if (!parse(args, opts, pos, hidden, vm)) return 0;
+    if (model_path.empty()) throw po::error("missing MODEL_OR_RUN_DIR");
+    const engine::SimilarityModel m = exp::load_model_or_run(model_path);
+    const engine::CsrMatrix& s = m.similarity;
+    auto quote = [](const std::string& t) {
+        std::string q = "\"";
+        for (char c : t) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+        return q + "\"";
+    };
+    std::string out;
+    if (vm.count("raw") != 0U) {
+        out = "item,neighbour,score\n";
+        for (engine::Index r = 0; r < s.rows; ++r) {
+            for (engine::Offset p = s.indptr[r]; p < s.indptr[r + 1]; ++p) {
+                char buf[32];
+                std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(s.values[p]));
+                out += quote(m.item_keys[s.indices[p]]) + "," + quote(m.item_keys[r]) + "," + buf + "\n";
+            }
+        }
+    } else {
+        const int max_dims = std::min(s.rows, s.cols) - 1;
+        if (dims < 1 || dims > max_dims) {
+            throw po::error("--dims must lie in [1, " + std::to_string(max_dims) + "]");
+        }
+        const auto emb = exp::report::embed_columns(
+            {s.rows, s.cols, s.indptr, s.indices, s.values}, {.n_components = dims, .seed = 1});
+        out = "item,name";
+        for (int d = 0; d < dims; ++d) out += ",d" + std::to_string(d + 1);
+        out += "\n";
+        for (engine::Index j = 0; j < s.cols; ++j) {
+            out += quote(m.item_keys[j]) + "," + quote(m.item_names[j]);
+            for (int d = 0; d < dims; ++d) {
+                char buf[32];
+                std::snprintf(buf, sizeof buf, ",%.7g", emb.coords(j, d));
+                out += buf;
+            }
+            out += "\n";
+        }
+    }
+    exp::write_file_atomic(output, out);
+    std::cerr << "wrote " << output << " (" << s.cols << " items)\n";
+    return 0;
+}
+
+}  // namespace knntune::cli

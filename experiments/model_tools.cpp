@@ -1,0 +1,171 @@
+#include "experiments/model_tools.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cctype>
+#include <filesystem>
+
+#include "engine/error.hpp"
+#include "engine/similarity/similarity.hpp"
+
+namespace knntune::exp {
+
+namespace fs = std::filesystem;
+using engine::Index;
+using engine::Offset;
+
+engine::SimilarityModel load_model_or_run(const std::string& path) {
+    if (fs::is_directory(path)) {
+        const fs::path model = fs::path(path) / "model-item_knn.h5";
+        if (!fs::exists(model)) {
+            throw engine::InputError(path + ": no model-item_knn.h5 in this folder (run 'knntune test " +
+                                     path + "' first)");
+        }
+        return engine::load_model(model.string());
+    }
+    return engine::load_model(path);
+}
+
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // Trim blanks: names in purchase logs often carry trailing spaces.
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    while (!out.empty() && out.front() == ' ') out.erase(out.begin());
+    return out;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> prev(b.size() + 1);
+    std::vector<std::size_t> cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1] ? 1U : 0U)});
+        }
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+std::vector<RankedItem> rank(std::vector<RankedItem> v, Index top) {
+    std::sort(v.begin(), v.end(), [](const RankedItem& a, const RankedItem& b) {
+        return a.score != b.score ? a.score > b.score : a.item < b.item;
+    });
+    if (static_cast<Index>(v.size()) > top) v.resize(static_cast<std::size_t>(top));
+    return v;
+}
+
+}  // namespace
+
+std::vector<std::string> close_names(const engine::SimilarityModel& m, const std::string& query) {
+    const std::string q = lower(query);
+    auto tokens = [](const std::string& t) {
+        std::vector<std::string> out;
+        std::string cur;
+        for (char c : t) {
+            if (c == ' ') {
+                if (!cur.empty()) out.push_back(cur);
+                cur.clear();
+            } else {
+                cur += c;
+            }
+        }
+        if (!cur.empty()) out.push_back(cur);
+        return out;
+    };
+    const auto q_tokens = tokens(q);
+    // NOTE: closeness is (query words without a near match in the name, edit distance to the
+    // name's prefix of the query's length): typos and truncated names both rank high.
+    struct Scored {
+        std::size_t missing;
+        std::size_t prefix_distance;
+        std::size_t index;
+    };
+    std::vector<Scored> scored;
+    for (std::size_t i = 0; i < m.item_keys.size(); ++i) {
+        const std::string l = lower(m.item_names[i].empty() ? m.item_keys[i] : m.item_names[i]);
+        const auto n_tokens = tokens(l);
+        std::size_t missing = 0;
+        for (const auto& qt : q_tokens) {
+            const bool found = std::any_of(n_tokens.begin(), n_tokens.end(), [&](const std::string& nt) {
+                return nt.rfind(qt, 0) == 0 || edit_distance(qt, nt) <= (qt.size() > 4 ? 1U : 0U);
+            });
+            missing += found ? 0 : 1;
+        }
+        scored.push_back({missing, edit_distance(q, l.substr(0, q.size())), i});
+    }
+    std::stable_sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
+        return a.missing != b.missing ? a.missing < b.missing : a.prefix_distance < b.prefix_distance;
+    });
+    std::vector<std::string> out;
+    for (const Scored& sc : scored) {
+        if (out.size() == 5) break;
+        const std::string& name = m.item_names[sc.index].empty() ? m.item_keys[sc.index] : m.item_names[sc.index];
+        if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+    }
+    return out;
+}
+
+Index find_item(const engine::SimilarityModel& m, const std::string& query) {
+    const std::string q = lower(query);
+    for (std::size_t i = 0; i < m.item_names.size(); ++i) {
+        if (!m.item_names[i].empty() && lower(m.item_names[i]) == q) return static_cast<Index>(i);
+    }
+    for (std::size_t i = 0; i < m.item_keys.size(); ++i) {
+        if (lower(m.item_keys[i]) == q) return static_cast<Index>(i);
+    }
+    std::string msg = "no item named '" + query + "'";
+    const auto close = close_names(m, query);
+    if (!close.empty()) {
+        msg += "; did you mean: ";
+        for (std::size_t i = 0; i < close.size(); ++i) msg += (i ? ", '" : "'") + close[i] + "'";
+    }
+    throw engine::InputError(msg);
+}
+
+std::vector<RankedItem> similar_items(const engine::CsrMatrix& s, Index item, Index top) {
+    std::vector<RankedItem> v;
+    for (Offset p = s.indptr[item]; p < s.indptr[item + 1]; ++p) {
+        if (s.indices[p] != item && s.values[p] > 0) v.push_back({s.indices[p], s.values[p]});
+    }
+    return rank(std::move(v), top);
+}
+
+std::vector<RankedItem> recommend_for_items(const engine::CsrMatrix& s,
+                                            const std::vector<Index>& items, Index top) {
+    std::vector<char> given(static_cast<std::size_t>(s.cols), 0);
+    for (Index i : items) given[i] = 1;
+    std::vector<RankedItem> v;
+    for (Index j = 0; j < s.rows; ++j) {
+        if (given[j]) continue;
+        double score = 0.0;
+        for (Offset p = s.indptr[j]; p < s.indptr[j + 1]; ++p) {
+            if (given[s.indices[p]]) score += s.values[p];
+        }
+        if (score > 0) v.push_back({j, static_cast<engine::Score>(score)});
+    }
+    return rank(std::move(v), top);
+}
+
+engine::CsrMatrix full_similarity(const engine::SimilarityModel& m) {
+    namespace sim = engine::similarity;
+    const sim::Measure measure = sim::measure_from_name(m.measure);
+    sim::ParamMap params;
+    const auto json = boost::json::parse(m.params_json.empty() ? "{}" : m.params_json).as_object();
+    for (const auto& [k, v] : json) {
+        if (v.is_string()) {
+            params[std::string(k)] = std::string(v.as_string());
+        } else {
+            params[std::string(k)] = v.to_number<double>();
+        }
+    }
+    params["k"] = static_cast<double>(m.train.cols);
+    const auto orientation = m.model == "user_knn" ? sim::Orientation::User : sim::Orientation::Item;
+    return sim::compute_similarity(m.train, orientation, measure, sim::parse_params(measure, params));
+}
+
+}  // namespace knntune::exp
