@@ -46,6 +46,8 @@ struct SideStats {
 
 /// s = xy. The plain sparse Gram product; also the recommendation scorer.
 struct DotProduct {
+    static constexpr bool kScoreIsXy = true;  ///< s = xy exactly when no shrink is set
+    static constexpr bool kCheapScore = true; ///< no pow per pair; xy = 0 scores 0
     static StatsNeeds needs(const SimilarityParams&) { return {}; }
     DotProduct() = default;
     DotProduct(const SideStats&, const SimilarityParams&) {}
@@ -57,6 +59,8 @@ struct DotProduct {
 /// s = xy / (Xc(r)·Yc(c) + h_s) with Xc = (X2 + h_add)^c1, Yc = (Y2 + h_add)^c2.
 /// Cosine uses c1 = c2 = ½; asymmetric cosine uses c1 = α, c2 = 1 − α.
 struct CosineForm {
+    static constexpr bool kScoreIsXy = false;
+    static constexpr bool kCheapScore = true;
     const Score* xc = nullptr;
     const Score* yc = nullptr;
     CosineForm(const SideStats& s, const SimilarityParams&)
@@ -91,6 +95,8 @@ struct AsymmetricCosine : CosineForm {
 /// s = xy / (t1·(X2 − xy) + t2·(Y2 − xy) + xy + h_s). With real values X2 is Σx², so this is
 /// the Tanimoto generalisation of the set formulas.
 struct TverskyForm {
+    static constexpr bool kScoreIsXy = false;
+    static constexpr bool kCheapScore = true;
     const Score* x2 = nullptr;
     const Score* y2 = nullptr;
     Score t1 = 1;
@@ -140,6 +146,8 @@ struct P3alpha : DotProduct {
 /// RP3β (Paudel et al. 2017): P3α divided by pop(c)^β + h_s, where pop(c) is the column sum of
 /// B before the L1 normalisation, i.e. the popularity of the neighbour (output column).
 struct Rp3beta {
+    static constexpr bool kScoreIsXy = false;
+    static constexpr bool kCheapScore = true;
     const Score* yd = nullptr;
     Rp3beta(const SideStats& s, const SimilarityParams&) : yd(s.col_pop.data()) {}
     static StatsNeeds needs(const SimilarityParams& p) {
@@ -158,6 +166,8 @@ struct Rp3beta {
 /// S-plus (Garcia & Bogliolo): s = xy^a / (l1·T + l2·Xc·Yc + l3·Xd·Yd + h_s), with the Tversky
 /// term T = t1(X2 − xy) + t2(Y2 − xy) + xy. Terms with a zero weight are skipped.
 struct SPlus {
+    static constexpr bool kScoreIsXy = false;
+    static constexpr bool kCheapScore = false;
     const Score* x2 = nullptr;
     const Score* y2 = nullptr;
     const Score* xc = nullptr;
