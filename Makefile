@@ -18,7 +18,7 @@ build-ci: deps
 	cmake --build --preset ci -j $(JOBS)
 
 run: build-release
-	./build/release/experiments/knntune prepare $(CONFIG)
+	./build/release/experiments/knntune run $(CONFIG)
 
 test: build-ci
 	ctest --preset ci -j $(JOBS)

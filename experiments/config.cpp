@@ -35,6 +35,7 @@ constexpr KeyDoc kSchema[] = {
     {"data.item_metadata.path", "string", "", "existing file", "item file"},
     {"data.item_metadata.format", "string", "auto", "auto|csv|tsv", "as data.format"},
     {"data.item_metadata.header", "bool", "true", "", "as data.header"},
+    {"data.item_metadata.delimiter", "string", "", "one character", "as data.delimiter"},
     {"data.item_metadata.id", "column", "", "", "column matching the log's item column (required)"},
     {"data.item_metadata.key", "column", "", "", "group items by this column instead of the id (e.g. a product name)"},
     {"data.item_metadata.name", "column", "", "", "item display name"},
