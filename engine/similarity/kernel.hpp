@@ -52,6 +52,7 @@ struct Workspace {
 
 constexpr std::uint8_t kVisited = 1;
 constexpr std::uint8_t kExcluded = 2;
+constexpr Offset kPrefetchRows = 4;  ///< B rows fetched ahead of the one being added
 
 /// B as the inner loop reads it: narrow column indices when they fit, no values when every
 /// value is 1, and the longest rows expanded to dense arrays.
@@ -166,6 +167,13 @@ void kernel_row(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, const 
     // B rows are only stored for rows this long, so they always take this path.
     if (work * 16 >= p) {
         for (Offset q = a_begin; q < a_end; ++q) {
+            // NOTE: each B row starts at a random place; fetching a few rows ahead hides most
+            // of that miss (the kernel is bound by memory latency on large inputs).
+            if (q + kPrefetchRows < a_end) {
+                const Index ahead = a.indices[q + kPrefetchRows];
+                __builtin_prefetch(b.indices + b.indptr[ahead]);
+                if constexpr (!kUnit) __builtin_prefetch(b.values + b.indptr[ahead]);
+            }
             const Index u = a.indices[q];
             const Score av = a.values[q];
             const std::int32_t slot = b.dense_slot[u];
@@ -222,6 +230,11 @@ void kernel_row(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, const 
         std::vector<Index>& touched = ws.touched;
         touched.clear();
         for (Offset q = a_begin; q < a_end; ++q) {
+            if (q + kPrefetchRows < a_end) {
+                const Index ahead = a.indices[q + kPrefetchRows];
+                __builtin_prefetch(b.indices + b.indptr[ahead]);
+                if constexpr (!kUnit) __builtin_prefetch(b.values + b.indptr[ahead]);
+            }
             const Index u = a.indices[q];
             const Score av = a.values[q];
             const Offset begin = b.indptr[u];
