@@ -8,8 +8,8 @@
 
 #include <boost/json.hpp>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -41,14 +41,17 @@ int main(int argc, char** argv) {
     int repeats = 3;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string k = argv[i], v = argv[i + 1];
-        if (k == "--samplers") samplers = v;
-        else if (k == "--repeats") repeats = std::stoi(v);
+        if (k == "--samplers")
+            samplers = v;
+        else if (k == "--repeats")
+            repeats = std::stoi(v);
         else {
             std::cerr << "unknown option " << k << "\n";
             return 2;
         }
     }
-    const kt::SearchSpace space = kt::SearchSpace::from_json_text(knntune::bench::kBenchmarkSpaceJson);
+    const kt::SearchSpace space =
+        kt::SearchSpace::from_json_text(knntune::bench::kBenchmarkSpaceJson);
     const int checkpoints[] = {100, 500, 1000};
     std::cout << "| sampler | CPU ms per ask @100 | @500 | @1000 | wall ms @100 | @500 | @1000 |\n"
               << "|---|---|---|---|---|---|---|\n";
@@ -62,9 +65,10 @@ int main(int argc, char** argv) {
         for (int r = 0; r < repeats; ++r) {
             kt::StudyOptions opt;
             opt.seed = static_cast<std::uint64_t>(r);
-            kt::Study study(space,
-                            kt::make_sampler(name == "random" ? "random" : "tpe", settings, opt.seed, space),
-                            std::make_unique<kt::InMemoryStorage>(), opt);
+            kt::Study study(
+                space,
+                kt::make_sampler(name == "random" ? "random" : "tpe", settings, opt.seed, space),
+                std::make_unique<kt::InMemoryStorage>(), opt);
             int done = 0;
             for (int c = 0; c < 3; ++c) {
                 for (; done < checkpoints[c]; ++done) {
@@ -81,7 +85,10 @@ int main(int argc, char** argv) {
                 }
                 done += 20;
                 ms[c].push_back(1e3 * (cpu_seconds() - c0) / 20);
-                wall[c].push_back(1e3 * std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / 20);
+                wall[c].push_back(
+                    1e3 *
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() /
+                    20);
             }
         }
         std::cout << "| " << name;

@@ -2,7 +2,8 @@
 // ../shared/reference/tpe/BENCHMARK.md, compared with the stored Optuna 3.1 runs.
 //
 // Usage: tuner_quality [--seeds N] [--trials N] [--samplers tpe,tpe-univariate,random]
-//                      [--tpe JSON] [--optuna-runs FILE] [--functions 12345]
+//                      [--tpe JSON] [--optuna-runs FILE] [--functions 12345] [--seed-offset K]
+// Native runs use seeds K..K+N-1 (default 0); settings were tuned on seeds 100..119.
 // Prints a Markdown table: best-so-far median [q25, q75] at 50/100/200 trials, the share of
 // seeds whose best trial lies in the optimal branch, and the win rate A (Vargha–Delaney) with a
 // two-sided Mann–Whitney p-value against Optuna 3.1 default TPE and multivariate+group TPE.
@@ -89,8 +90,8 @@ std::string fmt(double x) {
     return buf;
 }
 
-Run run_native(const std::string& sampler, const json::object& settings, int f,
-               std::uint64_t seed, int n_trials, const kt::SearchSpace& space, double& ask_seconds) {
+Run run_native(const std::string& sampler, const json::object& settings, int f, std::uint64_t seed,
+               int n_trials, const kt::SearchSpace& space, double& ask_seconds) {
     kt::StudyOptions opt;
     opt.seed = seed;
     kt::Study study(space, kt::make_sampler(sampler, settings, seed, space),
@@ -111,19 +112,28 @@ Run run_native(const std::string& sampler, const json::object& settings, int f,
 }  // namespace
 
 int main(int argc, char** argv) {
-    int seeds = 20, n_trials = 200;
+    int seeds = 20, n_trials = 200, seed_offset = 0;
     std::string samplers = "tpe,tpe-univariate,random";
     std::string tpe_json = "{}";
     std::string functions = "12345";
-    std::string optuna = std::string(KNNTUNE_SHARED_DIR) + "/reference/tpe/benchmark_optuna31_runs.json";
+    std::string optuna =
+        std::string(KNNTUNE_SHARED_DIR) + "/reference/tpe/benchmark_optuna31_runs.json";
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string k = argv[i], v = argv[i + 1];
-        if (k == "--seeds") seeds = std::stoi(v);
-        else if (k == "--trials") n_trials = std::stoi(v);
-        else if (k == "--samplers") samplers = v;
-        else if (k == "--tpe") tpe_json = v;
-        else if (k == "--functions") functions = v;
-        else if (k == "--optuna-runs") optuna = v;
+        if (k == "--seeds")
+            seeds = std::stoi(v);
+        else if (k == "--trials")
+            n_trials = std::stoi(v);
+        else if (k == "--samplers")
+            samplers = v;
+        else if (k == "--tpe")
+            tpe_json = v;
+        else if (k == "--functions")
+            functions = v;
+        else if (k == "--optuna-runs")
+            optuna = v;
+        else if (k == "--seed-offset")
+            seed_offset = std::stoi(v);
         else {
             std::cerr << "unknown option " << k << "\n";
             return 2;
@@ -137,7 +147,8 @@ int main(int argc, char** argv) {
     std::stringstream ss;
     ss << in.rdbuf();
     const json::value ref = json::parse(ss.str());
-    const kt::SearchSpace space = kt::SearchSpace::from_json_text(knntune::bench::kBenchmarkSpaceJson);
+    const kt::SearchSpace space =
+        kt::SearchSpace::from_json_text(knntune::bench::kBenchmarkSpaceJson);
     const json::object tpe_settings = json::parse(tpe_json).as_object();
 
     std::vector<std::string> names;
@@ -147,9 +158,10 @@ int main(int argc, char** argv) {
         names.push_back(samplers.substr(a, b - a));
     }
     const std::size_t budgets[] = {50, 100, 200};
-    std::cout << "| function | sampler | best@50 median [q25, q75] | best@100 | best@200 | optimal "
-                 "branch @200 | A vs Optuna default @50/100/200 | A vs Optuna mv+group @50/100/200 |\n"
-              << "|---|---|---|---|---|---|---|---|\n";
+    std::cout
+        << "| function | sampler | best@50 median [q25, q75] | best@100 | best@200 | optimal "
+           "branch @200 | A vs Optuna default @50/100/200 | A vs Optuna mv+group @50/100/200 |\n"
+        << "|---|---|---|---|---|---|---|---|\n";
     double total_ask = 0;
     long total_asks = 0;
     for (char fc : functions) {
@@ -159,8 +171,10 @@ int main(int argc, char** argv) {
         for (const char* ref_name : {"tpe_default", "tpe_mv_group", "random"}) {
             for (const auto& kv : ref.at("runs").at(fname).at(ref_name).as_object()) {
                 Run r;
-                for (const auto& v : kv.value().at("values").as_array()) r.values.push_back(json::value_to<double>(v));
-                for (const auto& v : kv.value().at("algorithm_index").as_array()) r.algorithm.push_back(static_cast<int>(v.as_int64()));
+                for (const auto& v : kv.value().at("values").as_array())
+                    r.values.push_back(json::value_to<double>(v));
+                for (const auto& v : kv.value().at("algorithm_index").as_array())
+                    r.algorithm.push_back(static_cast<int>(v.as_int64()));
                 runs[std::string("optuna31 ") + ref_name].push_back(r);
             }
         }
@@ -170,13 +184,15 @@ int main(int argc, char** argv) {
             if (name == "tpe") settings = tpe_settings;
             if (name == "tpe-univariate") settings["mode"] = "univariate";
             for (int s = 0; s < seeds; ++s) {
-                runs[name].push_back(run_native(sampler, settings, f, static_cast<std::uint64_t>(s),
+                runs[name].push_back(run_native(sampler, settings, f,
+                                                static_cast<std::uint64_t>(s + seed_offset),
                                                 n_trials, space, total_ask));
                 total_asks += n_trials;
             }
         }
         std::vector<std::string> order = names;
-        for (const char* r : {"optuna31 tpe_default", "optuna31 tpe_mv_group", "optuna31 random"}) order.emplace_back(r);
+        for (const char* r : {"optuna31 tpe_default", "optuna31 tpe_mv_group", "optuna31 random"})
+            order.emplace_back(r);
         for (const std::string& name : order) {
             const auto& rs = runs[name];
             std::cout << "| " << fname << " | " << name << " | ";
@@ -187,7 +203,8 @@ int main(int argc, char** argv) {
                           << ", " << fmt(percentile(best[b], 0.75)) << "] | ";
             }
             int optimal = 0;
-            for (const Run& r : rs) optimal += best_algorithm(r) == knntune::bench::kOptimalBranch[f - 1];
+            for (const Run& r : rs)
+                optimal += best_algorithm(r) == knntune::bench::kOptimalBranch[f - 1];
             std::cout << (100 * optimal / static_cast<int>(rs.size())) << " % | ";
             for (const char* against : {"optuna31 tpe_default", "optuna31 tpe_mv_group"}) {
                 if (name == against) {
@@ -204,8 +221,9 @@ int main(int argc, char** argv) {
             std::cout << "\n";
         }
     }
-    std::cout << "\nmean native ask time: " << fmt(1e3 * total_ask / static_cast<double>(total_asks))
-              << " ms over " << total_asks << " asks; TPE settings: "
+    std::cout << "\nmean native ask time: "
+              << fmt(1e3 * total_ask / static_cast<double>(total_asks)) << " ms over " << total_asks
+              << " asks; TPE settings: "
               << json::serialize(kt::TpeSettings::from_json(tpe_settings, 0).to_json()) << "\n";
     return 0;
 }

@@ -29,9 +29,12 @@ std::string fmt(double x) {
 
 std::string_view kind_name(DistributionKind kind) {
     switch (kind) {
-        case DistributionKind::Float: return "float";
-        case DistributionKind::Int: return "int";
-        case DistributionKind::Categorical: return "categorical";
+        case DistributionKind::Float:
+            return "float";
+        case DistributionKind::Int:
+            return "int";
+        case DistributionKind::Categorical:
+            return "categorical";
     }
     return "?";
 }

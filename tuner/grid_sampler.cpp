@@ -61,8 +61,8 @@ GridSampler::GridSampler(const SearchSpace& space,
                                                       : d.low + static_cast<double>(m) * d.step);
             }
         } else {
-            throw SettingsError("grid sampler: no value list for '" + p.key + "' (" +
-                                d.describe() + "); give one under settings.values");
+            throw SettingsError("grid sampler: no value list for '" + p.key + "' (" + d.describe() +
+                                "); give one under settings.values");
         }
     }
     ParamValues point(space.size(), kInactive);
@@ -118,8 +118,10 @@ ParamValues GridSampler::sample(const SampleContext& ctx) const {
     ctx.space.deactivate(p);
     for (std::size_t i = 0; i < p.size(); ++i) {
         if (ctx.space.is_active(i, p) && std::isnan(p[i])) {
-            throw SettingsError("grid sampler: enqueued values select a branch the grid does "
-                                "not cover ('" + ctx.space.param(i).key + "' has no value)");
+            throw SettingsError(
+                "grid sampler: enqueued values select a branch the grid does "
+                "not cover ('" +
+                ctx.space.param(i).key + "' has no value)");
         }
     }
     return p;

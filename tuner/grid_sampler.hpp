@@ -12,7 +12,7 @@ namespace knntune::tuner {
 /// first point that no earlier trial used; when all are used the grid is exhausted and
 /// further trials cycle through it by trial number.
 class GridSampler final : public Sampler {
-public:
+  public:
     /// `values`: key → external values. Categoricals default to all choices and ints with at
     /// most 100 grid points to all of them; every other active parameter needs a list.
     /// Throws `SettingsError` naming the parameter.
@@ -26,7 +26,7 @@ public:
     /// All grid points, in enumeration order.
     const std::vector<ParamValues>& points() const { return points_; }
 
-private:
+  private:
     std::map<std::string, std::vector<double>> values_;
     std::vector<ParamValues> points_;
 };

@@ -22,7 +22,7 @@ constexpr std::int64_t kFormatVersion = 1;
 
 // Owns one HDF5 identifier and closes it with the matching function.
 class Handle {
-public:
+  public:
     Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
     ~Handle() {
         if (id_ >= 0) close_(id_);
@@ -34,14 +34,14 @@ public:
     hid_t get() const { return id_; }
     bool ok() const { return id_ >= 0; }
 
-private:
+  private:
     hid_t id_;
     herr_t (*close_)(hid_t);
 };
 
 // Silences HDF5's automatic error printing for the current thread; our exceptions say it.
 class QuietErrors {
-public:
+  public:
     QuietErrors() {
         H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
         H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
@@ -50,7 +50,7 @@ public:
     QuietErrors(const QuietErrors&) = delete;
     QuietErrors& operator=(const QuietErrors&) = delete;
 
-private:
+  private:
     H5E_auto2_t func_ = nullptr;
     void* data_ = nullptr;
 };
@@ -106,8 +106,8 @@ struct Writer {
     }
     hid_t dataset(hid_t group, const std::string& name, hid_t type, hsize_t n) const {
         Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-        return check_id(H5Dcreate2(group, name.c_str(), type, space.get(), H5P_DEFAULT,
-                                   H5P_DEFAULT, H5P_DEFAULT),
+        return check_id(H5Dcreate2(group, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                                   H5P_DEFAULT),
                         "create dataset " + name, path);
     }
     void doubles(hid_t group, const std::string& name, const std::vector<double>& v) const {
@@ -147,8 +147,9 @@ struct Reader {
             throw StorageError("trial log '" + path + "' has no attribute '" + name +
                                "'; is it a knntune trial log?");
         }
-        Handle a(check_id(H5Aopen(loc, name, H5P_DEFAULT), std::string("open attribute ") + name, path),
-                 H5Aclose);
+        Handle a(
+            check_id(H5Aopen(loc, name, H5P_DEFAULT), std::string("open attribute ") + name, path),
+            H5Aclose);
         Handle type = vlen_string_type();
         char* p = nullptr;
         check(H5Aread(a.get(), type.get(), &p), std::string("read attribute ") + name, path);
@@ -157,8 +158,9 @@ struct Reader {
         return out;
     }
     std::vector<std::string> strings_attr(hid_t loc, const char* name) const {
-        Handle a(check_id(H5Aopen(loc, name, H5P_DEFAULT), std::string("open attribute ") + name, path),
-                 H5Aclose);
+        Handle a(
+            check_id(H5Aopen(loc, name, H5P_DEFAULT), std::string("open attribute ") + name, path),
+            H5Aclose);
         Handle space(H5Aget_space(a.get()), H5Sclose);
         const hssize_t n = H5Sget_simple_extent_npoints(space.get());
         std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
@@ -173,8 +175,9 @@ struct Reader {
     }
     template <class T>
     T scalar_attr(hid_t loc, const char* name, hid_t mem_type) const {
-        Handle a(check_id(H5Aopen(loc, name, H5P_DEFAULT), std::string("open attribute ") + name, path),
-                 H5Aclose);
+        Handle a(
+            check_id(H5Aopen(loc, name, H5P_DEFAULT), std::string("open attribute ") + name, path),
+            H5Aclose);
         T v{};
         check(H5Aread(a.get(), mem_type, &v), std::string("read attribute ") + name, path);
         return v;
@@ -199,23 +202,26 @@ struct Reader {
     std::vector<double> doubles(hid_t group, const std::string& name, std::size_t n) const {
         Handle d = open(group, name, n);
         std::vector<double> v(n);
-        if (n) check(H5Dread(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
-                     "read dataset " + name, path);
+        if (n)
+            check(H5Dread(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
+                  "read dataset " + name, path);
         return v;
     }
     std::vector<std::int64_t> int64s(hid_t group, const std::string& name, std::size_t n) const {
         Handle d = open(group, name, n);
         std::vector<std::int64_t> v(n);
-        if (n) check(H5Dread(d.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
-                     "read dataset " + name, path);
+        if (n)
+            check(H5Dread(d.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
+                  "read dataset " + name, path);
         return v;
     }
     std::vector<std::string> strings(hid_t group, const std::string& name, std::size_t n) const {
         Handle d = open(group, name, n);
         Handle type = vlen_string_type();
         std::vector<char*> ptrs(n, nullptr);
-        if (n) check(H5Dread(d.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
-                     "read dataset " + name, path);
+        if (n)
+            check(H5Dread(d.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
+                  "read dataset " + name, path);
         std::vector<std::string> out;
         for (char* p : ptrs) {
             out.emplace_back(p ? p : "");
@@ -241,7 +247,8 @@ struct Reader {
 
 void fsync_path(const std::string& path, bool directory) {
     const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-    if (fd < 0) throw StorageError("cannot open '" + path + "' to flush it: " + std::strerror(errno));
+    if (fd < 0)
+        throw StorageError("cannot open '" + path + "' to flush it: " + std::strerror(errno));
     const int rc = ::fsync(fd);
     ::close(fd);
     if (rc != 0) throw StorageError("cannot flush '" + path + "' to disk: " + std::strerror(errno));
@@ -321,7 +328,8 @@ void write_trial_log(const std::string& path, const StudyInfo& info, const Searc
     for (const std::string& m : metric_names) {
         std::vector<double> col(n, std::nan(""));
         for (std::size_t r = 0; r < n; ++r) {
-            if (auto it = trials[r].metrics.find(m); it != trials[r].metrics.end()) col[r] = it->second;
+            if (auto it = trials[r].metrics.find(m); it != trials[r].metrics.end())
+                col[r] = it->second;
         }
         w.doubles(mg.get(), m, col);
     }
@@ -330,7 +338,8 @@ void write_trial_log(const std::string& path, const StudyInfo& info, const Searc
 
 TrialLog read_trial_log(const std::string& path) {
     QuietErrors quiet;
-    if (!std::filesystem::exists(path)) throw StorageError("trial log '" + path + "' does not exist");
+    if (!std::filesystem::exists(path))
+        throw StorageError("trial log '" + path + "' does not exist");
     Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
     if (!file.ok()) throw StorageError("cannot open trial log '" + path + "': not an HDF5 file?");
     const Reader r{path};
@@ -340,8 +349,9 @@ TrialLog read_trial_log(const std::string& path) {
     }
     const auto version = r.scalar_attr<std::int64_t>(root, "format_version", H5T_NATIVE_INT64);
     if (version != kFormatVersion) {
-        throw StorageError("trial log '" + path + "' has format version " + std::to_string(version) +
-                           "; this knntune reads version " + std::to_string(kFormatVersion));
+        throw StorageError("trial log '" + path + "' has format version " +
+                           std::to_string(version) + "; this knntune reads version " +
+                           std::to_string(kFormatVersion));
     }
     TrialLog log;
     log.info.name = r.string_attr(root, "study_name");
@@ -384,8 +394,9 @@ TrialLog read_trial_log(const std::string& path) {
         const auto col = r.doubles(pg.get(), log.space.param(p).key, n);
         for (std::size_t i = 0; i < n; ++i) log.trials[i].params[p] = col[i];
     }
-    Handle mg(check_id(H5Gopen2(g.get(), "metrics", H5P_DEFAULT), "open group trials/metrics", path),
-              H5Gclose);
+    Handle mg(
+        check_id(H5Gopen2(g.get(), "metrics", H5P_DEFAULT), "open group trials/metrics", path),
+        H5Gclose);
     log.metric_names = r.children(mg.get());
     for (const std::string& m : log.metric_names) {
         const auto col = r.doubles(mg.get(), m, n);
@@ -414,20 +425,24 @@ std::vector<FrozenTrial> Hdf5Storage::open(const StudyInfo& info, const SearchSp
     if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
         ::close(lock_fd_);
         lock_fd_ = -1;
-        throw StorageError("trial log '" + path_ + "' is open for writing by another process "
-                           "(lock '" + lock_path + "' is held)");
+        throw StorageError("trial log '" + path_ +
+                           "' is open for writing by another process "
+                           "(lock '" +
+                           lock_path + "' is held)");
     }
     info_ = info;
     space_ = space;
     if (std::filesystem::exists(path_)) {
         if (!mode.resume) {
-            throw StorageError("trial log '" + path_ + "' already exists; resume it or choose "
+            throw StorageError("trial log '" + path_ +
+                               "' already exists; resume it or choose "
                                "another path");
         }
         TrialLog log = read_trial_log(path_);
         check_resumable(log.info, info, mode.force, "trial log '" + path_ + "'");
         if (mode.force && !(log.space == space)) {
-            throw StorageError("cannot resume trial log '" + path_ + "' with a different search "
+            throw StorageError("cannot resume trial log '" + path_ +
+                               "' with a different search "
                                "space, even with force: its columns would not match");
         }
         for (FrozenTrial& t : log.trials) trials_[t.number] = std::move(t);
@@ -456,7 +471,8 @@ void Hdf5Storage::checkpoint() {
     write_trial_log(tmp, info_, space_, rows);
     if (options_.fsync) fsync_path(tmp, false);
     if (std::rename(tmp.c_str(), path_.c_str()) != 0) {
-        throw StorageError("cannot rename '" + tmp + "' to '" + path_ + "': " + std::strerror(errno));
+        throw StorageError("cannot rename '" + tmp + "' to '" + path_ +
+                           "': " + std::strerror(errno));
     }
     if (options_.fsync) {
         const std::filesystem::path parent = std::filesystem::path(path_).parent_path();

@@ -26,7 +26,7 @@ namespace knntune::tuner {
 struct TrialLog {
     StudyInfo info;
     SearchSpace space;
-    std::vector<FrozenTrial> trials;  ///< by number
+    std::vector<FrozenTrial> trials;        ///< by number
     std::vector<std::string> metric_names;  ///< sorted
 };
 
@@ -44,7 +44,7 @@ struct Hdf5Options {
 
 /// Durable storage in one HDF5 file.
 class Hdf5Storage final : public Storage {
-public:
+  public:
     explicit Hdf5Storage(std::string path, Hdf5Options options = {});
     ~Hdf5Storage() override;
     Hdf5Storage(const Hdf5Storage&) = delete;
@@ -57,7 +57,7 @@ public:
     std::string describe() const override { return path_; }
     const std::string& path() const { return path_; }
 
-private:
+  private:
     void checkpoint();
     std::string path_;
     Hdf5Options options_;

@@ -36,8 +36,8 @@ std::vector<double> observation_weights(WeightScheme scheme, std::size_t n) {
 }
 
 std::size_t SplitRule::n_below(std::size_t n) const {
-    const double x = sqrt ? ratio * std::sqrt(static_cast<double>(n))
-                          : ratio * static_cast<double>(n);
+    const double x =
+        sqrt ? ratio * std::sqrt(static_cast<double>(n)) : ratio * static_cast<double>(n);
     // NOTE: ceil of a product like 0.1·30 must give 3, not 4; subtract a few ulps first.
     const double c = std::ceil(x - 1e-12 * std::max(1.0, x));
     return std::min(static_cast<std::size_t>(std::max(0.0, c)), cap);
@@ -86,8 +86,9 @@ NumericKernels::NumericKernels(std::span<const double> centres, double a, double
     mus_.assign(centres.begin(), centres.end());
     mus_.push_back(prior_mu);
     if (s.bandwidth == Bandwidth::Scott) {
-        const double w = 0.2 * std::pow(static_cast<double>(std::max<std::size_t>(n, 1)),
-                                        -1.0 / (static_cast<double>(n_dims) + 4.0)) *
+        const double w = 0.2 *
+                         std::pow(static_cast<double>(std::max<std::size_t>(n, 1)),
+                                  -1.0 / (static_cast<double>(n_dims) + 4.0)) *
                          range;
         sigmas_.assign(n + 1, w);
     } else if (s.prior_in_gaps) {
@@ -98,8 +99,8 @@ NumericKernels::NumericKernels(std::span<const double> centres, double a, double
     }
     double floor = 1e-12;
     if (s.floor_delta > 0.0) {
-        floor = std::max(s.floor_delta,
-                         std::pow(static_cast<double>(n) + 1.0, -s.floor_exponent)) * range;
+        floor = std::max(s.floor_delta, std::pow(static_cast<double>(n) + 1.0, -s.floor_exponent)) *
+                range;
     } else if (s.magic_clip) {
         floor = range / std::min(100.0, static_cast<double>(n) + 2.0);
     }
@@ -111,8 +112,8 @@ NumericKernels::NumericKernels(std::span<const double> centres, double a, double
     for (std::size_t i = 0; i <= n; ++i) {
         inv_sigmas_[i] = 1.0 / sigmas_[i];
         const double mass = log_normal_mass((a - mus_[i]) / sigmas_[i], (b - mus_[i]) / sigmas_[i]);
-        log_norm_[i] = q_ > 0.0 ? mass
-                                : mass + kLogSqrt2Pi + (s.normalized ? std::log(sigmas_[i]) : 0.0);
+        log_norm_[i] =
+            q_ > 0.0 ? mass : mass + kLogSqrt2Pi + (s.normalized ? std::log(sigmas_[i]) : 0.0);
     }
 }
 
@@ -180,7 +181,8 @@ double CategoricalKernels::log_kernel(std::size_t i, double c) const {
 
 void CategoricalKernels::add_log_kernels(double c, std::span<double> out) const {
     const auto ci = static_cast<std::size_t>(c);
-    for (std::size_t i = 0; i + 1 < n_rows_; ++i) out[i] += observed_[i] == ci ? log_hit_ : log_miss_;
+    for (std::size_t i = 0; i + 1 < n_rows_; ++i)
+        out[i] += observed_[i] == ci ? log_hit_ : log_miss_;
     out[n_rows_ - 1] += log_uniform_;
 }
 

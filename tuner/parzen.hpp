@@ -21,26 +21,26 @@ namespace knntune::tuner {
 /// How kernel widths are chosen.
 enum class Bandwidth {
     NeighbourGap,  ///< max gap to the sorted neighbours (hyperopt / Optuna univariate)
-    Scott,         ///< 0.2·max(N,1)^(−1/(D+4))·(b − a) for every kernel (Optuna 3.1 multivariate)
+    Scott,  ///< 0.2·max(N,1)^(−1/(D+4))·(b − a) for every kernel (Optuna 3.1 multivariate)
 };
 
 /// Weights of the observations of one side, oldest first.
 enum class WeightScheme {
-    Ramp,     ///< Optuna's default: ones when N < 25, else a ramp 1/N → 1 over the N − 25 oldest
+    Ramp,  ///< Optuna's default: ones when N < 25, else a ramp 1/N → 1 over the N − 25 oldest
     Uniform,  ///< all ones
 };
 
 /// Knobs of the kernel construction.
 struct KernelSettings {
-    double prior_weight = 1.0;         ///< raw weight of the prior kernel, relative to 1 per obs
+    double prior_weight = 1.0;  ///< raw weight of the prior kernel, relative to 1 per obs
     Bandwidth bandwidth = Bandwidth::NeighbourGap;
-    bool prior_in_gaps = true;         ///< the prior centre counts as a neighbour (Optuna ≤ 4.8)
-    bool consider_endpoints = false;   ///< outermost kernels also see the domain edges
-    bool magic_clip = true;            ///< floor widths at (b − a)/min(100, N + 2)
-    double floor_delta = 0.0;          ///< if > 0: floor max(Δ, (N+1)^−floor_exponent)·(b − a)
-    double floor_exponent = 2.0;       ///< exponent of the floor above
-    bool normalized = false;           ///< continuous kernels integrate to 1 (Optuna 3.1: no)
-    bool cell_mass = true;             ///< int/stepped params: mass of the grid cell (not log-int)
+    bool prior_in_gaps = true;        ///< the prior centre counts as a neighbour (Optuna ≤ 4.8)
+    bool consider_endpoints = false;  ///< outermost kernels also see the domain edges
+    bool magic_clip = true;           ///< floor widths at (b − a)/min(100, N + 2)
+    double floor_delta = 0.0;         ///< if > 0: floor max(Δ, (N+1)^−floor_exponent)·(b − a)
+    double floor_exponent = 2.0;      ///< exponent of the floor above
+    bool normalized = false;          ///< continuous kernels integrate to 1 (Optuna 3.1: no)
+    bool cell_mass = true;            ///< int/stepped params: mass of the grid cell (not log-int)
 
     /// Optuna 3.1.0 `TPESampler()` univariate estimator (README "How Optuna 3.1.0 builds…").
     static KernelSettings optuna31();
@@ -65,7 +65,7 @@ struct SplitRule {
 
 /// Truncated-normal kernels of one numerical parameter, on its internal scale.
 class NumericKernels {
-public:
+  public:
     NumericKernels() = default;
     /// `centres`: internal observation values (N); `a`, `b`: internal domain; `q`: grid cell
     /// width for cell-mass kernels (0: continuous); `n_dims`: dimensions of the estimator
@@ -86,7 +86,7 @@ public:
     /// A draw from kernel i, internal scale, in [a, b].
     double sample(std::size_t i, Rng& rng) const;
 
-private:
+  private:
     double a_ = 0.0, b_ = 1.0, q_ = 0.0;
     std::vector<double> mus_, sigmas_, inv_sigmas_;
     std::vector<double> log_norm_;  ///< per kernel: the constant subtracted from −z²/2
@@ -94,7 +94,7 @@ private:
 
 /// Probability-row kernels of one categorical parameter.
 class CategoricalKernels {
-public:
+  public:
     CategoricalKernels() = default;
     /// `observed`: choice indices (N). Row i starts at prior_weight/(N + 1) per choice, gets +1
     /// at its observation and is normalised; the prior row (last) is uniform.
@@ -109,7 +109,7 @@ public:
     void add_log_kernels(double c, std::span<double> out) const;
     double sample(std::size_t i, Rng& rng) const;
 
-private:
+  private:
     // NOTE: every observation row holds the same two values (its own choice and the rest), so
     // a row is stored as its observed index; only the prior row is uniform.
     std::size_t n_rows_ = 0, n_choices_ = 0;
@@ -119,7 +119,7 @@ private:
 
 /// The kernels of one parameter, numeric or categorical.
 class ParamKernels {
-public:
+  public:
     ParamKernels() = default;
     /// Fits kernels on external observation values of a parameter with distribution `d`.
     ParamKernels(const Distribution& d, std::span<const double> external_obs,
@@ -135,14 +135,14 @@ public:
     /// A draw from kernel i, internal scale.
     double sample(std::size_t i, Rng& rng) const;
 
-private:
+  private:
     std::variant<NumericKernels, CategoricalKernels> k_;
 };
 
 /// A product-kernel mixture over D parameters with one weight per kernel shared by all
 /// dimensions: p(x) = Σ_i w_i Π_d K_{i,d}(x_d). With D = 1 this is the univariate estimator.
 class ParzenEstimator {
-public:
+  public:
     /// `observations[d]` holds the N external values of dimension d (oldest first);
     /// `raw_weights` the N observation weights (the prior weight is appended, then all are
     /// normalised).
@@ -159,7 +159,7 @@ public:
     /// A draw, written as external values into `out` (size D).
     void sample(Rng& rng, std::span<double> out) const;
 
-private:
+  private:
     std::vector<Distribution> dims_;
     std::vector<ParamKernels> kernels_;
     std::vector<double> weights_, log_weights_;

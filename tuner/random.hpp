@@ -13,7 +13,7 @@ namespace knntune::tuner {
 /// A deterministic generator for one (seed, stream) pair. Samplers use stream = trial number,
 /// so a trial's draws do not depend on how many trials were sampled before it, or by whom.
 class Rng {
-public:
+  public:
     Rng(std::uint64_t seed, std::uint64_t stream);
     /// Next 64 random bits.
     std::uint64_t next();
@@ -24,7 +24,7 @@ public:
     /// Index i with probability weights[i] / sum(weights); weights ≥ 0, sum > 0.
     std::size_t choose(std::span<const double> weights);
 
-private:
+  private:
     std::uint64_t s_[4];
 };
 

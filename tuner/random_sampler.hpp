@@ -17,13 +17,13 @@ void fill_from_prior(const SearchSpace& space, ParamValues& values, Rng& rng);
 
 /// Uniform random search.
 class RandomSampler final : public Sampler {
-public:
+  public:
     explicit RandomSampler(std::uint64_t seed) : seed_(seed) {}
     std::string_view name() const override { return "random"; }
     boost::json::object settings() const override;
     ParamValues sample(const SampleContext& ctx) const override;
 
-private:
+  private:
     std::uint64_t seed_;
 };
 

@@ -61,8 +61,8 @@ std::unique_ptr<Sampler> make_grid(const boost::json::object& o, std::uint64_t,
                 if (d.is_categorical() && v.is_string()) {
                     auto it = std::find(d.choices.begin(), d.choices.end(), v.as_string());
                     if (it == d.choices.end()) {
-                        throw SettingsError("grid value '" + std::string(v.as_string()) +
-                                            "' of '" + key + "' is not a choice");
+                        throw SettingsError("grid value '" + std::string(v.as_string()) + "' of '" +
+                                            key + "' is not a choice");
                     }
                     values[key].push_back(static_cast<double>(it - d.choices.begin()));
                 } else if (v.is_number()) {
@@ -102,7 +102,8 @@ std::unique_ptr<Sampler> make_sampler(std::string_view name, const boost::json::
         if (e.name == name) return e.make(settings, seed, space);
     }
     std::string known;
-    for (const SamplerEntry& e : kSamplers) known += (known.empty() ? "" : ", ") + std::string(e.name);
+    for (const SamplerEntry& e : kSamplers)
+        known += (known.empty() ? "" : ", ") + std::string(e.name);
     throw SettingsError("unknown sampler '" + std::string(name) + "' (known: " + known + ")");
 }
 

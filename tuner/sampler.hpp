@@ -38,7 +38,7 @@ struct SampleContext {
 
 /// Base class of all samplers.
 class Sampler {
-public:
+  public:
     virtual ~Sampler() = default;
     /// Registry name ("random", "grid", "tpe").
     virtual std::string_view name() const = 0;
@@ -48,9 +48,7 @@ public:
     /// kept), every inactive one NaN.
     virtual ParamValues sample(const SampleContext& ctx) const = 0;
     /// True when the sampler has nothing new to propose (grid exhausted).
-    virtual bool exhausted(const SearchSpace&, std::span<const FrozenTrial>) const {
-        return false;
-    }
+    virtual bool exhausted(const SearchSpace&, std::span<const FrozenTrial>) const { return false; }
 };
 
 /// Names accepted by `make_sampler`.

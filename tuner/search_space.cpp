@@ -31,6 +31,9 @@ void check_identifier(const std::string& s, const std::string& what, const std::
 
 }  // namespace
 
+const char* const kReservedColumns[7] = {"number",   "state",    "value", "start_time",
+                                         "end_time", "duration", "error"};
+
 SearchSpace::SearchSpace(std::vector<ParamSpec> specs) {
     std::map<std::string, std::size_t> by_key;
     for (std::size_t i = 0; i < specs.size(); ++i) {
@@ -65,12 +68,12 @@ SearchSpace::SearchSpace(std::vector<ParamSpec> specs) {
                 for (const Param& q : params_) keys.push_back(q.key);
                 throw SpaceError("unknown parent '" + s.parent + "' of " + where +
                                  " (a parent must be declared before its children; declared so "
-                                 "far: " + (keys.empty() ? "none" : quoted_list(keys)) + ")");
+                                 "far: " +
+                                 (keys.empty() ? "none" : quoted_list(keys)) + ")");
             }
             const Distribution& pd = params_[*parent].distribution;
             if (!pd.is_categorical()) {
-                throw SpaceError("parent '" + s.parent + "' of " + where +
-                                 " is not categorical");
+                throw SpaceError("parent '" + s.parent + "' of " + where + " is not categorical");
             }
             if (s.when.empty()) {
                 throw SpaceError(where + " has a parent but no 'when' choices");
@@ -81,8 +84,8 @@ SearchSpace::SearchSpace(std::vector<ParamSpec> specs) {
                 auto it = std::find(pd.choices.begin(), pd.choices.end(), w);
                 if (it == pd.choices.end()) {
                     throw SpaceError("'when' value '" + w + "' of " + where +
-                                     " is not a choice of '" + s.parent + "' (choices: " +
-                                     quoted_list(pd.choices) + ")");
+                                     " is not a choice of '" + s.parent +
+                                     "' (choices: " + quoted_list(pd.choices) + ")");
                 }
                 c.choices.push_back(static_cast<std::size_t>(it - pd.choices.begin()));
             }
@@ -99,11 +102,12 @@ SearchSpace::SearchSpace(std::vector<ParamSpec> specs) {
         // `when` sets (tversky.alpha vs rp3beta.alpha), so that at most one is ever active.
         for (const Param& q : params_) {
             if (q.name != p.name) continue;
-            bool disjoint = p.condition && q.condition && p.condition->parent == q.condition->parent;
+            bool disjoint =
+                p.condition && q.condition && p.condition->parent == q.condition->parent;
             if (disjoint) {
                 for (std::size_t c : p.condition->choices) {
-                    if (std::binary_search(q.condition->choices.begin(),
-                                           q.condition->choices.end(), c)) {
+                    if (std::binary_search(q.condition->choices.begin(), q.condition->choices.end(),
+                                           c)) {
                         disjoint = false;
                     }
                 }
@@ -127,6 +131,12 @@ SearchSpace::SearchSpace(std::vector<ParamSpec> specs) {
             p.key = p.name;
         }
         check_identifier(p.key, "key", where);
+        for (const char* reserved : kReservedColumns) {
+            if (p.key == reserved) {
+                throw SpaceError("key '" + p.key + "' of " + where +
+                                 " is reserved for a trial-log column; rename the parameter");
+            }
+        }
         if (by_key.count(p.key)) throw SpaceError("duplicate key '" + p.key + "' of " + where);
         by_key[p.key] = params_.size();
 
@@ -176,7 +186,7 @@ SearchSpace SearchSpace::from_json(const json::value& root) {
     if (!params || !params->is_array()) {
         throw SpaceError("search space needs a 'params' array");
     }
-    static const std::set<std::string> kAllowed = {"name", "type", "low",  "high", "log",
+    static const std::set<std::string> kAllowed = {"name", "type",    "low",    "high", "log",
                                                    "step", "choices", "parent", "when", "key"};
     std::vector<ParamSpec> specs;
     const json::array& arr = params->as_array();
@@ -199,14 +209,15 @@ SearchSpace SearchSpace::from_json(const json::value& root) {
         const json::value* type = field(o, "type");
         if (!type) throw SpaceError(atn + " has no 'type' (float, int or categorical)");
         const std::string t = string(*type, atn + ".type");
-        const bool log = field(o, "log") ? field(o, "log")->is_bool() && field(o, "log")->as_bool()
-                                         : false;
+        const bool log =
+            field(o, "log") ? field(o, "log")->is_bool() && field(o, "log")->as_bool() : false;
         if (field(o, "log") && !field(o, "log")->is_bool()) {
             throw SpaceError(atn + ".log must be true or false");
         }
         if (t == "categorical") {
             for (const char* k : {"low", "high", "log", "step"}) {
-                if (field(o, k)) throw SpaceError(atn + ": '" + k + "' is not allowed for a categorical");
+                if (field(o, k))
+                    throw SpaceError(atn + ": '" + k + "' is not allowed for a categorical");
             }
             const json::value* ch = field(o, "choices");
             if (!ch || !ch->is_array()) throw SpaceError(atn + " needs a 'choices' array");
@@ -245,7 +256,8 @@ SearchSpace SearchSpace::from_json(const json::value& root) {
             if (w->is_string()) {
                 s.when.emplace_back(w->as_string());
             } else if (w->is_array()) {
-                for (const json::value& x : w->as_array()) s.when.push_back(string(x, atn + ".when"));
+                for (const json::value& x : w->as_array())
+                    s.when.push_back(string(x, atn + ".when"));
             } else {
                 throw SpaceError(atn + ".when must be a string or an array of strings");
             }
@@ -314,8 +326,8 @@ std::size_t SearchSpace::index_of(std::string_view key) const {
     if (auto i = find(key)) return *i;
     std::vector<std::string> keys;
     for (const Param& p : params_) keys.push_back(p.key);
-    throw SpaceError("unknown parameter '" + std::string(key) + "' (parameters: " +
-                     (keys.empty() ? "none" : quoted_list(keys)) + ")");
+    throw SpaceError("unknown parameter '" + std::string(key) +
+                     "' (parameters: " + (keys.empty() ? "none" : quoted_list(keys)) + ")");
 }
 
 bool SearchSpace::is_active(std::size_t i, const ParamValues& values) const {
@@ -335,11 +347,10 @@ void SearchSpace::check(const ParamValues& values, std::string_view where) const
     for (std::size_t i = 0; i < params_.size(); ++i) {
         const bool active = is_active(i, values);
         if (active && !params_[i].distribution.contains(values[i])) {
-            throw SettingsError(std::string(where) + ": value " +
-                                (std::isnan(values[i]) ? std::string("missing")
-                                                       : std::to_string(values[i])) +
-                                " of '" + params_[i].key + "' is not in " +
-                                params_[i].distribution.describe());
+            throw SettingsError(
+                std::string(where) + ": value " +
+                (std::isnan(values[i]) ? std::string("missing") : std::to_string(values[i])) +
+                " of '" + params_[i].key + "' is not in " + params_[i].distribution.describe());
         }
         if (!active && !std::isnan(values[i])) {
             throw SettingsError(std::string(where) + ": '" + params_[i].key +

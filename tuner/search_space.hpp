@@ -37,6 +37,9 @@ using ParamValues = std::vector<double>;
 /// The value that marks an inactive parameter.
 inline constexpr double kInactive = std::numeric_limits<double>::quiet_NaN();
 
+/// Trial-log column names that a parameter key or a metric name may not take.
+extern const char* const kReservedColumns[7];
+
 /// Declaration of one parameter, as written by the user (before validation).
 struct ParamSpec {
     std::string name;               ///< local name, e.g. "alpha"
@@ -72,7 +75,7 @@ struct Block {
 /// A validated, immutable search space. Parameters are kept in declaration order, which is
 /// also a topological order (a parent is declared before its children).
 class SearchSpace {
-public:
+  public:
     SearchSpace() = default;
     /// Validates the declarations; throws `SpaceError` naming the offending parameter.
     explicit SearchSpace(std::vector<ParamSpec> specs);
@@ -108,7 +111,7 @@ public:
 
     bool operator==(const SearchSpace& other) const { return params_ == other.params_; }
 
-private:
+  private:
     std::vector<Param> params_;
     std::vector<Block> blocks_;
 };

@@ -9,8 +9,10 @@ void check_resumable(const StudyInfo& stored, const StudyInfo& info, bool force,
     if (force) return;
     const std::string hint = " (pass force to resume anyway, or start a new log)";
     if (stored.search_space != info.search_space) {
-        throw StorageError("cannot resume " + where + ": its search space differs from the "
-                           "configured one" + hint + "\n  stored:     " + stored.search_space +
+        throw StorageError("cannot resume " + where +
+                           ": its search space differs from the "
+                           "configured one" +
+                           hint + "\n  stored:     " + stored.search_space +
                            "\n  configured: " + info.search_space);
     }
     if (stored.seed != info.seed) {
@@ -20,7 +22,8 @@ void check_resumable(const StudyInfo& stored, const StudyInfo& info, bool force,
     }
     if (stored.direction != info.direction) {
         throw StorageError("cannot resume " + where + ": its direction is " +
-                           std::string(direction_name(stored.direction)) + ", the configuration says " +
+                           std::string(direction_name(stored.direction)) +
+                           ", the configuration says " +
                            std::string(direction_name(info.direction)) + hint);
     }
 }

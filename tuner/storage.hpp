@@ -36,7 +36,7 @@ struct OpenMode {
 
 /// Interface of trial storages.
 class Storage {
-public:
+  public:
     virtual ~Storage() = default;
     /// Starts a record for `info`, or with `mode.resume` loads the existing one (a missing one
     /// is created). Resuming is refused when the stored search space, seed or direction differ
@@ -58,14 +58,14 @@ void check_resumable(const StudyInfo& stored, const StudyInfo& info, bool force,
 
 /// A storage that keeps everything in memory.
 class InMemoryStorage final : public Storage {
-public:
+  public:
     std::vector<FrozenTrial> open(const StudyInfo& info, const SearchSpace& space,
                                   OpenMode mode) override;
     void write(std::span<const FrozenTrial> trials) override;
     std::vector<FrozenTrial> trials() const override;
     std::string describe() const override { return "memory"; }
 
-private:
+  private:
     bool opened_ = false;
     StudyInfo info_;
     std::map<std::int64_t, FrozenTrial> trials_;

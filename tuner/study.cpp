@@ -26,11 +26,18 @@ bool same_fixed(const ParamValues& fixed, const ParamValues& params) {
     return true;
 }
 
-void check_metric_name(const std::string& name, std::int64_t number) {
+void check_metric_name(const std::string& name, std::int64_t number, const SearchSpace& space) {
     if (name.empty() || name.find_first_of("/,\"\n") != std::string::npos || name == "." ||
         name == "..") {
         throw StudyError("metric name '" + name + "' of trial " + std::to_string(number) +
                          " is empty or contains '/', ',', a quote or a newline");
+    }
+    // NOTE: metrics and parameters share one row in the log and the CSV; names must differ.
+    bool clash = space.find(name).has_value();
+    for (const char* reserved : kReservedColumns) clash = clash || name == reserved;
+    if (clash) {
+        throw StudyError("metric name '" + name + "' of trial " + std::to_string(number) +
+                         " is already a parameter or trial-log column");
     }
 }
 
@@ -38,16 +45,20 @@ void check_metric_name(const std::string& name, std::int64_t number) {
 
 std::string_view stop_reason_name(StopReason r) {
     switch (r) {
-        case StopReason::NTrials: return "n_trials reached";
-        case StopReason::Timeout: return "timeout";
-        case StopReason::Patience: return "no improvement within patience";
-        case StopReason::Exhausted: return "sampler exhausted";
+        case StopReason::NTrials:
+            return "n_trials reached";
+        case StopReason::Timeout:
+            return "timeout";
+        case StopReason::Patience:
+            return "no improvement within patience";
+        case StopReason::Exhausted:
+            return "sampler exhausted";
     }
     return "?";
 }
 
-Study::Study(SearchSpace space, std::unique_ptr<Sampler> sampler,
-             std::unique_ptr<Storage> storage, StudyOptions options)
+Study::Study(SearchSpace space, std::unique_ptr<Sampler> sampler, std::unique_ptr<Storage> storage,
+             StudyOptions options)
     : space_(std::move(space)),
       sampler_(std::move(sampler)),
       storage_(std::move(storage)),
@@ -180,7 +191,7 @@ std::vector<FrozenTrial> Study::ask(std::size_t n) {
 
 void Study::tell(std::int64_t number, TrialState state, const Evaluation& eval,
                  const std::string& error) {
-    for (const auto& [name, v] : eval.metrics) check_metric_name(name, number);
+    for (const auto& [name, v] : eval.metrics) check_metric_name(name, number, space_);
     std::lock_guard lock(mu_);
     if (number < 0 || number >= static_cast<std::int64_t>(trials_.size())) {
         throw StudyError("tell: no trial " + std::to_string(number) + " (the study has " +
@@ -233,7 +244,12 @@ OptimizeResult Study::optimize(const Objective& objective, const OptimizeParams&
             state = TrialState::Fail;
             error = "unknown exception";
         }
-        tell(frozen.number, state, e, error);
+        try {
+            tell(frozen.number, state, e, error);
+        } catch (const StudyError& bad_result) {
+            // An unusable result (a metric name that clashes) fails the trial, not the study.
+            tell(frozen.number, TrialState::Fail, Evaluation{}, bad_result.what());
+        }
         if (params.on_trial_finished) {
             FrozenTrial done;
             {
@@ -262,8 +278,8 @@ OptimizeResult Study::optimize(const Objective& objective, const OptimizeParams&
                     since_best = 0;
                 }
             }
-            exhausted = requeued_.empty() && enqueued_.empty() &&
-                        sampler_->exhausted(space_, trials_);
+            exhausted =
+                requeued_.empty() && enqueued_.empty() && sampler_->exhausted(space_, trials_);
         }
         if (finished >= params.n_trials) {
             result.reason = StopReason::NTrials;
@@ -283,9 +299,8 @@ OptimizeResult Study::optimize(const Objective& objective, const OptimizeParams&
             result.reason = StopReason::Exhausted;
             break;
         }
-        const auto batch = static_cast<std::size_t>(
-            std::min<std::int64_t>(static_cast<std::int64_t>(params.parallel_trials),
-                                   params.n_trials - finished));
+        const auto batch = static_cast<std::size_t>(std::min<std::int64_t>(
+            static_cast<std::int64_t>(params.parallel_trials), params.n_trials - finished));
         const std::vector<FrozenTrial> asked = ask(batch);
         if (arena) {
             arena->execute([&] {

@@ -93,7 +93,7 @@ struct OptimizeResult {
 
 /// A study over one search space with one sampler and one storage.
 class Study {
-public:
+  public:
     /// Opens `storage` (creating the record or resuming it as `options.open` says). Trials
     /// that were Running when a previous process died are re-queued with their parameters.
     Study(SearchSpace space, std::unique_ptr<Sampler> sampler, std::unique_ptr<Storage> storage,
@@ -136,7 +136,7 @@ public:
     /// choices never tried are absent.
     std::map<std::string, FrozenTrial> best_trials_by(std::string_view categorical_key) const;
 
-private:
+  private:
     FrozenTrial ask_locked();
     bool better(double a, double b) const;
     SearchSpace space_;

@@ -17,7 +17,9 @@ namespace {
 
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 
-std::string_view weight_name(WeightScheme w) { return w == WeightScheme::Ramp ? "ramp" : "uniform"; }
+std::string_view weight_name(WeightScheme w) {
+    return w == WeightScheme::Ramp ? "ramp" : "uniform";
+}
 
 WeightScheme parse_weights(const json::value& v, std::string_view key) {
     if (v.is_string() && v.as_string() == "ramp") return WeightScheme::Ramp;
@@ -49,6 +51,7 @@ double loss(const FrozenTrial& t, Direction d) {
 TpeSettings TpeSettings::optuna31(std::uint64_t seed) {
     TpeSettings s;
     s.mode = TpeMode::Univariate;
+    s.floor_delta = 0.0;
     s.below_weights = WeightScheme::Ramp;
     s.constant_liar = false;
     s.seed = seed;
@@ -88,7 +91,8 @@ TpeSettings TpeSettings::from_json(const json::object& o, std::uint64_t seed) {
             s.gamma.sqrt = v.as_bool();
         } else if (k == "prior_weight") {
             s.prior_weight = as_number(v, k);
-            if (!(s.prior_weight > 0.0)) throw SettingsError("tpe setting 'prior_weight' must be > 0");
+            if (!(s.prior_weight > 0.0))
+                throw SettingsError("tpe setting 'prior_weight' must be > 0");
         } else if (k == "floor_delta") {
             s.floor_delta = as_number(v, k);
             if (!(s.floor_delta >= 0.0 && s.floor_delta < 1.0)) {
@@ -101,7 +105,8 @@ TpeSettings TpeSettings::from_json(const json::object& o, std::uint64_t seed) {
         } else if (k == "above_weights") {
             s.above_weights = parse_weights(v, k);
         } else if (k == "constant_liar") {
-            if (!v.is_bool()) throw SettingsError("tpe setting 'constant_liar' must be true or false");
+            if (!v.is_bool())
+                throw SettingsError("tpe setting 'constant_liar' must be true or false");
             s.constant_liar = v.as_bool();
         } else if (k == "seed") {
             // Recorded by `to_json`; the study's seed wins.
@@ -168,9 +173,8 @@ ParamValues TpeSampler::sample(const SampleContext& ctx) const {
     // Rank: Complete by loss, then Pruned with a value by loss, then Pruned without; ties by
     // trial number (the history is in number order and the sort is stable).
     const Direction dir = ctx.direction;
-    std::stable_sort(complete.begin(), complete.end(), [dir](auto* a, auto* b) {
-        return loss(*a, dir) < loss(*b, dir);
-    });
+    std::stable_sort(complete.begin(), complete.end(),
+                     [dir](auto* a, auto* b) { return loss(*a, dir) < loss(*b, dir); });
     std::stable_sort(pruned.begin(), pruned.end(), [dir](auto* a, auto* b) {
         const bool va = !std::isnan(a->value), vb = !std::isnan(b->value);
         if (va != vb) return va;
@@ -253,7 +257,7 @@ double truncated_log_sum_exp(std::span<const double> x) {
 
 /// One side (below or above) of the joint tree mixture.
 class TreeMixture {
-public:
+  public:
     TreeMixture(const SearchSpace& space, const std::vector<const FrozenTrial*>& trials,
                 WeightScheme scheme, const KernelSettings& ks)
         : space_(space), n_trials_(trials.size()) {
@@ -321,8 +325,8 @@ public:
                 for (std::size_t t = 0; t < n_trials_; ++t) terms[t] += bm.log_k[t];
             } else {
                 for (std::size_t t = 0; t < n_trials_; ++t) {
-                    terms[t] += bm.pos[t] >= 0 ? bm.log_k[static_cast<std::size_t>(bm.pos[t])]
-                                               : marginal;
+                    terms[t] +=
+                        bm.pos[t] >= 0 ? bm.log_k[static_cast<std::size_t>(bm.pos[t])] : marginal;
                 }
             }
             terms[n_trials_] += bm.log_k[m - 1];
@@ -362,13 +366,13 @@ public:
         }
     }
 
-private:
+  private:
     struct BlockModel {
-        std::vector<std::size_t> members;  ///< positions of the side's trials having the block
-        std::vector<int> pos;              ///< per side trial: index in members, or −1
-        std::vector<ParamKernels> kernels; ///< per block parameter; members + prior kernels
+        std::vector<std::size_t> members;   ///< positions of the side's trials having the block
+        std::vector<int> pos;               ///< per side trial: index in members, or −1
+        std::vector<ParamKernels> kernels;  ///< per block parameter; members + prior kernels
         std::vector<double> marginal_weights, marginal_log_weights;
-        std::vector<double> log_k, sum;    ///< scratch
+        std::vector<double> log_k, sum;  ///< scratch
     };
     const SearchSpace& space_;
     std::size_t n_trials_;
@@ -381,8 +385,7 @@ private:
 
 ParamValues TpeSampler::sample_joint(const SampleContext& ctx,
                                      const std::vector<const FrozenTrial*>& below,
-                                     const std::vector<const FrozenTrial*>& above,
-                                     Rng& rng) const {
+                                     const std::vector<const FrozenTrial*>& above, Rng& rng) const {
     const SearchSpace& space = ctx.space;
     const KernelSettings ks = s_.joint_kernels();
     TreeMixture l(space, below, s_.below_weights, ks);
@@ -394,7 +397,8 @@ ParamValues TpeSampler::sample_joint(const SampleContext& ctx,
     for (std::size_t c = 0; c < s_.n_ei_candidates; ++c) {
         l.sample(rng, ctx.fixed, cand);
         for (std::size_t p = 0; p < space.size(); ++p) {
-            u[p] = std::isnan(cand[p]) ? kInactive : space.param(p).distribution.to_internal(cand[p]);
+            u[p] =
+                std::isnan(cand[p]) ? kInactive : space.param(p).distribution.to_internal(cand[p]);
         }
         for (std::size_t b = 0; b < active.size(); ++b) {
             active[b] = space.is_active(space.blocks()[b].params.front(), cand) ? 1 : 0;

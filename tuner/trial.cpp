@@ -8,17 +8,21 @@ namespace knntune::tuner {
 
 std::string_view state_name(TrialState state) {
     switch (state) {
-        case TrialState::Running: return "Running";
-        case TrialState::Complete: return "Complete";
-        case TrialState::Pruned: return "Pruned";
-        case TrialState::Fail: return "Fail";
+        case TrialState::Running:
+            return "Running";
+        case TrialState::Complete:
+            return "Complete";
+        case TrialState::Pruned:
+            return "Pruned";
+        case TrialState::Fail:
+            return "Fail";
     }
     return "?";
 }
 
 TrialState parse_state(std::string_view name) {
-    for (TrialState s : {TrialState::Running, TrialState::Complete, TrialState::Pruned,
-                         TrialState::Fail}) {
+    for (TrialState s :
+         {TrialState::Running, TrialState::Complete, TrialState::Pruned, TrialState::Fail}) {
         if (state_name(s) == name) return s;
     }
     throw StorageError("unknown trial state '" + std::string(name) + "'");

@@ -23,14 +23,14 @@ TrialState parse_state(std::string_view name);
 
 /// Everything recorded about one trial.
 struct FrozenTrial {
-    std::int64_t number = 0;                          ///< 0-based, dense, never reused
+    std::int64_t number = 0;  ///< 0-based, dense, never reused
     TrialState state = TrialState::Running;
     double value = std::numeric_limits<double>::quiet_NaN();  ///< objective value; NaN if none
-    ParamValues params;                               ///< external values, NaN when inactive
-    std::map<std::string, double> metrics;            ///< extra metrics reported by the objective
+    ParamValues params;                     ///< external values, NaN when inactive
+    std::map<std::string, double> metrics;  ///< extra metrics reported by the objective
     double start_time = std::numeric_limits<double>::quiet_NaN();  ///< seconds since the epoch
     double end_time = std::numeric_limits<double>::quiet_NaN();    ///< NaN while running
-    std::string error;                                ///< failure text (Fail), else empty
+    std::string error;  ///< failure text (Fail), else empty
 
     bool is_finished() const { return state != TrialState::Running; }
     /// end − start in seconds; NaN while running.
@@ -45,14 +45,14 @@ struct Evaluation {
 
 /// Thrown by an objective to end its trial as Pruned instead of Complete.
 class TrialPruned : public std::exception {
-public:
+  public:
     const char* what() const noexcept override { return "trial pruned"; }
 };
 
 /// The objective's view of a trial: its number and parameter values, looked up by key
 /// ("tversky.alpha") or, for an active parameter, by local name ("alpha").
 class Trial {
-public:
+  public:
     Trial(const SearchSpace& space, const FrozenTrial& frozen) : space_(&space), t_(&frozen) {}
 
     std::int64_t number() const { return t_->number; }
@@ -70,7 +70,7 @@ public:
     const ParamValues& values() const { return t_->params; }
     const SearchSpace& space() const { return *space_; }
 
-private:
+  private:
     std::size_t resolve(std::string_view name) const;
     const SearchSpace* space_;
     const FrozenTrial* t_;

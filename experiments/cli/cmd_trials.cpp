@@ -80,6 +80,8 @@ int cmd_trials(const Args& args) {
         throw po::error("--format must be 'table' or 'csv', got '" + format + "'");
     }
     const kt::TrialLog log = kt::read_trial_log(resolve_log(path));
+    const bool csv = format == "csv";
+    const int digits = csv ? 17 : 6;  // CSV round-trips doubles; the table stays narrow
     const kt::SearchSpace& space = log.space;
 
     std::vector<std::string> header = {"number", "state", "value"};
@@ -90,13 +92,14 @@ int cmd_trials(const Args& args) {
     std::vector<std::vector<std::string>> rows;
     for (const kt::FrozenTrial& t : log.trials) {
         std::vector<std::string> r = {std::to_string(t.number),
-                                      std::string(kt::state_name(t.state)), number_text(t.value)};
+                                      std::string(kt::state_name(t.state)),
+                                      number_text(t.value, digits)};
         for (std::size_t p = 0; p < space.size(); ++p) {
             r.push_back(space.param(p).distribution.format(t.params[p]));
         }
         for (const std::string& m : log.metric_names) {
             auto it = t.metrics.find(m);
-            r.push_back(it == t.metrics.end() ? "" : number_text(it->second));
+            r.push_back(it == t.metrics.end() ? "" : number_text(it->second, digits));
         }
         r.push_back(number_text(t.start_time, 16));
         r.push_back(number_text(t.end_time, 16));
@@ -105,11 +108,13 @@ int cmd_trials(const Args& args) {
         rows.push_back(std::move(r));
     }
 
-    if (format == "csv") {
-        for (std::size_t i = 0; i < header.size(); ++i) std::cout << (i ? "," : "") << csv_field(header[i]);
+    if (csv) {
+        for (std::size_t i = 0; i < header.size(); ++i)
+            std::cout << (i ? "," : "") << csv_field(header[i]);
         std::cout << "\n";
         for (const auto& r : rows) {
-            for (std::size_t i = 0; i < r.size(); ++i) std::cout << (i ? "," : "") << csv_field(r[i]);
+            for (std::size_t i = 0; i < r.size(); ++i)
+                std::cout << (i ? "," : "") << csv_field(r[i]);
             std::cout << "\n";
         }
         return 0;

@@ -11,7 +11,8 @@
 using namespace knntune::tuner;
 
 TEST_CASE("benchmark functions F1..F5 reproduce the reference check values", "[tuner][bench]") {
-    std::ifstream in(std::string(KNNTUNE_SHARED_DIR) + "/reference/tpe/benchmark_check_values.json");
+    std::ifstream in(std::string(KNNTUNE_SHARED_DIR) +
+                     "/reference/tpe/benchmark_check_values.json");
     REQUIRE(in.good());
     std::stringstream ss;
     ss << in.rdbuf();
@@ -24,7 +25,8 @@ TEST_CASE("benchmark functions F1..F5 reproduce the reference check values", "[t
             std::string key(kv.key());
             if (key == "algorithm") {
                 const auto& ch = space.param(0).distribution.choices;
-                v[0] = static_cast<double>(std::find(ch.begin(), ch.end(), kv.value().as_string()) - ch.begin());
+                v[0] = static_cast<double>(std::find(ch.begin(), ch.end(), kv.value().as_string()) -
+                                           ch.begin());
                 continue;
             }
             // Reference names are branch_name; ours are branch.name.
@@ -33,9 +35,12 @@ TEST_CASE("benchmark functions F1..F5 reproduce the reference check values", "[t
         }
         REQUIRE_NOTHROW(space.check(v, "check value"));
         for (int f = 1; f <= 5; ++f) {
-            const double ref = boost::json::value_to<double>(c.at("values").at("F" + std::to_string(f)));
+            const double ref =
+                boost::json::value_to<double>(c.at("values").at("F" + std::to_string(f)));
             INFO("F" << f << " config " << boost::json::serialize(c.at("config")));
-            CHECK_THAT(knntune::bench::benchmark_function(f, v), Catch::Matchers::WithinRel(ref, 1e-12) || Catch::Matchers::WithinAbs(ref, 1e-15));
+            CHECK_THAT(
+                knntune::bench::benchmark_function(f, v),
+                Catch::Matchers::WithinRel(ref, 1e-12) || Catch::Matchers::WithinAbs(ref, 1e-15));
             ++checked;
         }
     }

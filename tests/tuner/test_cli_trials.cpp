@@ -47,7 +47,10 @@ TEST_CASE("knntune trials prints the trial table as CSV and as a table", "[tuner
         opt.seed = 3;
         Study study(space, make_sampler("random", {}, 3, space),
                     std::make_unique<Hdf5Storage>(path, Hdf5Options{false}), opt);
-        study.enqueue({{"algorithm", 5}, {"k", 20}, {"shrink", 100}, {"tversky.alpha", 0.5},
+        study.enqueue({{"algorithm", 5},
+                       {"k", 20},
+                       {"shrink", 100},
+                       {"tversky.alpha", 0.5},
                        {"tversky.beta", 1.5}});
         OptimizeParams p;
         p.n_trials = 5;

@@ -101,7 +101,8 @@ TEST_CASE("trial log survives kill -9 at random moments and resumes exactly",
             for (const FrozenTrial& t : log.trials) {
                 if (t.state == TrialState::Complete) before[t.number] = t;
             }
-            if (was_killed && !before.empty() && static_cast<std::int64_t>(before.size()) < kTrials) {
+            if (was_killed && !before.empty() &&
+                static_cast<std::int64_t>(before.size()) < kTrials) {
                 ++killed_mid_study;
             }
         }
@@ -119,12 +120,14 @@ TEST_CASE("trial log survives kill -9 at random moments and resumes exactly",
             CHECK(a.start_time == t.start_time);  // not re-run
             CHECK(a.end_time == t.end_time);
             for (std::size_t k = 0; k < t.params.size(); ++k) {
-                CHECK(((a.params[k] == t.params[k]) || (std::isnan(a.params[k]) && std::isnan(t.params[k]))));
+                CHECK(((a.params[k] == t.params[k]) ||
+                       (std::isnan(a.params[k]) && std::isnan(t.params[k]))));
             }
         }
     }
     // The timing range must actually interrupt studies, or the test proves nothing.
     CHECK(killed_mid_study >= 5);
-    if (std::getenv("KNNTUNE_KILL_DEBUG")) std::printf("killed mid-study: %d of 20\n", killed_mid_study);
+    if (std::getenv("KNNTUNE_KILL_DEBUG"))
+        std::printf("killed mid-study: %d of 20\n", killed_mid_study);
     std::filesystem::remove_all(dir);
 }

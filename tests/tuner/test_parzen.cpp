@@ -107,10 +107,9 @@ int check_case(const json::object& c) {
         CHECK(within(k.low(), num(p.at("low_internal")), 1e-12, 1e-15));
         CHECK(within(k.high(), num(p.at("high_internal")), 1e-12, 1e-15));
         const std::vector<double> mus = nums(p.at("mus"));
-        const std::vector<double> sigmas =
-            nums(stable_ties && c.contains("sigmas_stable_ties")
-                     ? c.at("sigmas_stable_ties").at(names[d])
-                     : p.at("sigmas"));
+        const std::vector<double> sigmas = nums(stable_ties && c.contains("sigmas_stable_ties")
+                                                    ? c.at("sigmas_stable_ties").at(names[d])
+                                                    : p.at("sigmas"));
         REQUIRE(k.size() == mus.size());
         for (std::size_t i = 0; i < mus.size(); ++i) {
             CHECK(within(k.mus()[i], mus[i], 1e-12, 1e-15));
@@ -152,9 +151,9 @@ int check_case(const json::object& c) {
 }  // namespace
 
 TEST_CASE("Parzen estimator reproduces the Optuna 3.1 reference vectors", "[tuner][parzen]") {
-    const char* files[] = {"parzen_float_linear.json", "parzen_float_log.json",
-                           "parzen_int_linear.json",   "parzen_int_log.json",
-                           "parzen_float_step.json",   "parzen_categorical.json",
+    const char* files[] = {"parzen_float_linear.json",    "parzen_float_log.json",
+                           "parzen_int_linear.json",      "parzen_int_log.json",
+                           "parzen_float_step.json",      "parzen_categorical.json",
                            "parzen_multivariate_2d.json", "parzen_root_block_3d.json"};
     int total_cases = 0;
     for (const char* f : files) {
@@ -187,7 +186,8 @@ TEST_CASE("default weights and split sizes match Optuna 3.1", "[tuner][parzen]")
         w.push_back(1.0);
         double total = 0.0;
         for (double x : w) total += x;
-        for (std::size_t i = 0; i < ref.size(); ++i) CHECK(within(w[i] / total, ref[i], 1e-12, 0.0));
+        for (std::size_t i = 0; i < ref.size(); ++i)
+            CHECK(within(w[i] / total, ref[i], 1e-12, 0.0));
     }
     const SplitRule optuna;
     const SplitRule hyperopt{0.25, 25, true};

@@ -87,7 +87,8 @@ TEST_CASE("sampler contract: in bounds, conditions respected, reproducible", "[t
             if (std::string(c.sampler) != "grid") {
                 const auto d = run(c.sampler, settings, 8, 40);
                 int differ = 0;
-                for (std::size_t i = 0; i < a.size(); ++i) differ += a[i].params[2] != d[i].params[2];
+                for (std::size_t i = 0; i < a.size(); ++i)
+                    differ += a[i].params[2] != d[i].params[2];
                 CHECK(differ > 30);
             }
         }
@@ -117,26 +118,34 @@ TEST_CASE("grid sampler walks the tree and reports exhaustion", "[tuner][sampler
     REQUIRE(g.points().size() == 9);
     CHECK(std::isnan(g.points()[0][2]));
     StudyOptions opt;
-    Study study(space, std::make_unique<GridSampler>(space, std::map<std::string, std::vector<double>>{{"b.x", {0.0, 0.5}}}),
+    Study study(space,
+                std::make_unique<GridSampler>(
+                    space, std::map<std::string, std::vector<double>>{{"b.x", {0.0, 0.5}}}),
                 std::make_unique<InMemoryStorage>(), opt);
     OptimizeParams p;
     p.n_trials = 100;
-    const OptimizeResult r =
-        study.optimize([](const Trial& t) { return Evaluation{t.value("k"), {}}; }, p);
+    const OptimizeResult r = study.optimize(
+        [](const Trial& t) {
+            return Evaluation{t.value("k"), {}};
+        },
+        p);
     CHECK(r.reason == StopReason::Exhausted);
     CHECK(r.n_run == 9);
     CHECK_THROWS_WITH(GridSampler(space, {}), Catch::Contains("no value list for 'b.x'"));
-    CHECK_THROWS_WITH(GridSampler(space, {{"b.x", {2.0}}}), Catch::Contains("value 2.000000 of 'b.x' is not in float [0, 1]"));
+    CHECK_THROWS_WITH(GridSampler(space, {{"b.x", {2.0}}}),
+                      Catch::Contains("value 2.000000 of 'b.x' is not in float [0, 1]"));
 }
 
 TEST_CASE("make_sampler rejects unknown names and settings", "[tuner][sampler]") {
     const SearchSpace space = knn_space();
     CHECK_THROWS_WITH(make_sampler("cmaes", {}, 0, space),
                       "unknown sampler 'cmaes' (known: tpe, random, grid)");
-    CHECK_THROWS_WITH(make_sampler("tpe", boost::json::parse(R"({"n_candidates": 5})").as_object(), 0, space),
-                      Catch::Contains("unknown tpe setting 'n_candidates'"));
-    CHECK_THROWS_WITH(make_sampler("tpe", boost::json::parse(R"({"gamma_ratio": 2})").as_object(), 0, space),
-                      Catch::Contains("'gamma_ratio' must be in (0, 1]"));
+    CHECK_THROWS_WITH(
+        make_sampler("tpe", boost::json::parse(R"({"n_candidates": 5})").as_object(), 0, space),
+        Catch::Contains("unknown tpe setting 'n_candidates'"));
+    CHECK_THROWS_WITH(
+        make_sampler("tpe", boost::json::parse(R"({"gamma_ratio": 2})").as_object(), 0, space),
+        Catch::Contains("'gamma_ratio' must be in (0, 1]"));
 }
 
 TEST_CASE("TPE beats random search on a cheap conditional objective", "[tuner][sampler]") {
@@ -146,7 +155,8 @@ TEST_CASE("TPE beats random search on a cheap conditional objective", "[tuner][s
             std::vector<double> tpe, rnd;
             for (std::uint64_t seed = 0; seed < 5; ++seed) {
                 double bt = 1e9, br = 1e9;
-                for (const auto& t : run("tpe", boost::json::parse(settings).as_object(), seed, 60)) bt = std::min(bt, t.value);
+                for (const auto& t : run("tpe", boost::json::parse(settings).as_object(), seed, 60))
+                    bt = std::min(bt, t.value);
                 for (const auto& t : run("random", {}, seed, 60)) br = std::min(br, t.value);
                 tpe.push_back(bt);
                 rnd.push_back(br);
@@ -169,7 +179,8 @@ TEST_CASE("TPE with constant liar spreads a batch of running trials", "[tuner][s
         s["n_startup_trials"] = 10;
         StudyOptions opt;
         opt.seed = 11;
-        Study study(space, make_sampler("tpe", s, 11, space), std::make_unique<InMemoryStorage>(), opt);
+        Study study(space, make_sampler("tpe", s, 11, space), std::make_unique<InMemoryStorage>(),
+                    opt);
         for (int i = 0; i < 30; ++i) {
             const FrozenTrial t = study.ask();
             study.tell(t.number, TrialState::Complete, Evaluation{std::abs(t.params[0] - 0.3), {}});

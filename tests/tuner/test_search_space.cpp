@@ -73,10 +73,10 @@ void require_space_error(const std::string& params, const std::string& message) 
 
 }  // namespace
 
-TEST_CASE("search space validator rejects bad declarations with what and where",
-          "[tuner][space]") {
-    require_space_error(R"({"name": "a", "type": "float", "low": 0, "high": 1, "parent": "algo", "when": ["x"]})",
-                        "unknown parent 'algo' of parameter 'a' (params[0])");
+TEST_CASE("search space validator rejects bad declarations with what and where", "[tuner][space]") {
+    require_space_error(
+        R"({"name": "a", "type": "float", "low": 0, "high": 1, "parent": "algo", "when": ["x"]})",
+        "unknown parent 'algo' of parameter 'a' (params[0])");
     require_space_error(R"({"name": "k", "type": "int", "low": 10, "high": 5})",
                         "empty range: low 10 > high 5 in parameter 'k' (params[0])");
     require_space_error(R"({"name": "lr", "type": "float", "low": 0, "high": 1, "log": true})",
@@ -85,13 +85,15 @@ TEST_CASE("search space validator rejects bad declarations with what and where",
                         "step 0.3 does not divide the range [0, 1] in parameter 'x'");
     require_space_error(R"({"name": "k", "type": "int", "low": 0, "high": 10, "step": 3})",
                         "does not divide the range [0, 10] in parameter 'k'");
-    require_space_error(R"({"name": "k", "type": "int", "low": 1, "high": 5},
+    require_space_error(
+        R"({"name": "k", "type": "int", "low": 1, "high": 5},
                            {"name": "k", "type": "float", "low": 0, "high": 1})",
-                        "duplicate name: parameter 'k' (params[1]) can be active together with 'k'");
-    require_space_error(R"({"name": "m", "type": "categorical", "choices": ["a", "b"]},
+        "duplicate name: parameter 'k' (params[1]) can be active together with 'k'");
+    require_space_error(
+        R"({"name": "m", "type": "categorical", "choices": ["a", "b"]},
                            {"name": "x", "type": "float", "low": 0, "high": 1, "parent": "m", "when": ["a", "b"]},
                            {"name": "x", "type": "float", "low": 0, "high": 1, "parent": "m", "when": ["b"]})",
-                        "duplicate name: parameter 'x' (params[2]) can be active together with 'a+b.x'");
+        "duplicate name: parameter 'x' (params[2]) can be active together with 'a+b.x'");
     require_space_error(R"({"name": "m", "type": "categorical", "choices": ["a", "b"]},
                            {"name": "x", "type": "float", "low": 0, "high": 1, "parent": "m", "when": ["c"]})",
                         "'when' value 'c' of parameter 'x' (params[1]) is not a choice of 'm'");
@@ -106,6 +108,8 @@ TEST_CASE("search space validator rejects bad declarations with what and where",
                         "duplicate choice 'a' in parameter 'm'");
     require_space_error(R"({"name": "k", "type": "int", "low": 1.5, "high": 5})",
                         "int bounds must be integers");
+    require_space_error(R"({"name": "value", "type": "int", "low": 1, "high": 5})",
+                        "key 'value' of parameter 'value' (params[0]) is reserved");
     require_space_error(R"({"name": "a/b", "type": "int", "low": 1, "high": 5})",
                         "may not contain '/'");
     CHECK_THROWS_WITH(SearchSpace::from_json_text("{\"params\": [}"),

@@ -49,11 +49,13 @@ void same_trial(const FrozenTrial& a, const FrozenTrial& b) {
     CHECK(((a.value == b.value) || (std::isnan(a.value) && std::isnan(b.value))));
     REQUIRE(a.params.size() == b.params.size());
     for (std::size_t i = 0; i < a.params.size(); ++i) {
-        CHECK(((a.params[i] == b.params[i]) || (std::isnan(a.params[i]) && std::isnan(b.params[i]))));
+        CHECK(
+            ((a.params[i] == b.params[i]) || (std::isnan(a.params[i]) && std::isnan(b.params[i]))));
     }
     CHECK(a.metrics == b.metrics);
     CHECK(a.error == b.error);
-    CHECK(((a.start_time == b.start_time) || (std::isnan(a.start_time) && std::isnan(b.start_time))));
+    CHECK(
+        ((a.start_time == b.start_time) || (std::isnan(a.start_time) && std::isnan(b.start_time))));
     CHECK(((a.end_time == b.end_time) || (std::isnan(a.end_time) && std::isnan(b.end_time))));
 }
 
@@ -150,6 +152,7 @@ TEST_CASE("HDF5 log: round trip through the file, resume checks and the writer l
         REQUIRE(trials.size() == 2);
         same_trial(trials[0], done);
     }
-    CHECK_THROWS_WITH(read_trial_log((dir / "missing.h5").string()), Catch::Contains("does not exist"));
+    CHECK_THROWS_WITH(read_trial_log((dir / "missing.h5").string()),
+                      Catch::Contains("does not exist"));
     std::filesystem::remove_all(dir);
 }

@@ -1,9 +1,10 @@
+#include <oneapi/tbb/task_arena.h>
+
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <oneapi/tbb/task_arena.h>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -55,7 +56,8 @@ TEST_CASE("study: ask/tell, failures, best trial and best per categorical", "[tu
     const auto r = study->optimize(
         [&](const Trial& t) -> Evaluation {
             ++calls;
-            if (t.number() == 3) throw std::runtime_error("bad k " + std::to_string(t.int_value("k")));
+            if (t.number() == 3)
+                throw std::runtime_error("bad k " + std::to_string(t.int_value("k")));
             if (t.number() == 4) return Evaluation{std::nan(""), {}};
             if (t.number() == 5) throw TrialPruned();
             return bowl(t);
@@ -87,25 +89,37 @@ TEST_CASE("study: ask/tell, failures, best trial and best per categorical", "[tu
             }
         }
     }
-    CHECK(per.at(study->space().param(0).distribution.format(best.params[0])).number == best.number);
+    CHECK(per.at(study->space().param(0).distribution.format(best.params[0])).number ==
+          best.number);
     CHECK_THROWS_WITH(study->best_trials_by("k"), Catch::Contains("not categorical"));
-    CHECK_THROWS_WITH(study->tell(2, TrialState::Complete, {}), Catch::Contains("already Complete"));
+    CHECK_THROWS_WITH(study->tell(2, TrialState::Complete, {}),
+                      Catch::Contains("already Complete"));
     CHECK_THROWS_WITH(study->tell(99, TrialState::Complete, {}), Catch::Contains("no trial 99"));
+    const FrozenTrial extra = study->ask();
+    CHECK_THROWS_WITH(
+        study->tell(extra.number, TrialState::Complete, Evaluation{1.0, {{"k", 2.0}}}),
+        Catch::Contains("metric name 'k' of trial 30 is already a parameter"));
+    CHECK_THROWS_WITH(
+        study->tell(extra.number, TrialState::Complete, Evaluation{1.0, {{"a/b", 2.0}}}),
+        Catch::Contains("contains '/'"));
     CHECK_THROWS_WITH(make_study("", 1, false)->best_trial(), Catch::Contains("no complete trial"));
 }
 
 TEST_CASE("study: enqueued configurations run first, partially fixed", "[tuner][study]") {
     auto study = make_study("", 2, false);
     CHECK(study->enqueue({{"algorithm", 7}, {"k", 10}, {"rp3beta.alpha", 0.5}}));
-    CHECK(study->enqueue_json(boost::json::parse(R"({"algorithm": "cosine", "k": 1000})").as_object()));
+    CHECK(study->enqueue_json(
+        boost::json::parse(R"({"algorithm": "cosine", "k": 1000})").as_object()));
     CHECK_FALSE(study->enqueue({{"algorithm", 7}, {"k", 10}, {"rp3beta.alpha", 0.5}}));
     CHECK_THROWS_WITH(study->enqueue({{"rp3beta.alpha", 0.5}}),
                       Catch::Contains("needs its parent 'algorithm' to be given too"));
     CHECK_THROWS_WITH(study->enqueue({{"algorithm", 1}, {"rp3beta.alpha", 0.5}}),
                       Catch::Contains("inactive under the given 'algorithm'"));
-    CHECK_THROWS_WITH(study->enqueue({{"k", 2}}), Catch::Contains("value 2.000000 of 'k' is not in int [5, 1000] log"));
-    CHECK_THROWS_WITH(study->enqueue_json(boost::json::parse(R"({"algorithm": "bm25"})").as_object()),
-                      Catch::Contains("'bm25' of 'algorithm' is not one of categorical"));
+    CHECK_THROWS_WITH(study->enqueue({{"k", 2}}),
+                      Catch::Contains("value 2.000000 of 'k' is not in int [5, 1000] log"));
+    CHECK_THROWS_WITH(
+        study->enqueue_json(boost::json::parse(R"({"algorithm": "bm25"})").as_object()),
+        Catch::Contains("'bm25' of 'algorithm' is not one of categorical"));
     const FrozenTrial a = study->ask();
     CHECK(a.params[0] == 7);
     CHECK(a.params[1] == 10);
@@ -118,7 +132,8 @@ TEST_CASE("study: enqueued configurations run first, partially fixed", "[tuner][
     study->tell(a.number, TrialState::Complete, Evaluation{1.0, {}});
     study->tell(b.number, TrialState::Complete, Evaluation{2.0, {}});
     // Already run: skipped.
-    CHECK_FALSE(study->enqueue_json(boost::json::parse(R"({"algorithm": "cosine", "k": 1000})").as_object()));
+    CHECK_FALSE(study->enqueue_json(
+        boost::json::parse(R"({"algorithm": "cosine", "k": 1000})").as_object()));
 }
 
 TEST_CASE("study: patience and timeout stop the loop", "[tuner][study]") {
@@ -217,7 +232,9 @@ TEST_CASE("study: same seed and batch size give the same log at 1 and 2 threads"
         study->optimize(
             [&](const Trial& t) {
                 // Random durations, independent of the seed, scramble completion order.
-                std::mt19937 rng(static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count()) + counter++);
+                std::mt19937 rng(static_cast<unsigned>(
+                                     std::chrono::steady_clock::now().time_since_epoch().count()) +
+                                 counter++);
                 std::this_thread::sleep_for(std::chrono::microseconds(rng() % 4000));
                 return bowl(t);
             },
