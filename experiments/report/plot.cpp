@@ -122,6 +122,13 @@ std::string category_xtics(std::span<const T> items, Label label) {
     return s;
 }
 
+/// The only record of a block without finite points.
+///
+/// NOTE: gnuplot collapses a run of blank lines (comment lines do not break it) into one block
+/// separator, so a block with no record would vanish and shift `index` of every later block
+/// onto the wrong data. A record of undefined values keeps the block and draws nothing.
+constexpr const char* kEmptyRecord = "NaN NaN\n";
+
 /// Data file holding one block per series (separated by two blank lines, for `index i`).
 std::string series_blocks(std::span<const Series> series, const char* func, bool log_x) {
     std::string data;
@@ -132,10 +139,11 @@ std::string series_blocks(std::span<const Series> series, const char* func, bool
                               std::to_string(s.x.size()) + " x values but " +
                               std::to_string(s.y.size()) + " y values");
         }
-        // NOTE: a header line per block keeps an empty series a valid (empty) gnuplot block.
         data += "# " + std::to_string(si) + "\n";
+        bool any = false;
         for (std::size_t i = 0; i < s.x.size(); ++i) {
             if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
+            any = true;
             if (log_x && s.x[i] <= 0.0) {
                 throw ReportError(std::string(func) + ": log_x needs x > 0, but series '" +
                                   s.title + "' has x = " + number(s.x[i]) + " at position " +
@@ -146,6 +154,7 @@ std::string series_blocks(std::span<const Series> series, const char* func, bool
             append_number(data, s.y[i]);
             data += '\n';
         }
+        if (!any) data += kEmptyRecord;
         data += "\n\n";
     }
     return data;
@@ -330,6 +339,7 @@ std::string plot_distribution(std::span<const Group> groups, const PlotParams& p
                           static_cast<double>(g + 1) + 0.3 * (detail::uniform_open(rng) - 0.5));
             data += '\n';
         }
+        if (!any) data += kEmptyRecord;
         data += "\n\n";
         if (!any) continue;
         const std::string lt = std::to_string(g + 1);
@@ -437,6 +447,7 @@ std::string plot_map(const MapPoints& points, const PlotParams& params) {
             append_number(data, points.y[i]);
             data += '\n';
         }
+        if (!non_empty[c]) data += kEmptyRecord;
         data += "\n\n";
     }
     std::string clauses;

@@ -129,6 +129,39 @@ TEST_CASE("plot_scatter draws every point, log x refuses x <= 0", "[report][plot
     REQUIRE_THROWS_WITH(plot_scatter(ragged), Contains("has 2 x values but 1 y values"));
 }
 
+namespace {
+
+/// Drawn points inside plot clause `n` (1-based group `gnuplot_plot_n`), legend sample included.
+std::size_t points_in_group(const std::string& svg, int n) {
+    const auto begin = svg.find("id=\"gnuplot_plot_" + std::to_string(n) + "\"");
+    if (begin == std::string::npos) return 0;
+    auto end = svg.find("id=\"gnuplot_plot_" + std::to_string(n + 1) + "\"", begin);
+    if (end == std::string::npos) end = svg.size();
+    return drawn_points(svg.substr(begin, end - begin));
+}
+
+}  // namespace
+
+TEST_CASE("an empty series or group keeps the later ones on their own data", "[report][plot]") {
+    // gnuplot merges consecutive blank lines, so an empty data block must not vanish: the
+    // series after it would be drawn from the wrong block.
+    const std::vector<Series> series = {{"one", {1}, {0.1}},
+                                        {"none", {}, {}},
+                                        {"nan", {2}, {NAN}},
+                                        {"three", {1, 2, 3}, {1, 2, 3}}};
+    const std::string svg = plot_scatter(series);
+    CHECK(plot_groups(svg) == 2);
+    CHECK(points_in_group(svg, 1) == 1 + 1);
+    CHECK(points_in_group(svg, 2) == 3 + 1);
+    CHECK_THAT(svg, Contains("<text>three</text>"));
+
+    const std::vector<Group> groups = {{"a", {0.1, 0.2}}, {"b", {}}, {"c", {0.3, 0.4, 0.5}}};
+    const std::string d = plot_distribution(groups);
+    CHECK(plot_groups(d) == 4);
+    CHECK(points_in_group(d, 2) == 2);
+    CHECK(points_in_group(d, 4) == 3);
+}
+
 TEST_CASE("plot_intervals draws one point with error bar per label", "[report][plot]") {
     const std::vector<Interval> cis = {
         {"cosine", 0.20, 0.18, 0.22}, {"a&b", 0.10, 0.05, 0.12}, {"it's", 0.15, 0.15, 0.16}};

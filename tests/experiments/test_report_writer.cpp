@@ -1,0 +1,225 @@
+/// The run report (experiments/report_writer.cpp) of a tiny run, checked against a golden
+/// report.md and for the structure of report.html.
+///
+/// The golden file is tests/golden/report-tiny.md. After an intended change of the report (or
+/// of the numbers of the tiny run), regenerate it and review the diff:
+///   KNNTUNE_UPDATE_GOLDEN=1 ./knntune_tests "[report]"
+/// Before the comparison, wall-clock columns (headers ending in "(s)") become "#" and the
+/// version becomes "VERSION".
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "experiments/progress.hpp"
+#include "experiments/report_writer.hpp"
+#include "experiments/runner.hpp"
+#include "support/temp_dir.hpp"
+#include "support/tiny_experiment.hpp"
+
+using knntune::test::run_cli;
+using knntune::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::size_t count(const std::string& text, const std::string& needle) {
+    std::size_t n = 0;
+    for (auto pos = text.find(needle); pos != std::string::npos;
+         pos = text.find(needle, pos + needle.size())) {
+        ++n;
+    }
+    return n;
+}
+
+/// Cells of a Markdown table line "| a | b\| c |" → {"a", "b\| c"} (escaped bars kept).
+std::vector<std::string> split_row(const std::string& line) {
+    std::vector<std::string> cells;
+    std::string cell;
+    for (std::size_t i = 1; i < line.size(); ++i) {
+        if (line[i] == '\\' && i + 1 < line.size()) {
+            cell += line.substr(i, 2);
+            ++i;
+        } else if (line[i] == '|') {
+            cells.push_back(cell);
+            cell.clear();
+        } else {
+            cell += line[i];
+        }
+    }
+    return cells;
+}
+
+/// report.md without its run-dependent parts: cells of columns whose header ends in "(s)"
+/// become " # ", and "knntune X.Y.Z" becomes "knntune VERSION".
+std::string normalise(const std::string& md) {
+    std::istringstream in(md);
+    std::string out;
+    std::string line;
+    std::vector<bool> timed;  // per column of the current table
+    bool in_table = false;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] != '|') {
+            in_table = false;
+            out += line + "\n";
+            continue;
+        }
+        std::vector<std::string> cells = split_row(line);
+        if (!in_table) {
+            in_table = true;
+            timed.clear();
+            for (const auto& c : cells) {
+                timed.push_back(c.size() >= 4 && c.compare(c.size() - 4, 4, "(s) ") == 0);
+            }
+        } else if (line.find("---") == std::string::npos) {
+            for (std::size_t i = 0; i < cells.size() && i < timed.size(); ++i) {
+                if (timed[i]) cells[i] = " # ";
+            }
+        }
+        line = "|";
+        for (const auto& c : cells) line += c + "|";
+        out += line + "\n";
+    }
+    return std::regex_replace(out, std::regex(R"(knntune \d+\.\d+\.\d+)"), "knntune VERSION");
+}
+
+/// Compares with the golden file, or rewrites it when KNNTUNE_UPDATE_GOLDEN is set.
+void check_golden(const std::string& actual, const std::string& name) {
+    const fs::path golden = fs::path(KNNTUNE_SOURCE_DIR) / "tests" / "golden" / name;
+    const char* update = std::getenv("KNNTUNE_UPDATE_GOLDEN");
+    if (update != nullptr && std::string(update) != "0") {
+        std::ofstream(golden, std::ios::binary) << actual;
+        WARN("rewrote " << golden.string());
+        return;
+    }
+    REQUIRE(fs::exists(golden));
+    const std::string expected = slurp(golden);
+    // Point at the first differing line before comparing the whole text.
+    std::istringstream a(actual);
+    std::istringstream e(expected);
+    std::string la;
+    std::string le;
+    for (int n = 1; std::getline(e, le); ++n) {
+        if (!std::getline(a, la)) la = "<end of report>";
+        if (la != le) {
+            INFO(name << " line " << n
+                      << " differs (regenerate with KNNTUNE_UPDATE_GOLDEN=1 if "
+                         "the change is intended)");
+            CHECK(la == le);
+            break;
+        }
+    }
+    CHECK(actual == expected);
+}
+
+/// `html` with the SVG namespace declarations removed (the only allowed "http" text).
+std::string without_namespaces(std::string html) {
+    return std::regex_replace(html, std::regex(R"re(xmlns(:\w+)?="http://www\.w3\.org/[^"]*")re"),
+                              "");
+}
+
+/// Changes the working directory for its lifetime.
+class CurrentPath {
+  public:
+    explicit CurrentPath(const fs::path& p) : old_(fs::current_path()) { fs::current_path(p); }
+    ~CurrentPath() { fs::current_path(old_); }
+    CurrentPath(const CurrentPath&) = delete;
+    CurrentPath& operator=(const CurrentPath&) = delete;
+
+  private:
+    fs::path old_;
+};
+
+const std::vector<std::string> kSections = {"<h2>Run</h2>",
+                                            "<h2>Data</h2>",
+                                            "<h2>Item-KNN (item_knn)</h2>",
+                                            "<h2>User-KNN (user_knn)</h2>",
+                                            "<h2>Item-KNN against user-KNN</h2>",
+                                            "<h2>Statistics</h2>",
+                                            "<h2>Plots</h2>",
+                                            "<h2>Item map</h2>",
+                                            "<h2>Methods</h2>"};
+
+}  // namespace
+
+TEST_CASE("Report contents checked against golden files", "[report][experiments]") {
+    TempDir dir;
+    dir.write("log.csv", knntune::test::tiny_log());
+    dir.write("items.csv", knntune::test::tiny_items());
+    dir.write("cfg.yaml", knntune::test::tiny_config(
+                              {.n_trials = 12,
+                               .parallel_trials = 1,
+                               .item_metadata = true,
+                               .report = "  bootstrap_samples: 300\n"
+                                         "  embedding_points: 30\n",
+                               .enqueue = "    - {algorithm: jaccard, k: 5, shrink: 0}\n"}));
+    const auto r = run_cli("run cfg.yaml --quiet", dir.path());
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const fs::path run = dir.path() / "run";
+    const std::string md = slurp(run / "report.md");
+    const std::string html = slurp(run / "report.html");
+
+    // NOTE: plain blocks rather than SECTIONs, which would repeat the run for each section.
+    check_golden(normalise(md), "report-tiny.md");
+
+    {  // report.html has every section, inline figures and nothing external
+        for (const auto& s : kSections) {
+            INFO(s);
+            CHECK(count(html, s) == 1);
+        }
+        // Per model: best so far, distribution, score vs k, score vs shrink, test CIs; plus
+        // the item map.
+        CHECK(count(html, "<figure") == 11);
+        CHECK(count(html, "<svg") == 11);
+        CHECK(count(md, "](figures/figure-") == 11);
+        for (int i = 1; i <= 11; ++i) {
+            INFO(i);
+            CHECK(fs::exists(run / "figures" / ("figure-" + std::to_string(i) + ".svg")));
+        }
+        const std::string bare = without_namespaces(html);
+        for (const char* banned : {"<script", "<link", "<img", "<iframe", "src=", "http://",
+                                   "https://", "@import", "url(http"}) {
+            INFO(banned);
+            CHECK(bare.find(banned) == std::string::npos);
+        }
+        // Item names are escaped; the map is coloured by the item attribute.
+        CHECK(html.find("Mug &amp; &lt;Saucer&gt;") != std::string::npos);
+        CHECK(html.find("<Saucer>") == std::string::npos);
+        CHECK(html.find("coloured by item attribute") != std::string::npos);
+        CHECK(md.find("Mug & <Saucer>") == std::string::npos);
+    }
+
+    {  // `knntune report` rewrites the same report; report.plots false drops the figures
+        const auto again = run_cli("report run --quiet", dir.path());
+        INFO(again.err);
+        REQUIRE(again.status == 0);
+        CHECK(slurp(run / "report.md") == md);
+        CHECK(slurp(run / "report.html") == html);
+
+        // The resolved config names log.csv relative to the folder the run was started in.
+        const CurrentPath cwd(dir.path());
+        knntune::exp::ExperimentConfig cfg = knntune::exp::Runner::load_run_config(run);
+        cfg.report.plots = false;
+        knntune::exp::Progress quiet(knntune::exp::ProgressMode::kQuiet);
+        knntune::exp::Runner runner(std::move(cfg), run, quiet);
+        knntune::exp::write_report(runner, quiet);
+        const std::string bare = slurp(run / "report.html");
+        CHECK(count(bare, "<figure") == 0);
+        CHECK(bare.find("<h2>Plots</h2>") == std::string::npos);
+        CHECK(bare.find("<h2>Item map</h2>") == std::string::npos);
+        CHECK(bare.find("<h2>Statistics</h2>") != std::string::npos);
+    }
+}
