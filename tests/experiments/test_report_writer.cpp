@@ -223,3 +223,36 @@ TEST_CASE("Report contents checked against golden files", "[report][experiments]
         CHECK(bare.find("<h2>Statistics</h2>") != std::string::npos);
     }
 }
+
+TEST_CASE("Report of per-measure studies of one model with the bootstrap test",
+          "[report][experiments]") {
+    TempDir dir;
+    dir.write("log.csv", knntune::test::tiny_log());
+    dir.write("cfg.yaml", knntune::test::tiny_config({.n_trials = 3,
+                                                      .parallel_trials = 1,
+                                                      .report = "  test: bootstrap\n"
+                                                                "  bootstrap_samples: 200\n"}));
+    const auto r = run_cli(
+        "run cfg.yaml --quiet --set models=[item_knn] --set tuner.per_measure=true", dir.path());
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const fs::path run = dir.path() / "run";
+    const std::string md = slurp(run / "report.md");
+    const std::string html = slurp(run / "report.html");
+    CHECK(html.find("<h2>User-KNN (user_knn)</h2>") == std::string::npos);
+    CHECK_THAT(
+        md, Catch::Contains("| trial budget | 3 per measure and model (one study per measure) |"));
+    CHECK_THAT(md, Catch::Contains("Only item\\_knn was run"));
+    CHECK_THAT(md, Catch::Contains("by a paired bootstrap test (200 resamples, seed 7)"));
+    CHECK(md.find("non-zero pairs") == std::string::npos);
+    CHECK_THAT(html, Catch::Contains("trial number (per-measure study)"));
+    // Three studies of three trials: each measure was tuned and tested.
+    CHECK_THAT(md, Catch::Contains("9 complete trials"));
+    for (const char* m : {"| cosine | 3 |", "| rp3beta | 3 |", "| jaccard | 3 |"}) {
+        INFO(m);
+        CHECK_THAT(md, Catch::Contains(m));
+    }
+    // No item attribute configured: one colour, and the text says so.
+    CHECK_THAT(md, Catch::Contains("No item attribute is configured"));
+    CHECK(count(html, "<figure") == 6);
+}
