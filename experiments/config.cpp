@@ -89,6 +89,7 @@ constexpr KeyDoc kSchema[] = {
     {"tuner.parallel_trials", "int", "1", "1..64", "trials evaluated concurrently (batch size; results depend on it, not on thread timing)"},
     {"tuner.patience", "int", "0", ">= 0", "stop after this many finished trials without improvement (0: off)"},
     {"tuner.per_measure", "bool", "false", "", "one study per measure instead of one conditional study"},
+    {"tuner.cache_max_pairs", "int", "50000000", ">= 0", "size limit of the co-occurrence cache reused across trials, in stored pairs (8 bytes each); 0 turns it off"},
     {"tuner.settings", "map", "{}", "", "sampler settings (tpe: mode, n_startup_trials, n_ei_candidates, gamma, prior_weight, ...)"},
     {"tuner.settings.*", "any", "", "", "one sampler setting; unknown names are rejected by the sampler"},
     {"objective", "map", "", "", "what is optimised"},

@@ -257,6 +257,7 @@ ExperimentConfig read_experiment_config(const ConfigDoc& doc) {
     tc.parallel_trials = static_cast<std::size_t>(tuner.get_int("parallel_trials", 1, 1, 64));
     tc.patience = tuner.get_int("patience", 0, 0, 10000000);
     tc.per_measure = tuner.get_bool("per_measure", false);
+    tc.cache_max_pairs = static_cast<std::size_t>(tuner.get_int("cache_max_pairs", 50'000'000, 0, 1LL << 40));
     if (tuner.has("settings")) {
         const YAML::Node sn = tuner.node("settings");
         for (auto it = sn.begin(); it != sn.end(); ++it) {

@@ -43,6 +43,7 @@ struct TunerConfig {
     std::size_t parallel_trials = 1;
     std::int64_t patience = 0;
     bool per_measure = false;
+    std::size_t cache_max_pairs = 50'000'000;  ///< co-occurrence cache size limit (0: off)
     boost::json::object settings;  ///< passed to the sampler
 };
 

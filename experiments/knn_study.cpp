@@ -7,6 +7,7 @@
 
 #include "engine/error.hpp"
 #include "engine/recommend.hpp"
+#include "engine/similarity/cooccurrence.hpp"
 #include "engine/similarity/similarity.hpp"
 
 namespace knntune::exp {
@@ -169,6 +170,55 @@ double KnnResult::metric(const std::string& name) const {
     throw engine::ParamError("metric '" + name + "' was not computed");
 }
 
+struct KnnEvaluator::Cache {
+    sim::CooccurrenceCache cooccurrence;
+};
+
+KnnEvaluator::KnnEvaluator(const engine::CsrMatrix& train, const engine::CsrMatrix& target,
+                           sim::Orientation orientation, std::vector<engine::MetricSpec> metrics,
+                           std::size_t cache_max_pairs)
+    : train_(train), target_(target), orientation_(orientation), metrics_(std::move(metrics)) {
+    popularity_ = engine::column_counts(train_);
+    user_mask_.assign(static_cast<std::size_t>(target_.rows), 0);
+    for (engine::Index u = 0; u < target_.rows; ++u) user_mask_[u] = target_.row_nnz(u) > 0 ? 1 : 0;
+    for (const auto& m : metrics_) top_n_ = std::max(top_n_, m.cutoff);
+    if (cache_max_pairs > 0) {
+        auto built = sim::CooccurrenceCache::build(train_, orientation_, cache_max_pairs);
+        if (built) cache_ = std::make_unique<Cache>(Cache{std::move(*built)});
+    }
+}
+
+KnnEvaluator::~KnnEvaluator() = default;
+
+engine::Offset KnnEvaluator::cache_pairs() const { return cache_ ? cache_->cooccurrence.pairs() : 0; }
+std::size_t KnnEvaluator::cache_bytes() const { return cache_ ? cache_->cooccurrence.memory_bytes() : 0; }
+
+engine::CsrMatrix KnnEvaluator::fit(const KnnConfig& config, bool* cache_hit) const {
+    const sim::Measure m = sim::measure_from_name(config.measure);
+    const sim::SimilarityParams p = sim::parse_params(m, config.params);
+    const bool hit = cache_ && cache_->cooccurrence.supports(m, p);
+    if (cache_hit != nullptr) *cache_hit = hit;
+    if (hit) return cache_->cooccurrence.score(m, p);
+    return sim::compute_similarity(train_, orientation_, m, p);
+}
+
+KnnResult KnnEvaluator::evaluate(const KnnConfig& config) const {
+    using Clock = std::chrono::steady_clock;
+    KnnResult r;
+    const auto t0 = Clock::now();
+    const engine::CsrMatrix s = fit(config, &r.cache_hit);
+    const auto t1 = Clock::now();
+    engine::RecommendParams rp;
+    rp.top_n = top_n_;
+    rp.user_mask = user_mask_;
+    const engine::CsrMatrix recs = engine::recommend(train_, s, orientation_, rp);
+    r.evaluation = engine::evaluate_metrics(recs, target_, popularity_, metrics_);
+    const auto t2 = Clock::now();
+    r.fit_seconds = std::chrono::duration<double>(t1 - t0).count();
+    r.eval_seconds = std::chrono::duration<double>(t2 - t1).count();
+    return r;
+}
+
 engine::CsrMatrix fit_knn(const engine::CsrMatrix& train, sim::Orientation orientation,
                           const KnnConfig& config) {
     const sim::Measure m = sim::measure_from_name(config.measure);
@@ -178,23 +228,7 @@ engine::CsrMatrix fit_knn(const engine::CsrMatrix& train, sim::Orientation orien
 KnnResult evaluate_knn(const engine::CsrMatrix& train, const engine::CsrMatrix& target,
                        sim::Orientation orientation, const KnnConfig& config,
                        const std::vector<engine::MetricSpec>& metrics) {
-    using Clock = std::chrono::steady_clock;
-    KnnResult r;
-    const auto t0 = Clock::now();
-    const engine::CsrMatrix s = fit_knn(train, orientation, config);
-    const auto t1 = Clock::now();
-    engine::RecommendParams rp;
-    rp.top_n = 1;
-    for (const auto& m : metrics) rp.top_n = std::max(rp.top_n, m.cutoff);
-    rp.user_mask.assign(static_cast<std::size_t>(target.rows), 0);
-    for (engine::Index u = 0; u < target.rows; ++u) rp.user_mask[u] = target.row_nnz(u) > 0 ? 1 : 0;
-    const engine::CsrMatrix recs = engine::recommend(train, s, orientation, rp);
-    const std::vector<engine::Offset> pop = engine::column_counts(train);
-    r.evaluation = engine::evaluate_metrics(recs, target, pop, metrics);
-    const auto t2 = Clock::now();
-    r.fit_seconds = std::chrono::duration<double>(t1 - t0).count();
-    r.eval_seconds = std::chrono::duration<double>(t2 - t1).count();
-    return r;
+    return KnnEvaluator(train, target, orientation, metrics).evaluate(config);
 }
 
 }  // namespace knntune::exp

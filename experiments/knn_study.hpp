@@ -3,6 +3,7 @@
 /// similarity measures, trial → configuration, and the evaluation of one configuration.
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -45,11 +46,43 @@ struct KnnResult {
     engine::Evaluation evaluation;  ///< metrics in the requested order, with per-user vectors
     double fit_seconds = 0.0;       ///< similarity computation
     double eval_seconds = 0.0;      ///< recommendation + metrics
+    bool cache_hit = false;         ///< the similarity came from the co-occurrence cache
     [[nodiscard]] double metric(const std::string& name) const;
 };
 
-/// Fits `config` on `train` (users × items) in `orientation`, recommends the top-N (N = the
-/// largest cut-off) to every user with at least one item in `target`, and scores the lists.
+/// Everything that stays the same across the trials of one study: the matrices, the
+/// metrics, the evaluated users, item popularity and (optionally) the co-occurrence cache.
+class KnnEvaluator {
+public:
+    /// `cache_max_pairs` bounds the co-occurrence cache (0: no cache).
+    KnnEvaluator(const engine::CsrMatrix& train, const engine::CsrMatrix& target,
+                 engine::similarity::Orientation orientation,
+                 std::vector<engine::MetricSpec> metrics, std::size_t cache_max_pairs = 0);
+    ~KnnEvaluator();
+
+    /// Fits `config` on train, recommends the top-N (N = the largest cut-off) to every user
+    /// with at least one item in target, and scores the lists. Thread-safe.
+    [[nodiscard]] KnnResult evaluate(const KnnConfig& config) const;
+    /// The similarity matrix of `config` on train (from the cache when it applies).
+    [[nodiscard]] engine::CsrMatrix fit(const KnnConfig& config, bool* cache_hit = nullptr) const;
+
+    /// Pairs held by the cache (0 when there is none) and its bytes.
+    [[nodiscard]] engine::Offset cache_pairs() const;
+    [[nodiscard]] std::size_t cache_bytes() const;
+
+private:
+    const engine::CsrMatrix& train_;
+    const engine::CsrMatrix& target_;
+    engine::similarity::Orientation orientation_;
+    std::vector<engine::MetricSpec> metrics_;
+    std::vector<engine::Offset> popularity_;
+    std::vector<std::uint8_t> user_mask_;
+    engine::Index top_n_ = 1;
+    struct Cache;
+    std::unique_ptr<Cache> cache_;
+};
+
+/// One-off evaluation (no cache): `KnnEvaluator(train, target, orientation, metrics).evaluate(config)`.
 [[nodiscard]] KnnResult evaluate_knn(const engine::CsrMatrix& train,
                                      const engine::CsrMatrix& target,
                                      engine::similarity::Orientation orientation,

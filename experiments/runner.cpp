@@ -3,6 +3,7 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/json.hpp>
 #include <cmath>
 #include <fstream>
@@ -247,6 +248,17 @@ void Runner::tune_model(sim::Orientation o, bool resume, bool force) {
         groups.push_back(search.measures);
     }
     tbb::task_arena arena;  // one arena for the trials and the kernels inside them
+    const KnnEvaluator evaluator(train, target, o, metrics, config_.tuner.cache_max_pairs);
+    if (evaluator.cache_pairs() > 0) {
+        progress_->note(model + ": co-occurrence cache of " + std::to_string(evaluator.cache_pairs()) +
+                        " pairs (" + std::to_string(evaluator.cache_bytes() >> 20) +
+                        " MiB); measures other than p3alpha/rp3beta re-score it per trial");
+    } else if (config_.tuner.cache_max_pairs > 0) {
+        progress_->note(model + ": no co-occurrence cache (input not binary, or more than "
+                        "tuner.cache_max_pairs pairs); every trial computes from scratch");
+    }
+    std::atomic<long> cache_hits{0};
+    std::atomic<long> cache_misses{0};
     for (const auto& group : groups) {
         const std::string measure_tag = config_.tuner.per_measure ? group.front() : "";
         const tuner::SearchSpace space = build_space(search, group);
@@ -312,18 +324,21 @@ void Runner::tune_model(sim::Orientation o, bool resume, bool force) {
         const auto result = study.optimize(
             [&](const tuner::Trial& t) {
                 const KnnConfig c = config_from_trial(search, t);
-                const KnnResult r = evaluate_knn(train, target, o, c, metrics);
+                const KnnResult r = evaluator.evaluate(c);
+                (r.cache_hit ? cache_hits : cache_misses)++;
                 tuner::Evaluation e;
                 e.value = r.metric(objective_name);
                 for (const auto& m : r.evaluation.metrics) e.metrics[m.spec.name] = m.mean;
                 e.metrics["fit_seconds"] = r.fit_seconds;
                 e.metrics["eval_seconds"] = r.eval_seconds;
+                e.metrics["cache_hit"] = r.cache_hit ? 1.0 : 0.0;
                 return e;
             },
             run);
         progress_->finish(std::to_string(study.n_finished()) + " trials finished (" +
                           std::string(tuner::stop_reason_name(result.reason)) + "); best " +
-                          best_text + "; log " + log_path.string());
+                          best_text + "; cache " + std::to_string(cache_hits.load()) + " hits, " +
+                          std::to_string(cache_misses.load()) + " misses; log " + log_path.string());
     }
 }
 

@@ -44,6 +44,11 @@ struct SideStats {
     std::vector<Score> col_pop;    ///< Yd(c)
 };
 
+/// (v + add)^power per entry, computed in double and stored as Score; the exponents ½ and 1
+/// avoid `pow`. Every side statistic with an exponent (cosine factors, popularity) uses it, so
+/// that all code paths produce bit-identical statistics.
+[[nodiscard]] std::vector<Score> powered_stat(const std::vector<double>& v, double add, double power);
+
 /// s = xy. The plain sparse Gram product; also the recommendation scorer.
 struct DotProduct {
     static constexpr bool kScoreIsXy = true;  ///< s = xy exactly when no shrink is set

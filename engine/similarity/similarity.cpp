@@ -63,17 +63,6 @@ std::vector<Score> to_scores(const std::vector<double>& v) {
     return {v.begin(), v.end()};
 }
 
-std::vector<Score> powered(const std::vector<double>& v, double add, double power) {
-    std::vector<Score> out(v.size());
-    for (size_t i = 0; i < v.size(); ++i) {
-        const double x = v[i] + add;
-        out[i] = static_cast<Score>(power == 0.5   ? std::sqrt(x)
-                                    : power == 1.0 ? x
-                                                   : std::pow(x, power));
-    }
-    return out;
-}
-
 void validate(const SimilarityParams& p) {
     if (p.k < 1) throw ParamError("k = " + std::to_string(p.k) + " is out of range [1, inf)");
     if (!(p.shrink >= 0)) throw ParamError("shrink must be >= 0");
@@ -110,11 +99,11 @@ CsrMatrix run(MaybeOwned& a, MaybeOwned& b, Measure measure, const SimilarityPar
 
     SideStats stats;
     if (needs.row_pop) {
-        stats.row_pop = powered(row_sums(a.get(), false), 0.0, needs.row_pop_exp);
+        stats.row_pop = powered_stat(row_sums(a.get(), false), 0.0, needs.row_pop_exp);
     }
     if (needs.col_pop) {
         // NOTE: rp3beta's popularity is taken before the L1 normalisation below (spec 3).
-        stats.col_pop = powered(col_sums(b.get(), false), 0.0, needs.col_pop_exp);
+        stats.col_pop = powered_stat(col_sums(b.get(), false), 0.0, needs.col_pop_exp);
     }
     if (needs.p3) {
         // NOTE: `binary` was already applied, before this normalisation (spec 9.2), so
@@ -134,8 +123,8 @@ CsrMatrix run(MaybeOwned& a, MaybeOwned& b, Measure measure, const SimilarityPar
             stats.col_norm2 = to_scores(y2);
         }
         if (needs.cosine) {
-            stats.row_cos = powered(x2, h_add, needs.c1);
-            stats.col_cos = powered(y2, h_add, needs.c2);
+            stats.row_cos = powered_stat(x2, h_add, needs.c1);
+            stats.col_cos = powered_stat(y2, h_add, needs.c2);
         }
     }
 
@@ -151,6 +140,17 @@ CsrMatrix run(MaybeOwned& a, MaybeOwned& b, Measure measure, const SimilarityPar
 void binarize(CsrMatrix& m) { std::fill(m.values.begin(), m.values.end(), Score{1}); }
 
 }  // namespace
+
+std::vector<Score> powered_stat(const std::vector<double>& v, double add, double power) {
+    std::vector<Score> out(v.size());
+    for (size_t i = 0; i < v.size(); ++i) {
+        const double x = v[i] + add;
+        out[i] = static_cast<Score>(power == 0.5   ? std::sqrt(x)
+                                    : power == 1.0 ? x
+                                                   : std::pow(x, power));
+    }
+    return out;
+}
 
 CsrMatrix compute_similarity(const CsrMatrix& user_item, Orientation orientation,
                              Measure measure, const SimilarityParams& p) {

@@ -1,0 +1,133 @@
+#include "engine/similarity/cooccurrence.hpp"
+
+#include <oneapi/tbb/parallel_for.h>
+
+#include <algorithm>
+
+#include "engine/similarity/kernel.hpp"
+#include "engine/similarity/measures.hpp"
+#include "engine/similarity/registry.hpp"
+#include "engine/similarity/similarity.hpp"
+#include "engine/topk.hpp"
+
+namespace knntune::engine::similarity {
+
+std::optional<CooccurrenceCache> CooccurrenceCache::build(const CsrMatrix& user_item,
+                                                          Orientation orientation,
+                                                          std::size_t max_pairs) {
+    if (std::any_of(user_item.values.begin(), user_item.values.end(),
+                    [](Score v) { return v == 0; })) {
+        return std::nullopt;
+    }
+    // Σ over the inner dimension of deg² bounds the number of distinct pairs.
+    const bool item = orientation == Orientation::Item;
+    double bound = 0;
+    if (item) {
+        for (Index u = 0; u < user_item.rows; ++u) {
+            bound += static_cast<double>(user_item.row_nnz(u)) * static_cast<double>(user_item.row_nnz(u));
+        }
+    } else {
+        for (const Offset d : column_counts(user_item)) bound += static_cast<double>(d) * static_cast<double>(d);
+    }
+    if (bound > static_cast<double>(max_pairs)) return std::nullopt;
+
+    CooccurrenceCache cache;
+    cache.binary_values_ = std::all_of(user_item.values.begin(), user_item.values.end(),
+                                       [](Score v) { return v == 1; });
+    const Index n = item ? user_item.cols : user_item.rows;
+    SimilarityParams p;
+    p.k = std::max<Index>(n, 1);
+    p.binary = true;
+    cache.xy_ = compute_similarity(user_item, orientation, Measure::DotProduct, p);
+    cache.degree_.resize(static_cast<std::size_t>(n));
+    if (item) {
+        const auto counts = column_counts(user_item);
+        for (Index i = 0; i < n; ++i) cache.degree_[i] = static_cast<double>(counts[i]);
+    } else {
+        for (Index u = 0; u < n; ++u) cache.degree_[u] = static_cast<double>(user_item.row_nnz(u));
+    }
+    return cache;
+}
+
+bool CooccurrenceCache::supports(Measure measure, const SimilarityParams& p) const {
+    return measure != Measure::P3alpha && measure != Measure::Rp3beta &&
+           p.weighting == Weighting::None && p.normalize == RowNorm::None &&
+           (p.binary || binary_values_);
+}
+
+std::size_t CooccurrenceCache::memory_bytes() const {
+    return xy_.memory_bytes() + degree_.size() * sizeof(double);
+}
+
+namespace {
+
+/// Re-scores every stored pair with measure `M` and keeps each row's ranked top-k.
+template <class M>
+CsrMatrix rescore(const CsrMatrix& xy, const M& m, const SimilarityParams& p) {
+    const Index n = xy.rows;
+    const auto k = static_cast<std::size_t>(std::min<Index>(p.k, std::max<Index>(n, 1)));
+    const Score thr = static_cast<Score>(p.threshold);
+    const Score h_s = p.shrink_type == ShrinkType::Stabilized ? static_cast<Score>(p.shrink) : 0;
+    const Score h_b = p.shrink_type == ShrinkType::Bayesian ? static_cast<Score>(p.shrink) : 0;
+    std::vector<std::vector<ScoredIndex>> rows(static_cast<std::size_t>(n));
+    tbb::parallel_for(tbb::blocked_range<Index>(0, n, 16), [&](const tbb::blocked_range<Index>& range) {
+        TopKCollector top;
+        for (Index r = range.begin(); r != range.end(); ++r) {
+            top.reset(k);
+            for (Offset q = xy.indptr[r]; q < xy.indptr[r + 1]; ++q) {
+                const Index c = xy.indices[q];
+                if (p.exclude_self && c == r) continue;
+                const Score s = detail::master_score(m, xy.values[q], r, c, h_s, h_b);
+                if (s >= thr && s != 0) top.push(s, c);
+            }
+            const auto& best = top.finish();
+            rows[static_cast<std::size_t>(r)].assign(best.begin(), best.end());
+        }
+    });
+    CsrMatrix out(n, n);
+    for (Index r = 0; r < n; ++r) {
+        for (const ScoredIndex& e : rows[static_cast<std::size_t>(r)]) {
+            out.indices.push_back(e.index);
+            out.values.push_back(e.score);
+        }
+        out.indptr[r + 1] = static_cast<Offset>(out.indices.size());
+    }
+    return out;
+}
+
+}  // namespace
+
+CsrMatrix CooccurrenceCache::score(Measure measure, const SimilarityParams& p) const {
+    KNNTUNE_ASSERT(supports(measure, p));
+    const StatsNeeds needs = measure_info(measure).needs(p);
+    const double h_add = p.shrink_type == ShrinkType::Additive ? p.shrink : 0.0;
+    // B = Aᵀ, so the column statistics of B are the row statistics of A: for a 0/1 input the
+    // squared norm and the sum of a row are both its degree.
+    SideStats stats;
+    if (needs.row_pop) stats.row_pop = powered_stat(degree_, 0.0, needs.row_pop_exp);
+    if (needs.col_pop) stats.col_pop = powered_stat(degree_, 0.0, needs.col_pop_exp);
+    if (needs.norms) {
+        stats.row_norm2.assign(degree_.begin(), degree_.end());
+        stats.col_norm2 = stats.row_norm2;
+    }
+    if (needs.cosine) {
+        stats.row_cos = powered_stat(degree_, h_add, needs.c1);
+        stats.col_cos = powered_stat(degree_, h_add, needs.c2);
+    }
+    // NOTE: the runtime measure becomes a compile-time type here, as in the registry table.
+    switch (measure) {
+        case Measure::DotProduct: return rescore(xy_, DotProduct(stats, p), p);
+        case Measure::Cosine: return rescore(xy_, Cosine(stats, p), p);
+        case Measure::AsymmetricCosine: return rescore(xy_, AsymmetricCosine(stats, p), p);
+        case Measure::Jaccard: return rescore(xy_, Jaccard(stats, p), p);
+        case Measure::Dice: return rescore(xy_, Dice(stats, p), p);
+        case Measure::Tversky: return rescore(xy_, Tversky(stats, p), p);
+        case Measure::SPlus: return rescore(xy_, SPlus(stats, p), p);
+        case Measure::P3alpha:
+        case Measure::Rp3beta: break;
+    }
+    KNNTUNE_ASSERT(false);
+    return {};
+}
+
+}  // namespace knntune::engine::similarity

@@ -1,0 +1,49 @@
+#pragma once
+/// Reuse of work across tuning trials: the co-occurrence counts of a binary training matrix
+/// are computed once, and each trial only re-scores them.
+///
+/// For binary input every measure except p3alpha and rp3beta is a function of the pair's
+/// co-occurrence count xy(r, c) and of per-row side statistics (X2 = Y2 = the row's degree,
+/// popularity = degree). A trial then costs one pass over the stored pairs (score, threshold,
+/// top-k) instead of a sparse product. p3alpha and rp3beta raise every entry to α before the
+/// product, so they are always computed from scratch.
+///
+/// The result is bit-identical to `compute_similarity`: counts are exact in float, the side
+/// statistics come from the same `powered_stat`, and scores from the same `master_score`.
+
+#include <cstddef>
+#include <optional>
+
+#include "engine/csr.hpp"
+#include "engine/similarity/params.hpp"
+
+namespace knntune::engine::similarity {
+
+class CooccurrenceCache {
+public:
+    /// Computes all pairs with xy > 0 of `user_item` in `orientation` when the input is a
+    /// binary pattern (no explicit zeros) and the pair count is at most `max_pairs` (bounded
+    /// beforehand by Σ deg², the work of the product). Otherwise returns nothing.
+    [[nodiscard]] static std::optional<CooccurrenceCache> build(const CsrMatrix& user_item,
+                                                                Orientation orientation,
+                                                                std::size_t max_pairs);
+
+    /// True when `measure` with `params` can be scored from the cache: not p3alpha/rp3beta,
+    /// no weighting or row normalisation, and binary values (given, or forced by `binary`).
+    [[nodiscard]] bool supports(Measure measure, const SimilarityParams& params) const;
+
+    /// The same matrix `compute_similarity(user_item, orientation, measure, params)` returns.
+    /// Requires `supports(measure, params)`.
+    [[nodiscard]] CsrMatrix score(Measure measure, const SimilarityParams& params) const;
+
+    /// Stored pairs and bytes held.
+    [[nodiscard]] Offset pairs() const { return xy_.nnz(); }
+    [[nodiscard]] std::size_t memory_bytes() const;
+
+private:
+    CsrMatrix xy_;                ///< n × n co-occurrence counts, all pairs with xy > 0
+    std::vector<double> degree_;  ///< stored entries per row of the kernel input A
+    bool binary_values_ = false;  ///< every stored value of the input is 1
+};
+
+}  // namespace knntune::engine::similarity

@@ -1,0 +1,86 @@
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "engine/similarity/cooccurrence.hpp"
+#include "engine/similarity/similarity.hpp"
+
+using namespace knntune::engine;
+using namespace knntune::engine::similarity;
+
+namespace {
+
+CsrMatrix random_binary(Index rows, Index cols, double density, std::uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    std::vector<Triplet> t;
+    for (Index r = 0; r < rows; ++r) {
+        for (Index c = 0; c < cols; ++c) {
+            // A popularity skew so that degrees differ a lot.
+            if (u(rng) < density * (1.0 + 3.0 * (c % 7 == 0))) t.push_back({r, c, 1.0F});
+        }
+    }
+    return csr_from_triplets(rows, cols, t);
+}
+
+}  // namespace
+
+TEST_CASE("co-occurrence cache scores exactly as the kernel computes from scratch",
+          "[engine][similarity][cache]") {
+    const CsrMatrix r = random_binary(160, 120, 0.05, 11);
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    const char* shrink_types[] = {"stabilized", "bayesian", "additive"};
+    for (const Orientation o : {Orientation::Item, Orientation::User}) {
+        const auto cache = CooccurrenceCache::build(r, o, 10'000'000);
+        REQUIRE(cache.has_value());
+        for (const Measure m : {Measure::DotProduct, Measure::Cosine, Measure::AsymmetricCosine,
+                                Measure::Jaccard, Measure::Dice, Measure::Tversky, Measure::SPlus}) {
+            for (int trial = 0; trial < 12; ++trial) {
+                ParamMap values = {{"k", static_cast<double>(1 + static_cast<int>(u(rng) * 60))},
+                                   {"shrink", trial % 4 == 0 ? 0.0 : u(rng) * 20},
+                                   {"shrink_type", std::string(shrink_types[trial % 3])},
+                                   {"threshold", trial % 5 == 0 ? u(rng) * 0.2 : 0.0},
+                                   {"exclude_self", std::string(trial % 2 == 0 ? "true" : "false")}};
+                if (m == Measure::AsymmetricCosine) values["alpha"] = u(rng);
+                if (m == Measure::Tversky) {
+                    values["alpha"] = 2 * u(rng);
+                    values["beta"] = 2 * u(rng);
+                }
+                if (m == Measure::SPlus) {
+                    values["l"] = u(rng);
+                    values["c"] = u(rng);
+                    values["t1"] = 2 * u(rng);
+                    values["t2"] = 2 * u(rng);
+                }
+                const SimilarityParams p = parse_params(m, values);
+                INFO(measure_name(m) << " trial " << trial << " orientation "
+                                     << (o == Orientation::Item ? "item" : "user"));
+                REQUIRE(cache->supports(m, p));
+                const CsrMatrix expected = compute_similarity(r, o, m, p);
+                const CsrMatrix got = cache->score(m, p);
+                CHECK(got == expected);  // bit-identical, not just close
+            }
+        }
+    }
+}
+
+TEST_CASE("co-occurrence cache: what it does not serve", "[engine][similarity][cache]") {
+    const CsrMatrix r = random_binary(50, 40, 0.1, 3);
+    const auto cache = CooccurrenceCache::build(r, Orientation::Item, 1'000'000);
+    REQUIRE(cache.has_value());
+    CHECK_FALSE(cache->supports(Measure::P3alpha, parse_params(Measure::P3alpha, {})));
+    CHECK_FALSE(cache->supports(Measure::Rp3beta, parse_params(Measure::Rp3beta, {})));
+    CHECK_FALSE(cache->supports(Measure::Cosine,
+                                parse_params(Measure::Cosine, {{"weighting", std::string("bm25")}})));
+    // The size limit: Σ deg² above it means no cache.
+    CHECK_FALSE(CooccurrenceCache::build(r, Orientation::Item, 10).has_value());
+    // Weighted input is served only when the measure binarises it.
+    CsrMatrix w = r;
+    for (auto& v : w.values) v = 2.5F;
+    const auto wc = CooccurrenceCache::build(w, Orientation::Item, 1'000'000);
+    REQUIRE(wc.has_value());
+    CHECK_FALSE(wc->supports(Measure::Cosine, parse_params(Measure::Cosine, {})));
+    const SimilarityParams bin = parse_params(Measure::Cosine, {{"binary", std::string("true")}});
+    REQUIRE(wc->supports(Measure::Cosine, bin));
+    CHECK(wc->score(Measure::Cosine, bin) == compute_similarity(w, Orientation::Item, Measure::Cosine, bin));
+}
