@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "experiments/config.hpp"
 #include "experiments/report/document.hpp"
 #include "experiments/report/embedding.hpp"
+#include "experiments/report/error.hpp"
 #include "experiments/report/plot.hpp"
 #include "experiments/report/stats.hpp"
 #include "tuner/hdf5_storage.hpp"
@@ -811,8 +813,22 @@ void write_report(Runner& runner, Progress& progress) {
     comparison_section(doc, models, cfg.report);
     statistics_section(doc, models, cfg.report);
     if (cfg.report.plots) {
-        plots_section(doc, models, cfg);
-        if (cfg.report.embedding) map_section(doc, runner, d);
+        // NOTE: a figure that cannot be drawn (gnuplot missing or failing, a degenerate map)
+        // must not cost the tables of a run that may have tuned all night: the report says
+        // what failed, and the CLI warns.
+        auto guarded = [&](const char* what, auto&& section) {
+            try {
+                section();
+            } catch (const rep::ReportError& e) {
+                doc.paragraph(std::string("The ") + what + " could not be drawn: " + e.what() +
+                              ". Fix the cause and run 'knntune report RUN_DIR' again, or set "
+                              "report.plots: false.");
+                std::cerr << "knntune: warning: report " << what << " not drawn: " << e.what()
+                          << "\n";
+            }
+        };
+        guarded("plots", [&] { plots_section(doc, models, cfg); });
+        if (cfg.report.embedding) guarded("item map", [&] { map_section(doc, runner, d); });
     }
     methods_section(doc, cfg);
     doc.write(runner.paths().dir);

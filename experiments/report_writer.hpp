@@ -25,8 +25,9 @@ namespace knntune::exp {
 
 /// Builds the report of a run from its prepared data, trial logs, test results and model
 /// file, and writes RUN_DIR/report.html, RUN_DIR/report.md and RUN_DIR/figures/*.svg
-/// atomically. Plots and the item map are skipped when `report.plots` is false. Throws
-/// ConfigError when a model has no test result yet, report::ReportError when gnuplot fails.
+/// atomically. Plots and the item map are skipped when `report.plots` is false; when they
+/// cannot be drawn (gnuplot missing or failing), the report says so in their place and a
+/// warning goes to stderr. Throws ConfigError when a model has no test result yet.
 void write_report(Runner& runner, Progress& progress);
 
 }  // namespace knntune::exp

@@ -7,6 +7,8 @@
 /// Before the comparison, wall-clock columns (headers ending in "(s)") become "#" and the
 /// version becomes "VERSION".
 
+#include <stdlib.h>
+
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -255,4 +257,21 @@ TEST_CASE("Report of per-measure studies of one model with the bootstrap test",
     // No item attribute configured: one colour, and the text says so.
     CHECK_THAT(md, Catch::Contains("No item attribute is configured"));
     CHECK(count(html, "<figure") == 6);
+
+    // Without gnuplot the tables are still written, and the report says what is missing.
+    const char* old_path = std::getenv("PATH");
+    const std::string saved = old_path ? old_path : "";
+    ::setenv("PATH", (dir.path() / "no-such-bin").c_str(), 1);
+    {
+        const CurrentPath cwd(dir.path());
+        knntune::exp::Progress quiet(knntune::exp::ProgressMode::kQuiet);
+        knntune::exp::Runner runner(knntune::exp::Runner::load_run_config(run), run, quiet);
+        CHECK_NOTHROW(knntune::exp::write_report(runner, quiet));
+    }
+    ::setenv("PATH", saved.c_str(), 1);
+    const std::string degraded = slurp(run / "report.html");
+    CHECK(count(degraded, "<figure") == 0);
+    CHECK_THAT(degraded, Catch::Contains("The plots could not be drawn"));
+    CHECK_THAT(degraded, Catch::Contains("The item map could not be drawn"));
+    CHECK_THAT(degraded, Catch::Contains("<h2>Statistics</h2>"));
 }
