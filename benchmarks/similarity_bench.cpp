@@ -93,15 +93,24 @@ int main(int argc, char** argv) {
         const std::string a = argv[i];
         if (i + 1 >= argc) usage();
         const std::string v = argv[++i];
-        if (a == "--input") input = v;
-        else if (a == "--call") call = v;
-        else if (a == "--k") k = std::stoi(v);
-        else if (a == "--top") top = std::stoi(v);
-        else if (a == "--threads") threads = std::stoi(v);
-        else if (a == "--sim") sim_path = v;
-        else if (a == "--save-sim") save_path = v;
-        else if (a == "--repeat") repeat = std::stoi(v);
-        else usage();
+        if (a == "--input")
+            input = v;
+        else if (a == "--call")
+            call = v;
+        else if (a == "--k")
+            k = std::stoi(v);
+        else if (a == "--top")
+            top = std::stoi(v);
+        else if (a == "--threads")
+            threads = std::stoi(v);
+        else if (a == "--sim")
+            sim_path = v;
+        else if (a == "--save-sim")
+            save_path = v;
+        else if (a == "--repeat")
+            repeat = std::stoi(v);
+        else
+            usage();
     }
     if (input.empty() || call.empty()) usage();
     std::unique_ptr<tbb::global_control> limit;
@@ -154,10 +163,11 @@ int main(int argc, char** argv) {
         }
         const double secs = seconds_since(t0);
         const double cpu = cpu_seconds() - cpu0;
-        std::printf("call=%s threads=%d users=%d items=%d nnz=%lld load_s=%.2f seconds=%.4f cpu_s=%.4f "
-                    "nnz_out=%lld work=%.4g madds_per_s=%.4g maxrss_mb=%.0f\n",
-                    call.c_str(), threads, r.rows, r.cols, static_cast<long long>(r.nnz()), load_s,
-                    secs, cpu, static_cast<long long>(out.nnz()), work, work / secs, max_rss_mb());
+        std::printf(
+            "call=%s threads=%d users=%d items=%d nnz=%lld load_s=%.2f seconds=%.4f cpu_s=%.4f "
+            "nnz_out=%lld work=%.4g madds_per_s=%.4g maxrss_mb=%.0f\n",
+            call.c_str(), threads, r.rows, r.cols, static_cast<long long>(r.nnz()), load_s, secs,
+            cpu, static_cast<long long>(out.nnz()), work, work / secs, max_rss_mb());
         std::fflush(stdout);
         if (!save_path.empty() && rep == 0) save_csr(out, save_path);
     }

@@ -23,7 +23,7 @@ struct StringHash {
 
 /// Assigns dense ids in first-appearance order; remapped to byte order at the end.
 class Interner {
-public:
+  public:
     Index intern(std::string_view id) {
         if (id == last_) return last_index_;
         auto it = map_.find(id);
@@ -51,7 +51,7 @@ public:
         return remap;
     }
 
-private:
+  private:
     std::unordered_map<std::string, Index, StringHash, std::equal_to<>> map_;
     std::vector<std::string> names_;
     std::string_view last_;  // points into a map key (stable: node-based map)
@@ -145,8 +145,10 @@ Interactions read_interactions_csv(const std::string& path) {
             } else if (line == "user,item,value") {
                 has_value_column = true;
             } else {
-                throw InputError(path + ":1: expected the header 'user,item' or "
-                                        "'user,item,value', got '" + std::string(line) + "'");
+                throw InputError(path +
+                                 ":1: expected the header 'user,item' or "
+                                 "'user,item,value', got '" +
+                                 std::string(line) + "'");
             }
             header_done = true;
             return;

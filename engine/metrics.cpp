@@ -71,8 +71,8 @@ MetricSpec parse_metric(std::string_view name) {
         spec.direction = m.direction;
         return spec;
     }
-    throw ParamError("unknown metric '" + std::string(name) + "'; valid metrics: " +
-                     families_text());
+    throw ParamError("unknown metric '" + std::string(name) +
+                     "'; valid metrics: " + families_text());
 }
 
 Evaluation evaluate_metrics(const CsrMatrix& recommended, const CsrMatrix& relevant,
@@ -105,7 +105,8 @@ Evaluation evaluate_metrics(const CsrMatrix& recommended, const CsrMatrix& relev
     ev.metrics.resize(metrics.size());
     for (size_t j = 0; j < metrics.size(); ++j) {
         ev.metrics[j].spec = metrics[j];
-        if (metrics[j].kind != MetricKind::Coverage) ev.metrics[j].per_user.reserve(ev.users.size());
+        if (metrics[j].kind != MetricKind::Coverage)
+            ev.metrics[j].per_user.reserve(ev.users.size());
     }
     std::vector<std::uint8_t> is_relevant(static_cast<size_t>(relevant.cols), 0);
     std::vector<std::uint8_t> hit(static_cast<size_t>(max_cutoff) + 1, 0);
@@ -166,11 +167,13 @@ Evaluation evaluate_metrics(const CsrMatrix& recommended, const CsrMatrix& relev
                 }
                 case MetricKind::Arp: {
                     double pop = 0;
-                    for (Index i = 0; i < n; ++i) pop += static_cast<double>(item_popularity[list[i]]);
+                    for (Index i = 0; i < n; ++i)
+                        pop += static_cast<double>(item_popularity[list[i]]);
                     v = n > 0 ? pop / n : 0.0;
                     break;
                 }
-                case MetricKind::Coverage: continue;
+                case MetricKind::Coverage:
+                    continue;
             }
             res.per_user.push_back(v);
         }

@@ -62,8 +62,8 @@ struct MetricResult {
 
 /// All metrics of one evaluation.
 struct Evaluation {
-    std::vector<UserIndex> users;      ///< the evaluated users U, ascending
-    std::vector<MetricResult> metrics; ///< in the order requested
+    std::vector<UserIndex> users;       ///< the evaluated users U, ascending
+    std::vector<MetricResult> metrics;  ///< in the order requested
 };
 
 /// Evaluates ranked lists against relevant items.
@@ -73,8 +73,7 @@ struct Evaluation {
 /// `item_popularity`: training interaction count per item (length items), used by arp@k.
 /// The catalogue size of coverage@k is the number of columns. Throws ParamError on a shape
 /// mismatch or when U is empty.
-[[nodiscard]] Evaluation evaluate_metrics(const CsrMatrix& recommended,
-                                          const CsrMatrix& relevant,
+[[nodiscard]] Evaluation evaluate_metrics(const CsrMatrix& recommended, const CsrMatrix& relevant,
                                           std::span<const Offset> item_popularity,
                                           std::span<const MetricSpec> metrics);
 

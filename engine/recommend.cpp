@@ -26,8 +26,8 @@ CsrMatrix recommend(const CsrMatrix& user_item, const CsrMatrix& similarity,
     if (similarity.rows != expected || similarity.cols != expected) {
         throw ParamError("recommend: similarity is " + shape(similarity) + " but the " +
                          (orientation == Orientation::Item ? "items" : "users") + " of a " +
-                         shape(user_item) + " matrix need " + std::to_string(expected) +
-                         " × " + std::to_string(expected));
+                         shape(user_item) + " matrix need " + std::to_string(expected) + " × " +
+                         std::to_string(expected));
     }
     if (!params.user_mask.empty() &&
         params.user_mask.size() != static_cast<size_t>(user_item.rows)) {

@@ -30,7 +30,9 @@ struct ScoredIndex {
 /// NOTE: partial selection (nth_element) then a sort of the kept k; linear in the number of
 /// candidates plus k·log k, which beats a bounded heap once candidates outnumber k by far.
 inline void select_top_k(std::vector<ScoredIndex>& cand, std::size_t k) {
-    const auto before = [](const ScoredIndex& a, const ScoredIndex& b) { return ranks_before(a, b); };
+    const auto before = [](const ScoredIndex& a, const ScoredIndex& b) {
+        return ranks_before(a, b);
+    };
     if (cand.size() > k) {
         std::nth_element(cand.begin(), cand.begin() + static_cast<std::ptrdiff_t>(k), cand.end(),
                          before);
@@ -45,7 +47,7 @@ inline void select_top_k(std::vector<ScoredIndex>& cand, std::size_t k) {
 /// best k, and the k-th score becomes a cut-off below which later candidates are rejected
 /// without being stored. Equal scores pass the cut-off, so the id tie-break stays exact.
 class TopKCollector {
-public:
+  public:
     /// Starts a new list of at most `k` entries.
     void reset(std::size_t k) {
         k_ = k;
@@ -70,7 +72,7 @@ public:
         return buf_;
     }
 
-private:
+  private:
     void shrink() {
         const auto before = [](const ScoredIndex& a, const ScoredIndex& b) {
             return ranks_before(a, b);

@@ -24,25 +24,25 @@ namespace knntune::engine::similarity {
 
 /// Per-call knobs of the kernel, validated by the caller.
 struct KernelOptions {
-    Index k = 100;                        ///< kept per row, ≥ 1
-    Score threshold = 0;                  ///< keep s ≥ threshold
-    Score shrink_stabilized = 0;          ///< h_s, added to the denominator
-    Score shrink_bayesian = 0;            ///< h_b
-    bool exclude_self = false;            ///< skip column r in row r (requires n == p)
-    const CsrMatrix* exclude = nullptr;   ///< optional n × p pattern of columns to skip per row
+    Index k = 100;                       ///< kept per row, ≥ 1
+    Score threshold = 0;                 ///< keep s ≥ threshold
+    Score shrink_stabilized = 0;         ///< h_s, added to the denominator
+    Score shrink_bayesian = 0;           ///< h_b
+    bool exclude_self = false;           ///< skip column r in row r (requires n == p)
+    const CsrMatrix* exclude = nullptr;  ///< optional n × p pattern of columns to skip per row
     const std::vector<std::uint8_t>* row_mask = nullptr;  ///< optional length n: 0 = empty row
-    size_t dense_row_budget = size_t{32} << 20;  ///< bytes for rows of B stored densely
+    size_t dense_row_budget = size_t{32} << 20;           ///< bytes for rows of B stored densely
 };
 
 namespace detail {
 
 /// Per-thread scratch space; sized once per call.
 struct Workspace {
-    std::vector<Score> acc;           ///< length p, all zero between rows
-    std::vector<Score> score;         ///< length p, scores of a dense row
-    std::vector<std::uint8_t> flag;   ///< length p: bit 0 visited, bit 1 excluded
-    std::vector<Index> touched;       ///< visited columns of the current row
-    TopKCollector top;                ///< best candidates of the current row
+    std::vector<Score> acc;          ///< length p, all zero between rows
+    std::vector<Score> score;        ///< length p, scores of a dense row
+    std::vector<std::uint8_t> flag;  ///< length p: bit 0 visited, bit 1 excluded
+    std::vector<Index> touched;      ///< visited columns of the current row
+    TopKCollector top;               ///< best candidates of the current row
 
     explicit Workspace(Index p)
         : acc(static_cast<size_t>(p), 0),
@@ -60,10 +60,10 @@ template <class IndexT>
 struct PackedRows {
     const Offset* indptr = nullptr;
     const IndexT* indices = nullptr;
-    const Score* values = nullptr;            ///< nullptr when every value is 1
-    std::vector<IndexT> narrow;               ///< owned narrow copy of the indices
-    std::vector<std::int32_t> dense_slot;     ///< per row: slot in `dense`, or -1
-    std::vector<Score> dense;                 ///< dense rows, p values each
+    const Score* values = nullptr;         ///< nullptr when every value is 1
+    std::vector<IndexT> narrow;            ///< owned narrow copy of the indices
+    std::vector<std::int32_t> dense_slot;  ///< per row: slot in `dense`, or -1
+    std::vector<Score> dense;              ///< dense rows, p values each
 };
 
 /// Packs `b`. A row becomes dense when it holds at least 1/4 of the columns (adding a dense
@@ -178,7 +178,8 @@ void kernel_row(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, const 
             const Score av = a.values[q];
             const std::int32_t slot = b.dense_slot[u];
             if (slot >= 0) {
-                const Score* d = b.dense.data() + static_cast<size_t>(slot) * static_cast<size_t>(p);
+                const Score* d =
+                    b.dense.data() + static_cast<size_t>(slot) * static_cast<size_t>(p);
                 for (Index c = 0; c < p; ++c) acc[c] += av * d[c];
             } else {
                 scatter(u, av);
@@ -288,15 +289,14 @@ CsrMatrix run_rows(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, con
     std::vector<std::vector<ScoredIndex>> slots(static_cast<size_t>(std::min(block, n)));
     for (Index begin = 0; begin < n; begin += block) {
         const Index end = std::min(n, begin + block);
-        tbb::parallel_for(tbb::blocked_range<Index>(begin, end, 4),
-                          [&](const tbb::blocked_range<Index>& range) {
-                              Workspace& ws = workspaces.local();
-                              for (Index r = range.begin(); r != range.end(); ++r) {
-                                  kernel_row<M, IndexT, kUnit>(
-                                      a, b, p, m, opt, r, ws,
-                                      slots[static_cast<size_t>(r - begin)]);
-                              }
-                          });
+        tbb::parallel_for(
+            tbb::blocked_range<Index>(begin, end, 4), [&](const tbb::blocked_range<Index>& range) {
+                Workspace& ws = workspaces.local();
+                for (Index r = range.begin(); r != range.end(); ++r) {
+                    kernel_row<M, IndexT, kUnit>(a, b, p, m, opt, r, ws,
+                                                 slots[static_cast<size_t>(r - begin)]);
+                }
+            });
         for (Index r = begin; r < end; ++r) {
             const std::vector<ScoredIndex>& row = slots[static_cast<size_t>(r - begin)];
             for (const ScoredIndex& e : row) {
@@ -312,8 +312,7 @@ CsrMatrix run_rows(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, con
 }
 
 template <class M, class IndexT>
-CsrMatrix run_packed(const CsrMatrix& a, const CsrMatrix& b, const M& m,
-                     const KernelOptions& opt) {
+CsrMatrix run_packed(const CsrMatrix& a, const CsrMatrix& b, const M& m, const KernelOptions& opt) {
     const PackedRows<IndexT> packed = pack_rows<IndexT>(b, opt.dense_row_budget);
     if (packed.values == nullptr) return run_rows<M, IndexT, true>(a, packed, b.cols, m, opt);
     return run_rows<M, IndexT, false>(a, packed, b.cols, m, opt);

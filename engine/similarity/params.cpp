@@ -26,11 +26,11 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 /// One declared parameter. The table below drives defaults, validation and help text.
 struct ParamSpec {
     std::string_view name;
-    MeasureMask measures;      ///< the measures that accept it
+    MeasureMask measures;  ///< the measures that accept it
     Kind kind;
-    double def;                ///< default for numbers and booleans (0/1)
-    double low;                ///< inclusive lower bound (exclusive when `low_open`)
-    double high;               ///< inclusive upper bound
+    double def;   ///< default for numbers and booleans (0/1)
+    double low;   ///< inclusive lower bound (exclusive when `low_open`)
+    double high;  ///< inclusive upper bound
     bool low_open;
     std::string_view choices;  ///< for Kind::Choice: "a|b|c", the first is the default
     std::string_view help;
@@ -200,8 +200,10 @@ std::string format_number(double v) {
 
 std::string bounds_text(const ParamSpec& spec) {
     switch (spec.kind) {
-        case Kind::Bool: return "true|false";
-        case Kind::Choice: return std::string(spec.choices);
+        case Kind::Bool:
+            return "true|false";
+        case Kind::Choice:
+            return std::string(spec.choices);
         case Kind::Integer:
         case Kind::Real: {
             std::string text = spec.low_open ? "(" : "[";
@@ -215,10 +217,13 @@ std::string bounds_text(const ParamSpec& spec) {
 
 std::string default_text(const ParamSpec& spec) {
     switch (spec.kind) {
-        case Kind::Bool: return spec.def != 0 ? "true" : "false";
-        case Kind::Choice: return std::string(split_choices(spec.choices).front());
+        case Kind::Bool:
+            return spec.def != 0 ? "true" : "false";
+        case Kind::Choice:
+            return std::string(split_choices(spec.choices).front());
         case Kind::Integer:
-        case Kind::Real: return format_number(spec.def);
+        case Kind::Real:
+            return format_number(spec.def);
     }
     return {};
 }
@@ -265,9 +270,12 @@ void apply(const ParamSpec& spec, Measure m, const ParamValue& value, Similarity
         case Kind::Bool: {
             double v = 0;
             if (text != nullptr) {
-                if (*text == "true" || *text == "1") v = 1;
-                else if (*text == "false" || *text == "0") v = 0;
-                else throw ParamError(where + ": expected true or false, got '" + *text + "'");
+                if (*text == "true" || *text == "1")
+                    v = 1;
+                else if (*text == "false" || *text == "0")
+                    v = 0;
+                else
+                    throw ParamError(where + ": expected true or false, got '" + *text + "'");
             } else {
                 v = std::get<double>(value);
                 if (v != 0 && v != 1) throw ParamError(where + ": expected true or false");
@@ -362,8 +370,8 @@ SimilarityParams parse_params(Measure measure, const ParamMap& values) {
     // Keys that only matter for some weightings: an unused key is an error.
     const auto given = [&](std::string_view n) { return values.find(n) != values.end(); };
     if (p.weighting == Weighting::None) {
-        for (std::string_view n : {"tf_mode", "idf_mode", "bm25_k1", "bm25_b", "bm25_delta",
-                                   "logbase"}) {
+        for (std::string_view n :
+             {"tf_mode", "idf_mode", "bm25_k1", "bm25_b", "bm25_delta", "logbase"}) {
             if (given(n)) {
                 throw ParamError("parameter '" + std::string(n) +
                                  "' needs weighting = tfidf, bm25 or bm25plus");

@@ -64,12 +64,12 @@ enum class PopMode {
 /// Every parameter of every measure, already validated. Fields that do not apply to the
 /// chosen measure keep their defaults and are ignored.
 struct SimilarityParams {
-    Index k = 100;                                  ///< neighbours kept per row, ≥ 1
-    double shrink = 0.0;                            ///< ≥ 0
+    Index k = 100;        ///< neighbours kept per row, ≥ 1
+    double shrink = 0.0;  ///< ≥ 0
     ShrinkType shrink_type = ShrinkType::Stabilized;
-    double threshold = 0.0;                         ///< keep s ≥ threshold (before top-k)
-    bool binary = false;                            ///< treat every stored non-zero as 1
-    bool exclude_self = false;                      ///< drop s(r, r) before top-k
+    double threshold = 0.0;     ///< keep s ≥ threshold (before top-k)
+    bool binary = false;        ///< treat every stored non-zero as 1
+    bool exclude_self = false;  ///< drop s(r, r) before top-k
 
     double alpha = 1.0;  ///< asymmetric_cosine α (default 0.5), tversky α, p3alpha/rp3beta
                          ///< exponent, s_plus power on xy

@@ -37,11 +37,21 @@ void apply_weighting(CsrMatrix& m, const WeightingParams& params) {
         if (d <= 0) continue;  // no positive value: IDF stays 0
         switch (idf_mode) {
             case IdfMode::Auto:
-            case IdfMode::Unary: idf[j] = 1.0; break;
-            case IdfMode::Base: idf[j] = log_b(n_docs / d); break;
-            case IdfMode::Smooth: idf[j] = log_b(n_docs / (1.0 + d)); break;
-            case IdfMode::Prob: idf[j] = log_b((n_docs - d) / d); break;
-            case IdfMode::Bm25: idf[j] = log_b((n_docs - d + 0.5) / (d + 0.5)); break;
+            case IdfMode::Unary:
+                idf[j] = 1.0;
+                break;
+            case IdfMode::Base:
+                idf[j] = log_b(n_docs / d);
+                break;
+            case IdfMode::Smooth:
+                idf[j] = log_b(n_docs / (1.0 + d));
+                break;
+            case IdfMode::Prob:
+                idf[j] = log_b((n_docs - d) / d);
+                break;
+            case IdfMode::Bm25:
+                idf[j] = log_b((n_docs - d + 0.5) / (d + 0.5));
+                break;
         }
     }
 
@@ -54,12 +64,22 @@ void apply_weighting(CsrMatrix& m, const WeightingParams& params) {
             const double x = m.values[q];
             double tf = x;
             switch (tf_mode) {
-                case TfMode::Binary: tf = x != 0 ? 1.0 : 0.0; break;
+                case TfMode::Binary:
+                    tf = x != 0 ? 1.0 : 0.0;
+                    break;
                 case TfMode::Auto:
-                case TfMode::Raw: tf = x; break;
-                case TfMode::Sqrt: tf = std::sqrt(x); break;
-                case TfMode::Freq: tf = dl[r] != 0 ? x / dl[r] : 0.0; break;
-                case TfMode::Log: tf = std::log1p(x) / log_base; break;
+                case TfMode::Raw:
+                    tf = x;
+                    break;
+                case TfMode::Sqrt:
+                    tf = std::sqrt(x);
+                    break;
+                case TfMode::Freq:
+                    tf = dl[r] != 0 ? x / dl[r] : 0.0;
+                    break;
+                case TfMode::Log:
+                    tf = std::log1p(x) / log_base;
+                    break;
             }
             const double w_idf = idf[m.indices[q]];
             double w;
@@ -82,7 +102,8 @@ void normalize_rows(CsrMatrix& m, RowNorm norm) {
         if (begin == end) continue;
         double d = 0;
         switch (norm) {
-            case RowNorm::None: break;
+            case RowNorm::None:
+                break;
             case RowNorm::L1:
                 for (Offset q = begin; q < end; ++q) d += std::abs(double{m.values[q]});
                 break;

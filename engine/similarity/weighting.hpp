@@ -13,9 +13,9 @@ struct WeightingParams {
     Weighting weighting = Weighting::None;
     TfMode tf_mode = TfMode::Auto;
     IdfMode idf_mode = IdfMode::Auto;
-    double k1 = 1.2;      ///< BM25 saturation, ≥ 0
-    double b = 0.75;      ///< BM25 length normalisation, in [0, 1]
-    double delta = 1.0;   ///< BM25+ lower bound (forced to 0 for bm25)
+    double k1 = 1.2;                     ///< BM25 saturation, ≥ 0
+    double b = 0.75;                     ///< BM25 length normalisation, in [0, 1]
+    double delta = 1.0;                  ///< BM25+ lower bound (forced to 0 for bm25)
     double logbase = 2.718281828459045;  ///< > 1
 };
 

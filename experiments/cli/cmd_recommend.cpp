@@ -30,18 +30,17 @@ int cmd_recommend(const Args& args) {
     std::vector<std::string> sets;
     int top = 10;
     int threads = 0;
-    opts.add_options()
-        ("help,h", "show this help")
-        ("input", po::value(&input)->required(),
-         "user,item[,value] CSV (.gz allowed), or a prepared-data .h5 file")
-        ("measure", po::value(&measure)->required(), "similarity measure")
-        ("orientation", po::value(&orientation)->required(), "item or user")
-        ("set", po::value(&sets)->composing(), "a similarity parameter, NAME=VALUE (repeatable)")
-        ("top", po::value(&top)->default_value(10), "recommendations per user, N >= 1")
-        ("output", po::value(&output)->required(), "output CSV, '-' for standard output")
-        ("period", po::value(&period)->default_value("train"),
-         "matrix of a prepared-data file: train_val, valid, train or test")
-        ("threads", po::value(&threads)->default_value(0), "worker threads, 0 = all cores");
+    opts.add_options()("help,h", "show this help")(
+        "input", po::value(&input)->required(),
+        "user,item[,value] CSV (.gz allowed), or a prepared-data .h5 file")(
+        "measure", po::value(&measure)->required(), "similarity measure")(
+        "orientation", po::value(&orientation)->required(), "item or user")(
+        "set", po::value(&sets)->composing(), "a similarity parameter, NAME=VALUE (repeatable)")(
+        "top", po::value(&top)->default_value(10), "recommendations per user, N >= 1")(
+        "output", po::value(&output)->required(), "output CSV, '-' for standard output")(
+        "period", po::value(&period)->default_value("train"),
+        "matrix of a prepared-data file: train_val, valid, train or test")(
+        "threads", po::value(&threads)->default_value(0), "worker threads, 0 = all cores");
     po::variables_map vm;
     po::store(po::command_line_parser(args).options(opts).run(), vm);
     if (vm.count("help") != 0U) {
@@ -58,8 +57,8 @@ int cmd_recommend(const Args& args) {
     if (threads < 0) throw engine::ParamError("--threads must be >= 0");
     std::unique_ptr<tbb::global_control> limit;
     if (threads > 0) {
-        limit = std::make_unique<tbb::global_control>(
-            tbb::global_control::max_allowed_parallelism, static_cast<size_t>(threads));
+        limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                      static_cast<size_t>(threads));
     }
 
     const KnnInput data = load_knn_input(input, period);

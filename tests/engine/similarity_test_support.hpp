@@ -2,9 +2,10 @@
 // Helpers shared by the similarity and recommendation tests: reference-case loading and the
 // tie-insensitive comparison rule of ../shared/reference/similarity/README.md.
 
-#include <catch2/catch.hpp>
+#include <unistd.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -13,8 +14,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 #include "engine/csr.hpp"
 #include "engine/interactions_csv.hpp"
@@ -114,8 +113,8 @@ inline std::string compare_rows(const RowsById& expected, const RowsById& actual
             if (!close_rel(es[i], as[i], rtol)) {
                 std::ostringstream msg;
                 msg.precision(9);
-                msg << "row " << id << " rank " << i + 1 << ": expected score " << es[i]
-                    << ", got " << as[i];
+                msg << "row " << id << " rank " << i + 1 << ": expected score " << es[i] << ", got "
+                    << as[i];
                 return msg.str();
             }
         }

@@ -1,7 +1,6 @@
 // Metrics against values computed by hand on a tiny fixture.
 
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <vector>
 

@@ -1,7 +1,6 @@
 // Recommendation step on a hand-computed fixture, in both orientations.
 
 #include <catch2/catch.hpp>
-
 #include <vector>
 
 #include "engine/recommend.hpp"
@@ -23,7 +22,8 @@ CsrMatrix from_dense(const std::vector<std::vector<float>>& d) {
 
 std::vector<std::pair<Index, float>> row(const CsrMatrix& m, Index r) {
     std::vector<std::pair<Index, float>> out;
-    for (Offset q = m.indptr[r]; q < m.indptr[r + 1]; ++q) out.emplace_back(m.indices[q], m.values[q]);
+    for (Offset q = m.indptr[r]; q < m.indptr[r + 1]; ++q)
+        out.emplace_back(m.indices[q], m.values[q]);
     return out;
 }
 
@@ -33,10 +33,8 @@ TEST_CASE("item-KNN scores are R·Sᵀ with seen items excluded", "[engine][reco
     // 2 users × 4 items.
     const CsrMatrix r = from_dense({{1, 0, 2, 0}, {0, 1, 0, 0}});
     // S[j, i]: item j's neighbours (not symmetric on purpose).
-    const CsrMatrix s = from_dense({{1, 0.5F, 0, 0},
-                                    {0.5F, 1, 0.25F, 0},
-                                    {0, 0, 1, 0},
-                                    {0.5F, 0, 0.25F, 1}});
+    const CsrMatrix s =
+        from_dense({{1, 0.5F, 0, 0}, {0.5F, 1, 0.25F, 0}, {0, 0, 1, 0}, {0.5F, 0, 0.25F, 1}});
     RecommendParams p;
     p.top_n = 3;
     const CsrMatrix rec = recommend(r, s, Orientation::Item, p);

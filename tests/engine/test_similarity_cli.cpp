@@ -2,9 +2,8 @@
 // reference inputs: every similarity case is run through the CLI with its params_json spelled
 // as --set options, and the output is compared with the reference like the library result.
 
-#include <catch2/catch.hpp>
-
 #include <boost/json.hpp>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -20,8 +19,8 @@ namespace fs = std::filesystem;
 namespace {
 
 int run(const std::string& cmd) {
-    return std::system((cmd + " 2>" + (fs::temp_directory_path() / "knntune_cli_err.txt").string())
-                           .c_str());
+    return std::system(
+        (cmd + " 2>" + (fs::temp_directory_path() / "knntune_cli_err.txt").string()).c_str());
 }
 
 std::string read_all(const fs::path& p) {
@@ -54,7 +53,8 @@ TEST_CASE("knntune similarity reproduces every reference similarity case",
     std::ifstream in(kt::shared_dir() / "reference/similarity/cases.csv");
     std::string line;
     std::getline(in, line);
-    const fs::path out = fs::temp_directory_path() / ("knntune_cli_out_" + std::to_string(::getpid()) + ".csv");
+    const fs::path out =
+        fs::temp_directory_path() / ("knntune_cli_out_" + std::to_string(::getpid()) + ".csv");
     size_t ran = 0;
     while (std::getline(in, line)) {
         const auto f = kt::csv_fields(line);

@@ -1,9 +1,8 @@
 // The contract every registered measure satisfies, plus parameter validation messages.
 
-#include <catch2/catch.hpp>
-
 #include <tbb/global_control.h>
 
+#include <catch2/catch.hpp>
 #include <random>
 #include <vector>
 
@@ -59,7 +58,8 @@ TEST_CASE("every measure: ranked rows, k respected, thread-count independent, se
                 for (size_t j = 0; j < idx.size(); ++j) {
                     has_self = has_self || idx[j] == i;
                     CHECK(val[j] > 0);
-                    if (j > 0) ranked = ranked && ranks_before({val[j - 1], idx[j - 1]}, {val[j], idx[j]});
+                    if (j > 0)
+                        ranked = ranked && ranks_before({val[j - 1], idx[j - 1]}, {val[j], idx[j]});
                 }
             }
             CHECK(ranked);
@@ -126,8 +126,8 @@ TEST_CASE("bayesian shrink without a normalisation term keeps scores (den = 1)",
     const SimilarityParams p = parse_params(
         Measure::DotProduct, {{"shrink", 2.0}, {"shrink_type", std::string("bayesian")}});
     const CsrMatrix s = compute_similarity(r, Orientation::Item, Measure::DotProduct, p);
-    const CsrMatrix plain =
-        compute_similarity(r, Orientation::Item, Measure::DotProduct, parse_params(Measure::DotProduct, {}));
+    const CsrMatrix plain = compute_similarity(r, Orientation::Item, Measure::DotProduct,
+                                               parse_params(Measure::DotProduct, {}));
     REQUIRE(s.nnz() > 0);
     for (Index i = 0; i < s.rows; ++i) {
         // s = xy · xy / (xy + 2), monotone in xy, so the top set is unchanged.

@@ -2,10 +2,9 @@
 // on random weighted and binary matrices, for every measure, shrink type, threshold and the
 // self-pair option.
 
-#include <catch2/catch.hpp>
-
 #include <Eigen/Dense>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
 #include <string>
@@ -95,24 +94,33 @@ std::vector<Ranked> dense_similarity(const MatrixXd& r_in, Orientation o, Measur
             bool has_den = true;
             switch (measure) {
                 case Measure::DotProduct:
-                case Measure::P3alpha: has_den = false; break;
+                case Measure::P3alpha:
+                    has_den = false;
+                    break;
                 case Measure::Cosine:
                     den = std::sqrt(x2(r) + h_add) * std::sqrt(y2(c) + h_add);
                     break;
                 case Measure::AsymmetricCosine:
                     den = std::pow(x2(r) + h_add, p.alpha) * std::pow(y2(c) + h_add, 1 - p.alpha);
                     break;
-                case Measure::Jaccard: den = x2(r) + y2(c) - v; break;
-                case Measure::Dice: den = 0.5 * x2(r) + 0.5 * y2(c); break;
+                case Measure::Jaccard:
+                    den = x2(r) + y2(c) - v;
+                    break;
+                case Measure::Dice:
+                    den = 0.5 * x2(r) + 0.5 * y2(c);
+                    break;
                 case Measure::Tversky:
                     den = p.alpha * (x2(r) - v) + p.beta * (y2(c) - v) + v;
                     break;
-                case Measure::Rp3beta: den = std::pow(pop_col(c), p.beta); break;
+                case Measure::Rp3beta:
+                    den = std::pow(pop_col(c), p.beta);
+                    break;
                 case Measure::SPlus: {
                     num = std::pow(v, p.alpha);
                     has_den = p.l1 != 0 || p.l2 != 0 || p.l3 != 0;
                     const double t = p.t1 * (x2(r) - v) + p.t2 * (y2(c) - v) + v;
-                    const double cos = std::pow(x2(r) + h_add, p.c1) * std::pow(y2(c) + h_add, p.c2);
+                    const double cos =
+                        std::pow(x2(r) + h_add, p.c1) * std::pow(y2(c) + h_add, p.c2);
                     const double d1 = p.pop1 == PopMode::Sum ? std::pow(pop_row(r), p.beta1) : 1.0;
                     const double d2 = p.pop2 == PopMode::Sum ? std::pow(pop_row(c), p.beta2) : 1.0;
                     den = p.l1 * t + p.l2 * cos + p.l3 * d1 * d2;
@@ -135,7 +143,9 @@ std::vector<Ranked> dense_similarity(const MatrixXd& r_in, Orientation o, Measur
     return rows;
 }
 
-bool near(double a, double b) { return std::abs(a - b) <= kRtol * std::max(std::abs(a), std::abs(b)); }
+bool near(double a, double b) {
+    return std::abs(a - b) <= kRtol * std::max(std::abs(a), std::abs(b));
+}
 
 /// Compares a ranked sparse result with the oracle, tie-insensitively at the k-th place and
 /// skipping rows with a score within the tolerance of the threshold.
@@ -154,7 +164,8 @@ std::string compare(const CsrMatrix& s, const std::vector<Ranked>& oracle, size_
         const auto vals = s.row_values(r);
         const auto cols = s.row_indices(r);
         for (size_t i = 0; i < n; ++i) {
-            if (i > 0 && !(vals[i - 1] > vals[i] || (vals[i - 1] == vals[i] && cols[i - 1] < cols[i]))) {
+            if (i > 0 &&
+                !(vals[i - 1] > vals[i] || (vals[i - 1] == vals[i] && cols[i - 1] < cols[i]))) {
                 return "row " + std::to_string(r) + " is not ranked";
             }
             if (!near(vals[i], o[i].first)) {
@@ -190,20 +201,38 @@ std::vector<Variant> variants_for(Measure m) {
         {"binary", {{"binary", std::string("true")}, {"k", 7.0}}},
     };
     switch (m) {
-        case Measure::AsymmetricCosine: v.push_back({"alpha", {{"alpha", 0.2}}}); break;
-        case Measure::Tversky: v.push_back({"alpha beta", {{"alpha", 0.8}, {"beta", 0.3}}}); break;
-        case Measure::P3alpha: v.push_back({"alpha", {{"alpha", 0.6}, {"shrink", 0.5}}}); break;
-        case Measure::Rp3beta: v.push_back({"alpha beta", {{"alpha", 0.7}, {"beta", 0.4}}}); break;
+        case Measure::AsymmetricCosine:
+            v.push_back({"alpha", {{"alpha", 0.2}}});
+            break;
+        case Measure::Tversky:
+            v.push_back({"alpha beta", {{"alpha", 0.8}, {"beta", 0.3}}});
+            break;
+        case Measure::P3alpha:
+            v.push_back({"alpha", {{"alpha", 0.6}, {"shrink", 0.5}}});
+            break;
+        case Measure::Rp3beta:
+            v.push_back({"alpha beta", {{"alpha", 0.7}, {"beta", 0.4}}});
+            break;
         case Measure::SPlus:
             v.push_back({"classic", {{"l", 0.3}, {"c", 0.7}, {"t1", 0.5}, {"t2", 2.0}}});
-            v.push_back({"general", {{"l1", 0.3}, {"l2", 0.6}, {"l3", 0.4}, {"t1", 0.7},
-                                     {"t2", 0.9}, {"c1", 0.4}, {"c2", 0.6},
-                                     {"pop1", std::string("sum")}, {"pop2", std::string("sum")},
-                                     {"alpha", 1.5}, {"beta1", 0.2}, {"beta2", 0.5},
-                                     {"shrink", 3.0}}});
+            v.push_back({"general",
+                         {{"l1", 0.3},
+                          {"l2", 0.6},
+                          {"l3", 0.4},
+                          {"t1", 0.7},
+                          {"t2", 0.9},
+                          {"c1", 0.4},
+                          {"c2", 0.6},
+                          {"pop1", std::string("sum")},
+                          {"pop2", std::string("sum")},
+                          {"alpha", 1.5},
+                          {"beta1", 0.2},
+                          {"beta2", 0.5},
+                          {"shrink", 3.0}}});
             v.push_back({"no terms, power", {{"l1", 0.0}, {"l2", 0.0}, {"alpha", 2.0}}});
             break;
-        default: break;
+        default:
+            break;
     }
     return v;
 }
@@ -259,8 +288,8 @@ TEST_CASE("weighting and row normalisation match dense formulas", "[engine][simi
         for (Index r = 0; r < m.rows; ++r) {
             for (Offset q = m.indptr[r]; q < m.indptr[r + 1]; ++q) {
                 const int c = m.indices[q];
-                const double want = std::sqrt(double{static_cast<float>(x(r, c))}) *
-                                    std::log(n / (1.0 + df(c)));
+                const double want =
+                    std::sqrt(double{static_cast<float>(x(r, c))}) * std::log(n / (1.0 + df(c)));
                 CHECK_THAT(m.values[q], Catch::Matchers::WithinAbs(want, 1e-5));
             }
         }
@@ -308,8 +337,8 @@ TEST_CASE("weighted similarity equals the kernel on pre-weighted input",
     const MatrixXd r = random_dense(50, 30, 0.15, true, 21U);
     const CsrMatrix csr = to_csr(r);
     const SimilarityParams p = parse_params(
-        Measure::Cosine, {{"weighting", std::string("bm25")}, {"normalize", std::string("l2")},
-                          {"k", 8.0}});
+        Measure::Cosine,
+        {{"weighting", std::string("bm25")}, {"normalize", std::string("l2")}, {"k", 8.0}});
     CsrMatrix items = transpose(csr);
     WeightingParams w;
     w.weighting = Weighting::Bm25;

@@ -1,9 +1,8 @@
 // Reproduces every case of ../shared/reference/similarity (similaripy 0.6 outputs) with the
 // tie-insensitive rule of that folder's README.
 
-#include <catch2/catch.hpp>
-
 #include <boost/json.hpp>
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -38,8 +37,8 @@ std::vector<Case> load_cases() {
         if (line.empty()) continue;
         const auto f = kt::csv_fields(line);
         REQUIRE(f.size() == 6);
-        cases.push_back({f[0], f[1], f[2], f[3], boost::json::parse(f[4]).as_object(),
-                         std::stoul(f[5])});
+        cases.push_back(
+            {f[0], f[1], f[2], f[3], boost::json::parse(f[4]).as_object(), std::stoul(f[5])});
     }
     return cases;
 }
@@ -84,8 +83,8 @@ CsrMatrix matrix_from_rows(const kt::RowsById& rows, const std::vector<std::stri
             t.push_back({row_index.at(rid), col_index.at(e.col), static_cast<Score>(e.score)});
         }
     }
-    return csr_from_triplets(static_cast<Index>(row_ids.size()),
-                             static_cast<Index>(col_ids.size()), t);
+    return csr_from_triplets(static_cast<Index>(row_ids.size()), static_cast<Index>(col_ids.size()),
+                             t);
 }
 
 }  // namespace
@@ -95,16 +94,18 @@ TEST_CASE("every similaripy reference case is reproduced", "[engine][similarity]
     REQUIRE(cases.size() == 104);
     const auto ties = load_ties();
     const std::string ml_path = kt::movielens_csv();
-    if (ml_path.empty()) WARN("MovieLens 100K not found under " << kt::shared_dir()
-                                                                 << "/data; its 20 cases are skipped");
+    if (ml_path.empty())
+        WARN("MovieLens 100K not found under " << kt::shared_dir()
+                                               << "/data; its 20 cases are skipped");
 
     std::map<std::string, std::unique_ptr<Interactions>> inputs;
     const auto input_of = [&](const std::string& name) -> const Interactions& {
         auto& slot = inputs[name];
         if (!slot) {
-            const std::string path = name == "u.data" || name.find("movielens") != std::string::npos
-                                         ? ml_path
-                                         : (kt::shared_dir() / "reference/similarity" / name).string();
+            const std::string path =
+                name == "u.data" || name.find("movielens") != std::string::npos
+                    ? ml_path
+                    : (kt::shared_dir() / "reference/similarity" / name).string();
             slot = std::make_unique<Interactions>(read_interactions_csv(path));
         }
         return *slot;
@@ -117,11 +118,11 @@ TEST_CASE("every similaripy reference case is reproduced", "[engine][similarity]
         const Interactions& data = input_of(movielens ? "movielens" : c.input);
         const auto& users = data.user_ids;
         const auto& items = data.item_ids;
-        const auto expected =
-            kt::read_rows((kt::shared_dir() / "reference/similarity/cases" / (c.id + ".csv")).string());
+        const auto expected = kt::read_rows(
+            (kt::shared_dir() / "reference/similarity/cases" / (c.id + ".csv")).string());
         const auto tie_it = ties.find(c.id);
-        const std::set<std::string> tied = tie_it == ties.end() ? std::set<std::string>{}
-                                                                : tie_it->second;
+        const std::set<std::string> tied =
+            tie_it == ties.end() ? std::set<std::string>{} : tie_it->second;
         kt::RowsById actual;
         if (c.orientation == "item" || c.orientation == "user") {
             const Measure m = measure_from_name(c.measure);
@@ -142,8 +143,8 @@ TEST_CASE("every similaripy reference case is reproduced", "[engine][similarity]
             const CsrMatrix s = matrix_from_rows(s_rows, ids, ids);
             RecommendParams rp;
             rp.top_n = static_cast<Index>(c.k);
-            const CsrMatrix rec = recommend(data.matrix, s,
-                                            item ? Orientation::Item : Orientation::User, rp);
+            const CsrMatrix rec =
+                recommend(data.matrix, s, item ? Orientation::Item : Orientation::User, rp);
             actual = kt::rows_of(rec, users, items);
         }
         INFO("case " << c.id);
