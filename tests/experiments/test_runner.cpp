@@ -9,72 +9,21 @@
 
 #include "experiments/runner.hpp"
 #include "support/temp_dir.hpp"
+#include "support/tiny_experiment.hpp"
 #include "tuner/hdf5_storage.hpp"
 
 using knntune::test::run_cli;
 using knntune::test::TempDir;
 namespace fs = std::filesystem;
 
-namespace {
-
-/// A small purchase log: 60 users, 40 items, three months, with a popularity skew and user
-/// taste groups so that the measures differ. Deterministic (a fixed linear congruential draw).
-std::string tiny_log() {
-    std::string s = "user,item,time\n";
-    std::uint64_t x = 12345;
-    auto next = [&x]() {
-        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-        return static_cast<unsigned>(x >> 33);
-    };
-    for (int day = 0; day < 90; ++day) {
-        for (int e = 0; e < 12; ++e) {
-            const unsigned u = next() % 60;
-            const unsigned group = u % 3;
-            unsigned item = (next() % 2 == 0) ? group * 10 + next() % 10 : next() % 40;
-            if (next() % 4 == 0) item = next() % 5;  // a popular head
-            char line[64];
-            std::snprintf(line, sizeof line, "u%u,i%u,2020-%02d-%02d %02d:00\n", u, item,
-                          1 + day / 30, 1 + day % 28, e);
-            s += line;
-        }
-    }
-    return s;
-}
-
-std::string tiny_config(int n_trials) {
-    return "schema_version: 1\n"
-           "data:\n"
-           "  path: log.csv\n"
-           "  columns: {user: user, item: item, timestamp: time}\n"
-           "split:\n"
-           "  end: 2020-03-29\n"
-           "  window: 4 weeks\n"
-           "models: [item_knn, user_knn]\n"
-           "search:\n"
-           "  measures: [cosine, rp3beta, jaccard]\n"
-           "  k: {low: 2, high: 30, log: true}\n"
-           "  shrink: {low: 0, high: 10}\n"
-           "  enqueue:\n"
-           "    - {algorithm: rp3beta, k: 10, shrink: 1, alpha: 0.5, beta: 0.3}\n"
-           "tuner:\n"
-           "  n_trials: " + std::to_string(n_trials) + "\n"
-           "  seed: 3\n"
-           "  parallel_trials: 2\n"
-           "objective:\n"
-           "  metric: ndcg@5\n"
-           "  extra: [precision@5, recall@5]\n"
-           "report:\n"
-           "  bootstrap_samples: 200\n"
-           "output:\n"
-           "  dir: run\n";
-}
-
-}  // namespace
+using knntune::test::tiny_config;
+using knntune::test::tiny_log;
+using knntune::test::TinyConfig;
 
 TEST_CASE("runner: a tiny experiment runs end to end", "[experiments][runner]") {
     TempDir dir;
     dir.write("log.csv", tiny_log());
-    dir.write("cfg.yaml", tiny_config(6));
+    dir.write("cfg.yaml", tiny_config());
     const auto r = run_cli("run cfg.yaml --quiet", dir.path());
     INFO(r.err);
     REQUIRE(r.status == 0);
@@ -158,7 +107,7 @@ TEST_CASE("runner: config errors in the experiment sections", "[experiments][run
     TempDir dir;
     dir.write("log.csv", tiny_log());
     auto fails = [&](const std::string& set, const std::string& expected) {
-        dir.write("cfg.yaml", tiny_config(3));
+        dir.write("cfg.yaml", tiny_config(TinyConfig{.n_trials = 3}));
         const auto r = run_cli("run cfg.yaml --quiet --set " + set, dir.path());
         INFO(r.err);
         CHECK(r.status == 2);
@@ -175,4 +124,21 @@ TEST_CASE("runner: config errors in the experiment sections", "[experiments][run
     fails("objective.metric=precision", "key 'objective.metric'");
     fails("models=[item_knn,svd]", "'svd' is not one of: item_knn, user_knn");
     fails("tuner.timeout=soon", "key 'tuner.timeout': expected a duration");
+}
+
+TEST_CASE("runner: the Online Retail quickstart runs completely", "[.slow][experiments][runner]") {
+    // Hidden: a few minutes. Run with `build/ci/tests/knntune_tests "[.slow]"` (docs/testing.md).
+    TempDir dir;
+    const std::string src = KNNTUNE_SOURCE_DIR;
+    const auto r = run_cli("run '" + src + "/configs/online-retail.yaml' --quiet --out run --set data.path='" +
+                               src + "/data/online-retail/online_retail.csv.gz'",
+                           dir.path());
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    for (const char* model : {"item_knn", "user_knn"}) {
+        const auto res = knntune::exp::load_model_result(dir.path() / "run" / (std::string("test-") + model + ".json"));
+        // The quickstart's budget is large enough for every measure to complete trials.
+        CHECK(res.measures.size() == 9);
+    }
+    CHECK(fs::exists(dir.path() / "run" / "report.html"));
 }
