@@ -260,7 +260,12 @@ void write_trial_log(const std::string& path, const StudyInfo& info, const Searc
                      std::span<const FrozenTrial> trials) {
     QuietErrors quiet;
     const Writer w{path};
-    Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    // NOTE: the 1.8 file format stores large attributes (a long resolved config) densely; the
+    // oldest format caps an object header's attributes at 64 KiB.
+    Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V18), "set the file format",
+          path);
+    Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose);
     if (!file.ok()) throw StorageError("cannot create trial log '" + path + "'");
     const hid_t root = file.get();
     w.string_attr(root, "format", kFormat);

@@ -31,12 +31,12 @@ using knntune::tuner::testing::scratch_dir;
 
 namespace {
 
-constexpr std::int64_t kTrials = 24;
+constexpr std::int64_t kTrials = 16;
 constexpr std::uint64_t kSeed = 77;
 
 Evaluation cheap(const Trial& t) {
     // Deterministic value; a short sleep gives the parent something to interrupt.
-    std::this_thread::sleep_for(std::chrono::microseconds(500 + 100 * (t.number() % 7)));
+    std::this_thread::sleep_for(std::chrono::microseconds(1000 + 100 * (t.number() % 7)));
     Evaluation e;
     e.value = std::log10(t.value("k")) + t.value("shrink") / 1000.0;
     e.metrics["twice"] = 2.0 * e.value;
@@ -83,13 +83,32 @@ TEST_CASE("trial log survives kill -9 at random moments and resumes exactly",
           "[tuner][storage][kill]") {
     const auto dir = scratch_dir("kill");
     std::mt19937 rng(20240611);
+    // Calibrate: one uninterrupted child run, so that kill times cover the whole study on fast
+    // and slow disks alike.
+    const auto t0 = std::chrono::steady_clock::now();
+    {
+        const pid_t pid = spawn_child((dir / "calibration.h5").string());
+        int status = 0;
+        REQUIRE(::waitpid(pid, &status, 0) == pid);
+        REQUIRE(WIFEXITED(status));
+        REQUIRE(WEXITSTATUS(status) == 0);
+    }
+    const auto full_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
+    REQUIRE(read_trial_log((dir / "calibration.h5").string()).trials.size() ==
+            static_cast<std::size_t>(kTrials));
     int killed_mid_study = 0;
     for (int rep = 0; rep < 20; ++rep) {
         INFO("repetition " << rep);
         const std::string path = (dir / ("trials-" + std::to_string(rep) + ".h5")).string();
         const pid_t pid = spawn_child(path);
-        // Varied timing: from before the log exists to near the end of the study.
-        std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 400));
+        // Varied timing, stratified over the run: repetition i kills at a random moment of the
+        // i-th twentieth of [0, 1.05 × full run], from before the log exists to past its end.
+        const double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+        const auto delay =
+            static_cast<long>(1.05 * static_cast<double>(full_ms) * (rep + u) / 20.0);
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay));
         ::kill(pid, SIGKILL);
         int status = 0;
         REQUIRE(::waitpid(pid, &status, 0) == pid);

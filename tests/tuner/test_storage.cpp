@@ -102,6 +102,13 @@ TEST_CASE("HDF5 log: round trip through the file, resume checks and the writer l
     const auto dir = scratch_dir("roundtrip");
     const std::string path = (dir / "trials.h5").string();
     const SearchSpace space = knn_space();
+    StudyInfo info = info_for(space);
+    info.config = std::string(200000, 'x');  // beyond the 64 KiB compact-attribute limit
+    {
+        Hdf5Storage big((dir / "big.h5").string(), Hdf5Options{false});
+        big.open(info, space, {});
+    }
+    CHECK(read_trial_log((dir / "big.h5").string()).info.config == info.config);
     FrozenTrial done = make_trial(0, space);
     done.state = TrialState::Complete;
     done.value = 0.75;
