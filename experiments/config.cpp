@@ -432,7 +432,7 @@ engine::Duration read_duration(const Section& s, const std::string& key, engine:
 std::string existing_path(const Section& s, const std::string& key) {
     const std::string p = s.require_string(key);
     if (!std::filesystem::exists(p)) s.fail(key, "file '" + p + "' does not exist");
-    return p;
+    return std::filesystem::absolute(p).lexically_normal().string();
 }
 
 char read_delimiter(const Section& s, const std::string& path) {
@@ -572,12 +572,20 @@ DataConfig read_data_config(const ConfigDoc& doc) {
     f.remove_cold_start = split.get_bool("remove_cold_start", true);
     f.origin = "split at " + (root.has("split") ? root.where("split") : doc.name());
 
+    // NOTE: the resolved config names its input files by absolute path, so the stages that
+    // read it back from the run folder work from any working directory.
+    YAML::Node resolved = YAML::Clone(doc.root());
+    resolved["data"]["path"] = log.path;
+    if (log.item_metadata) resolved["data"]["item_metadata"]["path"] = log.item_metadata->path;
     YAML::Node source(YAML::NodeType::Map);
-    if (root.has("data")) source["data"] = doc.root()["data"];
-    if (root.has("split")) source["split"] = doc.root()["split"];
+    source["data"] = resolved["data"];
+    if (root.has("split")) source["split"] = resolved["split"];
     YAML::Emitter emitter;
     emitter << source;
     cfg.source_text = std::string(emitter.c_str()) + "\n";
+    YAML::Emitter full;
+    full << resolved;
+    cfg.resolved_text = std::string(full.c_str()) + "\n";
 
     const Section out = root.child("output");
     std::string stem = std::filesystem::path(doc.name()).stem().string();

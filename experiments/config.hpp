@@ -105,6 +105,7 @@ struct DataConfig {
     bool save_prepared = true;   ///< output.save_prepared
     std::string source_text;     ///< the resolved data and split sections (YAML): what the
                                  ///< prepared data depends on
+    std::string resolved_text;   ///< the whole resolved config (YAML), input paths absolute
 };
 
 /// Reads the `data`, `split` and `output` sections.

@@ -89,7 +89,7 @@ void check_param(const Section& s, const std::string& key, const std::string& me
 ExperimentConfig read_experiment_config(const ConfigDoc& doc) {
     ExperimentConfig cfg;
     cfg.data = read_data_config(doc);
-    cfg.resolved_text = doc.resolved_text();
+    cfg.resolved_text = cfg.data.resolved_text;
     cfg.source = doc.name();
     const Section root(doc, doc.root(), "");
 

@@ -74,7 +74,7 @@ int cmd_prepare(const Args& args) {
         const std::string prepared = (dir / exp::kPreparedFile).string();
         std::filesystem::create_directories(dir);
         engine::save_prepared(data, {cfg.log.path, cfg.source_text}, prepared);
-        exp::write_file_atomic((dir / exp::kResolvedConfigFile).string(), doc.resolved_text());
+        exp::write_file_atomic((dir / exp::kResolvedConfigFile).string(), cfg.resolved_text);
         if (!quiet) std::cout << "\nwrote    " << prepared << "\n";
     }
     const auto t3 = std::chrono::steady_clock::now();

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "experiments/knn_study.hpp"
 #include "experiments/runner.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tiny_experiment.hpp"
@@ -50,6 +51,32 @@ TEST_CASE("runner: a tiny experiment runs end to end", "[experiments][runner]") 
     const auto json = boost::json::parse(e.out).as_object();
     CHECK(json.at("value").to_number<double>() == first.value);
     CHECK(json.at("metrics").at("recall@5").to_number<double>() == first.metrics.at("recall@5"));
+
+    // A trial served by the co-occurrence cache equals a from-scratch evaluation exactly.
+    const auto cfg = knntune::exp::read_experiment_config(
+        knntune::exp::ConfigDoc::load((run / "config.resolved.yaml").string()));
+    bool checked_cached = false;
+    for (const auto& t : log.trials) {
+        if (t.state != knntune::tuner::TrialState::Complete || t.metrics.at("cache_hit") != 1.0) continue;
+        const auto c = knntune::exp::config_from_trial(cfg.search, knntune::tuner::Trial(log.space, t));
+        std::string sets = "--set algorithm=" + c.measure;
+        for (const auto& [name, value] : c.params) {
+            if (const double* d = std::get_if<double>(&value)) {
+                char buf[64];
+                std::snprintf(buf, sizeof buf, " --set %s=%.17g", name.c_str(), *d);
+                sets += buf;
+            } else {
+                sets += " --set " + name + "=" + std::get<std::string>(value);
+            }
+        }
+        const auto ev = run_cli("evaluate cfg.yaml " + sets, dir.path());
+        INFO(sets << "\n" << ev.err);
+        REQUIRE(ev.status == 0);
+        CHECK(boost::json::parse(ev.out).as_object().at("value").to_number<double>() == t.value);
+        checked_cached = true;
+        break;
+    }
+    CHECK(checked_cached);
 
     // Test results: one entry per measure that completed a trial, best on valid first.
     const auto res = knntune::exp::load_model_result(run / "test-item_knn.json");
