@@ -6,6 +6,7 @@
 /// which candidates were found, on the thread count or on blocking.
 
 #include <algorithm>
+#include <cstring>
 #include <cstddef>
 #include <limits>
 #include <vector>
@@ -26,19 +27,41 @@ struct ScoredIndex {
     return a.score > b.score || (a.score == b.score && a.index < b.index);
 }
 
+/// A 64-bit key whose ascending order is `ranks_before`: the score's bits mapped to an
+/// order-preserving unsigned integer and inverted (higher score first) in the high half, the
+/// id in the low half. Valid for every non-NaN score and non-negative id.
+[[nodiscard]] inline std::uint64_t rank_key(const ScoredIndex& e) {
+    std::uint32_t bits = 0;
+    std::memcpy(&bits, &e.score, sizeof bits);
+    const std::uint32_t ordered = (bits & 0x80000000U) != 0 ? ~bits : (bits | 0x80000000U);
+    return (static_cast<std::uint64_t>(~ordered) << 32) | static_cast<std::uint32_t>(e.index);
+}
+
+/// Inverse of `rank_key`.
+[[nodiscard]] inline ScoredIndex from_rank_key(std::uint64_t key) {
+    const auto ordered = ~static_cast<std::uint32_t>(key >> 32);
+    const std::uint32_t bits = (ordered & 0x80000000U) != 0 ? (ordered ^ 0x80000000U) : ~ordered;
+    ScoredIndex e{};
+    std::memcpy(&e.score, &bits, sizeof bits);
+    e.index = static_cast<Index>(static_cast<std::uint32_t>(key));
+    return e;
+}
+
 /// Keeps the best `k` candidates of `cand`, sorted by `ranks_before`; `cand` is resized.
 /// NOTE: partial selection (nth_element) then a sort of the kept k; linear in the number of
 /// candidates plus k·log k, which beats a bounded heap once candidates outnumber k by far.
+/// Both run on `rank_key` integers, which sort about twice as fast as the two-field compare.
 inline void select_top_k(std::vector<ScoredIndex>& cand, std::size_t k) {
-    const auto before = [](const ScoredIndex& a, const ScoredIndex& b) {
-        return ranks_before(a, b);
-    };
-    if (cand.size() > k) {
-        std::nth_element(cand.begin(), cand.begin() + static_cast<std::ptrdiff_t>(k), cand.end(),
-                         before);
-        cand.resize(k);
+    thread_local std::vector<std::uint64_t> keys;
+    keys.resize(cand.size());
+    for (std::size_t i = 0; i < cand.size(); ++i) keys[i] = rank_key(cand[i]);
+    if (keys.size() > k) {
+        std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(k), keys.end());
+        keys.resize(k);
     }
-    std::sort(cand.begin(), cand.end(), before);
+    std::sort(keys.begin(), keys.end());
+    cand.resize(keys.size());
+    for (std::size_t i = 0; i < keys.size(); ++i) cand[i] = from_rank_key(keys[i]);
 }
 
 /// Streams candidates and keeps the best k (score descending, then id ascending).
@@ -74,13 +97,13 @@ class TopKCollector {
 
   private:
     void shrink() {
-        const auto before = [](const ScoredIndex& a, const ScoredIndex& b) {
-            return ranks_before(a, b);
-        };
-        std::nth_element(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(k_ - 1),
-                         buf_.end(), before);
-        cutoff_ = buf_[k_ - 1].score;
+        thread_local std::vector<std::uint64_t> keys;
+        keys.resize(buf_.size());
+        for (std::size_t i = 0; i < buf_.size(); ++i) keys[i] = rank_key(buf_[i]);
+        std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(k_ - 1), keys.end());
         buf_.resize(k_);
+        for (std::size_t i = 0; i < k_; ++i) buf_[i] = from_rank_key(keys[i]);
+        cutoff_ = from_rank_key(keys[k_ - 1]).score;
     }
 
     std::vector<ScoredIndex> buf_;

@@ -198,7 +198,10 @@ engine::CsrMatrix KnnEvaluator::fit(const KnnConfig& config, bool* cache_hit) co
     const sim::SimilarityParams p = sim::parse_params(m, config.params);
     const bool hit = cache_ && cache_->cooccurrence.supports(m, p);
     if (cache_hit != nullptr) *cache_hit = hit;
-    if (hit) return cache_->cooccurrence.score(m, p);
+    // NOTE: item-KNN recommendation transposes S, so row order is irrelevant there and the
+    // sort of each row's top-k is skipped; user-KNN sums S's rows in storage order, so it keeps
+    // the ranked order that a from-scratch fit has (identical sums, identical metrics).
+    if (hit) return cache_->cooccurrence.score(m, p, orientation_ == sim::Orientation::User);
     return sim::compute_similarity(train_, orientation_, m, p);
 }
 

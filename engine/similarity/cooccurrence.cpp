@@ -61,32 +61,43 @@ std::size_t CooccurrenceCache::memory_bytes() const {
 
 namespace {
 
-/// Re-scores every stored pair with measure `M` and keeps each row's ranked top-k.
+/// Re-scores every stored pair with measure `M` and keeps each row's top-k: ranked (score
+/// descending, then column ascending) or, when `ranked` is false, in an unspecified but
+/// deterministic order.
 template <class M>
-CsrMatrix rescore(const CsrMatrix& xy, const M& m, const SimilarityParams& p) {
+CsrMatrix rescore(const CsrMatrix& xy, const M& m, const SimilarityParams& p, bool ranked) {
     const Index n = xy.rows;
     const auto k = static_cast<std::size_t>(std::min<Index>(p.k, std::max<Index>(n, 1)));
     const Score thr = static_cast<Score>(p.threshold);
     const Score h_s = p.shrink_type == ShrinkType::Stabilized ? static_cast<Score>(p.shrink) : 0;
     const Score h_b = p.shrink_type == ShrinkType::Bayesian ? static_cast<Score>(p.shrink) : 0;
-    std::vector<std::vector<ScoredIndex>> rows(static_cast<std::size_t>(n));
+    std::vector<std::vector<std::uint64_t>> rows(static_cast<std::size_t>(n));
     tbb::parallel_for(tbb::blocked_range<Index>(0, n, 16), [&](const tbb::blocked_range<Index>& range) {
-        TopKCollector top;
         for (Index r = range.begin(); r != range.end(); ++r) {
-            top.reset(k);
+            std::vector<std::uint64_t>& keys = rows[static_cast<std::size_t>(r)];
+            keys.reserve(static_cast<std::size_t>(xy.row_nnz(r)));
             for (Offset q = xy.indptr[r]; q < xy.indptr[r + 1]; ++q) {
                 const Index c = xy.indices[q];
                 if (p.exclude_self && c == r) continue;
                 const Score s = detail::master_score(m, xy.values[q], r, c, h_s, h_b);
-                if (s >= thr && s != 0) top.push(s, c);
+                // Same acceptance rule as the kernel: s ≥ threshold, never an exact 0 (NaN fails).
+                if (s >= thr && s != 0) keys.push_back(rank_key({s, c}));
             }
-            const auto& best = top.finish();
-            rows[static_cast<std::size_t>(r)].assign(best.begin(), best.end());
+            if (keys.size() > k) {
+                std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(k), keys.end());
+                keys.resize(k);
+            }
+            if (ranked) std::sort(keys.begin(), keys.end());
         }
     });
     CsrMatrix out(n, n);
+    Offset total = 0;
+    for (const auto& keys : rows) total += static_cast<Offset>(keys.size());
+    out.indices.reserve(static_cast<std::size_t>(total));
+    out.values.reserve(static_cast<std::size_t>(total));
     for (Index r = 0; r < n; ++r) {
-        for (const ScoredIndex& e : rows[static_cast<std::size_t>(r)]) {
+        for (const std::uint64_t key : rows[static_cast<std::size_t>(r)]) {
+            const ScoredIndex e = from_rank_key(key);
             out.indices.push_back(e.index);
             out.values.push_back(e.score);
         }
@@ -97,7 +108,7 @@ CsrMatrix rescore(const CsrMatrix& xy, const M& m, const SimilarityParams& p) {
 
 }  // namespace
 
-CsrMatrix CooccurrenceCache::score(Measure measure, const SimilarityParams& p) const {
+CsrMatrix CooccurrenceCache::score(Measure measure, const SimilarityParams& p, bool ranked) const {
     KNNTUNE_ASSERT(supports(measure, p));
     const StatsNeeds needs = measure_info(measure).needs(p);
     const double h_add = p.shrink_type == ShrinkType::Additive ? p.shrink : 0.0;
@@ -116,13 +127,13 @@ CsrMatrix CooccurrenceCache::score(Measure measure, const SimilarityParams& p) c
     }
     // NOTE: the runtime measure becomes a compile-time type here, as in the registry table.
     switch (measure) {
-        case Measure::DotProduct: return rescore(xy_, DotProduct(stats, p), p);
-        case Measure::Cosine: return rescore(xy_, Cosine(stats, p), p);
-        case Measure::AsymmetricCosine: return rescore(xy_, AsymmetricCosine(stats, p), p);
-        case Measure::Jaccard: return rescore(xy_, Jaccard(stats, p), p);
-        case Measure::Dice: return rescore(xy_, Dice(stats, p), p);
-        case Measure::Tversky: return rescore(xy_, Tversky(stats, p), p);
-        case Measure::SPlus: return rescore(xy_, SPlus(stats, p), p);
+        case Measure::DotProduct: return rescore(xy_, DotProduct(stats, p), p, ranked);
+        case Measure::Cosine: return rescore(xy_, Cosine(stats, p), p, ranked);
+        case Measure::AsymmetricCosine: return rescore(xy_, AsymmetricCosine(stats, p), p, ranked);
+        case Measure::Jaccard: return rescore(xy_, Jaccard(stats, p), p, ranked);
+        case Measure::Dice: return rescore(xy_, Dice(stats, p), p, ranked);
+        case Measure::Tversky: return rescore(xy_, Tversky(stats, p), p, ranked);
+        case Measure::SPlus: return rescore(xy_, SPlus(stats, p), p, ranked);
         case Measure::P3alpha:
         case Measure::Rp3beta: break;
     }

@@ -33,8 +33,11 @@ public:
     [[nodiscard]] bool supports(Measure measure, const SimilarityParams& params) const;
 
     /// The same matrix `compute_similarity(user_item, orientation, measure, params)` returns.
-    /// Requires `supports(measure, params)`.
-    [[nodiscard]] CsrMatrix score(Measure measure, const SimilarityParams& params) const;
+    /// With `ranked` false, each row holds the same entries in an unspecified (deterministic)
+    /// order, which skips the sort of the kept k; item-KNN recommendation transposes S first,
+    /// so its result does not depend on that order. Requires `supports(measure, params)`.
+    [[nodiscard]] CsrMatrix score(Measure measure, const SimilarityParams& params,
+                                  bool ranked = true) const;
 
     /// Stored pairs and bytes held.
     [[nodiscard]] Offset pairs() const { return xy_.nnz(); }

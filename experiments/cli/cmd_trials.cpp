@@ -1,13 +1,14 @@
 /// `knntune trials LOG_OR_RUN_DIR [--format table|csv]`: prints the trial table of a study's
-/// HDF5 trial log, finished or still running (the log is read as a consistent snapshot).
+/// HDF5 trial log, finished or still running (the log is read as a consistent snapshot). A run
+/// folder holds one log per study; all of them are shown.
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
-#include <set>
 #include <sstream>
 
 #include "experiments/cli/commands.hpp"
@@ -21,14 +22,22 @@ namespace knntune::cli {
 
 namespace {
 
-// A run folder holds its log as trials.h5; any other path is taken as the log itself.
-std::string resolve_log(const std::string& arg) {
+// A run folder holds one log per study (trials-MODEL[-MEASURE].h5, or trials.h5); any other
+// path is taken as the log itself.
+std::vector<std::string> resolve_logs(const std::string& arg) {
     namespace fs = std::filesystem;
     if (!fs::exists(arg)) throw kt::StorageError("'" + arg + "' does not exist");
-    if (!fs::is_directory(arg)) return arg;
-    const fs::path log = fs::path(arg) / "trials.h5";
-    if (fs::exists(log)) return log.string();
-    throw kt::StorageError("run folder '" + arg + "' has no trials.h5");
+    if (!fs::is_directory(arg)) return {arg};
+    std::vector<std::string> logs;
+    for (const auto& e : fs::directory_iterator(arg)) {
+        const std::string name = e.path().filename().string();
+        if (e.path().extension() == ".h5" && (name == "trials.h5" || name.rfind("trials-", 0) == 0)) {
+            logs.push_back(e.path().string());
+        }
+    }
+    if (logs.empty()) throw kt::StorageError("run folder '" + arg + "' has no trial log (trials*.h5)");
+    std::sort(logs.begin(), logs.end());
+    return logs;
 }
 
 std::string number_text(double x, int precision = 10) {
@@ -48,15 +57,120 @@ std::string csv_field(const std::string& s) {
     return out + "\"";
 }
 
+/// One study's trial table: a summary line, a header and rows of text cells.
+struct TrialTable {
+    std::string study;    ///< the study's name
+    std::string summary;  ///< one line for the table format
+    std::vector<std::string> header;
+    std::vector<std::vector<std::string>> rows;
+};
+
+TrialTable build_table(const std::string& path, bool csv) {
+    const kt::TrialLog log = kt::read_trial_log(path);
+    const int digits = csv ? 17 : 6;  // CSV round-trips doubles; the table stays narrow
+    const kt::SearchSpace& space = log.space;
+    TrialTable t;
+    t.study = log.info.name;
+    std::size_t complete = 0;
+    for (const kt::FrozenTrial& tr : log.trials) complete += tr.state == kt::TrialState::Complete;
+    t.summary = "study '" + log.info.name + "' (" + path + "): " +
+                std::string(kt::direction_name(log.info.direction)) + ", sampler " + log.info.sampler +
+                ", seed " + std::to_string(log.info.seed) + ", " + std::to_string(log.trials.size()) +
+                " trials (" + std::to_string(complete) + " complete)";
+    t.header = {"number", "state", "value"};
+    for (const kt::Param& p : space.params()) t.header.push_back(p.key);
+    for (const std::string& m : log.metric_names) t.header.push_back(m);
+    for (const char* c : {"start_time", "end_time", "duration", "error"}) t.header.emplace_back(c);
+    for (const kt::FrozenTrial& tr : log.trials) {
+        std::vector<std::string> r = {std::to_string(tr.number), std::string(kt::state_name(tr.state)),
+                                      number_text(tr.value, digits)};
+        for (std::size_t p = 0; p < space.size(); ++p) {
+            r.push_back(space.param(p).distribution.format(tr.params[p]));
+        }
+        for (const std::string& m : log.metric_names) {
+            auto it = tr.metrics.find(m);
+            r.push_back(it == tr.metrics.end() ? "" : number_text(it->second, digits));
+        }
+        r.push_back(number_text(tr.start_time, 16));
+        r.push_back(number_text(tr.end_time, 16));
+        r.push_back(number_text(tr.duration(), 6));
+        r.push_back(tr.error);
+        t.rows.push_back(std::move(r));
+    }
+    return t;
+}
+
+void print_csv(const std::vector<TrialTable>& tables) {
+    // Several studies: one CSV with a leading `study` column over the union of the columns.
+    const bool many = tables.size() > 1;
+    std::vector<std::string> header;
+    if (many) header.emplace_back("study");
+    for (const auto& t : tables) {
+        for (const auto& h : t.header) {
+            if (std::find(header.begin(), header.end(), h) == header.end()) header.push_back(h);
+        }
+    }
+    for (std::size_t i = 0; i < header.size(); ++i) std::cout << (i ? "," : "") << csv_field(header[i]);
+    std::cout << "\n";
+    for (const auto& t : tables) {
+        std::vector<std::ptrdiff_t> column(header.size(), -1);
+        for (std::size_t i = 0; i < header.size(); ++i) {
+            const auto it = std::find(t.header.begin(), t.header.end(), header[i]);
+            if (it != t.header.end()) column[i] = it - t.header.begin();
+        }
+        for (const auto& r : t.rows) {
+            for (std::size_t i = 0; i < header.size(); ++i) {
+                const std::string cell = (many && i == 0) ? t.study
+                                         : column[i] >= 0 ? r[static_cast<std::size_t>(column[i])]
+                                                          : std::string();
+                std::cout << (i ? "," : "") << csv_field(cell);
+            }
+            std::cout << "\n";
+        }
+    }
+}
+
+void print_table(TrialTable t) {
+    // Table: drop the raw timestamps, keep the duration; one-line error text.
+    std::cout << t.summary << "\n";
+    std::vector<std::size_t> keep;
+    for (std::size_t i = 0; i < t.header.size(); ++i) {
+        if (t.header[i] != "start_time" && t.header[i] != "end_time") keep.push_back(i);
+    }
+    for (auto& r : t.rows) {
+        std::string& e = r.back();
+        for (char& c : e) c = (c == '\n' || c == '\r') ? ' ' : c;
+        if (e.size() > 60) e = e.substr(0, 57) + "...";
+    }
+    std::vector<std::size_t> width(t.header.size(), 0);
+    for (std::size_t i : keep) {
+        width[i] = t.header[i].size();
+        for (const auto& r : t.rows) width[i] = std::max(width[i], r[i].size());
+    }
+    const auto print = [&](const std::vector<std::string>& r) {
+        std::string line;
+        for (std::size_t i : keep) {
+            std::string cell = r[i];
+            cell.resize(width[i], ' ');
+            line += cell + "  ";
+        }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        std::cout << line << "\n";
+    };
+    print(t.header);
+    for (const auto& r : t.rows) print(r);
+}
+
 }  // namespace
 
 int cmd_trials(const Args& args) {
     po::options_description opts(
         "Usage: knntune trials LOG_OR_RUN_DIR [--format table|csv]\n\n"
-        "Prints one row per trial of a trial log (a .h5 file, or a run folder holding\n"
-        "trials.h5): number, state, value, every parameter (empty when inactive; categoricals\n"
-        "by label), every extra metric, start and end time (seconds since the Unix epoch),\n"
-        "duration in seconds and the error text. Works on a study that is still running.\n\n"
+        "Prints one row per trial of a trial log (a .h5 file, or a run folder: every log in it,\n"
+        "trials-MODEL[-MEASURE].h5): number, state, value, every parameter (empty when\n"
+        "inactive; categoricals by label), every extra metric, start and end time (seconds since\n"
+        "the Unix epoch), duration in seconds and the error text. With several logs the CSV has a\n"
+        "leading `study` column. Works on a study that is still running.\n\n"
         "Options");
     std::string format = "table";
     std::string path;
@@ -79,79 +193,17 @@ int cmd_trials(const Args& args) {
     if (format != "table" && format != "csv") {
         throw po::error("--format must be 'table' or 'csv', got '" + format + "'");
     }
-    const kt::TrialLog log = kt::read_trial_log(resolve_log(path));
     const bool csv = format == "csv";
-    const int digits = csv ? 17 : 6;  // CSV round-trips doubles; the table stays narrow
-    const kt::SearchSpace& space = log.space;
-
-    std::vector<std::string> header = {"number", "state", "value"};
-    for (const kt::Param& p : space.params()) header.push_back(p.key);
-    for (const std::string& m : log.metric_names) header.push_back(m);
-    for (const char* c : {"start_time", "end_time", "duration", "error"}) header.emplace_back(c);
-
-    std::vector<std::vector<std::string>> rows;
-    for (const kt::FrozenTrial& t : log.trials) {
-        std::vector<std::string> r = {std::to_string(t.number),
-                                      std::string(kt::state_name(t.state)),
-                                      number_text(t.value, digits)};
-        for (std::size_t p = 0; p < space.size(); ++p) {
-            r.push_back(space.param(p).distribution.format(t.params[p]));
-        }
-        for (const std::string& m : log.metric_names) {
-            auto it = t.metrics.find(m);
-            r.push_back(it == t.metrics.end() ? "" : number_text(it->second, digits));
-        }
-        r.push_back(number_text(t.start_time, 16));
-        r.push_back(number_text(t.end_time, 16));
-        r.push_back(number_text(t.duration(), 6));
-        r.push_back(t.error);
-        rows.push_back(std::move(r));
-    }
-
+    std::vector<TrialTable> tables;
+    for (const std::string& log : resolve_logs(path)) tables.push_back(build_table(log, csv));
     if (csv) {
-        for (std::size_t i = 0; i < header.size(); ++i)
-            std::cout << (i ? "," : "") << csv_field(header[i]);
-        std::cout << "\n";
-        for (const auto& r : rows) {
-            for (std::size_t i = 0; i < r.size(); ++i)
-                std::cout << (i ? "," : "") << csv_field(r[i]);
-            std::cout << "\n";
-        }
+        print_csv(tables);
         return 0;
     }
-
-    // Table: drop the raw timestamps, keep the duration; one-line error text.
-    std::size_t complete = 0;
-    for (const kt::FrozenTrial& t : log.trials) complete += t.state == kt::TrialState::Complete;
-    std::cout << "study '" << log.info.name << "': " << kt::direction_name(log.info.direction)
-              << ", sampler " << log.info.sampler << ", seed " << log.info.seed << ", "
-              << log.trials.size() << " trials (" << complete << " complete)\n";
-    std::vector<std::size_t> keep;
-    for (std::size_t i = 0; i < header.size(); ++i) {
-        if (header[i] != "start_time" && header[i] != "end_time") keep.push_back(i);
+    for (std::size_t t = 0; t < tables.size(); ++t) {
+        if (t > 0) std::cout << "\n";
+        print_table(std::move(tables[t]));
     }
-    for (auto& r : rows) {
-        std::string& e = r.back();
-        for (char& c : e) c = (c == '\n' || c == '\r') ? ' ' : c;
-        if (e.size() > 60) e = e.substr(0, 57) + "...";
-    }
-    std::vector<std::size_t> width(header.size(), 0);
-    for (std::size_t i : keep) {
-        width[i] = header[i].size();
-        for (const auto& r : rows) width[i] = std::max(width[i], r[i].size());
-    }
-    const auto print = [&](const std::vector<std::string>& r) {
-        std::string line;
-        for (std::size_t i : keep) {
-            std::string cell = r[i];
-            cell.resize(width[i], ' ');
-            line += cell + "  ";
-        }
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        std::cout << line << "\n";
-    };
-    print(header);
-    for (const auto& r : rows) print(r);
     return 0;
 }
 

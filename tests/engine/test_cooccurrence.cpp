@@ -3,6 +3,8 @@
 
 #include "engine/similarity/cooccurrence.hpp"
 #include "engine/similarity/similarity.hpp"
+#include "engine/topk.hpp"
+#include "engine/recommend.hpp"
 
 using namespace knntune::engine;
 using namespace knntune::engine::similarity;
@@ -59,6 +61,22 @@ TEST_CASE("co-occurrence cache scores exactly as the kernel computes from scratc
                 const CsrMatrix expected = compute_similarity(r, o, m, p);
                 const CsrMatrix got = cache->score(m, p);
                 CHECK(got == expected);  // bit-identical, not just close
+                // Unranked rows: the same entries, any order; and the same recommendations.
+                const CsrMatrix loose = cache->score(m, p, false);
+                REQUIRE(loose.indptr == expected.indptr);
+                for (Index row = 0; row < loose.rows; ++row) {
+                    std::vector<std::pair<Index, Score>> a, b;
+                    for (auto q = loose.indptr[row]; q < loose.indptr[row + 1]; ++q) a.emplace_back(loose.indices[q], loose.values[q]);
+                    for (auto q = expected.indptr[row]; q < expected.indptr[row + 1]; ++q) b.emplace_back(expected.indices[q], expected.values[q]);
+                    std::sort(a.begin(), a.end());
+                    std::sort(b.begin(), b.end());
+                    CHECK(a == b);
+                }
+                if (o == Orientation::Item) {
+                    RecommendParams rp;
+                    rp.top_n = 5;
+                    CHECK(recommend(r, loose, o, rp) == recommend(r, expected, o, rp));
+                }
             }
         }
     }
@@ -83,4 +101,20 @@ TEST_CASE("co-occurrence cache: what it does not serve", "[engine][similarity][c
     const SimilarityParams bin = parse_params(Measure::Cosine, {{"binary", std::string("true")}});
     REQUIRE(wc->supports(Measure::Cosine, bin));
     CHECK(wc->score(Measure::Cosine, bin) == compute_similarity(w, Orientation::Item, Measure::Cosine, bin));
+}
+
+TEST_CASE("rank keys order like ranks_before and round-trip", "[engine][topk]") {
+    std::mt19937 rng(9);
+    std::uniform_int_distribution<int> pick(0, 6);
+    const Score scores[] = {-3.5F, -0.25F, 0.0F, 1e-30F, 0.5F, 0.5F, 7.0F};
+    std::vector<ScoredIndex> v;
+    for (int i = 0; i < 400; ++i) v.push_back({scores[pick(rng)], static_cast<Index>(rng() % 50)});
+    for (const auto& a : v) {
+        const ScoredIndex back = from_rank_key(rank_key(a));
+        CHECK(back.score == a.score);
+        CHECK(back.index == a.index);
+        for (const auto& b : v) {
+            CHECK((rank_key(a) < rank_key(b)) == ranks_before(a, b));
+        }
+    }
 }

@@ -92,6 +92,13 @@ TEST_CASE("runner: a tiny experiment runs end to end", "[experiments][runner]") 
               Approx(m.test_metrics.front().second).epsilon(1e-12));
     }
 
+    // `knntune trials RUN_DIR` shows every study of the run.
+    const auto tr = run_cli("trials run --format csv", dir.path());
+    REQUIRE(tr.status == 0);
+    CHECK_THAT(tr.out, Catch::StartsWith("study,number,state,value,algorithm,"));
+    CHECK(std::count(tr.out.begin(), tr.out.end(), '\n') == 1 + 6 + 6);
+    CHECK_THAT(tr.out, Catch::Contains("\nuser_knn,5,"));
+
     // Model tools on the run folder.
     const auto sim = run_cli("similar run i3 --top 3", dir.path());
     INFO(sim.err);
