@@ -7,6 +7,7 @@
 
 #include "engine/data/csv_reader.hpp"
 #include "engine/data/timestamp.hpp"
+#include "experiments/text_util.hpp"
 
 namespace knntune::exp {
 namespace {
@@ -137,19 +138,6 @@ bool known(const std::string& path) {
                        [&](const KeyDoc& k) { return matches(k.key, path); });
 }
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> prev(b.size() + 1);
-    std::vector<std::size_t> cur(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-        }
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
-}
 
 std::string suggestion(const std::string& path) {
     const std::string parent = path.substr(0, path.rfind('.') == std::string::npos ? 0 : path.rfind('.'));

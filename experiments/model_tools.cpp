@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "engine/error.hpp"
+#include "experiments/text_util.hpp"
 #include "engine/similarity/similarity.hpp"
 
 namespace knntune::exp {
@@ -37,19 +38,6 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> prev(b.size() + 1);
-    std::vector<std::size_t> cur(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1] ? 1U : 0U)});
-        }
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
-}
 
 std::vector<RankedItem> rank(std::vector<RankedItem> v, Index top) {
     std::sort(v.begin(), v.end(), [](const RankedItem& a, const RankedItem& b) {

@@ -38,17 +38,8 @@ int cmd_evaluate(const Args& args) {
         ("out", po::value(&out), "run folder used for the prepared-data cache");
     po::options_description hidden;
     hidden.add_options()("config", po::value(&config));
-    po::options_description all;
-    all.add(opts).add(hidden);
-    po::positional_options_description pos;
-    pos.add("config", 1);
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    if (vm.count("help") != 0U) {
-        std::cout << opts << "\n";
-        return 0;
-    }
-    po::notify(vm);
+    if (!parse_command(args, opts, hidden, {{"config", 1}}, vm)) return 0;
     if (config.empty()) throw po::error("missing CONFIG argument");
     if (model != "item_knn" && model != "user_knn") throw po::error("--model takes item_knn or user_knn");
     if (period != "valid" && period != "test") throw po::error("--period takes valid or test");

@@ -29,20 +29,6 @@ void print_ranked(const engine::SimilarityModel& m, const std::vector<exp::Ranke
     }
 }
 
-/// Parses options with one required positional MODEL_OR_RUN_DIR; false after --help.
-bool parse(const Args& args, po::options_description& opts, po::positional_options_description& pos,
-           po::options_description& hidden, po::variables_map& vm) {
-    po::options_description all;
-    all.add(opts).add(hidden);
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    if (vm.count("help") != 0U) {
-        std::cout << opts << "\n";
-        return false;
-    }
-    po::notify(vm);
-    return true;
-}
-
 }  // namespace
 
 int cmd_similar(const Args& args) {
@@ -59,10 +45,8 @@ int cmd_similar(const Args& args) {
         "full", "recompute the similarity with k = number of items before the lookup");
     po::options_description hidden;
     hidden.add_options()("model", po::value(&model_path))("item", po::value(&query));
-    po::positional_options_description pos;
-    pos.add("model", 1).add("item", 1);
     po::variables_map vm;
-    if (!parse(args, opts, pos, hidden, vm)) return 0;
+    if (!parse_command(args, opts, hidden, {{"model", 1}, {"item", 1}}, vm)) return 0;
     if (model_path.empty() || query.empty()) throw po::error("expected MODEL_OR_RUN_DIR and ITEM");
     if (top < 1) throw po::error("--top must be >= 1");
     engine::SimilarityModel m = exp::load_model_or_run(model_path);
@@ -89,10 +73,8 @@ int cmd_recommend_items(const Args& args) {
         "top", po::value(&top), "number of recommendations (default 10)");
     po::options_description hidden;
     hidden.add_options()("model", po::value(&model_path));
-    po::positional_options_description pos;
-    pos.add("model", 1);
     po::variables_map vm;
-    if (!parse(args, opts, pos, hidden, vm)) return 0;
+    if (!parse_command(args, opts, hidden, {{"model", 1}}, vm)) return 0;
     if (model_path.empty()) throw po::error("missing MODEL_OR_RUN_DIR");
     if (top < 1) throw po::error("--top must be >= 1");
     const engine::SimilarityModel m = exp::load_model_or_run(model_path);
@@ -118,10 +100,8 @@ int cmd_export_embeddings(const Args& args) {
         "dims", po::value(&dims), "PCA dimensions (default 32)")("raw", "write the sparse columns instead");
     po::options_description hidden;
     hidden.add_options()("model", po::value(&model_path));
-    po::positional_options_description pos;
-    pos.add("model", 1);
     po::variables_map vm;
-    if (!parse(args, opts, pos, hidden, vm)) return 0;
+    if (!parse_command(args, opts, hidden, {{"model", 1}}, vm)) return 0;
     if (model_path.empty()) throw po::error("missing MODEL_OR_RUN_DIR");
     const engine::SimilarityModel m = exp::load_model_or_run(model_path);
     const engine::CsrMatrix& s = m.similarity;

@@ -42,17 +42,8 @@ bool parse_stage(const Args& args, const std::string& usage, const std::string& 
         ("quiet,q", "print nothing but errors");
     po::options_description hidden;
     hidden.add_options()("target", po::value(&so.target));
-    po::options_description all;
-    all.add(opts).add(hidden);
-    po::positional_options_description pos;
-    pos.add("target", 1);
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    if (vm.count("help") != 0U) {
-        std::cout << opts << "\n";
-        return false;
-    }
-    po::notify(vm);
+    if (!parse_command(args, opts, hidden, {{"target", 1}}, vm)) return false;
     if (so.target.empty()) throw po::error("missing " + positional + " argument");
     if (progress == "bar") {
         so.progress = exp::ProgressMode::kBar;

@@ -178,17 +178,8 @@ int cmd_trials(const Args& args) {
         "format", po::value(&format)->default_value("table"), "table or csv");
     po::options_description hidden;
     hidden.add_options()("log", po::value(&path));
-    po::options_description all;
-    all.add(opts).add(hidden);
-    po::positional_options_description pos;
-    pos.add("log", 1);
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    if (vm.count("help") != 0U) {
-        std::cout << opts << "\n";
-        return 0;
-    }
-    po::notify(vm);
+    if (!parse_command(args, opts, hidden, {{"log", 1}}, vm)) return 0;
     if (path.empty()) throw po::error("missing LOG_OR_RUN_DIR argument");
     if (format != "table" && format != "csv") {
         throw po::error("--format must be 'table' or 'csv', got '" + format + "'");

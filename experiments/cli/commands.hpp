@@ -3,12 +3,21 @@
 /// prints its help on `--help`, and returns the process exit status. User errors are thrown
 /// and turned into a one-line message and status 2 by `main`.
 
+#include <boost/program_options.hpp>
 #include <string>
 #include <vector>
 
 namespace knntune::cli {
 
 using Args = std::vector<std::string>;  ///< the arguments after the subcommand name
+
+/// Parses `args` against the documented `options` plus positional arguments stored as hidden
+/// options (`positionals`: name and how many values, -1 for the rest). Prints the options and
+/// returns false on `--help` (declare "help,h" in `options`); otherwise fills `vm` and notifies.
+bool parse_command(const Args& args, const boost::program_options::options_description& options,
+                   const boost::program_options::options_description& positionals,
+                   const std::vector<std::pair<const char*, int>>& order,
+                   boost::program_options::variables_map& vm);
 
 int cmd_prepare(const Args& args);
 int cmd_run(const Args& args);

@@ -6,27 +6,14 @@
 #include <random>
 #include <string>
 
+#include "benchmarks/tuner_functions.hpp"
 #include "tuner/search_space.hpp"
 
 namespace knntune::tuner::testing {
 
 /// The benchmark space: algorithm (9 choices), k (int, log), shrink, and branch parameters
 /// keyed by (branch, name).
-inline const char* kKnnSpaceJson = R"({"params": [
-  {"name": "algorithm", "type": "categorical",
-   "choices": ["dot", "cosine", "jaccard", "dice", "asymmetric", "tversky", "p3alpha",
-               "rp3beta", "splus"]},
-  {"name": "k", "type": "int", "low": 5, "high": 1000, "log": true},
-  {"name": "shrink", "type": "float", "low": 0, "high": 1000},
-  {"name": "alpha", "type": "float", "low": 0, "high": 2, "parent": "algorithm", "when": ["asymmetric"]},
-  {"name": "alpha", "type": "float", "low": 0, "high": 2, "parent": "algorithm", "when": ["tversky"]},
-  {"name": "beta", "type": "float", "low": 0, "high": 2, "parent": "algorithm", "when": ["tversky"]},
-  {"name": "alpha", "type": "float", "low": 0, "high": 2, "parent": "algorithm", "when": ["p3alpha"]},
-  {"name": "alpha", "type": "float", "low": 0, "high": 2, "parent": "algorithm", "when": ["rp3beta"]},
-  {"name": "beta", "type": "float", "low": 0, "high": 2, "parent": "algorithm", "when": ["rp3beta"]},
-  {"name": "lambda", "type": "float", "low": 0, "high": 1, "parent": "algorithm", "when": ["splus"]},
-  {"name": "c", "type": "float", "low": 0, "high": 1, "parent": "algorithm", "when": ["splus"]}
-]})";
+inline const char* kKnnSpaceJson = knntune::bench::kBenchmarkSpaceJson;
 
 inline SearchSpace knn_space() { return SearchSpace::from_json_text(kKnnSpaceJson); }
 
