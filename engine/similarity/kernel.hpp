@@ -204,7 +204,7 @@ void kernel_row(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, const 
             if (h_s == 0 && h_b == 0) {
                 // The score is the sum itself: select straight from the accumulator.
                 select_ascending(acc);
-                std::fill(acc, acc + p, Score{0});
+                std::fill_n(acc, static_cast<std::uint32_t>(p), Score{0});  // p ≥ 0; unsigned keeps GCC 12 from warning
                 selected = true;
             }
         }
@@ -224,7 +224,7 @@ void kernel_row(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, const 
                     sc[c] = xy != 0 ? master_score(local, xy, r, c, h_s, h_b) : Score{0};
                 }
             }
-            std::fill(ac, ac + p, Score{0});
+            std::fill_n(ac, static_cast<std::uint32_t>(p), Score{0});  // p ≥ 0; unsigned keeps GCC 12 from warning
             select_ascending(sc);
         }
     } else {
