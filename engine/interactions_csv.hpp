@@ -2,8 +2,8 @@
 /// Reader for the interaction CSV of the `similarity` / `recommend` command-line contract.
 ///
 /// Format: a header `user,item` or `user,item,value`, then one line per interaction. Ids are
-/// arbitrary strings (a field may be double-quoted, with "" for a quote; no newlines inside
-/// fields); an absent or empty value means 1. A `.gz` file is decompressed transparently.
+/// arbitrary strings (RFC-4180 quoting, as in the log reader: `engine/data/csv_reader.hpp`);
+/// an absent or empty value means 1. A `.gz` file is decompressed transparently.
 /// Rows and columns follow the distinct ids sorted lexicographically as byte strings, so "10"
 /// comes before "2".
 

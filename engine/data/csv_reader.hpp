@@ -31,6 +31,10 @@ public:
     /// stay valid until the next call.
     bool next(std::vector<std::string_view>& fields);
 
+    /// Accepts records with fewer fields than the first one, down to `n` (trailing optional
+    /// columns, e.g. a value that defaults to 1). By default every record must be complete.
+    void set_min_fields(std::size_t n) { min_fields_ = n; }
+
     /// Line number (1-based) where the last record returned by `next` starts.
     [[nodiscard]] long line() const { return record_line_; }
     [[nodiscard]] const std::string& path() const { return path_; }
@@ -52,6 +56,7 @@ private:
     long next_line_ = 1;
     long record_line_ = 0;
     std::size_t expected_fields_ = 0;
+    std::size_t min_fields_ = 0;  ///< 0: records must have expected_fields_
 };
 
 /// Picks the delimiter for `format` ("csv", "tsv") or, for "auto", from the file name:
