@@ -83,3 +83,16 @@ TEST_CASE("csv: malformed rows name the file and line", "[engine][data]") {
                       open + ":3: malformed row: quoted field is not closed before the end of the file");
     CHECK_THROWS_AS(CsvReader((dir.path() / "missing.csv").string(), ','), InputError);
 }
+
+TEST_CASE("csv: optional trailing columns when a minimum is set", "[engine][data]") {
+    TempDir dir;
+    const auto path = dir.write("short.csv", "user,item,value\nu1,i1,2\nu2,i2\nu3\n");
+    CsvReader reader(path, ',');
+    reader.set_min_fields(2);
+    std::vector<std::string_view> fields;
+    REQUIRE(reader.next(fields));
+    REQUIRE(reader.next(fields));
+    REQUIRE(reader.next(fields));
+    CHECK(fields.size() == 2);  // value omitted: accepted
+    CHECK_THROWS_WITH(reader.next(fields), path + ":4: malformed row: expected 3 fields, found 1");
+}
