@@ -36,12 +36,19 @@ struct KernelOptions {
 
 namespace detail {
 
+/// A dense row of B that the current row of A adds, with A's value.
+struct DenseTerm {
+    const Score* row;
+    Score value;
+};
+
 /// Per-thread scratch space; sized once per call.
 struct Workspace {
     std::vector<Score> acc;          ///< length p, all zero between rows
     std::vector<Score> score;        ///< length p, scores of a dense row
     std::vector<std::uint8_t> flag;  ///< length p: bit 0 visited, bit 1 excluded
     std::vector<Index> touched;      ///< visited columns of the current row
+    std::vector<DenseTerm> dense;    ///< dense B rows used by the current row
     TopKCollector top;               ///< best candidates of the current row
 
     explicit Workspace(Index p)
@@ -120,36 +127,72 @@ inline Score master_score(const M& m, Score xy, Index r, Index c, Score h_s, Sco
     return s;
 }
 
-/// Computes one row's ranked top-k into `out` (at most k entries).
-template <class M, class IndexT, bool kUnit>
-void kernel_row(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, const M& m,
-                const KernelOptions& opt, Index r, Workspace& ws, std::vector<ScoredIndex>& out) {
-    ws.top.reset(static_cast<size_t>(opt.k));
-    const Offset a_begin = a.indptr[r];
-    const Offset a_end = a.indptr[r + 1];
-    if (a_begin == a_end || (opt.row_mask != nullptr && (*opt.row_mask)[r] == 0)) {
-        out.clear();
-        return;
-    }
-    if (opt.exclude != nullptr) {
-        for (Index c : opt.exclude->row_indices(r)) ws.flag[c] |= kExcluded;
-    }
-    if (opt.exclude_self) ws.flag[r] |= kExcluded;
+/// Adds Σ value·row over the `n` terms (in their order) into `acc` (length p); see
+/// dense_rows.cpp.
+void add_dense_rows(const DenseTerm* terms, size_t n, Index p, Score* acc);
 
+/// True when some of the `n` scores beats `cutoff` (NaN never does); see dense_rows.cpp.
+bool any_above(const Score* scores, Index n, Score cutoff);
+
+/// True when row r of A takes part in the product (not empty, not masked out).
+inline bool row_active(const CsrMatrix& a, const KernelOptions& opt, Index r) {
+    return a.indptr[r] != a.indptr[r + 1] && (opt.row_mask == nullptr || (*opt.row_mask)[r] != 0);
+}
+
+/// Marks (`on`) or clears the columns row r must not return: the exclusion pattern's row and,
+/// with exclude_self, column r.
+inline void mark_excluded(const KernelOptions& opt, Index r, Workspace& ws, bool on) {
+    if (opt.exclude != nullptr) {
+        for (Index c : opt.exclude->row_indices(r)) {
+            ws.flag[c] = on ? static_cast<std::uint8_t>(ws.flag[c] | kExcluded) : std::uint8_t{0};
+        }
+    }
+    if (opt.exclude_self) {
+        ws.flag[r] = on ? static_cast<std::uint8_t>(ws.flag[r] | kExcluded) : std::uint8_t{0};
+    }
+}
+
+/// Σ over the row's B rows of their lengths: the multiply-adds of row r of the product.
+template <class IndexT>
+Offset row_work(const CsrMatrix& a, const PackedRows<IndexT>& b, Index r) {
     Offset work = 0;
-    for (Offset q = a_begin; q < a_end; ++q) {
+    for (Offset q = a.indptr[r]; q < a.indptr[r + 1]; ++q) {
         const Index u = a.indices[q];
         work += b.indptr[u + 1] - b.indptr[u];
     }
+    return work;
+}
 
-    Score* const acc = ws.acc.data();
-    std::uint8_t* const flag = ws.flag.data();
-    const Score thr = opt.threshold;
-    const Score h_s = opt.shrink_stabilized;
-    const Score h_b = opt.shrink_bayesian;
+/// The row is computed on a dense accumulator scanned in full (see kernel_row), the only path
+/// that dense B rows can take.
+template <class IndexT>
+bool takes_scan_path(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, Index r) {
+    return row_work(a, b, r) * 16 >= p;
+}
 
-    // Adds av · B[u, ·] to the accumulator, without tracking which columns were touched.
-    const auto scatter = [&](Index u, Score av) {
+/// Scan path, first part: scatters row r's sparse B rows into `acc` and appends its dense B
+/// rows to `dense` (in A's column order) without adding them.
+template <class IndexT, bool kUnit>
+void scatter_sparse(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, Index r,
+                    Score* const acc, std::vector<DenseTerm>& dense) {
+    const Offset a_begin = a.indptr[r];
+    const Offset a_end = a.indptr[r + 1];
+    for (Offset q = a_begin; q < a_end; ++q) {
+        // NOTE: each B row starts at a random place; fetching a few rows ahead hides most
+        // of that miss (the kernel is bound by memory latency on large inputs).
+        if (q + kPrefetchRows < a_end) {
+            const Index ahead = a.indices[q + kPrefetchRows];
+            __builtin_prefetch(b.indices + b.indptr[ahead]);
+            if constexpr (!kUnit) __builtin_prefetch(b.values + b.indptr[ahead]);
+        }
+        const Index u = a.indices[q];
+        const Score av = a.values[q];
+        const std::int32_t slot = b.dense_slot[u];
+        if (slot >= 0) {
+            dense.push_back({b.dense.data() + static_cast<size_t>(slot) * static_cast<size_t>(p), av});
+            continue;
+        }
+        // Adds av · B[u, ·] without tracking which columns were touched.
         const Offset begin = b.indptr[u];
         const Offset len = b.indptr[u + 1] - begin;
         const IndexT* bi = b.indices + begin;
@@ -159,116 +202,140 @@ void kernel_row(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, const 
             const Score* bv = b.values + begin;
             for (Offset t = 0; t < len; ++t) acc[bi[t]] += av * bv[t];
         }
-    };
+    }
+}
 
+/// Scan path, last part: scores every column of the complete sums in `acc`, selects row r's
+/// top-k into `out` and leaves `acc` zeroed.
+template <class M>
+void select_scanned(Index p, const M& m, const KernelOptions& opt, Index r, Workspace& ws,
+                    Score* const acc, std::vector<ScoredIndex>& out) {
+    ws.top.reset(static_cast<size_t>(opt.k));
+    mark_excluded(opt, r, ws, true);
+    const std::uint8_t* const flag = ws.flag.data();
+    const Score thr = opt.threshold;
+    const Score h_s = opt.shrink_stabilized;
+    const Score h_b = opt.shrink_bayesian;
+
+    // Candidates arrive in ascending column order, so a score equal to the current k-th
+    // one can be rejected early (`may_accept_ascending`).
+    const auto select_ascending = [&](const Score* __restrict sc) {
+        Score cutoff = ws.top.cutoff();
+        const auto consider = [&](Index c) {
+            const Score s = sc[c];
+            // NOTE: an exact 0 is never kept (a sparse result cannot tell it from a missing
+            // pair), and NaN fails the comparisons, so it is dropped too.
+            if (s > cutoff && s >= thr && s != 0 && (flag[c] & kExcluded) == 0) {
+                ws.top.push(s, c);
+                cutoff = ws.top.cutoff();
+            }
+        };
+        // NOTE: once the list is full, almost no column beats the cut-off, so the scan
+        // first tests a chunk of columns with one vectorised comparison and only looks at
+        // the columns of a chunk that has a candidate. Same candidates, same order.
+        constexpr Index kChunk = 64;
+        Index c = 0;
+        for (; c + kChunk <= p; c += kChunk) {
+            if (any_above(sc + c, kChunk, cutoff)) {
+                for (Index j = 0; j < kChunk; ++j) consider(c + j);
+            }
+        }
+        for (; c < p; ++c) consider(c);
+    };
+    bool selected = false;
+    if constexpr (M::kScoreIsXy) {
+        if (h_s == 0 && h_b == 0) {
+            // The score is the sum itself: select straight from the accumulator.
+            select_ascending(acc);
+            std::fill_n(acc, static_cast<std::uint32_t>(p), Score{0});  // p ≥ 0; unsigned keeps GCC 12 from warning
+            selected = true;
+        }
+    }
+    if (!selected) {
+        // Score every column (a vectorisable loop for the simple measures), then select.
+        Score* __restrict const sc = ws.score.data();
+        Score* __restrict const ac = acc;
+        const M local = m;  // members in registers: `sc` cannot alias them
+        if constexpr (M::kCheapScore) {
+            // Branch-free, so it vectorises; xy = 0 scores 0 for these measures.
+            for (Index c = 0; c < p; ++c) {
+                sc[c] = master_score(local, ac[c], r, c, h_s, h_b);
+            }
+        } else {
+            for (Index c = 0; c < p; ++c) {
+                const Score xy = ac[c];
+                sc[c] = xy != 0 ? master_score(local, xy, r, c, h_s, h_b) : Score{0};
+            }
+        }
+        std::fill_n(ac, static_cast<std::uint32_t>(p), Score{0});  // p ≥ 0; unsigned keeps GCC 12 from warning
+        select_ascending(sc);
+    }
+    mark_excluded(opt, r, ws, false);
+    const std::vector<ScoredIndex>& best = ws.top.finish();
+    out.assign(best.begin(), best.end());
+}
+
+/// Computes one row's ranked top-k into `out` (at most k entries).
+template <class M, class IndexT, bool kUnit>
+void kernel_row(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, const M& m,
+                const KernelOptions& opt, Index r, Workspace& ws, std::vector<ScoredIndex>& out) {
+    if (!row_active(a, opt, r)) {
+        out.clear();
+        return;
+    }
+    Score* const acc = ws.acc.data();
     // NOTE: when the row touches a large share of the columns, a branch-free scatter followed
     // by one scan of the buffer is faster than tracking visited columns. Both give identical
     // results: a column whose sum is exactly 0 has score 0 and is dropped either way. Dense
     // B rows are only stored for rows this long, so they always take this path.
-    if (work * 16 >= p) {
-        for (Offset q = a_begin; q < a_end; ++q) {
-            // NOTE: each B row starts at a random place; fetching a few rows ahead hides most
-            // of that miss (the kernel is bound by memory latency on large inputs).
-            if (q + kPrefetchRows < a_end) {
-                const Index ahead = a.indices[q + kPrefetchRows];
-                __builtin_prefetch(b.indices + b.indptr[ahead]);
-                if constexpr (!kUnit) __builtin_prefetch(b.values + b.indptr[ahead]);
-            }
-            const Index u = a.indices[q];
-            const Score av = a.values[q];
-            const std::int32_t slot = b.dense_slot[u];
-            if (slot >= 0) {
-                const Score* d =
-                    b.dense.data() + static_cast<size_t>(slot) * static_cast<size_t>(p);
-                for (Index c = 0; c < p; ++c) acc[c] += av * d[c];
-            } else {
-                scatter(u, av);
-            }
-        }
-        // Candidates arrive in ascending column order, so a score equal to the current k-th
-        // one can be rejected early (`may_accept_ascending`).
-        const auto select_ascending = [&](const Score* __restrict sc) {
-            Score cutoff = ws.top.cutoff();
-            for (Index c = 0; c < p; ++c) {
-                const Score s = sc[c];
-                // NOTE: an exact 0 is never kept (a sparse result cannot tell it from a missing
-                // pair), and NaN fails the comparisons, so it is dropped too.
-                if (s > cutoff && s >= thr && s != 0 && (flag[c] & kExcluded) == 0) {
-                    ws.top.push(s, c);
-                    cutoff = ws.top.cutoff();
-                }
-            }
-        };
-        bool selected = false;
-        if constexpr (M::kScoreIsXy) {
-            if (h_s == 0 && h_b == 0) {
-                // The score is the sum itself: select straight from the accumulator.
-                select_ascending(acc);
-                std::fill_n(acc, static_cast<std::uint32_t>(p), Score{0});  // p ≥ 0; unsigned keeps GCC 12 from warning
-                selected = true;
-            }
-        }
-        if (!selected) {
-            // Score every column (a vectorisable loop for the simple measures), then select.
-            Score* __restrict const sc = ws.score.data();
-            Score* __restrict const ac = acc;
-            const M local = m;  // members in registers: `sc` cannot alias them
-            if constexpr (M::kCheapScore) {
-                // Branch-free, so it vectorises; xy = 0 scores 0 for these measures.
-                for (Index c = 0; c < p; ++c) {
-                    sc[c] = master_score(local, ac[c], r, c, h_s, h_b);
-                }
-            } else {
-                for (Index c = 0; c < p; ++c) {
-                    const Score xy = ac[c];
-                    sc[c] = xy != 0 ? master_score(local, xy, r, c, h_s, h_b) : Score{0};
-                }
-            }
-            std::fill_n(ac, static_cast<std::uint32_t>(p), Score{0});  // p ≥ 0; unsigned keeps GCC 12 from warning
-            select_ascending(sc);
-        }
-    } else {
-        std::vector<Index>& touched = ws.touched;
-        touched.clear();
-        for (Offset q = a_begin; q < a_end; ++q) {
-            if (q + kPrefetchRows < a_end) {
-                const Index ahead = a.indices[q + kPrefetchRows];
-                __builtin_prefetch(b.indices + b.indptr[ahead]);
-                if constexpr (!kUnit) __builtin_prefetch(b.values + b.indptr[ahead]);
-            }
-            const Index u = a.indices[q];
-            const Score av = a.values[q];
-            const Offset begin = b.indptr[u];
-            const Offset len = b.indptr[u + 1] - begin;
-            const IndexT* bi = b.indices + begin;
-            for (Offset t = 0; t < len; ++t) {
-                const Index c = bi[t];
-                if ((flag[c] & kVisited) == 0) {
-                    flag[c] |= kVisited;
-                    touched.push_back(c);
-                }
-                if constexpr (kUnit) {
-                    acc[c] += av;
-                } else {
-                    acc[c] += av * b.values[begin + t];
-                }
-            }
-        }
-        for (Index c : touched) {
-            const Score xy = acc[c];
-            acc[c] = 0;
-            flag[c] &= static_cast<std::uint8_t>(~kVisited);
-            if ((flag[c] & kExcluded) != 0) continue;
-            const Score s = master_score(m, xy, r, c, h_s, h_b);
-            if (s >= thr && s != 0) ws.top.push(s, c);
-        }
+    if (takes_scan_path(a, b, p, r)) {
+        scatter_sparse<IndexT, kUnit>(a, b, p, r, acc, ws.dense);
+        add_dense_rows(ws.dense.data(), ws.dense.size(), p, acc);
+        ws.dense.clear();
+        select_scanned(p, m, opt, r, ws, acc, out);
+        return;
     }
 
-    if (opt.exclude != nullptr) {
-        for (Index c : opt.exclude->row_indices(r)) ws.flag[c] = 0;
+    ws.top.reset(static_cast<size_t>(opt.k));
+    mark_excluded(opt, r, ws, true);
+    std::uint8_t* const flag = ws.flag.data();
+    std::vector<Index>& touched = ws.touched;
+    touched.clear();
+    const Offset a_begin = a.indptr[r];
+    const Offset a_end = a.indptr[r + 1];
+    for (Offset q = a_begin; q < a_end; ++q) {
+        if (q + kPrefetchRows < a_end) {
+            const Index ahead = a.indices[q + kPrefetchRows];
+            __builtin_prefetch(b.indices + b.indptr[ahead]);
+            if constexpr (!kUnit) __builtin_prefetch(b.values + b.indptr[ahead]);
+        }
+        const Index u = a.indices[q];
+        const Score av = a.values[q];
+        const Offset begin = b.indptr[u];
+        const Offset len = b.indptr[u + 1] - begin;
+        const IndexT* bi = b.indices + begin;
+        for (Offset t = 0; t < len; ++t) {
+            const Index c = bi[t];
+            if ((flag[c] & kVisited) == 0) {
+                flag[c] |= kVisited;
+                touched.push_back(c);
+            }
+            if constexpr (kUnit) {
+                acc[c] += av;
+            } else {
+                acc[c] += av * b.values[begin + t];
+            }
+        }
     }
-    if (opt.exclude_self) ws.flag[r] = 0;
-
+    for (Index c : touched) {
+        const Score xy = acc[c];
+        acc[c] = 0;
+        flag[c] &= static_cast<std::uint8_t>(~kVisited);
+        if ((flag[c] & kExcluded) != 0) continue;
+        const Score s = master_score(m, xy, r, c, opt.shrink_stabilized, opt.shrink_bayesian);
+        if (s >= opt.threshold && s != 0) ws.top.push(s, c);
+    }
+    mark_excluded(opt, r, ws, false);
     const std::vector<ScoredIndex>& best = ws.top.finish();
     out.assign(best.begin(), best.end());
 }
