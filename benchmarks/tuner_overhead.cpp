@@ -3,6 +3,7 @@
 // next 20 asks, divide by 20; median of 3 seeds).
 //
 // Usage: tuner_overhead [--samplers tpe,tpe-univariate,random] [--repeats 3]
+//                       [--tpe '{json settings for the tpe sampler}']
 //
 // Reports thread CPU time (the machine is shared; wall time is printed alongside).
 
@@ -39,12 +40,15 @@ std::string median_ms(std::vector<double> v) {
 int main(int argc, char** argv) {
     std::string samplers = "tpe,tpe-univariate,random";
     int repeats = 3;
+    boost::json::object tpe_settings;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string k = argv[i], v = argv[i + 1];
         if (k == "--samplers")
             samplers = v;
         else if (k == "--repeats")
             repeats = std::stoi(v);
+        else if (k == "--tpe")
+            tpe_settings = boost::json::parse(v).as_object();
         else {
             std::cerr << "unknown option " << k << "\n";
             return 2;
@@ -60,6 +64,7 @@ int main(int argc, char** argv) {
         if (b == std::string::npos) b = samplers.size();
         const std::string name = samplers.substr(a, b - a);
         boost::json::object settings;
+        if (name == "tpe") settings = tpe_settings;
         if (name == "tpe-univariate") settings["mode"] = "univariate";
         std::vector<std::vector<double>> ms(3), wall(3);
         for (int r = 0; r < repeats; ++r) {

@@ -168,4 +168,21 @@ class ParzenEstimator {
 /// ln Σ exp(x_i) over a non-empty span, stable.
 double log_sum_exp(std::span<const double> x);
 
+namespace detail {
+
+/// Neighbour-gap widths of `centres` (any order), indexed like `centres`: the larger of the
+/// gaps to the previous and next value in sorted order, ties ordered by index. The outermost
+/// values see the domain edges a, b only with `endpoints`; otherwise only their inner gap.
+std::vector<double> neighbour_gaps(std::span<const double> centres, double a, double b,
+                                   bool endpoints);
+
+/// The same widths where they are ≥ `floor`; widths below `floor` may come back as any value
+/// below it. Runs in O(m + (b − a)/floor) without sorting (values are put in buckets half a
+/// floor wide: only a bucket's first and last value can be a floor or more from a
+/// neighbour); falls back to the sort when the buckets would outnumber the values.
+std::vector<double> neighbour_gaps_floored(std::span<const double> centres, double a, double b,
+                                           bool endpoints, double floor);
+
+}  // namespace detail
+
 }  // namespace knntune::tuner

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "tuner/error.hpp"
+#include "tuner/exp_sum.hpp"
 #include "tuner/random_sampler.hpp"
 
 namespace knntune::tuner {
@@ -51,6 +52,8 @@ double loss(const FrozenTrial& t, Direction d) {
 TpeSettings TpeSettings::optuna31(std::uint64_t seed) {
     TpeSettings s;
     s.mode = TpeMode::Univariate;
+    s.n_ei_candidates = 24;
+    s.prior_weight = 1.0;
     s.floor_delta = 0.0;
     s.below_weights = WeightScheme::Ramp;
     s.constant_liar = false;
@@ -242,17 +245,12 @@ ParamValues TpeSampler::sample_univariate(const SampleContext& ctx,
 
 namespace {
 
-// ln Σ exp(x_i), skipping terms more than 40 below the maximum: each would add less than
-// 4e-18 relative to the largest term, below double precision in any sum of up to 1e3 terms,
-// and skipping their exp() halves the cost of scoring a candidate.
+// ln Σ exp(x_i), skipping terms more than 40 below the maximum (see exp_sum_shifted); the
+// skipped exp() calls and the vectorised polynomial make scoring a candidate cheap.
 double truncated_log_sum_exp(std::span<const double> x) {
     const double m = *std::max_element(x.begin(), x.end());
     if (!std::isfinite(m)) return m;
-    double s = 0.0;
-    for (double v : x) {
-        if (v - m > -40.0) s += std::exp(v - m);
-    }
-    return m + std::log(s);
+    return m + std::log(exp_sum_shifted(x.data(), x.size(), m));
 }
 
 /// One side (below or above) of the joint tree mixture.
