@@ -306,26 +306,24 @@ class TreeMixture {
             if (!active[b]) continue;
             BlockModel& bm = blocks_[b];
             const std::size_t m = bm.members.size() + 1;
+            if (bm.members.size() == n_trials_) {
+                // Every trial has the block: kernel t belongs to trial t and the prior kernel
+                // to the prior term, so the kernels add straight into the terms.
+                for (std::size_t k = 0; k < blocks[b].params.size(); ++k) {
+                    bm.kernels[k].add_log_kernels(u[blocks[b].params[k]], terms);
+                }
+                continue;
+            }
             bm.log_k.assign(m, 0.0);
             for (std::size_t k = 0; k < blocks[b].params.size(); ++k) {
                 bm.kernels[k].add_log_kernels(u[blocks[b].params[k]], bm.log_k);
             }
-            // The block marginal is needed only by trials that lack the block.
-            double marginal = 0.0;
-            if (bm.members.size() < n_trials_) {
-                bm.sum.resize(m);
-                for (std::size_t j = 0; j < m; ++j) {
-                    bm.sum[j] = bm.marginal_log_weights[j] + bm.log_k[j];
-                }
-                marginal = truncated_log_sum_exp(bm.sum);
-            }
-            if (bm.members.size() == n_trials_) {
-                for (std::size_t t = 0; t < n_trials_; ++t) terms[t] += bm.log_k[t];
-            } else {
-                for (std::size_t t = 0; t < n_trials_; ++t) {
-                    terms[t] +=
-                        bm.pos[t] >= 0 ? bm.log_k[static_cast<std::size_t>(bm.pos[t])] : marginal;
-                }
+            // Trials that lack the block get its marginal density; members their own kernel.
+            bm.sum.resize(m);
+            for (std::size_t j = 0; j < m; ++j) bm.sum[j] = bm.marginal_log_weights[j] + bm.log_k[j];
+            const double marginal = truncated_log_sum_exp(bm.sum);
+            for (std::size_t t = 0; t < n_trials_; ++t) {
+                terms[t] += bm.pos[t] >= 0 ? bm.log_k[static_cast<std::size_t>(bm.pos[t])] : marginal;
             }
             terms[n_trials_] += bm.log_k[m - 1];
         }

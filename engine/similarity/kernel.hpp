@@ -117,14 +117,19 @@ inline Score master_score(const M& m, Score xy, Index r, Index c, Score h_s, Sco
     Score s;
     if (m.has_den()) {
         const Score d = m.den(xy, r, c) + h_s;
-        s = d != 0 ? num / d : 0;
+        // NOTE: the division always runs (by 1 where d = 0) and a select picks the result,
+        // so the scoring loop has no branch and vectorises; the values are unchanged.
+        const Score q = num / (d != 0 ? d : Score{1});
+        s = d != 0 ? q : Score{0};
     } else {
         // NOTE: with no normalisation term, den = h_s, or 1 when h_s = 0 (spec 9.2: a Bayesian
         // shrink alone must not zero every score).
-        s = h_s != 0 ? num / h_s : num;
+        s = h_s != 0 ? num / (h_s != 0 ? h_s : Score{1}) : num;
     }
-    if (h_b != 0) s *= num / (num + h_b);
-    return s;
+    // As above: computed unconditionally (0/0 where h_b = 0 and num = 0 is dropped by the
+    // select), so the loop stays branch-free.
+    const Score bayes = num / (h_b != 0 ? num + h_b : Score{1});
+    return h_b != 0 ? s * bayes : s;
 }
 
 /// Adds Σ value·row over the `n` terms (in their order) into `acc` (length p); see
