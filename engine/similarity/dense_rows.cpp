@@ -1,10 +1,12 @@
-// The two vector loops of the kernel's dense path. They live out of line so that each can be
+// The two vector loops of the kernel's scan path. They live out of line so that each can be
 // compiled twice, for AVX2 and for baseline x86-64, with the CPU picking one at load time.
 //
 // NOTE: both versions do the same float operations per element in the same order (the
 // target list holds no FMA, so nothing is contracted): results are bit-identical whichever
 // version runs, and so across machines.
 
+#include <bit>
+#include <cstdint>
 #include <cstring>
 
 #include "engine/similarity/kernel.hpp"
@@ -14,6 +16,10 @@
 #else
 #define KNNTUNE_VECTOR_CLONES
 #endif
+
+// NOTE: GCC warns that passing 32-byte vectors by value would change the ABI of a function
+// compiled without AVX; the vectors here never cross a function boundary.
+#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace knntune::engine::similarity::detail {
 
@@ -51,11 +57,23 @@ void add_dense_rows(const DenseTerm* terms, size_t n, Index p, Score* __restrict
 }
 
 KNNTUNE_VECTOR_CLONES
-bool any_above(const Score* scores, Index n, Score cutoff) {
-    // Branch-free over the whole chunk so that it vectorises; the caller keeps chunks short.
-    int hits = 0;
-    for (Index c = 0; c < n; ++c) hits |= scores[c] > cutoff ? 1 : 0;
-    return hits != 0;
+Index first_chunk_above(const Score* scores, Index begin, Index p, Score cutoff) {
+    static_assert(kScanChunk == 16 && sizeof(Score) == 4);
+    // Sixteen floats as two GCC vectors of eight (two SSE or one AVX2 instruction each); the
+    // comparisons give −1/0 lanes, and the chunk has a candidate when any lane is set.
+    using V = float __attribute__((vector_size(32)));
+    using M = std::int32_t __attribute__((vector_size(32)));
+    using Words = std::uint64_t __attribute__((vector_size(32)));
+    Index c = begin;
+    for (; c + kScanChunk <= p; c += kScanChunk) {
+        V a, b;
+        std::memcpy(&a, scores + c, sizeof a);
+        std::memcpy(&b, scores + c + 8, sizeof b);
+        const M hit = (a > cutoff) | (b > cutoff);
+        const Words w = std::bit_cast<Words>(hit);
+        if ((w[0] | w[1] | w[2] | w[3]) != 0) return c;
+    }
+    return c;  // p, or the start of the partial chunk at the end
 }
 
 }  // namespace knntune::engine::similarity::detail

@@ -136,8 +136,13 @@ inline Score master_score(const M& m, Score xy, Index r, Index c, Score h_s, Sco
 /// dense_rows.cpp.
 void add_dense_rows(const DenseTerm* terms, size_t n, Index p, Score* acc);
 
-/// True when some of the `n` scores beats `cutoff` (NaN never does); see dense_rows.cpp.
-bool any_above(const Score* scores, Index n, Score cutoff);
+/// Columns per chunk of the selection scan.
+constexpr Index kScanChunk = 16;
+
+/// The start of the first chunk of kScanChunk columns, from `begin` (a multiple of
+/// kScanChunk) on, that holds a score above `cutoff` (NaN never is one); a last partial chunk
+/// counts as holding one; p when none does. See dense_rows.cpp.
+Index first_chunk_above(const Score* scores, Index begin, Index p, Score cutoff);
 
 /// True when row r of A takes part in the product (not empty, not masked out).
 inline bool row_active(const CsrMatrix& a, const KernelOptions& opt, Index r) {
@@ -238,14 +243,12 @@ void select_scanned(Index p, const M& m, const KernelOptions& opt, Index r, Work
         // NOTE: once the list is full, almost no column beats the cut-off, so the scan
         // first tests a chunk of columns with one vectorised comparison and only looks at
         // the columns of a chunk that has a candidate. Same candidates, same order.
-        constexpr Index kChunk = 64;
         Index c = 0;
-        for (; c + kChunk <= p; c += kChunk) {
-            if (any_above(sc + c, kChunk, cutoff)) {
-                for (Index j = 0; j < kChunk; ++j) consider(c + j);
-            }
+        while (c < p) {
+            c = first_chunk_above(sc, c, p, cutoff);
+            const Index end = std::min(p, c + kScanChunk);
+            for (; c < end; ++c) consider(c);
         }
-        for (; c < p; ++c) consider(c);
     };
     bool selected = false;
     if constexpr (M::kScoreIsXy) {
