@@ -1,6 +1,5 @@
 #include "tuner/exp_sum.hpp"
 
-#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -11,7 +10,8 @@
 #endif
 
 // NOTE: GCC warns that passing 32-byte vectors by value would change the ABI of a function
-// compiled without AVX; these helpers are internal and inlined, so no ABI is involved.
+// compiled without AVX. The helpers below take and return vectors, so they are always inlined
+// (also without optimisation) into each clone of exp_sum_shifted: no call ever passes a vector.
 #pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace knntune::tuner {
@@ -23,6 +23,16 @@ namespace {
 // compiler emits two SSE2 or one AVX2 instruction per operation; the lanes are the same.
 using V = double __attribute__((vector_size(32)));
 using VI = std::int64_t __attribute__((vector_size(32)));
+
+// The bits of a vector as another vector type of the same size. (std::bit_cast on GCC vector
+// types is miscompiled by GCC 12 without optimisation, which the sanitizer build showed.)
+template <class To, class From>
+[[gnu::always_inline]] inline To same_bits(const From& from) {
+    static_assert(sizeof(To) == sizeof(From));
+    To to;
+    std::memcpy(&to, &from, sizeof to);
+    return to;
+}
 
 constexpr double kLog2e = 1.4426950408889634;
 // ln 2 split in a high part with trailing zero bits (k·kLn2Hi is exact for |k| < 2^11) and
@@ -36,7 +46,7 @@ constexpr double kSkip = -40.0;
 
 // exp(y) for y in [−40, 0]: y = k·ln2 + r with |r| ≤ ln2/2, exp(r) by its Taylor polynomial of
 // degree 12 (truncation error < 3e-16 relative), and 2^k written into the exponent bits.
-inline V exp_small(V y) {
+[[gnu::always_inline]] inline V exp_small(V y) {
     const V t = y * kLog2e + kRoundShift;
     const V k = t - kRoundShift;
     const V r = (y - k * kLn2Hi) - k * kLn2Lo;
@@ -54,14 +64,14 @@ inline V exp_small(V y) {
     p = p * r + 1.0;
     // k is an integer in [−58, 0]; the low bits of t hold it in two's complement.
     const V shift = {kRoundShift, kRoundShift, kRoundShift, kRoundShift};
-    const VI ki = std::bit_cast<VI>(t) - std::bit_cast<VI>(shift);
+    const VI ki = same_bits<VI>(t) - same_bits<VI>(shift);
     const VI bits = (ki + 1023) << 52;
-    return p * std::bit_cast<V>(bits);
+    return p * same_bits<V>(bits);
 }
 
 // exp(v − m) per lane, 0 where v − m ≤ −40. The clamp keeps skipped terms (and −inf) in the
 // polynomial's range; the select then drops them.
-inline V shifted_terms(V v, double m) {
+[[gnu::always_inline]] inline V shifted_terms(V v, double m) {
     const V y = v - m;
     const VI keep = y > kSkip;
     const V e = exp_small(keep ? y : V{kSkip, kSkip, kSkip, kSkip});

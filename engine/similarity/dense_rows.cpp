@@ -5,7 +5,6 @@
 // target list holds no FMA, so nothing is contracted): results are bit-identical whichever
 // version runs, and so across machines.
 
-#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -70,7 +69,10 @@ Index first_chunk_above(const Score* scores, Index begin, Index p, Score cutoff)
         std::memcpy(&a, scores + c, sizeof a);
         std::memcpy(&b, scores + c + 8, sizeof b);
         const M hit = (a > cutoff) | (b > cutoff);
-        const Words w = std::bit_cast<Words>(hit);
+        // NOTE: memcpy rather than std::bit_cast, which GCC 12 miscompiles for vector types
+        // without optimisation (seen in the sanitizer build).
+        Words w;
+        std::memcpy(&w, &hit, sizeof w);
         if ((w[0] | w[1] | w[2] | w[3]) != 0) return c;
     }
     return c;  // p, or the start of the partial chunk at the end
