@@ -180,6 +180,20 @@ bool takes_scan_path(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, I
     return row_work(a, b, r) * 16 >= p;
 }
 
+/// Starts fetching the B row that A's entry q + kPrefetchRows will add.
+///
+/// NOTE: each B row starts at a random place; fetching a few rows ahead hides most of that
+/// miss (the kernel is bound by memory latency on large inputs).
+template <class IndexT, bool kUnit>
+inline void prefetch_ahead(const CsrMatrix& a, const PackedRows<IndexT>& b, Offset q,
+                           Offset a_end) {
+    if (q + kPrefetchRows < a_end) {
+        const Index ahead = a.indices[q + kPrefetchRows];
+        __builtin_prefetch(b.indices + b.indptr[ahead]);
+        if constexpr (!kUnit) __builtin_prefetch(b.values + b.indptr[ahead]);
+    }
+}
+
 /// Scan path, first part: scatters row r's sparse B rows into `acc` and appends its dense B
 /// rows to `dense` (in A's column order) without adding them.
 template <class IndexT, bool kUnit>
@@ -188,13 +202,7 @@ void scatter_sparse(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, In
     const Offset a_begin = a.indptr[r];
     const Offset a_end = a.indptr[r + 1];
     for (Offset q = a_begin; q < a_end; ++q) {
-        // NOTE: each B row starts at a random place; fetching a few rows ahead hides most
-        // of that miss (the kernel is bound by memory latency on large inputs).
-        if (q + kPrefetchRows < a_end) {
-            const Index ahead = a.indices[q + kPrefetchRows];
-            __builtin_prefetch(b.indices + b.indptr[ahead]);
-            if constexpr (!kUnit) __builtin_prefetch(b.values + b.indptr[ahead]);
-        }
+        prefetch_ahead<IndexT, kUnit>(a, b, q, a_end);
         const Index u = a.indices[q];
         const Score av = a.values[q];
         const std::int32_t slot = b.dense_slot[u];
@@ -312,11 +320,7 @@ void kernel_row(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, const 
     const Offset a_begin = a.indptr[r];
     const Offset a_end = a.indptr[r + 1];
     for (Offset q = a_begin; q < a_end; ++q) {
-        if (q + kPrefetchRows < a_end) {
-            const Index ahead = a.indices[q + kPrefetchRows];
-            __builtin_prefetch(b.indices + b.indptr[ahead]);
-            if constexpr (!kUnit) __builtin_prefetch(b.values + b.indptr[ahead]);
-        }
+        prefetch_ahead<IndexT, kUnit>(a, b, q, a_end);
         const Index u = a.indices[q];
         const Score av = a.values[q];
         const Offset begin = b.indptr[u];
