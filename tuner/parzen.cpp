@@ -50,12 +50,6 @@ std::size_t SplitRule::n_below(std::size_t n) const {
 
 namespace {
 
-// An unsigned key with the order of the doubles (−0 and +0 apart, which the gaps do not mind).
-std::uint64_t order_key(double v) {
-    const auto bits = std::bit_cast<std::uint64_t>(v);
-    return (bits >> 63) != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
-}
-
 // ln of the normal mass on [lo, hi] (log_normal_mass), remembered per thread. A mixture is
 // refitted at every ask, and most of its kernels keep their centre and width from one ask to
 // the next, so most calls are repeats; this saves about 15 % of fitting the mixtures at 1000
@@ -90,17 +84,12 @@ std::vector<double> neighbour_gaps(std::span<const double> centres, double a, do
         sigma[0] = std::max(centres[0] - a, b - centres[0]);
         return sigma;
     }
-    // Ties are ordered by index, as a stable sort would. The comparison runs on integer keys
-    // that order like the values (no NaN reaches here), which is cheaper than comparing
-    // (double, index) pairs; this sort is a large part of fitting a mixture.
-    std::vector<std::uint64_t> key(m);
-    for (std::size_t i = 0; i < m; ++i) key[i] = order_key(centres[i]);
-    std::vector<std::uint32_t> order32(m);
-    std::iota(order32.begin(), order32.end(), 0U);
-    std::sort(order32.begin(), order32.end(), [&key](std::uint32_t x, std::uint32_t y) {
-        return key[x] < key[y] || (key[x] == key[y] && x < y);
-    });
-    std::vector<std::size_t> order(order32.begin(), order32.end());
+    // Sorting (value, index) pairs orders ties by index, as a stable sort would.
+    std::vector<std::pair<double, std::size_t>> sorted(m);
+    for (std::size_t i = 0; i < m; ++i) sorted[i] = {centres[i], i};
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<std::size_t> order(m);
+    for (std::size_t i = 0; i < m; ++i) order[i] = sorted[i].second;
     for (std::size_t r = 0; r < m; ++r) {
         const double left = centres[order[r]] - (r == 0 ? a : centres[order[r - 1]]);
         const double right = (r + 1 == m ? b : centres[order[r + 1]]) - centres[order[r]];

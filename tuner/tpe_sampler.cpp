@@ -295,40 +295,14 @@ class TreeMixture {
             blocks_.push_back(std::move(bm));
         }
         scratch_.resize(n_trials_ + 1);
-        const auto& blocks = space.blocks();
-        root_categorical_ = !blocks.empty() && blocks_[0].members.size() == n_trials_ &&
-                            space.param(blocks[0].params[0]).distribution.is_categorical();
-        if (root_categorical_) {
-            root_base_.resize(space.param(blocks[0].params[0]).distribution.n_choices());
-        }
     }
 
     /// ln p(x) for internal values `u` (NaN = inactive); `active[b]` says which blocks count.
     double log_pdf(const std::vector<double>& u, const std::vector<char>& active) {
         std::vector<double>& terms = scratch_;
         const auto& blocks = space_.blocks();
-        // NOTE: when the root block starts with a categorical (the measure), its kernels add
-        // the same vector for every candidate with the same choice, so the log weights plus
-        // that vector are kept per choice: a copy replaces a copy and an add. The block's
-        // other parameters are added after it as before: same additions in the same order,
-        // so the same bits.
-        std::size_t first_block = 0;
-        if (root_categorical_ && active[0]) {
-            const std::size_t root = blocks[0].params[0];
-            std::vector<double>& base = root_base_[static_cast<std::size_t>(u[root])];
-            if (base.empty()) {
-                base = log_weights_;
-                blocks_[0].kernels[0].add_log_kernels(u[root], base);
-            }
-            std::copy(base.begin(), base.end(), terms.begin());
-            for (std::size_t k = 1; k < blocks[0].params.size(); ++k) {
-                blocks_[0].kernels[k].add_log_kernels(u[blocks[0].params[k]], terms);
-            }
-            first_block = 1;
-        } else {
-            std::copy(log_weights_.begin(), log_weights_.end(), terms.begin());
-        }
-        for (std::size_t b = first_block; b < blocks.size(); ++b) {
+        std::copy(log_weights_.begin(), log_weights_.end(), terms.begin());
+        for (std::size_t b = 0; b < blocks.size(); ++b) {
             if (!active[b]) continue;
             BlockModel& bm = blocks_[b];
             const std::size_t m = bm.members.size() + 1;
@@ -401,8 +375,6 @@ class TreeMixture {
     std::vector<double> weights_, log_weights_;
     std::vector<BlockModel> blocks_;
     std::vector<double> scratch_;
-    bool root_categorical_ = false;  ///< every trial has block 0, which starts with a categorical
-    std::vector<std::vector<double>> root_base_;  ///< per choice: log weights + its kernels
 };
 
 }  // namespace
