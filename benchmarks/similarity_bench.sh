@@ -5,14 +5,17 @@
 # median [min-max] summary per call.
 #
 # usage: benchmarks/similarity_bench.sh BUILD_DIR ONLINE_RETAIL_CSV SYNTHETIC_CSV_GZ [RUNS]
+#   ONLY=REGEX runs only the calls whose label matches (e.g. ONLY=recommend).
 set -euo pipefail
 build=$1; retail=$2; synth=$3; runs=${4:-5}
+only=${ONLY:-}
 bench="$build/benchmarks/similarity_bench"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 run() {  # label runs args...
     local label=$1 n=$2; shift 2
+    if [[ -n $only && ! $label =~ $only ]]; then return; fi
     local secs=() rss=() cpus=()
     for ((i = 0; i < n; i++)); do
         /usr/bin/time -v "$bench" "$@" >"$tmp/out" 2>"$tmp/time"

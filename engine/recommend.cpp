@@ -1,5 +1,7 @@
 #include "engine/recommend.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "engine/error.hpp"
@@ -12,6 +14,11 @@ namespace {
 
 std::string shape(const CsrMatrix& m) {
     return std::to_string(m.rows) + " × " + std::to_string(m.cols);
+}
+
+bool finite_nonnegative(const CsrMatrix& m) {
+    return std::all_of(m.values.begin(), m.values.end(),
+                       [](Score v) { return std::isfinite(v) && v >= 0; });
 }
 
 }  // namespace
@@ -39,6 +46,14 @@ CsrMatrix recommend(const CsrMatrix& user_item, const CsrMatrix& similarity,
     opt.threshold = 0;  // with the kernel's "no exact zeros" rule: keep scores > 0
     opt.exclude = params.exclude_seen ? &user_item : nullptr;
     opt.row_mask = params.user_mask.empty() ? nullptr : &params.user_mask;
+    // Implicit feedback and the similarity measures give non-negative scores; the kernel then
+    // computes only the column blocks that can reach a user's top-N, and returns the lists
+    // that computing every column would (KernelOptions::nonnegative).
+    opt.nonnegative = finite_nonnegative(user_item) && finite_nonnegative(similarity);
+    if (opt.nonnegative) {
+        opt.dense_row_share = similarity::kBoundedDenseRowShare;
+        opt.dense_row_budget = similarity::kBoundedDenseRowBudget;
+    }
     const similarity::DotProduct dot;
     if (orientation == Orientation::Item) {
         const CsrMatrix s_t = transpose(similarity);

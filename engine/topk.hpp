@@ -69,18 +69,30 @@ inline void select_top_k(std::vector<ScoredIndex>& cand, std::size_t k) {
 /// Candidates are buffered; whenever the buffer holds 2k + 64 of them it is cut back to the
 /// best k, and the k-th score becomes a cut-off below which later candidates are rejected
 /// without being stored. Equal scores pass the cut-off, so the id tie-break stays exact.
+///
+/// Short lists (k ≤ kInsertK, such as a top-10 recommendation) are instead kept ranked by
+/// insertion, so the cut-off is always the exact k-th score.
 class TopKCollector {
   public:
+    static constexpr std::size_t kInsertK = 16;
+
     /// Starts a new list of at most `k` entries.
     void reset(std::size_t k) {
         k_ = k;
-        limit_ = 2 * k + 64;
+        insert_ = k <= kInsertK;
+        limit_ = insert_ ? k : 2 * k + 64;
         buf_.clear();
-        buf_.reserve(limit_);
+        buf_.reserve(limit_ + 1);
         cutoff_ = -std::numeric_limits<Score>::infinity();
+        tight_ = insert_;
     }
     void push(Score score, Index index) {
         if (score < cutoff_) return;
+        if (insert_) {
+            insert({score, index});
+            return;
+        }
+        tight_ = false;
         buf_.push_back({score, index});
         if (buf_.size() >= limit_) shrink();
     }
@@ -89,13 +101,35 @@ class TopKCollector {
     [[nodiscard]] bool may_accept_ascending(Score score) const { return score > cutoff_; }
     /// Scores at or below this can be rejected when ids arrive in ascending order.
     [[nodiscard]] Score cutoff() const { return cutoff_; }
+    /// The k-th best score pushed so far (−∞ while fewer than k were pushed): a candidate
+    /// below it cannot enter the list, whatever its id. Cuts the buffer back to k entries.
+    Score tight_cutoff() {
+        if (!tight_ && buf_.size() >= k_) shrink();
+        return cutoff_;
+    }
     /// The kept entries, ranked best first.
     std::vector<ScoredIndex>& finish() {
-        select_top_k(buf_, k_);
+        if (!insert_) select_top_k(buf_, k_);
         return buf_;
     }
 
   private:
+    /// Insertion mode: places `e` in the ranked list, dropping the k+1-th.
+    void insert(const ScoredIndex& e) {
+        if (buf_.size() == k_) {
+            if (!ranks_before(e, buf_.back())) return;
+            buf_.pop_back();
+        }
+        std::size_t pos = buf_.size();
+        buf_.push_back(e);
+        while (pos > 0 && ranks_before(e, buf_[pos - 1])) {
+            buf_[pos] = buf_[pos - 1];
+            --pos;
+        }
+        buf_[pos] = e;
+        if (buf_.size() == k_) cutoff_ = buf_.back().score;
+    }
+
     void shrink() {
         thread_local std::vector<std::uint64_t> keys;
         keys.resize(buf_.size());
@@ -104,12 +138,15 @@ class TopKCollector {
         buf_.resize(k_);
         for (std::size_t i = 0; i < k_; ++i) buf_[i] = from_rank_key(keys[i]);
         cutoff_ = from_rank_key(keys[k_ - 1]).score;
+        tight_ = true;
     }
 
     std::vector<ScoredIndex> buf_;
     std::size_t k_ = 0;
     std::size_t limit_ = 0;
     Score cutoff_ = 0;
+    bool tight_ = false;   ///< buf_ holds exactly the best k since the last push
+    bool insert_ = false;  ///< insertion mode (k ≤ kInsertK)
 };
 
 /// Keeps the first `k` entries of every row of a ranked matrix (rows ordered best first, as

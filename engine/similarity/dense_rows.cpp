@@ -5,6 +5,7 @@
 // target list holds no FMA, so nothing is contracted): results are bit-identical whichever
 // version runs, and so across machines.
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -29,7 +30,8 @@ namespace knntune::engine::similarity::detail {
 // the sums do not depend on threads: ((v0·d0 + v1·d1) + (v2·d2 + v3·d3)) is added per group of
 // four, then the leftover rows one at a time.
 KNNTUNE_VECTOR_CLONES
-void add_dense_rows(const DenseTerm* terms, size_t n, Index p, Score* __restrict acc) {
+void add_dense_rows(const DenseTerm* terms, size_t n, Index begin, Index end,
+                    Score* __restrict acc) {
     size_t t = 0;
     for (; t + 4 <= n; t += 4) {
         const Score* __restrict d0 = terms[t].row;
@@ -41,9 +43,9 @@ void add_dense_rows(const DenseTerm* terms, size_t n, Index p, Score* __restrict
         const Score v2 = terms[t + 2].value;
         const Score v3 = terms[t + 3].value;
         if (v0 == 1 && v1 == 1 && v2 == 1 && v3 == 1) {
-            for (Index c = 0; c < p; ++c) acc[c] += (d0[c] + d1[c]) + (d2[c] + d3[c]);
+            for (Index c = begin; c < end; ++c) acc[c] += (d0[c] + d1[c]) + (d2[c] + d3[c]);
         } else {
-            for (Index c = 0; c < p; ++c) {
+            for (Index c = begin; c < end; ++c) {
                 acc[c] += (v0 * d0[c] + v1 * d1[c]) + (v2 * d2[c] + v3 * d3[c]);
             }
         }
@@ -51,7 +53,32 @@ void add_dense_rows(const DenseTerm* terms, size_t n, Index p, Score* __restrict
     for (; t < n; ++t) {
         const Score* __restrict d = terms[t].row;
         const Score v = terms[t].value;
-        for (Index c = 0; c < p; ++c) acc[c] += v * d[c];
+        for (Index c = begin; c < end; ++c) acc[c] += v * d[c];
+    }
+}
+
+KNNTUNE_VECTOR_CLONES
+void block_max(const Score* __restrict x, Index p, Score* __restrict out) {
+    static_assert(kBoundBlock % 8 == 0 && sizeof(Score) == 4);
+    using V = float __attribute__((vector_size(32)));
+    Index k = 0;
+    Index c = 0;
+    for (; c + kBoundBlock <= p; c += kBoundBlock, ++k) {
+        V m;
+        std::memcpy(&m, x + c, sizeof m);
+        for (Index j = 8; j < kBoundBlock; j += 8) {
+            V v;
+            std::memcpy(&v, x + c + j, sizeof v);
+            m = m > v ? m : v;
+        }
+        Score best = m[0];
+        for (int lane = 1; lane < 8; ++lane) best = std::max(best, m[lane]);
+        out[k] = best;
+    }
+    if (c < p) {
+        Score best = x[c];
+        for (Index j = c + 1; j < p; ++j) best = std::max(best, x[j]);
+        out[k] = best;
     }
 }
 

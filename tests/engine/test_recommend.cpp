@@ -1,9 +1,15 @@
 // Recommendation step on a hand-computed fixture, in both orientations.
 
+#include <Eigen/Dense>
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdint>
+#include <random>
 #include <vector>
 
 #include "engine/recommend.hpp"
+#include "engine/similarity/kernel.hpp"
+#include "engine/similarity/measures.hpp"
 
 using namespace knntune::engine;
 using knntune::engine::similarity::Orientation;
@@ -86,4 +92,117 @@ TEST_CASE("recommend drops non-positive scores and validates shapes", "[engine][
     bad.top_n = 0;
     REQUIRE_THROWS_WITH(recommend(r, s, Orientation::Item, bad),
                         "top_n = 0 is out of range [1, inf)");
+}
+
+namespace {
+
+/// A users × items log and an item–item top-k similarity in which a few popular items sit in
+/// nearly every item's neighbour list, so that Sᵀ has rows long enough to be stored densely.
+/// Values: `Random` floats; `Dyadic` multiples of 1/8, so sums are exact and ties are
+/// common; `Unit`, all 1, so scores are counts and most columns tie with others.
+enum class Values { Random, Dyadic, Unit };
+
+struct PopularFixture {
+    CsrMatrix log;
+    CsrMatrix sim;
+};
+
+PopularFixture popular_fixture(Index users, Index items, Values values, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    std::vector<Triplet> log;
+    for (Index u = 0; u < users; ++u) {
+        for (Index i = 0; i < items; ++i) {
+            // Items 0..39 are popular; the rest are rare.
+            const double p = i < 40 ? 0.3 : 0.02;
+            if (unit(rng) < p) log.push_back({u, i, 1.0F});
+        }
+    }
+    std::vector<Triplet> sim;
+    for (Index j = 0; j < items; ++j) {
+        for (Index i = 0; i < items; ++i) {
+            const double p = i < 40 ? 0.9 : 0.03;
+            if (i == j || unit(rng) >= p) continue;
+            const double x = unit(rng);
+            const float v = values == Values::Random   ? static_cast<float>(0.001 + x)
+                            : values == Values::Dyadic ? static_cast<float>(1 + static_cast<int>(x * 16)) / 8
+                                                       : 1.0F;
+            sim.push_back({j, i, v});
+        }
+    }
+    return {csr_from_triplets(users, items, log), csr_from_triplets(items, items, sim)};
+}
+
+Eigen::MatrixXd to_dense(const CsrMatrix& m) {
+    Eigen::MatrixXd d = Eigen::MatrixXd::Zero(m.rows, m.cols);
+    for (Index r = 0; r < m.rows; ++r) {
+        for (Offset q = m.indptr[r]; q < m.indptr[r + 1]; ++q) d(r, m.indices[q]) += m.values[q];
+    }
+    return d;
+}
+
+/// Every row of the two matrices, pairs of (column, value) bit for bit.
+bool same_rows(const CsrMatrix& a, const CsrMatrix& b) {
+    if (a.rows != b.rows) return false;
+    for (Index r = 0; r < a.rows; ++r) {
+        if (row(a, r) != row(b, r)) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+TEST_CASE("bounded recommendation equals the full scan and a dense product",
+          "[engine][recommend]") {
+    using similarity::DotProduct;
+    using similarity::KernelOptions;
+    const Values values = GENERATE(Values::Random, Values::Dyadic, Values::Unit);
+    const Index top_n = GENERATE(1, 10, 60);
+    const bool exclude_seen = GENERATE(false, true);
+    CAPTURE(static_cast<int>(values), top_n, exclude_seen);
+    const Index items = 700;
+    const PopularFixture f = popular_fixture(150, items, values, 11U + static_cast<unsigned>(values));
+    const bool exact = values != Values::Random;
+    const CsrMatrix s_t = transpose(f.sim);
+
+    // The fixture exercises the bounded path: Sᵀ has rows stored densely.
+    const auto packed = similarity::detail::pack_rows<std::uint16_t>(
+        s_t, similarity::kBoundedDenseRowBudget, similarity::kBoundedDenseRowShare, true);
+    REQUIRE(std::count_if(packed.dense_slot.begin(), packed.dense_slot.end(),
+                          [](std::int32_t s) { return s >= 0; }) >= 30);
+
+    RecommendParams p;
+    p.top_n = top_n;
+    p.exclude_seen = exclude_seen;
+    const CsrMatrix rec = recommend(f.log, f.sim, Orientation::Item, p);
+
+    // Same kernel without the bound: identical lists, bit for bit.
+    KernelOptions opt;
+    opt.k = top_n;
+    opt.threshold = 0;
+    opt.exclude = exclude_seen ? &f.log : nullptr;
+    opt.nonnegative = false;
+    opt.dense_row_share = similarity::kBoundedDenseRowShare;
+    opt.dense_row_budget = similarity::kBoundedDenseRowBudget;
+    const CsrMatrix full = similarity::sparse_topk(f.log, s_t, DotProduct{}, opt);
+    CHECK(same_rows(rec, full));
+
+    // Dense double-precision product R·Sᵀ, ranked by score then item.
+    const Eigen::MatrixXd r_d = to_dense(f.log);
+    const Eigen::MatrixXd scores = r_d * to_dense(f.sim).transpose();
+    for (Index u = 0; u < f.log.rows; ++u) {
+        std::vector<std::pair<double, Index>> cand;
+        for (Index j = 0; j < items; ++j) {
+            const double s = scores(u, j);
+            if (s > 0 && !(exclude_seen && r_d(u, j) != 0)) cand.emplace_back(-s, j);
+        }
+        std::sort(cand.begin(), cand.end());
+        const auto got = row(rec, u);
+        REQUIRE(got.size() == std::min<size_t>(cand.size(), static_cast<size_t>(top_n)));
+        for (size_t t = 0; t < got.size(); ++t) {
+            CHECK(got[t].second == Approx(-cand[t].first).epsilon(1e-5));
+            // Exact sums leave nothing to rounding: the very same items, in the same order.
+            if (exact) CHECK(got[t].first == cand[t].second);
+        }
+    }
 }

@@ -2,6 +2,7 @@
 
 #include <tbb/global_control.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <random>
 #include <vector>
@@ -163,5 +164,42 @@ TEST_CASE("wide matrices (32-bit column path) give the same result as narrow one
         // User orientation: the recommendation over wide item ids matches too.
         const CsrMatrix u_narrow = compute_similarity(narrow, Orientation::User, m, p);
         CHECK(compute_similarity(wide, Orientation::User, m, p) == u_narrow);
+    }
+}
+
+TEST_CASE("top-k collector keeps the best k by score then id, in every mode and push order",
+          "[engine][topk]") {
+    // Both modes: insertion (k ≤ kInsertK) and buffer-and-cut (larger k).
+    const std::size_t k = GENERATE(std::size_t{1}, std::size_t{10}, TopKCollector::kInsertK,
+                                   TopKCollector::kInsertK + 1, std::size_t{100});
+    const bool ascending = GENERATE(false, true);
+    CAPTURE(k, ascending);
+    std::mt19937 rng(static_cast<unsigned>(k) * 2U + (ascending ? 1U : 0U));
+    for (int round = 0; round < 50; ++round) {
+        // Few distinct scores, so most candidates tie with others.
+        std::uniform_int_distribution<int> level(0, 12);
+        std::vector<ScoredIndex> cand;
+        const int n = std::uniform_int_distribution<int>(0, 400)(rng);
+        for (int i = 0; i < n; ++i) cand.push_back({static_cast<Score>(level(rng)) / 4, i});
+        if (!ascending) std::shuffle(cand.begin(), cand.end(), rng);
+
+        TopKCollector top;
+        top.reset(k);
+        for (const ScoredIndex& e : cand) {
+            // Callers skip what the cut-off rules out: ascending ids use the strict test,
+            // any order the tight one.
+            if (ascending ? top.may_accept_ascending(e.score) : e.score >= top.tight_cutoff()) {
+                top.push(e.score, e.index);
+            }
+        }
+        std::vector<ScoredIndex> expect = cand;
+        std::sort(expect.begin(), expect.end(), ranks_before);
+        expect.resize(std::min(expect.size(), k));
+        const std::vector<ScoredIndex>& got = top.finish();
+        REQUIRE(got.size() == expect.size());
+        for (std::size_t i = 0; i < got.size(); ++i) {
+            CHECK(got[i].score == expect[i].score);
+            CHECK(got[i].index == expect[i].index);
+        }
     }
 }
