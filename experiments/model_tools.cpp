@@ -98,13 +98,38 @@ std::vector<std::string> close_names(const engine::SimilarityModel& m, const std
     return out;
 }
 
-Index find_item(const engine::SimilarityModel& m, const std::string& query) {
+std::vector<Offset> item_counts(const engine::SimilarityModel& m) {
+    std::vector<Offset> count(m.item_keys.size(), 0);
+    const bool items_are_columns = m.train.cols == static_cast<Index>(m.item_keys.size());
+    if (!items_are_columns) return count;
+    for (const Index c : m.train.indices) ++count[static_cast<std::size_t>(c)];
+    return count;
+}
+
+ItemMatch match_item(const engine::SimilarityModel& m, const std::string& query) {
     const std::string q = lower(query);
+    std::vector<Index> named;
     for (std::size_t i = 0; i < m.item_names.size(); ++i) {
-        if (!m.item_names[i].empty() && lower(m.item_names[i]) == q) return static_cast<Index>(i);
+        if (!m.item_names[i].empty() && lower(m.item_names[i]) == q) named.push_back(static_cast<Index>(i));
+    }
+    if (!named.empty()) {
+        const std::vector<Offset> count = item_counts(m);
+        ItemMatch match;
+        match.item = named.front();
+        for (const Index i : named) {
+            if (count[static_cast<std::size_t>(i)] > count[static_cast<std::size_t>(match.item)]) match.item = i;
+        }
+        for (const Index i : named) {
+            if (i != match.item) match.same_name.push_back(i);
+        }
+        return match;
+    }
+    // Keys: an exact match first (a log may hold both 85123A and 85123a), then ignoring case.
+    for (std::size_t i = 0; i < m.item_keys.size(); ++i) {
+        if (m.item_keys[i] == query) return {static_cast<Index>(i), {}};
     }
     for (std::size_t i = 0; i < m.item_keys.size(); ++i) {
-        if (lower(m.item_keys[i]) == q) return static_cast<Index>(i);
+        if (lower(m.item_keys[i]) == q) return {static_cast<Index>(i), {}};
     }
     std::string msg = "no item named '" + query + "'";
     const auto close = close_names(m, query);
@@ -113,6 +138,27 @@ Index find_item(const engine::SimilarityModel& m, const std::string& query) {
         for (std::size_t i = 0; i < close.size(); ++i) msg += (i ? ", '" : "'") + close[i] + "'";
     }
     throw engine::InputError(msg);
+}
+
+Index find_item(const engine::SimilarityModel& m, const std::string& query) {
+    return match_item(m, query).item;
+}
+
+std::string same_name_note(const engine::SimilarityModel& m, const ItemMatch& match) {
+    if (match.same_name.empty()) return {};
+    const std::vector<Offset> count = item_counts(m);
+    const auto describe = [&](Index i) {
+        const Offset n = count[static_cast<std::size_t>(i)];
+        return m.item_keys[static_cast<std::size_t>(i)] + " (" + std::to_string(n) +
+               (n == 1 ? " interaction)" : " interactions)");
+    };
+    std::string note = std::to_string(match.same_name.size() + 1) + " items are named '" +
+                       m.item_names[static_cast<std::size_t>(match.item)] + "': using " +
+                       describe(match.item) + "; the others are ";
+    for (std::size_t t = 0; t < match.same_name.size(); ++t) {
+        note += (t ? ", " : "") + describe(match.same_name[t]);
+    }
+    return note + ". Give a key instead of the name to choose another.";
 }
 
 std::vector<RankedItem> similar_items(const engine::CsrMatrix& s, Index item, Index top) {

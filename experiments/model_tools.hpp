@@ -12,10 +12,29 @@ namespace knntune::exp {
 /// Loads `path`: a model file, or a run folder holding model-item_knn.h5.
 [[nodiscard]] engine::SimilarityModel load_model_or_run(const std::string& path);
 
-/// Resolves an item given by name or key, case-insensitively (names first, then keys; the
-/// lowest index wins among equal matches). Throws engine::InputError when nothing matches,
-/// listing up to five close names (substring matches first, then by edit distance).
+/// An item resolved from a name or key, and the other items that carry the same name.
+struct ItemMatch {
+    engine::Index item = 0;
+    std::vector<engine::Index> same_name;  ///< other items with that name, by index
+};
+
+/// Resolves an item given by name or key: names ignoring case and surrounding blanks, then
+/// keys exactly, then keys ignoring case and surrounding blanks. When
+/// several items carry the name (a purchase log can give one description to several codes),
+/// the one with the most interactions in the model's training matrix wins, then the lowest
+/// index. Throws engine::InputError when nothing matches, listing up to five close names
+/// (substring matches first, then by edit distance).
+[[nodiscard]] ItemMatch match_item(const engine::SimilarityModel& m, const std::string& query);
+
+/// match_item's chosen item.
 [[nodiscard]] engine::Index find_item(const engine::SimilarityModel& m, const std::string& query);
+
+/// Interactions per item in the model's training matrix.
+[[nodiscard]] std::vector<engine::Offset> item_counts(const engine::SimilarityModel& m);
+
+/// A note naming the items that share the chosen item's name, with their keys and
+/// interaction counts; empty when the name is unique.
+[[nodiscard]] std::string same_name_note(const engine::SimilarityModel& m, const ItemMatch& match);
 
 /// Up to five item names close to `query`, best first.
 [[nodiscard]] std::vector<std::string> close_names(const engine::SimilarityModel& m,

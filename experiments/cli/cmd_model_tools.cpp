@@ -36,7 +36,9 @@ int cmd_similar(const Args& args) {
         "Usage: knntune similar MODEL_OR_RUN_DIR ITEM [--top N] [--full]\n\n"
         "Prints the items most similar to ITEM (a name or an item key, matched\n"
         "case-insensitively), excluding the item itself. MODEL_OR_RUN_DIR is a model file or a\n"
-        "run folder with model-item_knn.h5. Without an exact match, close names are suggested.\n\n"
+        "run folder with model-item_knn.h5. Without an exact match, close names are suggested.\n"
+        "When several items share the name, the one with the most interactions is used and a\n"
+        "note on standard error lists the others; give a key to choose one of them.\n\n"
         "Options");
     std::string model_path;
     std::string query;
@@ -50,7 +52,11 @@ int cmd_similar(const Args& args) {
     if (model_path.empty() || query.empty()) throw po::error("expected MODEL_OR_RUN_DIR and ITEM");
     if (top < 1) throw po::error("--top must be >= 1");
     engine::SimilarityModel m = exp::load_model_or_run(model_path);
-    const engine::Index item = exp::find_item(m, query);
+    const exp::ItemMatch match = exp::match_item(m, query);
+    const engine::Index item = match.item;
+    if (const std::string note = exp::same_name_note(m, match); !note.empty()) {
+        std::fprintf(stderr, "note: %s\n", note.c_str());
+    }
     if (vm.count("full") != 0U) m.similarity = exp::full_similarity(m);
     std::printf("items similar to %s (%s), %s model\n\n", display(m, item).c_str(),
                 m.item_keys[item].c_str(), m.measure.c_str());
@@ -63,7 +69,8 @@ int cmd_recommend_items(const Args& args) {
         "Usage: knntune recommend-items MODEL_OR_RUN_DIR --items ITEM... [--top N]\n\n"
         "Recommends items for a new user who has the given items (names or keys, matched\n"
         "case-insensitively), with the tuned item-KNN model and without retraining:\n"
-        "score(j) = sum over the given items i of S[j, i]. The given items are excluded.\n\n"
+        "score(j) = sum over the given items i of S[j, i]. The given items are excluded.\n"
+        "A name shared by several items resolves as in `knntune similar`.\n\n"
         "Options");
     std::string model_path;
     std::vector<std::string> items;
@@ -79,7 +86,13 @@ int cmd_recommend_items(const Args& args) {
     if (top < 1) throw po::error("--top must be >= 1");
     const engine::SimilarityModel m = exp::load_model_or_run(model_path);
     std::vector<engine::Index> ids;
-    for (const auto& q : items) ids.push_back(exp::find_item(m, q));
+    for (const auto& q : items) {
+        const exp::ItemMatch match = exp::match_item(m, q);
+        if (const std::string note = exp::same_name_note(m, match); !note.empty()) {
+            std::fprintf(stderr, "note: %s\n", note.c_str());
+        }
+        ids.push_back(match.item);
+    }
     std::printf("recommendations for a user with %zu item(s), %s model\n\n", ids.size(), m.measure.c_str());
     print_ranked(m, exp::recommend_for_items(m.similarity, ids, top));
     return 0;

@@ -45,6 +45,33 @@ TEST_CASE("model tools: items are found by name or key, case-insensitively", "[e
                       "'Red Mug', 'Red Plate', 'D4'");
 }
 
+TEST_CASE("model tools: a name shared by several items picks the most interacted one",
+          "[experiments][model]") {
+    auto m = toy_model();
+    m.item_names[3] = "BLUE MUG";  // items 2 and 3 now share a name
+    // Tie (no interactions for either): the lower index, and the note names the other.
+    exp::ItemMatch match = exp::match_item(m, "blue mug");
+    CHECK(match.item == 2);
+    CHECK(match.same_name == std::vector<Index>{3});
+    // Item 3 has two interactions, item 2 one: item 3 wins.
+    m.user_keys = {"u", "v"};
+    m.train = engine::csr_from_triplets(
+        2, 5, std::vector<engine::Triplet>{{0, 2, 1.0F}, {0, 3, 1.0F}, {1, 3, 1.0F}});
+    match = exp::match_item(m, "Blue Mug");
+    CHECK(match.item == 3);
+    CHECK(match.same_name == std::vector<Index>{2});
+    CHECK(exp::find_item(m, "Blue Mug") == 3);
+    CHECK(exp::same_name_note(m, match) ==
+          "2 items are named 'BLUE MUG': using D4 (2 interactions); the others are C3 (1 "
+          "interaction). Give a key instead of the name to choose another.");
+    // Keys: exact first, then ignoring case; a unique name gives no note.
+    CHECK(exp::match_item(m, "c3").item == 2);
+    m.item_keys[4] = "c3";
+    CHECK(exp::match_item(m, "c3").item == 4);
+    CHECK(exp::match_item(m, "C3").item == 2);
+    CHECK(exp::same_name_note(m, exp::match_item(m, "red mug")).empty());
+}
+
 TEST_CASE("model tools: similar items exclude the item and break ties by index",
           "[experiments][model]") {
     const auto m = toy_model();
