@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -91,6 +92,18 @@ void check_params(const PlotParams& p, const char* func) {
         throw ReportError(std::string(func) + ": size must be in [100, 4000] pixels, got " +
                           std::to_string(p.width) + " x " + std::to_string(p.height));
     }
+    const bool bad_low = p.y_low && !std::isfinite(*p.y_low);
+    const bool bad_high = p.y_high && !std::isfinite(*p.y_high);
+    if (bad_low || bad_high || (p.y_low && p.y_high && !(*p.y_low < *p.y_high))) {
+        throw ReportError(std::string(func) + ": the y axis ends must be finite with y_low < y_high");
+    }
+}
+
+/// A number as gnuplot reads it back exactly.
+std::string exact_number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
 }
 
 /// Common header: palette, title, axis labels, grid, log axis.
@@ -107,6 +120,10 @@ std::string preamble(const PlotParams& p) {
     s += "set grid lc rgb '#dddddd'\nset border lc rgb '#555555'\n";
     s += "set key outside right top box lc rgb '#cccccc'\n";
     if (p.log_x) s += "set logscale x\n";
+    if (p.y_low || p.y_high) {
+        s += "set yrange [" + (p.y_low ? exact_number(*p.y_low) : "*") + ":" +
+             (p.y_high ? exact_number(*p.y_high) : "*") + "]\n";
+    }
     return s;
 }
 

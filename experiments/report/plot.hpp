@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <span>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,6 +31,9 @@ struct PlotParams {
     int width = 720;                  ///< SVG width in pixels, in [100, 4000]
     int height = 420;                 ///< SVG height in pixels, in [100, 4000]
     bool log_x = false;               ///< logarithmic x axis (all plotted x must be > 0)
+    /// Ends of the y axis; unset ends follow the data. Points outside are clipped.
+    std::optional<double> y_low{};
+    std::optional<double> y_high{};
     std::string gnuplot = "gnuplot";  ///< executable, looked up on PATH unless it has a '/'
 };
 

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -209,4 +210,26 @@ TEST_CASE("a missing or failing gnuplot is reported clearly", "[report][plot]") 
                                    "found; install the Debian package gnuplot-nox"));
     REQUIRE_THROWS_WITH(render_svg("plot sin(x) with nonsense\n", {}),
                         Contains("unrecognized plot type"));
+}
+
+TEST_CASE("plot y-axis ends clip the view and are validated", "[report][plot]") {
+    const std::vector<Series> series = {{"s", {1, 2, 3}, {0.0, 0.75, 1.0}}};
+    const PlotParams base{.y_label = "score"};
+    const std::string full = plot_lines(series, base);
+    // Autoscaled: the axis has a 0 tick. From 0.5 up: no 0 tick, a 0.5 tick.
+    CHECK_THAT(full, Contains("> 0</text>"));
+    PlotParams cut = base;
+    cut.y_low = 0.5;
+    const std::string svg = plot_lines(series, cut);
+    check_svg(svg);
+    CHECK(svg.find("> 0</text>") == std::string::npos);
+    CHECK_THAT(svg, Contains("> 0.5</text>"));
+
+    PlotParams bad = base;
+    bad.y_low = 1.0;
+    bad.y_high = 0.5;
+    CHECK_THROWS_AS(plot_lines(series, bad), ReportError);
+    bad.y_high.reset();
+    bad.y_low = std::numeric_limits<double>::infinity();
+    CHECK_THROWS_AS(plot_lines(series, bad), ReportError);
 }
