@@ -16,9 +16,11 @@ std::string shape(const CsrMatrix& m) {
     return std::to_string(m.rows) + " × " + std::to_string(m.cols);
 }
 
+/// Every value finite and either 0 or at least 2⁻⁶⁰, so that no product of two values
+/// underflows (the bounded selection's rounding argument holds for normal floats).
 bool finite_nonnegative(const CsrMatrix& m) {
     return std::all_of(m.values.begin(), m.values.end(),
-                       [](Score v) { return std::isfinite(v) && v >= 0; });
+                       [](Score v) { return std::isfinite(v) && (v == 0 || v >= 0x1p-60F); });
 }
 
 }  // namespace

@@ -36,7 +36,8 @@ struct KernelOptions {
     /// A row of B holding at least 1/dense_row_share of the columns may be stored densely
     /// (1 to 16; longest rows first, within the budget).
     Index dense_row_share = 4;
-    /// The caller guarantees that every value of A and B is finite and ≥ 0. With the plain dot
+    /// The caller guarantees that every value of A and B is finite and is 0 or at least 2⁻⁶⁰
+    /// (so no product underflows). With the plain dot
     /// product (no shrink), a row that adds dense B rows then computes only the column blocks
     /// whose upper bound can reach its top-k; same results, bit for bit (see select_bounded).
     bool nonnegative = false;
