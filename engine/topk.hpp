@@ -116,6 +116,7 @@ class TopKCollector {
   private:
     /// Insertion mode: places `e` in the ranked list, dropping the k+1-th.
     void insert(const ScoredIndex& e) {
+        if (k_ == 0) return;
         if (buf_.size() == k_) {
             if (!ranks_before(e, buf_.back())) return;
             buf_.pop_back();

@@ -103,9 +103,10 @@ constexpr Index block_count(Index p) { return (p + kBoundBlock - 1) / kBoundBloc
 /// values; the last block may be partial). See dense_rows.cpp.
 void block_max(const Score* x, Index p, Score* out);
 
-/// Packs `b`. A row becomes dense when it holds at least 1/4 of the columns (adding a dense
-/// row is a vectorised loop, about four times cheaper per column than a scatter per stored
-/// value), longest rows first, while the dense copies stay within `budget` bytes.
+/// Packs `b`. A row becomes dense when it holds at least 1/`share` of the columns (by default
+/// a quarter: adding a dense row is a vectorised loop, about four times cheaper per column
+/// than a scatter per stored value), longest rows first, while the dense copies stay within
+/// `budget` bytes. With `with_bounds`, each dense row's block maxima are kept too.
 template <class IndexT>
 PackedRows<IndexT> pack_rows(const CsrMatrix& b, size_t budget, Index share, bool with_bounds) {
     PackedRows<IndexT> out;
