@@ -3,19 +3,19 @@
 ///
 /// User errors (a bad file, row, key or parameter) throw `engine::Error` or a subclass, and
 /// the message names the file and line or the parameter. Programmer invariants use
-/// `KNNTUNE_ASSERT`, which aborts: user input must never reach it.
+/// `KNNTUNE_ASSERT` (common/assert.hpp), which aborts: user input must never reach it.
 
-#include <cstdio>
-#include <cstdlib>
-#include <stdexcept>
 #include <string>
+
+#include "common/assert.hpp"
+#include "common/error.hpp"
 
 namespace knntune::engine {
 
 /// Base of every user-facing engine error. `main` prints `what()` and exits with status 2.
-class Error : public std::runtime_error {
+class Error : public UserError {
 public:
-    using std::runtime_error::runtime_error;
+    using UserError::UserError;
 };
 
 /// A problem with an input file: missing, unreadable, malformed row, bad timestamp.
@@ -38,12 +38,3 @@ public:
 
 }  // namespace knntune::engine
 
-/// Aborts with file and line when a programmer invariant fails. Active in every build type.
-#define KNNTUNE_ASSERT(cond)                                                             \
-    do {                                                                                 \
-        if (!(cond)) {                                                                   \
-            std::fprintf(stderr, "knntune: internal error: %s (%s:%d)\n", #cond, __FILE__, \
-                         __LINE__);                                                      \
-            std::abort();                                                                \
-        }                                                                                \
-    } while (false)

@@ -1,10 +1,9 @@
 #include "engine/h5.hpp"
 
-#include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 
+#include "common/atomic_file.hpp"
 #include "engine/error.hpp"
 
 namespace knntune::engine::h5 {
@@ -88,23 +87,13 @@ std::vector<std::string> read_strings(hid_t group, const char* name, const std::
 
 void write_atomically(const std::string& path, void (*write)(hid_t file, const void* ctx),
                       const void* ctx) {
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    try {
+    const QuietErrors quiet;
+    replace_file(path, [&](const std::filesystem::path& tmp) {
         Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
         if (!file.ok()) throw InputError(path + ": cannot create file");
         write(file, ctx);
-        check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + tmp);
-    } catch (...) {
-        std::remove(tmp.c_str());
-        throw;
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::remove(tmp.c_str());
-        throw InputError(path + ": cannot rename temporary file: " + ec.message());
-    }
+        check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + tmp.string());
+    });
 }
 
 hid_t open_read_only(const std::string& path) {

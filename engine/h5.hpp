@@ -4,27 +4,15 @@
 
 #include <hdf5.h>
 
+#include "common/h5_handle.hpp"
+
 #include <string>
 #include <vector>
 
 namespace knntune::engine::h5 {
 
-/// Closes an HDF5 handle on scope exit.
-class Handle {
-public:
-    Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-    ~Handle() {
-        if (id_ >= 0) close_(id_);
-    }
-    Handle(const Handle&) = delete;
-    Handle& operator=(const Handle&) = delete;
-    operator hid_t() const { return id_; }  // NOLINT: implicit by design, used as hid_t
-    [[nodiscard]] bool ok() const { return id_ >= 0; }
-
-private:
-    hid_t id_;
-    herr_t (*close_)(hid_t);
-};
+using knntune::h5::Handle;
+using knntune::h5::QuietErrors;
 
 /// Throws InputError "HDF5: cannot WHAT" when `status` < 0.
 void check(herr_t status, const std::string& what);
@@ -72,8 +60,8 @@ std::vector<T> read_array(hid_t group, const char* name, hid_t mem_type, const s
     return v;
 }
 
-/// Writes via `PATH.tmp.PID` and renames over `path` when `write` returns; removes the
-/// temporary on any exception. `write` receives the open file.
+/// Writes `path` atomically (common/atomic_file.hpp): `write` receives the open temporary
+/// file; on any exception the temporary is removed and an older `path` is untouched.
 void write_atomically(const std::string& path, void (*write)(hid_t file, const void* ctx),
                       const void* ctx);
 

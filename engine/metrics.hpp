@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/direction.hpp"
 #include "engine/csr.hpp"
 #include "engine/types.hpp"
 
@@ -36,7 +37,7 @@ namespace knntune::engine {
 enum class MetricKind { Precision, Recall, Ndcg, Map, HitRate, Mrr, Coverage, Arp };
 
 /// Whether a study should maximise or minimise a metric.
-enum class Direction { Maximize, Minimize };
+using knntune::Direction;
 
 /// A metric with its cut-off, parsed from a name like "ndcg@10".
 struct MetricSpec {

@@ -7,7 +7,7 @@
 
 #include "engine/data/csv_reader.hpp"
 #include "engine/data/timestamp.hpp"
-#include "experiments/text_util.hpp"
+#include "common/text.hpp"
 
 namespace knntune::exp {
 namespace {
@@ -436,13 +436,13 @@ char read_delimiter(const Section& s, const std::string& path) {
 
 engine::FilterOp read_op(const Section& s, const std::string& key) {
     static const std::vector<std::pair<std::string, engine::FilterOp>> kOps = {
-        {"not_empty", engine::FilterOp::kNotEmpty}, {"empty", engine::FilterOp::kEmpty},
-        {"gt", engine::FilterOp::kGt}, {"ge", engine::FilterOp::kGe},
-        {"lt", engine::FilterOp::kLt}, {"le", engine::FilterOp::kLe},
-        {"eq", engine::FilterOp::kEq}, {"ne", engine::FilterOp::kNe},
-        {"equals", engine::FilterOp::kEquals}, {"not_equals", engine::FilterOp::kNotEquals},
-        {"starts_with", engine::FilterOp::kStartsWith},
-        {"not_starts_with", engine::FilterOp::kNotStartsWith},
+        {"not_empty", engine::FilterOp::NotEmpty}, {"empty", engine::FilterOp::Empty},
+        {"gt", engine::FilterOp::Gt}, {"ge", engine::FilterOp::Ge},
+        {"lt", engine::FilterOp::Lt}, {"le", engine::FilterOp::Le},
+        {"eq", engine::FilterOp::Eq}, {"ne", engine::FilterOp::Ne},
+        {"equals", engine::FilterOp::Equals}, {"not_equals", engine::FilterOp::NotEquals},
+        {"starts_with", engine::FilterOp::StartsWith},
+        {"not_starts_with", engine::FilterOp::NotStartsWith},
     };
     std::vector<std::string> names;
     for (const auto& [n, op] : kOps) names.push_back(n);
@@ -450,7 +450,7 @@ engine::FilterOp read_op(const Section& s, const std::string& key) {
     for (const auto& [n, op] : kOps) {
         if (n == v) return op;
     }
-    return engine::FilterOp::kNotEmpty;
+    return engine::FilterOp::NotEmpty;
 }
 
 }  // namespace
@@ -481,10 +481,10 @@ DataConfig read_data_config(const ConfigDoc& doc) {
             rf.column = read_column(f, "column", true);
             rf.op = read_op(f, "op");
             using engine::FilterOp;
-            const bool numeric = rf.op == FilterOp::kGt || rf.op == FilterOp::kGe ||
-                                 rf.op == FilterOp::kLt || rf.op == FilterOp::kLe ||
-                                 rf.op == FilterOp::kEq || rf.op == FilterOp::kNe;
-            const bool unary = rf.op == FilterOp::kNotEmpty || rf.op == FilterOp::kEmpty;
+            const bool numeric = rf.op == FilterOp::Gt || rf.op == FilterOp::Ge ||
+                                 rf.op == FilterOp::Lt || rf.op == FilterOp::Le ||
+                                 rf.op == FilterOp::Eq || rf.op == FilterOp::Ne;
+            const bool unary = rf.op == FilterOp::NotEmpty || rf.op == FilterOp::Empty;
             if (numeric) {
                 if (!f.has("value")) f.fail("value", "required for a numeric comparison");
                 rf.number = f.get_float("value", 0.0, -1e300, 1e300);
@@ -510,10 +510,10 @@ DataConfig read_data_config(const ConfigDoc& doc) {
     }
     const std::string fb = data.get_choice("feedback", "binary", {"binary", "count", "value"});
     engine::PrepareSpec& prep = cfg.prepare;
-    prep.feedback = fb == "binary" ? engine::Feedback::kBinary
-                    : fb == "count" ? engine::Feedback::kCount
-                                    : engine::Feedback::kValue;
-    if (prep.feedback == engine::Feedback::kValue && log.value.empty()) {
+    prep.feedback = fb == "binary" ? engine::Feedback::Binary
+                    : fb == "count" ? engine::Feedback::Count
+                                    : engine::Feedback::Value;
+    if (prep.feedback == engine::Feedback::Value && log.value.empty()) {
         data.fail("feedback", "'value' needs data.columns.value");
     }
 
@@ -521,8 +521,8 @@ DataConfig read_data_config(const ConfigDoc& doc) {
     engine::SplitSpec& s = prep.split;
     const std::string method =
         split.get_choice("method", "chronological", {"chronological", "random_holdout"});
-    s.method = method == "chronological" ? engine::SplitMethod::kChronological
-                                         : engine::SplitMethod::kRandomHoldout;
+    s.method = method == "chronological" ? engine::SplitMethod::Chronological
+                                         : engine::SplitMethod::RandomHoldout;
     s.origin = "split at " + (root.has("split") ? root.where("split") : doc.name());
     if (split.has("end")) s.end = read_timestamp(split, "end");
     const engine::Duration window = read_duration(split, "window", {3, 0});

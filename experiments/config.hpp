@@ -13,15 +13,9 @@
 
 #include "engine/data/log_reader.hpp"
 #include "engine/data/prepare.hpp"
+#include "experiments/error.hpp"
 
 namespace knntune::exp {
-
-/// A problem in an experiment config: unknown key, wrong type, value out of range, schema
-/// version mismatch. The message names the file, line and dotted key.
-class ConfigError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
 
 /// The config schema version this build reads.
 inline constexpr int kSchemaVersion = 1;

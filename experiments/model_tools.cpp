@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "engine/error.hpp"
-#include "experiments/text_util.hpp"
+#include "common/text.hpp"
 #include "engine/similarity/similarity.hpp"
 
 namespace knntune::exp {

@@ -25,8 +25,8 @@ std::string format_seconds(double s) {
 }  // namespace
 
 Progress::Progress(ProgressMode mode) : mode_(mode) {
-    if (mode_ == ProgressMode::kAuto) {
-        mode_ = ::isatty(STDERR_FILENO) != 0 ? ProgressMode::kBar : ProgressMode::kLines;
+    if (mode_ == ProgressMode::Auto) {
+        mode_ = ::isatty(STDERR_FILENO) != 0 ? ProgressMode::Bar : ProgressMode::Lines;
     }
 }
 
@@ -37,8 +37,8 @@ void Progress::start(const std::string& title, long total, long done) {
     done_ = done;
     done_at_start_ = done;
     started_ = std::chrono::steady_clock::now();
-    if (mode_ == ProgressMode::kBar) draw("");
-    if (mode_ == ProgressMode::kLines) {
+    if (mode_ == ProgressMode::Bar) draw("");
+    if (mode_ == ProgressMode::Lines) {
         std::cerr << title_ << ": " << total_ << " steps" << (done > 0 ? " (" + std::to_string(done) + " already done)" : "") << "\n";
     }
 }
@@ -60,19 +60,19 @@ void Progress::draw(const std::string& best) {
 void Progress::step(const std::string& line, const std::string& best) {
     std::lock_guard lock(mu_);
     ++done_;
-    if (mode_ == ProgressMode::kBar) draw(best);
-    if (mode_ == ProgressMode::kLines) std::cerr << title_ << " " << line << "\n";
+    if (mode_ == ProgressMode::Bar) draw(best);
+    if (mode_ == ProgressMode::Lines) std::cerr << title_ << " " << line << "\n";
 }
 
 void Progress::finish(const std::string& summary) {
     std::lock_guard lock(mu_);
-    if (mode_ == ProgressMode::kBar) std::fprintf(stderr, "\n");
-    if (mode_ != ProgressMode::kQuiet && !summary.empty()) std::cerr << title_ << ": " << summary << "\n";
+    if (mode_ == ProgressMode::Bar) std::fprintf(stderr, "\n");
+    if (mode_ != ProgressMode::Quiet && !summary.empty()) std::cerr << title_ << ": " << summary << "\n";
 }
 
 void Progress::note(const std::string& text) {
     std::lock_guard lock(mu_);
-    if (mode_ != ProgressMode::kQuiet) std::cerr << text << "\n";
+    if (mode_ != ProgressMode::Quiet) std::cerr << text << "\n";
 }
 
 }  // namespace knntune::exp

@@ -8,11 +8,11 @@
 
 namespace knntune::exp {
 
-enum class ProgressMode { kAuto, kBar, kLines, kQuiet };
+enum class ProgressMode { Auto, Bar, Lines, Quiet };
 
 class Progress {
 public:
-    explicit Progress(ProgressMode mode = ProgressMode::kAuto);
+    explicit Progress(ProgressMode mode = ProgressMode::Auto);
 
     /// Starts a phase of `total` steps (e.g. a study's trial budget), `done` already finished.
     void start(const std::string& title, long total, long done = 0);
@@ -22,7 +22,7 @@ public:
     void finish(const std::string& summary);
     /// A message outside a phase (suppressed in quiet mode).
     void note(const std::string& text);
-    [[nodiscard]] bool quiet() const { return mode_ == ProgressMode::kQuiet; }
+    [[nodiscard]] bool quiet() const { return mode_ == ProgressMode::Quiet; }
 
 private:
     void draw(const std::string& best);

@@ -328,10 +328,10 @@ void data_section(rep::Document& doc, const engine::PreparedData& d) {
     split.columns = {{"period"},
                      {"start"},
                      {"end (exclusive)"},
-                     {"interactions", NumberFormat::kInteger},
-                     {"users", NumberFormat::kInteger},
-                     {"items", NumberFormat::kInteger},
-                     {"density %", NumberFormat::kFixed, 4}};
+                     {"interactions", NumberFormat::Integer},
+                     {"users", NumberFormat::Integer},
+                     {"items", NumberFormat::Integer},
+                     {"density %", NumberFormat::Fixed, 4}};
     for (engine::Period p : engine::kPeriods) {
         const auto& s = d.stats[static_cast<int>(p)];
         split.rows.push_back(
@@ -367,8 +367,8 @@ void model_section(rep::Document& doc, const ModelReport& mr, const SearchConfig
     if (mr.trials.n_failed > 0) text += ", " + std::to_string(mr.trials.n_failed) + " failed";
     if (mr.trials.n_pruned > 0) text += ", " + std::to_string(mr.trials.n_pruned) + " pruned";
     text += ". Best on valid: " + best.config.describe() + " with " + r.objective + " " +
-            rep::format_number(best.valid_value, NumberFormat::kFixed, 4) + " on valid and " +
-            rep::format_number(test_objective(best), NumberFormat::kFixed, 4) + " on test (" +
+            rep::format_number(best.valid_value, NumberFormat::Fixed, 4) + " on valid and " +
+            rep::format_number(test_objective(best), NumberFormat::Fixed, 4) + " on test (" +
             std::to_string(r.users.size()) + " test users).";
     std::vector<std::string> untested;
     for (const auto& m : search.measures) {
@@ -388,16 +388,16 @@ void model_section(rep::Document& doc, const ModelReport& mr, const SearchConfig
         "Each measure's best configuration on valid, retrained on train and scored on "
         "test (best on valid first)";
     t.columns = {{"measure"},
-                 {"trials", NumberFormat::kInteger},
+                 {"trials", NumberFormat::Integer},
                  {"valid " + r.objective},
                  {"test " + r.objective},
-                 {"test rank", NumberFormat::kInteger},
-                 {"k", NumberFormat::kInteger},
-                 {"shrink", NumberFormat::kFixed, 2},
+                 {"test rank", NumberFormat::Integer},
+                 {"k", NumberFormat::Integer},
+                 {"shrink", NumberFormat::Fixed, 2},
                  {"other parameters"},
-                 {"fit (s)", NumberFormat::kFixed, 3},
-                 {"evaluate (s)", NumberFormat::kFixed, 3},
-                 {"mean trial (s)", NumberFormat::kFixed, 3}};
+                 {"fit (s)", NumberFormat::Fixed, 3},
+                 {"evaluate (s)", NumberFormat::Fixed, 3},
+                 {"mean trial (s)", NumberFormat::Fixed, 3}};
     for (std::size_t i = 0; i < r.measures.size(); ++i) {
         const MeasureResult& m = r.measures[i];
         const MeasureTrials* mt = mr.trials.find(m.measure);
@@ -465,10 +465,10 @@ void comparison_section(rep::Document& doc, const std::vector<ModelReport>& mode
         " test over the " + std::to_string(va->size()) + " common test users, " + a.model + " (" +
         a.result.best().measure + ") minus " + b.model + " (" + b.result.best().measure +
         "): mean difference " +
-        rep::format_number(c.effect.mean_difference, NumberFormat::kFixed, 4) + ", Cohen's d_z " +
-        rep::format_number(c.effect.standardized_mean_difference, NumberFormat::kFixed, 3) +
-        ", rank-biserial r " + rep::format_number(c.effect.rank_biserial, NumberFormat::kFixed, 3) +
-        ", p = " + rep::format_number(c.p_value, NumberFormat::kPValue, 4) + " (" +
+        rep::format_number(c.effect.mean_difference, NumberFormat::Fixed, 4) + ", Cohen's d_z " +
+        rep::format_number(c.effect.standardized_mean_difference, NumberFormat::Fixed, 3) +
+        ", rank-biserial r " + rep::format_number(c.effect.rank_biserial, NumberFormat::Fixed, 3) +
+        ", p = " + rep::format_number(c.p_value, NumberFormat::PValue, 4) + " (" +
         (significant ? "" : "not ") + "significant at the 5% level).");
 }
 
@@ -524,11 +524,11 @@ void statistics_section(rep::Document& doc, const std::vector<ModelReport>& mode
         t.columns = {{"measure"},
                      {"mean difference"},
                      {"median difference"},
-                     {"Cohen's d_z", NumberFormat::kFixed, 3},
-                     {"rank-biserial r", NumberFormat::kFixed, 3}};
-        if (!bootstrap) t.columns.push_back({"non-zero pairs", NumberFormat::kInteger});
-        t.columns.push_back({"p", NumberFormat::kPValue, 4});
-        t.columns.push_back({"p (Holm)", NumberFormat::kPValue, 4});
+                     {"Cohen's d_z", NumberFormat::Fixed, 3},
+                     {"rank-biserial r", NumberFormat::Fixed, 3}};
+        if (!bootstrap) t.columns.push_back({"non-zero pairs", NumberFormat::Integer});
+        t.columns.push_back({"p", NumberFormat::PValue, 4});
+        t.columns.push_back({"p (Holm)", NumberFormat::PValue, 4});
         t.columns.push_back({"significant at 5%"});
         for (const Comparison& c : mr.comparisons) {
             std::vector<Cell> row{c.name, c.effect.mean_difference, c.effect.median_difference,
@@ -796,10 +796,10 @@ void map_section(rep::Document& doc, const Runner& runner, const engine::Prepare
         "SVD with Eigen (Halko, Martinsson & Tropp 2011). PCA was chosen over UMAP because it "
         "needs nothing outside Debian, is deterministic for a seed, and can be reproduced with "
         "numpy from the model file. The two axes explain " +
-        rep::format_number(100.0 * e.explained_variance_ratio(0), NumberFormat::kFixed, 1) +
+        rep::format_number(100.0 * e.explained_variance_ratio(0), NumberFormat::Fixed, 1) +
         "% and " +
-        rep::format_number(100.0 * e.explained_variance_ratio(1), NumberFormat::kFixed, 1) +
-        "% of the variance (" + rep::format_number(100.0 * share, NumberFormat::kFixed, 1) +
+        rep::format_number(100.0 * e.explained_variance_ratio(1), NumberFormat::Fixed, 1) +
+        "% of the variance (" + rep::format_number(100.0 * share, NumberFormat::Fixed, 1) +
         "% together); items far apart on the map can still be neighbours in the dimensions it "
         "leaves out. " +
         (coloured ? "Colours are the configured item attribute (the rarest values merged into "

@@ -1,13 +1,11 @@
 #pragma once
-/// Files of a run folder, written atomically.
+/// Names of the files of a run folder.
 
-#include <string>
+#include "common/atomic_file.hpp"
 
 namespace knntune::exp {
 
-/// Writes `text` to `path` through a temporary file in the same folder and a rename, so the
-/// file is either absent, the old version, or complete. Creates parent folders.
-void write_file_atomic(const std::string& path, const std::string& text);
+using knntune::write_file_atomic;
 
 /// Names of the files inside a run folder.
 inline constexpr const char* kResolvedConfigFile = "config.resolved.yaml";

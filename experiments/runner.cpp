@@ -79,10 +79,7 @@ sim::ParamMap params_from_json(const json::object& o) {
     return p;
 }
 
-tuner::Direction direction_of(const engine::MetricSpec& m) {
-    return m.direction == engine::Direction::Maximize ? tuner::Direction::Maximize
-                                                      : tuner::Direction::Minimize;
-}
+tuner::Direction direction_of(const engine::MetricSpec& m) { return m.direction; }
 
 std::string format_value(double v) {
     char buf[32];
@@ -235,8 +232,8 @@ void Runner::tune(bool resume, bool force) {
 
 void Runner::tune_model(sim::Orientation o, bool resume, bool force) {
     const engine::PreparedData& d = data();
-    const engine::CsrMatrix& train = d.matrix(Period::kTrainVal);
-    const engine::CsrMatrix& target = d.matrix(Period::kValid);
+    const engine::CsrMatrix& train = d.matrix(Period::TrainVal);
+    const engine::CsrMatrix& target = d.matrix(Period::Valid);
     const std::string model = model_name(o);
     const auto metrics = config_.objective.all();
     const std::string objective_name = config_.objective.metric.name;
@@ -344,8 +341,8 @@ void Runner::tune_model(sim::Orientation o, bool resume, bool force) {
 
 void Runner::test() {
     const engine::PreparedData& d = data();
-    const engine::CsrMatrix& train = d.matrix(Period::kTrain);
-    const engine::CsrMatrix& target = d.matrix(Period::kTest);
+    const engine::CsrMatrix& train = d.matrix(Period::Train);
+    const engine::CsrMatrix& target = d.matrix(Period::Test);
     const auto metrics = config_.objective.all();
     const bool maximize = config_.objective.metric.direction == engine::Direction::Maximize;
     for (const auto o : config_.models) {

@@ -3,20 +3,20 @@
 ///
 /// User errors (a bad search space, an unreadable or mismatched trial log, a misuse of the
 /// study API) throw `tuner::Error` or a subclass; the message says what is wrong and where
-/// (parameter name, JSON path, file). Programmer invariants use `KNNTUNE_TUNER_ASSERT`, which
-/// aborts: user input must never reach it.
+/// (parameter name, JSON path, file). Programmer invariants use `KNNTUNE_ASSERT` (common/assert.hpp),
+/// which aborts: user input must never reach it.
 
-#include <cstdio>
-#include <cstdlib>
-#include <stdexcept>
 #include <string>
+
+#include "common/assert.hpp"
+#include "common/error.hpp"
 
 namespace knntune::tuner {
 
 /// Base of every user-facing tuner error. `main` prints `what()` and exits with status 2.
-class Error : public std::runtime_error {
+class Error : public UserError {
   public:
-    using std::runtime_error::runtime_error;
+    using UserError::UserError;
 };
 
 /// An invalid search space or distribution: empty range, bad step, unknown parent, ...
@@ -45,12 +45,3 @@ class StudyError : public Error {
 
 }  // namespace knntune::tuner
 
-/// Aborts with file and line when a tuner invariant fails. Active in every build type.
-#define KNNTUNE_TUNER_ASSERT(cond)                                                         \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            std::fprintf(stderr, "knntune: internal error: %s (%s:%d)\n", #cond, __FILE__, \
-                         __LINE__);                                                        \
-            std::abort();                                                                  \
-        }                                                                                  \
-    } while (false)

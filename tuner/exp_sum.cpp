@@ -3,11 +3,7 @@
 #include <cstdint>
 #include <cstring>
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define KNNTUNE_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define KNNTUNE_VECTOR_CLONES
-#endif
+#include "common/vector_clones.hpp"
 
 // NOTE: GCC warns that passing 32-byte vectors by value would change the ABI of a function
 // compiled without AVX. The helpers below take and return vectors, so they are always inlined

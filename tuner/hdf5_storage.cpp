@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <set>
 
+#include "common/atomic_file.hpp"
+#include "common/h5_handle.hpp"
 #include "tuner/error.hpp"
 
 namespace knntune::tuner {
@@ -20,40 +22,8 @@ namespace {
 constexpr const char* kFormat = "knntune-trial-log";
 constexpr std::int64_t kFormatVersion = 1;
 
-// Owns one HDF5 identifier and closes it with the matching function.
-class Handle {
-  public:
-    Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-    ~Handle() {
-        if (id_ >= 0) close_(id_);
-    }
-    Handle(Handle&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
-    Handle(const Handle&) = delete;
-    Handle& operator=(const Handle&) = delete;
-    Handle& operator=(Handle&&) = delete;
-    hid_t get() const { return id_; }
-    bool ok() const { return id_ >= 0; }
-
-  private:
-    hid_t id_;
-    herr_t (*close_)(hid_t);
-};
-
-// Silences HDF5's automatic error printing for the current thread; our exceptions say it.
-class QuietErrors {
-  public:
-    QuietErrors() {
-        H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
-        H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    }
-    ~QuietErrors() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
-    QuietErrors(const QuietErrors&) = delete;
-    QuietErrors& operator=(const QuietErrors&) = delete;
-
-  private:
-    H5E_auto2_t func_ = nullptr;
-    void* data_ = nullptr;
-};
+using knntune::h5::Handle;
+using knntune::h5::QuietErrors;
 
 void check(herr_t status, const std::string& what, const std::string& path) {
     if (status < 0) throw StorageError("HDF5 failed to " + what + " in trial log '" + path + "'");
@@ -245,14 +215,6 @@ struct Reader {
     }
 };
 
-void fsync_path(const std::string& path, bool directory) {
-    const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-    if (fd < 0)
-        throw StorageError("cannot open '" + path + "' to flush it: " + std::strerror(errno));
-    const int rc = ::fsync(fd);
-    ::close(fd);
-    if (rc != 0) throw StorageError("cannot flush '" + path + "' to disk: " + std::strerror(errno));
-}
 
 }  // namespace
 
@@ -471,17 +433,13 @@ std::vector<FrozenTrial> Hdf5Storage::trials() const {
 }
 
 void Hdf5Storage::checkpoint() {
-    const std::string tmp = path_ + ".tmp";
     const std::vector<FrozenTrial> rows = trials();
-    write_trial_log(tmp, info_, space_, rows);
-    if (options_.fsync) fsync_path(tmp, false);
-    if (std::rename(tmp.c_str(), path_.c_str()) != 0) {
-        throw StorageError("cannot rename '" + tmp + "' to '" + path_ +
-                           "': " + std::strerror(errno));
-    }
-    if (options_.fsync) {
-        const std::filesystem::path parent = std::filesystem::path(path_).parent_path();
-        fsync_path(parent.empty() ? "." : parent.string(), true);
+    try {
+        replace_file(
+            path_, [&](const std::filesystem::path& tmp) { write_trial_log(tmp.string(), info_, space_, rows); },
+            {.durable = options_.fsync});
+    } catch (const IoError& e) {
+        throw StorageError(std::string("trial log: ") + e.what());
     }
 }
 

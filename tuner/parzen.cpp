@@ -235,7 +235,7 @@ double NumericKernels::sample(std::size_t i, Rng& rng) const {
 CategoricalKernels::CategoricalKernels(std::span<const double> observed, std::size_t n_choices,
                                        double prior_weight)
     : n_rows_(observed.size() + 1), n_choices_(n_choices) {
-    KNNTUNE_TUNER_ASSERT(n_choices > 0);
+    KNNTUNE_ASSERT(n_choices > 0);
     const double n = static_cast<double>(observed.size());
     const double base = prior_weight / (n + 1.0);
     const double sum = 1.0 + base * static_cast<double>(n_choices_);
@@ -247,7 +247,7 @@ CategoricalKernels::CategoricalKernels(std::span<const double> observed, std::si
     observed_.resize(observed.size());
     for (std::size_t i = 0; i < observed.size(); ++i) {
         observed_[i] = static_cast<std::size_t>(observed[i]);
-        KNNTUNE_TUNER_ASSERT(observed_[i] < n_choices_);
+        KNNTUNE_ASSERT(observed_[i] < n_choices_);
     }
 }
 
@@ -311,10 +311,10 @@ ParzenEstimator::ParzenEstimator(std::vector<Distribution> dims,
                                  const std::vector<std::vector<double>>& observations,
                                  std::span<const double> raw_weights, const KernelSettings& s)
     : dims_(std::move(dims)) {
-    KNNTUNE_TUNER_ASSERT(observations.size() == dims_.size());
+    KNNTUNE_ASSERT(observations.size() == dims_.size());
     const std::size_t n = raw_weights.size();
     for (std::size_t d = 0; d < dims_.size(); ++d) {
-        KNNTUNE_TUNER_ASSERT(observations[d].size() == n);
+        KNNTUNE_ASSERT(observations[d].size() == n);
         kernels_.emplace_back(dims_[d], observations[d], s, dims_.size());
     }
     weights_.assign(raw_weights.begin(), raw_weights.end());
@@ -345,7 +345,7 @@ void ParzenEstimator::sample(Rng& rng, std::span<double> out) const {
 }
 
 double log_sum_exp(std::span<const double> x) {
-    KNNTUNE_TUNER_ASSERT(!x.empty());
+    KNNTUNE_ASSERT(!x.empty());
     const double m = *std::max_element(x.begin(), x.end());
     if (!std::isfinite(m)) return m;
     double s = 0.0;

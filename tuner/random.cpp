@@ -10,56 +10,9 @@ namespace knntune::tuner {
 
 namespace {
 
-std::uint64_t splitmix64(std::uint64_t& x) {
-    std::uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
 constexpr double kInvSqrt2 = 0.70710678118654752440;
 
 }  // namespace
-
-Rng::Rng(std::uint64_t seed, std::uint64_t stream) {
-    std::uint64_t x = seed;
-    const std::uint64_t mixed = splitmix64(x) ^ (stream * 0xD1B54A32D192ED03ULL);
-    x = mixed;
-    for (std::uint64_t& s : s_) s = splitmix64(x);
-}
-
-std::uint64_t Rng::next() {
-    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-}
-
-double Rng::uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-
-std::size_t Rng::choose(std::span<const double> weights) {
-    KNNTUNE_TUNER_ASSERT(!weights.empty());
-    double total = 0.0;
-    for (double w : weights) total += w;
-    const double u = uniform() * total;
-    double acc = 0.0;
-    for (std::size_t i = 0; i < weights.size(); ++i) {
-        acc += weights[i];
-        if (u < acc) return i;
-    }
-    // Rounding can leave u ≥ acc; return the last index with positive weight.
-    for (std::size_t i = weights.size(); i-- > 0;) {
-        if (weights[i] > 0.0) return i;
-    }
-    return weights.size() - 1;
-}
 
 double normal_cdf(double z) { return 0.5 * std::erfc(-z * kInvSqrt2); }
 

@@ -1,5 +1,6 @@
 #pragma once
-/// Portable random numbers and normal-distribution helpers for the samplers.
+/// The samplers' random numbers (knntune::Rng, common/random.hpp) and normal-distribution
+/// helpers.
 ///
 /// Nothing here uses `<random>` distributions: their algorithms differ between standard
 /// libraries, and a seed must give the same trials everywhere. The generator is xoshiro256**
@@ -8,25 +9,11 @@
 #include <cstdint>
 #include <span>
 
+#include "common/random.hpp"
+
 namespace knntune::tuner {
 
-/// A deterministic generator for one (seed, stream) pair. Samplers use stream = trial number,
-/// so a trial's draws do not depend on how many trials were sampled before it, or by whom.
-class Rng {
-  public:
-    Rng(std::uint64_t seed, std::uint64_t stream);
-    /// Next 64 random bits.
-    std::uint64_t next();
-    /// Uniform double in [0, 1), 53 random bits.
-    double uniform();
-    /// Uniform double in [lo, hi).
-    double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
-    /// Index i with probability weights[i] / sum(weights); weights ≥ 0, sum > 0.
-    std::size_t choose(std::span<const double> weights);
-
-  private:
-    std::uint64_t s_[4];
-};
+using knntune::Rng;
 
 /// Standard normal CDF Φ(z).
 double normal_cdf(double z);

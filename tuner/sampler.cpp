@@ -9,10 +9,6 @@
 
 namespace knntune::tuner {
 
-std::string_view direction_name(Direction d) {
-    return d == Direction::Minimize ? "minimize" : "maximize";
-}
-
 Direction parse_direction(std::string_view name) {
     if (name == "minimize") return Direction::Minimize;
     if (name == "maximize") return Direction::Maximize;

@@ -14,16 +14,15 @@
 #include <string_view>
 #include <vector>
 
+#include "common/direction.hpp"
 #include "tuner/search_space.hpp"
 #include "tuner/trial.hpp"
 
 namespace knntune::tuner {
 
-/// Whether lower or higher objective values are better.
-enum class Direction { Minimize, Maximize };
+using knntune::Direction;
+using knntune::direction_name;
 
-/// "minimize" / "maximize".
-std::string_view direction_name(Direction d);
 /// Inverse of `direction_name`; throws `SettingsError`.
 Direction parse_direction(std::string_view name);
 

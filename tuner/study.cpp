@@ -63,7 +63,7 @@ Study::Study(SearchSpace space, std::unique_ptr<Sampler> sampler, std::unique_pt
       sampler_(std::move(sampler)),
       storage_(std::move(storage)),
       options_(std::move(options)) {
-    KNNTUNE_TUNER_ASSERT(sampler_ && storage_);
+    KNNTUNE_ASSERT(sampler_ && storage_);
     StudyInfo info;
     info.name = options_.name;
     info.direction = options_.direction;

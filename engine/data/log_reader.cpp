@@ -56,12 +56,12 @@ struct ResolvedFilter {
 bool passes(const ResolvedFilter& rf, std::string_view field, const CsvReader& reader) {
     const RowFilter& f = *rf.filter;
     switch (f.op) {
-        case FilterOp::kNotEmpty: return !field.empty();
-        case FilterOp::kEmpty: return field.empty();
-        case FilterOp::kEquals: return field == f.text;
-        case FilterOp::kNotEquals: return field != f.text;
-        case FilterOp::kStartsWith: return field.starts_with(f.text);
-        case FilterOp::kNotStartsWith: return !field.starts_with(f.text);
+        case FilterOp::NotEmpty: return !field.empty();
+        case FilterOp::Empty: return field.empty();
+        case FilterOp::Equals: return field == f.text;
+        case FilterOp::NotEquals: return field != f.text;
+        case FilterOp::StartsWith: return field.starts_with(f.text);
+        case FilterOp::NotStartsWith: return !field.starts_with(f.text);
         default: break;
     }
     double v = 0.0;
@@ -72,12 +72,12 @@ bool passes(const ResolvedFilter& rf, std::string_view field, const CsvReader& r
                     "' is not a number");
     }
     switch (f.op) {
-        case FilterOp::kGt: return v > f.number;
-        case FilterOp::kGe: return v >= f.number;
-        case FilterOp::kLt: return v < f.number;
-        case FilterOp::kLe: return v <= f.number;
-        case FilterOp::kEq: return v == f.number;
-        case FilterOp::kNe: return v != f.number;
+        case FilterOp::Gt: return v > f.number;
+        case FilterOp::Ge: return v >= f.number;
+        case FilterOp::Lt: return v < f.number;
+        case FilterOp::Le: return v <= f.number;
+        case FilterOp::Eq: return v == f.number;
+        case FilterOp::Ne: return v != f.number;
         default: return true;
     }
 }

@@ -20,17 +20,17 @@ struct ColumnRef {
 
 /// Comparison applied by a row filter.
 enum class FilterOp {
-    kNotEmpty,       ///< keep rows whose field is non-empty
-    kEmpty,          ///< keep rows whose field is empty
-    kGt, kGe, kLt, kLe, kEq, kNe,  ///< numeric comparison with `number`
-    kEquals, kNotEquals,           ///< string (in)equality with `text`
-    kStartsWith, kNotStartsWith,   ///< string prefix test with `text`
+    NotEmpty,       ///< keep rows whose field is non-empty
+    Empty,          ///< keep rows whose field is empty
+    Gt, Ge, Lt, Le, Eq, Ne,  ///< numeric comparison with `number`
+    Equals, NotEquals,           ///< string (in)equality with `text`
+    StartsWith, NotStartsWith,   ///< string prefix test with `text`
 };
 
 /// Keeps a row only when `column op value` holds. Rows failing any filter are dropped.
 struct RowFilter {
     ColumnRef column;
-    FilterOp op = FilterOp::kNotEmpty;
+    FilterOp op = FilterOp::NotEmpty;
     double number = 0.0;   ///< operand of numeric ops
     std::string text;      ///< operand of string ops
 };

@@ -6,16 +6,17 @@
 #include <cstring>
 #include <numeric>
 
+#include "common/random.hpp"
 #include "engine/error.hpp"
 
 namespace knntune::engine {
 
 const char* period_name(Period p) {
     switch (p) {
-        case Period::kTrainVal: return "train_val";
-        case Period::kValid: return "valid";
-        case Period::kTrain: return "train";
-        case Period::kTest: return "test";
+        case Period::TrainVal: return "train_val";
+        case Period::Valid: return "valid";
+        case Period::Train: return "train";
+        case Period::Test: return "test";
     }
     return "?";
 }
@@ -31,23 +32,6 @@ constexpr std::int64_t kDay = 86400;
 using Mask = std::uint8_t;
 constexpr Mask bit(Period p) { return static_cast<Mask>(1U << static_cast<unsigned>(p)); }
 
-/// splitmix64: a small, fully specified generator, so the holdout is the same on every
-/// platform and standard library.
-struct SplitMix64 {
-    std::uint64_t state;
-    std::uint64_t next() {
-        std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        return z ^ (z >> 31);
-    }
-    /// Uniform integer in [0, n).
-    std::uint64_t below(std::uint64_t n) {
-        __extension__ using U128 = unsigned __int128;
-        return static_cast<std::uint64_t>((static_cast<U128>(next()) * n) >> 64);
-    }
-};
-
 std::string window_text(const Window& w) {
     return "[" + format_timestamp(w.start) + ", " + format_timestamp(w.end) + ")";
 }
@@ -58,13 +42,13 @@ std::array<Window, 4> layout_windows(const SplitSpec& s, Timestamp last_event) {
     const Timestamp end = s.end ? *s.end : (last_event >= 0 ? last_event / kDay : (last_event - kDay + 1) / kDay) * kDay + kDay;
     auto at = [&](Period p) -> Window& { return w[static_cast<int>(p)]; };
     auto expl = [&](Period p) { return s.explicit_windows[static_cast<int>(p)]; };
-    at(Period::kTest) = expl(Period::kTest).value_or(Window{subtract(end, s.test_window), end});
-    const Timestamp test_start = at(Period::kTest).start;
-    at(Period::kValid) =
-        expl(Period::kValid).value_or(Window{subtract(test_start, s.valid_window), test_start});
-    at(Period::kTrain) = expl(Period::kTrain).value_or(at(Period::kValid));
-    const Timestamp valid_start = at(Period::kValid).start;
-    at(Period::kTrainVal) = expl(Period::kTrainVal)
+    at(Period::Test) = expl(Period::Test).value_or(Window{subtract(end, s.test_window), end});
+    const Timestamp test_start = at(Period::Test).start;
+    at(Period::Valid) =
+        expl(Period::Valid).value_or(Window{subtract(test_start, s.valid_window), test_start});
+    at(Period::Train) = expl(Period::Train).value_or(at(Period::Valid));
+    const Timestamp valid_start = at(Period::Valid).start;
+    at(Period::TrainVal) = expl(Period::TrainVal)
                                 .value_or(Window{subtract(valid_start, s.train_val_window),
                                                  valid_start});
     for (Period p : kPeriods) {
@@ -127,8 +111,8 @@ Pairs dedup_and_assign(const RawLog& log, const PrepareSpec& spec,
             ++unique_pairs;
             if (!timed) {
                 float v = 1.0F;
-                if (spec.feedback == Feedback::kCount) v = static_cast<float>(g_end - g);
-                if (spec.feedback == Feedback::kValue) {
+                if (spec.feedback == Feedback::Count) v = static_cast<float>(g_end - g);
+                if (spec.feedback == Feedback::Value) {
                     v = 0.0F;
                     for (auto e = g; e != g_end; ++e) v += log.value[*e];
                 }
@@ -143,12 +127,12 @@ Pairs dedup_and_assign(const RawLog& log, const PrepareSpec& spec,
                     const Window& w = (*windows)[static_cast<int>(p)];
                     if (t0 < w.start || t0 >= w.end) continue;
                     float v = 1.0F;
-                    if (spec.feedback != Feedback::kBinary) {
+                    if (spec.feedback != Feedback::Binary) {
                         v = 0.0F;
                         for (auto e = g; e != g_end; ++e) {
                             const Timestamp t = log.timestamp[*e];
                             if (t < w.start || t >= w.end) continue;
-                            v += spec.feedback == Feedback::kCount ? 1.0F : log.value[*e];
+                            v += spec.feedback == Feedback::Count ? 1.0F : log.value[*e];
                         }
                     }
                     // Pairs are emitted once; a pair in several periods with different values
@@ -186,11 +170,11 @@ void assign_holdout(Pairs& pairs, const SplitSpec& s) {
         for (std::size_t i = 0; i < idx.size(); ++i) {
             Mask m = 0;
             if (i < n_test) {
-                m = bit(Period::kTest);
+                m = bit(Period::Test);
             } else if (i < n_test + n_valid) {
-                m = bit(Period::kValid) | bit(Period::kTrain);
+                m = bit(Period::Valid) | bit(Period::Train);
             } else {
-                m = bit(Period::kTrainVal) | bit(Period::kTrain);
+                m = bit(Period::TrainVal) | bit(Period::Train);
             }
             pairs.mask[idx[i]] = m;
         }
@@ -312,7 +296,7 @@ PreparedData prepare(RawLog&& log, const PrepareSpec& spec) {
                         " read, " + std::to_string(log.rows_filtered) + " filtered out");
     }
     std::optional<std::array<Window, 4>> windows;
-    if (s.method == SplitMethod::kChronological) {
+    if (s.method == SplitMethod::Chronological) {
         if (!log.has_timestamps) {
             throw DataError("a chronological split needs a timestamp column; configure "
                             "data.columns.timestamp or use split.method: random_holdout" +
@@ -364,11 +348,11 @@ PreparedData prepare(RawLog&& log, const PrepareSpec& spec) {
         }
     }
     const FilterSpec& f = spec.filter;
-    min_filter(pairs, Period::kTrainVal, f, n_users, n_items);
-    min_filter(pairs, Period::kTrain, f, n_users, n_items);
+    min_filter(pairs, Period::TrainVal, f, n_users, n_items);
+    min_filter(pairs, Period::Train, f, n_users, n_items);
     if (f.remove_cold_start) {
-        remove_cold_start(pairs, Period::kValid, Period::kTrainVal, n_users, n_items);
-        remove_cold_start(pairs, Period::kTest, Period::kTrain, n_users, n_items);
+        remove_cold_start(pairs, Period::Valid, Period::TrainVal, n_users, n_items);
+        remove_cold_start(pairs, Period::Test, Period::Train, n_users, n_items);
     }
     for (Period p : kPeriods) {
         if (count_with(pairs, bit(p)) == 0) {

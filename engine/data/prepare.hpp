@@ -15,9 +15,9 @@
 namespace knntune::engine {
 
 /// The four periods, in the order they appear in every table and file.
-enum class Period { kTrainVal = 0, kValid = 1, kTrain = 2, kTest = 3 };
-inline constexpr std::array<Period, 4> kPeriods = {Period::kTrainVal, Period::kValid,
-                                                   Period::kTrain, Period::kTest};
+enum class Period { TrainVal = 0, Valid = 1, Train = 2, Test = 3 };
+inline constexpr std::array<Period, 4> kPeriods = {Period::TrainVal, Period::Valid,
+                                                   Period::Train, Period::Test};
 /// "train_val", "valid", "train", "test".
 [[nodiscard]] const char* period_name(Period p);
 
@@ -28,8 +28,8 @@ struct Window {
 };
 
 enum class SplitMethod {
-    kChronological,  ///< date windows; needs timestamps
-    kRandomHoldout,  ///< seeded per-user holdout; for logs without timestamps
+    Chronological,  ///< date windows; needs timestamps
+    RandomHoldout,  ///< seeded per-user holdout; for logs without timestamps
 };
 
 /// How the log is cut into periods.
@@ -45,7 +45,7 @@ enum class SplitMethod {
 /// go to test, and the rest form train; of train, round(valid_fraction·|train|) go to valid
 /// and the rest form train_val. So train = train_val ∪ valid.
 struct SplitSpec {
-    SplitMethod method = SplitMethod::kChronological;
+    SplitMethod method = SplitMethod::Chronological;
     std::optional<Timestamp> end;       ///< exclusive end of test; default: midnight after the last event
     Duration train_val_window{3, 0};
     Duration valid_window{3, 0};
@@ -68,15 +68,15 @@ struct FilterSpec {
 
 /// What a matrix value holds.
 enum class Feedback {
-    kBinary,  ///< 1 for every kept (user, item) pair
-    kCount,   ///< number of the pair's events inside the window of its first event
-    kValue,   ///< sum of the value column over those events
+    Binary,  ///< 1 for every kept (user, item) pair
+    Count,   ///< number of the pair's events inside the window of its first event
+    Value,   ///< sum of the value column over those events
 };
 
 struct PrepareSpec {
     SplitSpec split;
     FilterSpec filter;
-    Feedback feedback = Feedback::kBinary;
+    Feedback feedback = Feedback::Binary;
 };
 
 /// Statistics of one period, as printed in the table.

@@ -9,13 +9,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "common/vector_clones.hpp"
 #include "engine/similarity/kernel.hpp"
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define KNNTUNE_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define KNNTUNE_VECTOR_CLONES
-#endif
 
 // NOTE: GCC warns that passing 32-byte vectors by value would change the ABI of a function
 // compiled without AVX; the vectors here never cross a function boundary.

@@ -61,7 +61,7 @@ int cmd_evaluate(const Args& args) {
     const exp::KnnConfig knn = exp::config_from_values(cfg.search, values);
     const auto orientation = model == "item_knn" ? engine::similarity::Orientation::Item
                                                  : engine::similarity::Orientation::User;
-    exp::Progress progress(exp::ProgressMode::kQuiet);
+    exp::Progress progress(exp::ProgressMode::Quiet);
     const std::string dir = cfg.data.output_dir;
     const auto metrics = cfg.objective.all();
     exp::Runner runner(std::move(cfg), dir, progress);
@@ -69,8 +69,8 @@ int cmd_evaluate(const Args& args) {
     using engine::Period;
     const bool valid = period == "valid";
     const exp::KnnResult r =
-        exp::evaluate_knn(d.matrix(valid ? Period::kTrainVal : Period::kTrain),
-                          d.matrix(valid ? Period::kValid : Period::kTest), orientation, knn, metrics);
+        exp::evaluate_knn(d.matrix(valid ? Period::TrainVal : Period::Train),
+                          d.matrix(valid ? Period::Valid : Period::Test), orientation, knn, metrics);
 
     boost::json::object o;
     o["model"] = model;

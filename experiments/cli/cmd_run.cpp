@@ -21,7 +21,7 @@ struct StageOptions {
     std::vector<std::string> sets;
     bool resume = false;
     bool force = false;
-    exp::ProgressMode progress = exp::ProgressMode::kAuto;
+    exp::ProgressMode progress = exp::ProgressMode::Auto;
 };
 
 /// Parses the options shared by the stage commands; returns false after printing help.
@@ -46,13 +46,13 @@ bool parse_stage(const Args& args, const std::string& usage, const std::string& 
     if (!parse_command(args, opts, hidden, {{"target", 1}}, vm)) return false;
     if (so.target.empty()) throw po::error("missing " + positional + " argument");
     if (progress == "bar") {
-        so.progress = exp::ProgressMode::kBar;
+        so.progress = exp::ProgressMode::Bar;
     } else if (progress == "lines") {
-        so.progress = exp::ProgressMode::kLines;
+        so.progress = exp::ProgressMode::Lines;
     } else if (progress != "auto") {
         throw po::error("--progress takes auto, bar or lines");
     }
-    if (vm.count("quiet") != 0U) so.progress = exp::ProgressMode::kQuiet;
+    if (vm.count("quiet") != 0U) so.progress = exp::ProgressMode::Quiet;
     return true;
 }
 

@@ -7,10 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "engine/error.hpp"
+#include "common/error.hpp"
 #include "experiments/cli/commands.hpp"
-#include "experiments/config.hpp"
-#include "tuner/error.hpp"
 
 namespace {
 
@@ -38,6 +36,25 @@ constexpr Command kCommands[] = {
     {"similarity", "top-k item-item or user-user similarity of an interaction file", knntune::cli::cmd_similarity},
     {"recommend", "top-N KNN recommendations for every user of an interaction file", knntune::cli::cmd_recommend},
 };
+
+/// The one mapping from an exception to an exit status: a user error (bad input, bad
+/// configuration, a condition of the machine the user can fix) is 2, anything else 1. Prints
+/// the one-line message.
+int exit_status(std::string_view command, const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const knntune::UserError& e) {
+        std::cerr << "knntune " << command << ": error: " << e.what() << "\n";
+        return 2;
+    } catch (const boost::program_options::error& e) {
+        std::cerr << "knntune " << command << ": error: " << e.what() << " (see 'knntune "
+                  << command << " --help')\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "knntune " << command << ": internal error: " << e.what() << "\n";
+        return 1;
+    }
+}
 
 void print_usage(std::ostream& out) {
     out << "knntune " << KNNTUNE_VERSION << " — tuning of KNN recommenders\n\n"
@@ -71,22 +88,8 @@ int main(int argc, char** argv) {
         if (c.name != name) continue;
         try {
             return c.run(args);
-        } catch (const knntune::engine::Error& e) {
-            std::cerr << "knntune " << name << ": error: " << e.what() << "\n";
-            return 2;
-        } catch (const knntune::exp::ConfigError& e) {
-            std::cerr << "knntune " << name << ": error: " << e.what() << "\n";
-            return 2;
-        } catch (const knntune::tuner::Error& e) {
-            std::cerr << "knntune " << name << ": error: " << e.what() << "\n";
-            return 2;
-        } catch (const boost::program_options::error& e) {
-            std::cerr << "knntune " << name << ": error: " << e.what()
-                      << " (see 'knntune " << name << " --help')\n";
-            return 2;
-        } catch (const std::exception& e) {
-            std::cerr << "knntune " << name << ": internal error: " << e.what() << "\n";
-            return 1;
+        } catch (...) {
+            return exit_status(name, std::current_exception());
         }
     }
     std::cerr << "knntune: unknown command '" << name << "'\n\n";

@@ -1,13 +1,12 @@
 #include "experiments/report/document.hpp"
 
-#include <unistd.h>
-
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <fstream>
 #include <string>
 
+#include "common/atomic_file.hpp"
 #include "experiments/report/error.hpp"
 
 namespace knntune::exp::report {
@@ -116,22 +115,22 @@ std::string format_number(double value, NumberFormat format, int precision) {
     }
     if (std::isnan(value)) return "n/a";
     if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-    if (format == NumberFormat::kPValue && value < std::pow(10.0, -precision) && value >= 0.0) {
-        return "<" + format_number(std::pow(10.0, -precision), NumberFormat::kFixed, precision);
+    if (format == NumberFormat::PValue && value < std::pow(10.0, -precision) && value >= 0.0) {
+        return "<" + format_number(std::pow(10.0, -precision), NumberFormat::Fixed, precision);
     }
     std::array<char, 400> buf{};
     std::to_chars_result res{};
     switch (format) {
-        case NumberFormat::kScientific:
+        case NumberFormat::Scientific:
             res = std::to_chars(buf.data(), buf.data() + buf.size(), value,
                                 std::chars_format::scientific, precision);
             break;
-        case NumberFormat::kInteger:
+        case NumberFormat::Integer:
             res = std::to_chars(buf.data(), buf.data() + buf.size(), std::round(value),
                                 std::chars_format::fixed, 0);
             break;
-        case NumberFormat::kFixed:
-        case NumberFormat::kPValue:
+        case NumberFormat::Fixed:
+        case NumberFormat::PValue:
             res = std::to_chars(buf.data(), buf.data() + buf.size(), value,
                                 std::chars_format::fixed, precision);
             break;
@@ -139,37 +138,10 @@ std::string format_number(double value, NumberFormat format, int precision) {
     std::string s(buf.data(), res.ptr);
     // NOTE: "-0.000" reads as a sign where there is none; print rounded-away negatives as 0.
     if (s.front() == '-' && s.find_first_not_of("-0.", 0) == std::string::npos) s.erase(0, 1);
-    if (s.front() == '-' && format == NumberFormat::kScientific && std::stod(s) == 0.0) {
+    if (s.front() == '-' && format == NumberFormat::Scientific && std::stod(s) == 0.0) {
         s.erase(0, 1);
     }
     return s;
-}
-
-void write_file_atomic(const fs::path& path, std::string_view content) {
-    std::error_code ec;
-    if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
-    if (ec) {
-        throw ReportError("cannot create folder " + path.parent_path().string() + ": " +
-                          ec.message());
-    }
-    const fs::path tmp = path.parent_path() /
-                         ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid()));
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out.write(content.data(), static_cast<std::streamsize>(content.size()));
-        out.close();
-        if (!out) {
-            fs::remove(tmp, ec);
-            throw ReportError("cannot write " + tmp.string());
-        }
-    }
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        std::error_code ignored;
-        fs::remove(tmp, ignored);
-        throw ReportError("cannot move " + tmp.string() + " to " + path.string() + ": " +
-                          ec.message());
-    }
 }
 
 Document::Document(std::string title) : title_(std::move(title)) {}
@@ -179,12 +151,12 @@ Document& Document::heading(std::string text, int level) {
         throw ReportError("Document::heading '" + text + "': level must be in [2, 4], got " +
                           std::to_string(level));
     }
-    blocks_.push_back({.kind = Block::Kind::kHeading, .level = level, .text = std::move(text)});
+    blocks_.push_back({.kind = Block::Kind::Heading, .level = level, .text = std::move(text)});
     return *this;
 }
 
 Document& Document::paragraph(std::string text) {
-    blocks_.push_back({.kind = Block::Kind::kParagraph, .text = std::move(text)});
+    blocks_.push_back({.kind = Block::Kind::Paragraph, .text = std::move(text)});
     return *this;
 }
 
@@ -204,7 +176,7 @@ Document& Document::table(Table table) {
                               "' precision must be in [0, 17]");
         }
     }
-    blocks_.push_back({.kind = Block::Kind::kTable, .table = std::move(table)});
+    blocks_.push_back({.kind = Block::Kind::Table, .table = std::move(table)});
     return *this;
 }
 
@@ -220,7 +192,7 @@ Document& Document::figure(std::string svg, std::string caption) {
     svg.erase(0, start);
     while (!svg.empty() && (svg.back() == '\n' || svg.back() == ' ')) svg.pop_back();
     blocks_.push_back(
-        {.kind = Block::Kind::kFigure, .text = std::move(caption), .svg = std::move(svg)});
+        {.kind = Block::Kind::Figure, .text = std::move(caption), .svg = std::move(svg)});
     return *this;
 }
 
@@ -233,15 +205,15 @@ std::string Document::html() const {
     std::size_t figure = 0;
     for (const Block& b : blocks_) {
         switch (b.kind) {
-            case Block::Kind::kHeading: {
+            case Block::Kind::Heading: {
                 const std::string tag = "h" + std::to_string(b.level);
                 h += "<" + tag + ">" + html_escape(b.text) + "</" + tag + ">\n";
                 break;
             }
-            case Block::Kind::kParagraph:
+            case Block::Kind::Paragraph:
                 h += "<p>" + html_escape(b.text) + "</p>\n";
                 break;
-            case Block::Kind::kTable: {
+            case Block::Kind::Table: {
                 const Table& t = b.table;
                 h += "<table>\n";
                 if (!t.caption.empty()) h += "<caption>" + html_escape(t.caption) + "</caption>\n";
@@ -259,7 +231,7 @@ std::string Document::html() const {
                 h += "</tbody>\n</table>\n";
                 break;
             }
-            case Block::Kind::kFigure:
+            case Block::Kind::Figure:
                 ++figure;
                 h += "<figure>\n" + scoped_svg(b.svg, figure) + "\n<figcaption>Figure " +
                      std::to_string(figure) + ". " + html_escape(b.text) +
@@ -277,14 +249,14 @@ std::string Document::markdown() const {
     for (const Block& b : blocks_) {
         m += "\n";
         switch (b.kind) {
-            case Block::Kind::kHeading:
+            case Block::Kind::Heading:
                 m += std::string(static_cast<std::size_t>(b.level), '#') + " " +
                      markdown_escape(b.text) + "\n";
                 break;
-            case Block::Kind::kParagraph:
+            case Block::Kind::Paragraph:
                 m += markdown_escape(b.text) + "\n";
                 break;
-            case Block::Kind::kTable: {
+            case Block::Kind::Table: {
                 const Table& t = b.table;
                 if (!t.caption.empty()) m += "**" + markdown_escape(t.caption) + "**\n\n";
                 // A column is right-aligned when it holds numbers (decided by its first row).
@@ -305,7 +277,7 @@ std::string Document::markdown() const {
                 }
                 break;
             }
-            case Block::Kind::kFigure:
+            case Block::Kind::Figure:
                 ++figure;
                 m += "![Figure " + std::to_string(figure) + ". " + markdown_escape(b.text) +
                      "](figures/figure-" + std::to_string(figure) + ".svg)\n";
@@ -318,7 +290,7 @@ std::string Document::markdown() const {
 void Document::write(const fs::path& dir) const {
     std::size_t figure = 0;
     for (const Block& b : blocks_) {
-        if (b.kind != Block::Kind::kFigure) continue;
+        if (b.kind != Block::Kind::Figure) continue;
         ++figure;
         write_file_atomic(
             dir / "figures" / ("figure-" + std::to_string(figure) + ".svg"),

@@ -17,17 +17,17 @@ namespace knntune::exp::report {
 
 /// How a numeric table cell is printed.
 enum class NumberFormat {
-    kFixed,       ///< `precision` digits after the point: 0.1235
-    kScientific,  ///< `precision` digits after the point, exponent: 1.235e-05
-    kPValue,      ///< like kFixed, but values below 10^-precision print as "<0.001"
-    kInteger,     ///< rounded to an integer: 1235
+    Fixed,       ///< `precision` digits after the point: 0.1235
+    Scientific,  ///< `precision` digits after the point, exponent: 1.235e-05
+    PValue,      ///< like Fixed, but values below 10^-precision print as "<0.001"
+    Integer,     ///< rounded to an integer: 1235
 };
 
 /// One table column: header text and how its numbers are printed. Numeric cells are
 /// right-aligned, text cells left-aligned.
 struct Column {
     std::string header{};                        ///< header text (plain)
-    NumberFormat format = NumberFormat::kFixed;  ///< format of double cells
+    NumberFormat format = NumberFormat::Fixed;  ///< format of double cells
     int precision = 4;                           ///< digits, in [0, 17]
 };
 
@@ -49,14 +49,9 @@ std::string html_escape(std::string_view text);
 std::string markdown_escape(std::string_view text);
 
 /// `value` printed per `format` and `precision`; NaN prints as "n/a", infinities as "inf" and
-/// "-inf". Independent of the C++ and C locale. Example: `format_number(0.01234, kFixed, 3)`
-/// → "0.012"; `format_number(0.0002, kPValue, 3)` → "<0.001".
+/// "-inf". Independent of the C++ and C locale. Example: `format_number(0.01234, Fixed, 3)`
+/// → "0.012"; `format_number(0.0002, PValue, 3)` → "<0.001".
 std::string format_number(double value, NumberFormat format, int precision);
-
-/// Atomically replaces `path` with `content`: writes a temporary file in the same folder,
-/// then renames it over `path`, so readers never see a half-written file. Creates missing
-/// parent folders. Throws `ReportError` naming the path on failure.
-void write_file_atomic(const std::filesystem::path& path, std::string_view content);
 
 /// The report builder. Blocks are kept in insertion order. Example:
 /// `Document d("knntune run"); d.heading("Item-KNN").table(t).figure(svg, "Best so far");
@@ -87,8 +82,8 @@ class Document {
 
   private:
     struct Block {
-        enum class Kind { kHeading, kParagraph, kTable, kFigure };
-        Kind kind = Kind::kParagraph;
+        enum class Kind { Heading, Paragraph, Table, Figure };
+        Kind kind = Kind::Paragraph;
         int level = 0;       ///< heading level
         std::string text{};  ///< heading/paragraph text, figure caption
         std::string svg{};   ///< figure markup as given, prolog removed

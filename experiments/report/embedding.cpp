@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <random>
 #include <string>
 
 #include "experiments/report/error.hpp"
-#include "experiments/report/random.hpp"
+#include "common/random.hpp"
 
 namespace knntune::exp::report {
 namespace {
@@ -117,11 +116,11 @@ Embedding embed_columns(const CsrView& m, const EmbeddingParams& params) {
     const std::int64_t l =
         std::min<std::int64_t>(params.n_components + params.oversampling, std::min(m.rows, m.cols));
 
-    std::mt19937_64 rng(params.seed);
+    knntune::Rng rng(params.seed);
     Eigen::MatrixXd omega(m.cols, l);
     // Filled column by column so the sketch does not depend on Eigen's storage order.
     for (std::int64_t j = 0; j < l; ++j) {
-        for (std::int64_t i = 0; i < m.cols; ++i) omega(i, j) = detail::standard_normal(rng);
+        for (std::int64_t i = 0; i < m.cols; ++i) omega(i, j) = rng.normal();
     }
     Eigen::MatrixXd q = orthonormal_basis(c.times(omega));
     for (int it = 0; it < params.power_iterations; ++it) {

@@ -18,11 +18,10 @@
 #include <fstream>
 #include <limits>
 #include <map>
-#include <random>
 #include <sstream>
 
 #include "experiments/report/error.hpp"
-#include "experiments/report/random.hpp"
+#include "common/random.hpp"
 
 extern char** environ;  // NOLINT: POSIX, passed to posix_spawnp
 
@@ -342,7 +341,7 @@ std::string plot_distribution(std::span<const Group> groups, const PlotParams& p
     if (params.log_x) throw ReportError(std::string(kFunc) + ": log_x is not supported");
     // Block i: "value jittered_x" rows of group i.
     std::string data;
-    std::mt19937_64 rng(12345);  // fixed: the jitter is cosmetic and must be reproducible
+    knntune::Rng rng(12345);  // fixed: the jitter is cosmetic and must be reproducible
     std::string clauses;
     for (std::size_t g = 0; g < groups.size(); ++g) {
         data += "# " + std::to_string(g) + "\n";
@@ -353,7 +352,7 @@ std::string plot_distribution(std::span<const Group> groups, const PlotParams& p
             append_number(data, v);
             data += ' ';
             append_number(data,
-                          static_cast<double>(g + 1) + 0.3 * (detail::uniform_open(rng) - 0.5));
+                          static_cast<double>(g + 1) + 0.3 * (rng.uniform_open() - 0.5));
             data += '\n';
         }
         if (!any) data += kEmptyRecord;

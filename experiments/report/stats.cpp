@@ -4,11 +4,10 @@
 #include <cmath>
 #include <numbers>
 #include <numeric>
-#include <random>
 #include <string>
 
 #include "experiments/report/error.hpp"
-#include "experiments/report/random.hpp"
+#include "common/random.hpp"
 
 namespace knntune::exp::report {
 namespace {
@@ -137,7 +136,7 @@ WilcoxonResult wilcoxon_signed_rank(std::span<const double> a, std::span<const d
     std::vector<double> ranked_abs;
     std::vector<double> ranked_sign;
     for (const double v : d) {
-        if (v == 0.0 && params.zero_method == ZeroMethod::kWilcoxon) continue;
+        if (v == 0.0 && params.zero_method == ZeroMethod::Wilcoxon) continue;
         ranked_abs.push_back(std::abs(v));
         ranked_sign.push_back(v > 0.0 ? 1.0 : (v < 0.0 ? -1.0 : 0.0));
     }
@@ -191,7 +190,7 @@ BootstrapTestResult paired_bootstrap_test(std::span<const double> a, std::span<c
     const double observed = mean_of(d);
     for (double& v : d) v -= observed;  // impose H0: mean difference zero
 
-    std::mt19937_64 rng(params.seed);
+    knntune::Rng rng(params.seed);
     const std::uint64_t n = d.size();
     // NOTE: a small tolerance makes resamples that reproduce |observed| up to rounding count
     // as "at least as extreme", so the test is not anti-conservative from float noise.
@@ -199,7 +198,7 @@ BootstrapTestResult paired_bootstrap_test(std::span<const double> a, std::span<c
     std::size_t extreme = 0;
     for (std::size_t r = 0; r < params.n_resamples; ++r) {
         long double s = 0.0L;
-        for (std::uint64_t i = 0; i < n; ++i) s += d[detail::uniform_index(rng, n)];
+        for (std::uint64_t i = 0; i < n; ++i) s += d[rng.below(n)];
         const double m = static_cast<double>(s / static_cast<long double>(n));
         if (std::abs(m) >= threshold) ++extreme;
     }
@@ -216,12 +215,12 @@ ConfidenceInterval bootstrap_mean_ci(std::span<const double> x, const BootstrapP
     check_finite(x, kFunc, "x");
     check_bootstrap(params, kFunc);
 
-    std::mt19937_64 rng(params.seed);
+    knntune::Rng rng(params.seed);
     const std::uint64_t n = x.size();
     std::vector<double> means(params.n_resamples);
     for (double& m : means) {
         long double s = 0.0L;
-        for (std::uint64_t i = 0; i < n; ++i) s += x[detail::uniform_index(rng, n)];
+        for (std::uint64_t i = 0; i < n; ++i) s += x[rng.below(n)];
         m = static_cast<double>(s / static_cast<long double>(n));
     }
     std::sort(means.begin(), means.end());

@@ -19,15 +19,15 @@ enum class ZeroMethod {
     /// Drop zero differences before ranking (Wilcoxon 1945). The default: per-user metrics
     /// such as precision@10 are often tied at 0 for both configurations, and those users carry
     /// no information about which configuration is better.
-    kWilcoxon,
+    Wilcoxon,
     /// Rank zeros together with the other differences, then drop them from the statistic
     /// (Pratt 1959). Zeros then push the ranks of the non-zero differences up.
-    kPratt,
+    Pratt,
 };
 
 /// Knobs of `wilcoxon_signed_rank`.
 struct WilcoxonParams {
-    ZeroMethod zero_method = ZeroMethod::kWilcoxon;  ///< treatment of zero differences
+    ZeroMethod zero_method = ZeroMethod::Wilcoxon;  ///< treatment of zero differences
     /// Use the exact null distribution while the number of non-zero differences is at most
     /// this; above it, the tie-corrected normal approximation. In [0, 60].
     std::size_t exact_max_n = 25;

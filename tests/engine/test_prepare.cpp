@@ -63,11 +63,11 @@ TEST_CASE("prepare: window boundaries are start-inclusive and end-exclusive", "[
     PrepareSpec keep = monthly_windows();
     keep.filter.remove_cold_start = false;
     const PreparedData d = prepare(read_log(timed_spec(path)), keep);
-    CHECK(entries(d, Period::kTrainVal) == Pairs{{{"a", "y"}, 1.0F}, {{"b", "y"}, 1.0F}});
-    CHECK(entries(d, Period::kTrain) == Pairs{{{"a", "z"}, 1.0F}, {{"b", "z"}, 1.0F}});
-    CHECK(entries(d, Period::kValid) == Pairs{{{"a", "z"}, 1.0F}, {{"b", "z"}, 1.0F}});
+    CHECK(entries(d, Period::TrainVal) == Pairs{{{"a", "y"}, 1.0F}, {{"b", "y"}, 1.0F}});
+    CHECK(entries(d, Period::Train) == Pairs{{{"a", "z"}, 1.0F}, {{"b", "z"}, 1.0F}});
+    CHECK(entries(d, Period::Valid) == Pairs{{{"a", "z"}, 1.0F}, {{"b", "z"}, 1.0F}});
     // a,x at 2019 is the pair's first interaction, so b,x is b's own first: kept in test.
-    CHECK(entries(d, Period::kTest) == Pairs{{{"b", "x"}, 1.0F}});
+    CHECK(entries(d, Period::Test) == Pairs{{{"b", "x"}, 1.0F}});
     CHECK(d.stats[3].window->start == *parse_timestamp("2020-03-01"));
 }
 
@@ -87,9 +87,9 @@ TEST_CASE("prepare: chronological layout counts windows back from the end", "[en
     CHECK(format_timestamp(d.stats[3].window->start) == "2020-03-13");
     CHECK(format_timestamp(d.stats[1].window->start) == "2020-02-13");
     CHECK(format_timestamp(d.stats[0].window->start) == "2020-01-13");
-    CHECK(entries(d, Period::kTrainVal) == Pairs{{{"a", "y"}, 1.0F}});
-    CHECK(entries(d, Period::kValid) == Pairs{{{"a", "z"}, 1.0F}, {{"b", "x"}, 1.0F}});
-    CHECK(entries(d, Period::kTest) == Pairs{{{"b", "y"}, 1.0F}, {{"b", "z"}, 1.0F}});
+    CHECK(entries(d, Period::TrainVal) == Pairs{{{"a", "y"}, 1.0F}});
+    CHECK(entries(d, Period::Valid) == Pairs{{{"a", "z"}, 1.0F}, {{"b", "x"}, 1.0F}});
+    CHECK(entries(d, Period::Test) == Pairs{{{"b", "y"}, 1.0F}, {{"b", "z"}, 1.0F}});
 }
 
 TEST_CASE("prepare: dedup keeps the first interaction; counts stay in its window", "[engine][data]") {
@@ -109,19 +109,19 @@ TEST_CASE("prepare: dedup keeps the first interaction; counts stay in its window
     PrepareSpec p = monthly_windows();
     p.filter.remove_cold_start = false;
     const PreparedData bin = prepare(read_log(spec), p);
-    CHECK(entries(bin, Period::kTrainVal) == Pairs{{{"a", "x"}, 1.0F}, {{"b", "y"}, 1.0F}});
-    CHECK(entries(bin, Period::kValid) == Pairs{{{"a", "y"}, 1.0F}, {{"b", "x"}, 1.0F}});
-    CHECK(entries(bin, Period::kTest) == Pairs{{{"b", "z"}, 1.0F}});
+    CHECK(entries(bin, Period::TrainVal) == Pairs{{{"a", "x"}, 1.0F}, {{"b", "y"}, 1.0F}});
+    CHECK(entries(bin, Period::Valid) == Pairs{{{"a", "y"}, 1.0F}, {{"b", "x"}, 1.0F}});
+    CHECK(entries(bin, Period::Test) == Pairs{{{"b", "z"}, 1.0F}});
     CHECK(bin.unique_pairs == 5);
 
-    p.feedback = Feedback::kCount;
+    p.feedback = Feedback::Count;
     const PreparedData cnt = prepare(read_log(spec), p);
-    CHECK(entries(cnt, Period::kTrainVal) == Pairs{{{"a", "x"}, 2.0F}, {{"b", "y"}, 1.0F}});
+    CHECK(entries(cnt, Period::TrainVal) == Pairs{{{"a", "x"}, 2.0F}, {{"b", "y"}, 1.0F}});
     spec.value = {"qty", 0};
-    p.feedback = Feedback::kValue;
+    p.feedback = Feedback::Value;
     const PreparedData val = prepare(read_log(spec), p);
-    CHECK(entries(val, Period::kTrainVal) == Pairs{{{"a", "x"}, 5.0F}, {{"b", "y"}, 1.0F}});
-    CHECK(entries(val, Period::kValid) == Pairs{{{"a", "y"}, 7.0F}, {{"b", "x"}, 1.0F}});
+    CHECK(entries(val, Period::TrainVal) == Pairs{{{"a", "x"}, 5.0F}, {{"b", "y"}, 1.0F}});
+    CHECK(entries(val, Period::Valid) == Pairs{{{"a", "y"}, 7.0F}, {{"b", "x"}, 1.0F}});
 }
 
 TEST_CASE("prepare: minimum filters in one pass or as an iterated k-core", "[engine][data]") {
@@ -141,21 +141,21 @@ TEST_CASE("prepare: minimum filters in one pass or as an iterated k-core", "[eng
     p.filter.remove_cold_start = false;
     const PreparedData one = prepare(read_log(timed_spec(path)), p);
     // One pass: item c has 1 interaction and goes; every user had 2, so u3 keeps a.
-    CHECK(entries(one, Period::kTrainVal) ==
+    CHECK(entries(one, Period::TrainVal) ==
           Pairs{{{"u1", "a"}, 1.0F}, {{"u1", "b"}, 1.0F}, {{"u2", "a"}, 1.0F},
                 {{"u2", "b"}, 1.0F}, {{"u3", "a"}, 1.0F}});
-    CHECK(entries(one, Period::kTrain).count({"u3", "d"}) == 1);
-    CHECK(entries(one, Period::kTrain).count({"u3", "f"}) == 0);
+    CHECK(entries(one, Period::Train).count({"u3", "d"}) == 1);
+    CHECK(entries(one, Period::Train).count({"u3", "f"}) == 0);
 
     p.filter.k_core = true;
     const PreparedData core = prepare(read_log(timed_spec(path)), p);
     // Iterated: after c goes, u3 has 1 interaction and goes too; then a and b still have 2.
-    CHECK(entries(core, Period::kTrainVal) ==
+    CHECK(entries(core, Period::TrainVal) ==
           Pairs{{{"u1", "a"}, 1.0F}, {{"u1", "b"}, 1.0F}, {{"u2", "a"}, 1.0F}, {{"u2", "b"}, 1.0F}});
-    CHECK(entries(core, Period::kTrain) ==
+    CHECK(entries(core, Period::Train) ==
           Pairs{{{"u1", "d"}, 1.0F}, {{"u1", "e"}, 1.0F}, {{"u2", "d"}, 1.0F}, {{"u2", "e"}, 1.0F}});
     // Valid is not filtered by the minimum counts (only by cold-start removal, off here).
-    CHECK(entries(core, Period::kValid).size() == 6);
+    CHECK(entries(core, Period::Valid).size() == 6);
 
     p.filter.min_item_interactions = 4;
     CHECK_THROWS_WITH(prepare(read_log(timed_spec(path)), p),
@@ -172,10 +172,10 @@ TEST_CASE("prepare: cold-start removal is relative to each training period", "[e
                                 "u1,c,2020-03-02\nu3,b,2020-03-03\nu4,a,2020-03-04\nu2,d,2020-03-05\n");
     const PreparedData d = prepare(read_log(timed_spec(path)), monthly_windows());
     // valid vs train_val {u1,u2} × {a,b}: (u1,b) and (u2,a) stay; u3 and c are cold.
-    CHECK(entries(d, Period::kValid) == Pairs{{{"u1", "b"}, 1.0F}, {{"u2", "a"}, 1.0F}});
+    CHECK(entries(d, Period::Valid) == Pairs{{{"u1", "b"}, 1.0F}, {{"u2", "a"}, 1.0F}});
     // train keeps every February pair; test vs train users {u1,u2,u3}, items {a,b,c}.
-    CHECK(entries(d, Period::kTrain).size() == 4);
-    CHECK(entries(d, Period::kTest) == Pairs{{{"u1", "c"}, 1.0F}, {{"u3", "b"}, 1.0F}});
+    CHECK(entries(d, Period::Train).size() == 4);
+    CHECK(entries(d, Period::Test) == Pairs{{{"u1", "c"}, 1.0F}, {{"u3", "b"}, 1.0F}});
 }
 
 TEST_CASE("prepare: one global id space shared by the four matrices", "[engine][data]") {
@@ -195,10 +195,10 @@ TEST_CASE("prepare: one global id space shared by the four matrices", "[engine][
         CHECK(m.cols == 4);
     }
     // Row of "zed" is 2 everywhere; its train_val items are i9 (3) and i10 (0).
-    const CsrMatrix& tv = d.matrix(Period::kTrainVal);
+    const CsrMatrix& tv = d.matrix(Period::TrainVal);
     CHECK(std::vector<Index>(tv.row_indices(2).begin(), tv.row_indices(2).end()) ==
           std::vector<Index>{0, 3});
-    const CsrMatrix& te = d.matrix(Period::kTest);
+    const CsrMatrix& te = d.matrix(Period::Test);
     CHECK(te.row_nnz(1) == 1);
     CHECK(te.row_indices(1)[0] == 3);  // bob, i9
     CHECK(te.row_indices(2)[0] == 2);  // zed, i2b
@@ -217,25 +217,25 @@ TEST_CASE("prepare: random holdout is seeded, per user, and shaped like the four
     spec.user = {"user", 0};
     spec.item = {"item", 0};
     PrepareSpec p;
-    p.split.method = SplitMethod::kRandomHoldout;
+    p.split.method = SplitMethod::RandomHoldout;
     p.split.test_fraction = 0.2;
     p.split.valid_fraction = 0.25;
     p.filter.remove_cold_start = false;
     const PreparedData a = prepare(read_log(spec), p);
     const PreparedData b = prepare(read_log(spec), p);
     CHECK(a.fingerprint() == b.fingerprint());
-    for (Index u = 0; u < a.matrix(Period::kTest).rows; ++u) {
+    for (Index u = 0; u < a.matrix(Period::Test).rows; ++u) {
         // 20 items: 4 to test, round(0.25 * 16) = 4 to valid, 12 to train_val; train = 16.
-        CHECK(a.matrix(Period::kTest).row_nnz(u) == 4);
-        CHECK(a.matrix(Period::kValid).row_nnz(u) == 4);
-        CHECK(a.matrix(Period::kTrainVal).row_nnz(u) == 12);
-        CHECK(a.matrix(Period::kTrain).row_nnz(u) == 16);
+        CHECK(a.matrix(Period::Test).row_nnz(u) == 4);
+        CHECK(a.matrix(Period::Valid).row_nnz(u) == 4);
+        CHECK(a.matrix(Period::TrainVal).row_nnz(u) == 12);
+        CHECK(a.matrix(Period::Train).row_nnz(u) == 16);
     }
     // train = train_val ∪ valid, test disjoint from train.
-    const auto tv = entries(a, Period::kTrainVal);
-    const auto va = entries(a, Period::kValid);
-    const auto tr = entries(a, Period::kTrain);
-    const auto te = entries(a, Period::kTest);
+    const auto tv = entries(a, Period::TrainVal);
+    const auto va = entries(a, Period::Valid);
+    const auto tr = entries(a, Period::Train);
+    const auto te = entries(a, Period::Test);
     Pairs merged = tv;
     merged.insert(va.begin(), va.end());
     CHECK(merged == tr);

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "common/atomic_file.hpp"
 #include "experiments/report/document.hpp"
 #include "experiments/report/error.hpp"
 #include "experiments/report/plot.hpp"
@@ -29,9 +30,9 @@ Table sample_table() {
     Table t;
     t.caption = "Item-KNN <test>";
     t.columns = {{"measure"},
-                 {"precision@10", NumberFormat::kFixed, 4},
-                 {"p (Holm)", NumberFormat::kPValue, 3},
-                 {"k", NumberFormat::kInteger, 0}};
+                 {"precision@10", NumberFormat::Fixed, 4},
+                 {"p (Holm)", NumberFormat::PValue, 3},
+                 {"k", NumberFormat::Integer, 0}};
     t.rows = {{std::string("cosine"), 0.123456, 0.0004, std::int64_t{50}},
               {std::string("a|b & \"c\""), NAN, 0.04321, Cell{}}};
     return t;
@@ -54,16 +55,16 @@ TEST_CASE("html and markdown escaping", "[report][document]") {
 }
 
 TEST_CASE("number formatting", "[report][document]") {
-    CHECK(format_number(0.123456, NumberFormat::kFixed, 4) == "0.1235");
-    CHECK(format_number(-0.00001, NumberFormat::kFixed, 3) == "0.000");
-    CHECK(format_number(1234.5, NumberFormat::kInteger, 0) == "1235");  // half away from zero
-    CHECK(format_number(0.0000123, NumberFormat::kScientific, 2) == "1.23e-05");
-    CHECK(format_number(0.0004, NumberFormat::kPValue, 3) == "<0.001");
-    CHECK(format_number(0.04321, NumberFormat::kPValue, 3) == "0.043");
-    CHECK(format_number(1.0, NumberFormat::kPValue, 3) == "1.000");
-    CHECK(format_number(NAN, NumberFormat::kFixed, 2) == "n/a");
-    CHECK(format_number(-INFINITY, NumberFormat::kFixed, 2) == "-inf");
-    REQUIRE_THROWS_WITH(format_number(1.0, NumberFormat::kFixed, 18),
+    CHECK(format_number(0.123456, NumberFormat::Fixed, 4) == "0.1235");
+    CHECK(format_number(-0.00001, NumberFormat::Fixed, 3) == "0.000");
+    CHECK(format_number(1234.5, NumberFormat::Integer, 0) == "1235");  // half away from zero
+    CHECK(format_number(0.0000123, NumberFormat::Scientific, 2) == "1.23e-05");
+    CHECK(format_number(0.0004, NumberFormat::PValue, 3) == "<0.001");
+    CHECK(format_number(0.04321, NumberFormat::PValue, 3) == "0.043");
+    CHECK(format_number(1.0, NumberFormat::PValue, 3) == "1.000");
+    CHECK(format_number(NAN, NumberFormat::Fixed, 2) == "n/a");
+    CHECK(format_number(-INFINITY, NumberFormat::Fixed, 2) == "-inf");
+    REQUIRE_THROWS_WITH(format_number(1.0, NumberFormat::Fixed, 18),
                         "format_number: precision must be in [0, 17], got 18");
 }
 
@@ -155,7 +156,7 @@ TEST_CASE("write produces self-contained files atomically", "[report][document]"
     CHECK_THAT(slurp(dir / "report.html"), Contains("<h1>Other</h1>"));
     fs::remove_all(dir.parent_path());
 
-    REQUIRE_THROWS_AS(write_file_atomic("/proc/knntune-no/such/file", "x"), ReportError);
+    REQUIRE_THROWS_AS(knntune::write_file_atomic("/proc/knntune-no/such/file", "x"), knntune::IoError);
 }
 
 TEST_CASE("a report with every plot kind renders to one valid page", "[report][document]") {

@@ -55,7 +55,7 @@ TEST_CASE("wilcoxon Pratt keeps zeros in the ranking", "[report][stats]") {
     // d = {0, 0, 1, -2, 3, 4, 5}: the zeros take ranks 1.5, 1.5, the rest 3..7.
     // W+ = 3+5+6+7 = 21, W− = 4; python3 enumeration over the 5 signed ranks: p = 0.1875.
     const std::vector<double> a = {0, 0, 1, -2, 3, 4, 5};
-    const auto r = wilcoxon_signed_rank(a, zeros(a.size()), {.zero_method = ZeroMethod::kPratt});
+    const auto r = wilcoxon_signed_rank(a, zeros(a.size()), {.zero_method = ZeroMethod::Pratt});
     CHECK(r.n_nonzero == 5);
     CHECK(r.w_plus == 21.0);
     CHECK(r.w_minus == 4.0);

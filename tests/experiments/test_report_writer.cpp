@@ -215,7 +215,7 @@ TEST_CASE("Report contents checked against golden files", "[report][experiments]
         const CurrentPath cwd(dir.path());
         knntune::exp::ExperimentConfig cfg = knntune::exp::Runner::load_run_config(run);
         cfg.report.plots = false;
-        knntune::exp::Progress quiet(knntune::exp::ProgressMode::kQuiet);
+        knntune::exp::Progress quiet(knntune::exp::ProgressMode::Quiet);
         knntune::exp::Runner runner(std::move(cfg), run, quiet);
         knntune::exp::write_report(runner, quiet);
         const std::string bare = slurp(run / "report.html");
@@ -264,7 +264,7 @@ TEST_CASE("Report of per-measure studies of one model with the bootstrap test",
     ::setenv("PATH", (dir.path() / "no-such-bin").c_str(), 1);
     {
         const CurrentPath cwd(dir.path());
-        knntune::exp::Progress quiet(knntune::exp::ProgressMode::kQuiet);
+        knntune::exp::Progress quiet(knntune::exp::ProgressMode::Quiet);
         knntune::exp::Runner runner(knntune::exp::Runner::load_run_config(run), run, quiet);
         CHECK_NOTHROW(knntune::exp::write_report(runner, quiet));
     }

@@ -1,0 +1,91 @@
+#include "common/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+#include "common/error.hpp"
+
+namespace knntune {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// True when no process with this id exists (a signal 0 says so without sending anything).
+bool process_gone(long pid) { return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH; }
+
+/// Removes `NAME.tmp.PID` files of `path` whose process is gone. Errors are ignored: a
+/// leftover that cannot be removed does no harm.
+void remove_stale_temporaries(const fs::path& path) {
+    const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    const std::string prefix = path.filename().string() + ".tmp.";
+    std::error_code ec;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+        long pid = 0;
+        const char* first = name.data() + prefix.size();
+        const char* last = name.data() + name.size();
+        const auto [ptr, err] = std::from_chars(first, last, pid);
+        if (err != std::errc() || ptr != last || pid <= 0 || pid == ::getpid()) continue;
+        if (process_gone(pid)) {
+            std::error_code ignored;
+            fs::remove(it->path(), ignored);
+        }
+    }
+}
+
+}  // namespace
+
+void sync_path(const fs::path& path, bool is_directory) {
+    const int fd = ::open(path.c_str(), is_directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+    if (fd < 0) throw IoError(path.string() + ": cannot open to sync: " + std::strerror(errno));
+    const int rc = ::fsync(fd);
+    const int saved = errno;
+    ::close(fd);
+    if (rc != 0) throw IoError(path.string() + ": cannot sync: " + std::strerror(saved));
+}
+
+void replace_file(const fs::path& path, const std::function<void(const fs::path& tmp)>& fill,
+                  AtomicWriteOptions options) {
+    std::error_code ec;
+    if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+    if (ec) throw IoError(path.string() + ": cannot create folder: " + ec.message());
+    remove_stale_temporaries(path);
+    const fs::path tmp = path.string() + ".tmp." + std::to_string(::getpid());
+    try {
+        fill(tmp);
+        if (options.durable) sync_path(tmp, false);
+        fs::rename(tmp, path, ec);
+        if (ec) throw IoError(path.string() + ": cannot rename temporary file: " + ec.message());
+    } catch (...) {
+        std::error_code ignored;
+        fs::remove(tmp, ignored);
+        throw;
+    }
+    if (options.durable) {
+        sync_path(path.has_parent_path() ? path.parent_path() : fs::path("."), true);
+    }
+}
+
+void write_file_atomic(const fs::path& path, std::string_view text, AtomicWriteOptions options) {
+    replace_file(
+        path,
+        [&](const fs::path& tmp) {
+            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+            if (!out) throw IoError(path.string() + ": cannot write");
+            out.write(text.data(), static_cast<std::streamsize>(text.size()));
+            out.close();
+            if (!out) throw IoError(path.string() + ": write failed");
+        },
+        options);
+}
+
+}  // namespace knntune

@@ -1,0 +1,34 @@
+#pragma once
+/// Files replaced atomically: a reader sees the old file, or the complete new one, never a
+/// part. Every file knntune writes goes through here (run-folder files, prepared data, model
+/// files, the trial log, the report).
+
+#include <filesystem>
+#include <functional>
+#include <string_view>
+
+namespace knntune {
+
+struct AtomicWriteOptions {
+    /// fsync the new file before the rename and its folder after it, so that the new
+    /// content survives a power cut, not only a crash of the process.
+    bool durable = false;
+};
+
+/// Writes `path` through the temporary `PATH.tmp.PID` in the same folder: `fill` writes the
+/// temporary (by name), which is then renamed over `path`. On any exception (from `fill` or
+/// from the rename) the temporary is removed and the old file is untouched. Creates missing
+/// parent folders. Temporaries of `path` left by processes that no longer run (a kill
+/// during an earlier write) are removed first. Throws IoError naming `path`.
+void replace_file(const std::filesystem::path& path,
+                  const std::function<void(const std::filesystem::path& tmp)>& fill,
+                  AtomicWriteOptions options = {});
+
+/// `replace_file` with `text` as the content.
+void write_file_atomic(const std::filesystem::path& path, std::string_view text,
+                       AtomicWriteOptions options = {});
+
+/// fsync of one file or folder; throws IoError naming it.
+void sync_path(const std::filesystem::path& path, bool is_directory);
+
+}  // namespace knntune
