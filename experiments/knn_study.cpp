@@ -163,6 +163,30 @@ std::vector<json::object> enqueue_objects(const SearchConfig& search,
     return out;
 }
 
+json::object params_to_json(const sim::ParamMap& params) {
+    json::object o;
+    for (const auto& [k, v] : params) {
+        if (const double* d = std::get_if<double>(&v)) {
+            o[k] = *d;
+        } else {
+            o[k] = std::get<std::string>(v);
+        }
+    }
+    return o;
+}
+
+sim::ParamMap params_from_json(const json::object& o) {
+    sim::ParamMap p;
+    for (const auto& [k, v] : o) {
+        if (v.is_string()) {
+            p[std::string(k)] = std::string(v.as_string());
+        } else {
+            p[std::string(k)] = v.to_number<double>();
+        }
+    }
+    return p;
+}
+
 double KnnResult::metric(const std::string& name) const {
     for (const auto& m : evaluation.metrics) {
         if (m.spec.name == name) return m.mean;

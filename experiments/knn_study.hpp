@@ -24,6 +24,11 @@ struct KnnConfig {
     [[nodiscard]] std::string describe() const;
 };
 
+/// Parameters as a JSON object (numbers and strings), as stored in result and model files.
+[[nodiscard]] boost::json::object params_to_json(const engine::similarity::ParamMap& params);
+/// Inverse of `params_to_json`.
+[[nodiscard]] engine::similarity::ParamMap params_from_json(const boost::json::object& o);
+
 /// The search space of `measures` (a subset of the config's): a categorical `algorithm`,
 /// the shared parameters at the root (unless fixed), each measure's own parameters under it.
 [[nodiscard]] tuner::SearchSpace build_space(const SearchConfig& search,

@@ -8,6 +8,7 @@
 #include "engine/error.hpp"
 #include "common/text.hpp"
 #include "engine/similarity/similarity.hpp"
+#include "experiments/run/run_folder.hpp"
 
 namespace knntune::exp {
 
@@ -17,7 +18,7 @@ using engine::Offset;
 
 engine::SimilarityModel load_model_or_run(const std::string& path) {
     if (fs::is_directory(path)) {
-        const fs::path model = fs::path(path) / "model-item_knn.h5";
+        const fs::path model = RunFolder(path).model("item_knn");
         if (!fs::exists(model)) {
             throw engine::InputError(path + ": no model-item_knn.h5 in this folder (run 'knntune test " +
                                      path + "' first)");

@@ -13,7 +13,7 @@
 #include "engine/data/prepared_io.hpp"
 #include "engine/error.hpp"
 #include "engine/model_io.hpp"
-#include "experiments/run_folder.hpp"
+#include "common/atomic_file.hpp"
 #include "tuner/hdf5_storage.hpp"
 #include "tuner/sampler.hpp"
 #include "tuner/study.hpp"
@@ -25,27 +25,6 @@ namespace json = boost::json;
 namespace sim = engine::similarity;
 using engine::Period;
 
-fs::path RunPaths::config() const { return dir / kResolvedConfigFile; }
-fs::path RunPaths::prepared() const { return dir / kPreparedFile; }
-fs::path RunPaths::trials(const std::string& model, const std::string& measure) const {
-    return dir / ("trials-" + model + (measure.empty() ? "" : "-" + measure) + ".h5");
-}
-fs::path RunPaths::test(const std::string& model) const { return dir / ("test-" + model + ".json"); }
-fs::path RunPaths::model(const std::string& model) const { return dir / ("model-" + model + ".h5"); }
-fs::path RunPaths::report_md() const { return dir / "report.md"; }
-fs::path RunPaths::report_html() const { return dir / "report.html"; }
-
-std::vector<fs::path> RunPaths::trial_logs() const {
-    std::vector<fs::path> out;
-    if (!fs::is_directory(dir)) return out;
-    for (const auto& e : fs::directory_iterator(dir)) {
-        const std::string name = e.path().filename().string();
-        if (name.rfind("trials-", 0) == 0 && e.path().extension() == ".h5") out.push_back(e.path());
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
 namespace {
 
 std::string slurp(const fs::path& p) {
@@ -53,30 +32,6 @@ std::string slurp(const fs::path& p) {
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
-}
-
-json::object params_to_json(const sim::ParamMap& params) {
-    json::object o;
-    for (const auto& [k, v] : params) {
-        if (const double* d = std::get_if<double>(&v)) {
-            o[k] = *d;
-        } else {
-            o[k] = std::get<std::string>(v);
-        }
-    }
-    return o;
-}
-
-sim::ParamMap params_from_json(const json::object& o) {
-    sim::ParamMap p;
-    for (const auto& [k, v] : o) {
-        if (v.is_string()) {
-            p[std::string(k)] = std::string(v.as_string());
-        } else {
-            p[std::string(k)] = v.to_number<double>();
-        }
-    }
-    return p;
 }
 
 tuner::Direction direction_of(const engine::MetricSpec& m) { return m.direction; }
@@ -89,97 +44,13 @@ std::string format_value(double v) {
 
 }  // namespace
 
-void save_model_result(const ModelResult& r, const fs::path& path) {
-    json::object root;
-    root["model"] = r.model;
-    root["objective"] = r.objective;
-    root["direction"] = r.maximize ? "maximize" : "minimize";
-    json::array users;
-    for (auto u : r.users) users.emplace_back(u);
-    root["users"] = users;
-    json::array measures;
-    for (const MeasureResult& m : r.measures) {
-        json::object o;
-        o["measure"] = m.measure;
-        o["trial"] = m.trial;
-        o["log"] = m.log;
-        o["n_trials"] = m.n_trials;
-        o["valid"] = m.valid_value;
-        o["config"] = m.config.describe();
-        o["params"] = params_to_json(m.config.params);
-        json::object test;
-        json::array order;
-        for (const auto& [name, v] : m.test_metrics) {
-            test[name] = v;
-            order.emplace_back(name);
-        }
-        o["test"] = test;
-        o["metric_order"] = order;
-        json::object per_user;
-        for (const auto& [name, vec] : m.per_user) {
-            json::array a;
-            for (double x : vec) a.emplace_back(x);
-            per_user[name] = a;
-        }
-        o["per_user"] = per_user;
-        o["fit_seconds"] = m.fit_seconds;
-        o["eval_seconds"] = m.eval_seconds;
-        measures.emplace_back(o);
-    }
-    root["measures"] = measures;
-    write_file_atomic(path.string(), json::serialize(root) + "\n");
-}
-
-ModelResult load_model_result(const fs::path& path) {
-    if (!fs::exists(path)) {
-        throw ConfigError(path.string() + ": no test results (run 'knntune test RUN_DIR' first)");
-    }
-    json::value v;
-    try {
-        v = json::parse(slurp(path));
-    } catch (const std::exception& e) {
-        throw ConfigError(path.string() + ": not a valid test result file: " + e.what());
-    }
-    const json::object& root = v.as_object();
-    ModelResult r;
-    r.model = std::string(root.at("model").as_string());
-    r.objective = std::string(root.at("objective").as_string());
-    r.maximize = root.at("direction").as_string() == "maximize";
-    for (const auto& u : root.at("users").as_array()) r.users.push_back(static_cast<engine::UserIndex>(u.to_number<std::int64_t>()));
-    for (const auto& mv : root.at("measures").as_array()) {
-        const json::object& o = mv.as_object();
-        MeasureResult m;
-        m.measure = std::string(o.at("measure").as_string());
-        m.trial = o.at("trial").to_number<std::int64_t>();
-        m.log = std::string(o.at("log").as_string());
-        m.n_trials = o.at("n_trials").to_number<std::int64_t>();
-        m.valid_value = o.at("valid").to_number<double>();
-        m.config.measure = m.measure;
-        m.config.params = params_from_json(o.at("params").as_object());
-        const json::object& test = o.at("test").as_object();
-        for (const auto& name : o.at("metric_order").as_array()) {
-            const std::string n(name.as_string());
-            m.test_metrics.emplace_back(n, test.at(n).to_number<double>());
-        }
-        for (const auto& [name, arr] : o.at("per_user").as_object()) {
-            std::vector<double> vec;
-            for (const auto& x : arr.as_array()) vec.push_back(x.to_number<double>());
-            m.per_user[std::string(name)] = std::move(vec);
-        }
-        m.fit_seconds = o.at("fit_seconds").to_number<double>();
-        m.eval_seconds = o.at("eval_seconds").to_number<double>();
-        r.measures.push_back(std::move(m));
-    }
-    return r;
-}
-
 Runner::Runner(ExperimentConfig config, fs::path dir, Progress& progress)
-    : config_(std::move(config)), paths_{std::move(dir)}, progress_(&progress) {}
+    : config_(std::move(config)), folder_(std::move(dir)), progress_(&progress) {}
 
 ExperimentConfig Runner::load_run_config(const fs::path& dir) {
-    const fs::path p = dir / kResolvedConfigFile;
+    const fs::path p = RunFolder(dir).config();
     if (!fs::exists(p)) {
-        throw ConfigError(dir.string() + ": not a run folder (no " + kResolvedConfigFile +
+        throw ConfigError(dir.string() + ": not a run folder (no " + p.filename().string() +
                           "; start one with 'knntune run CONFIG' or 'knntune tune CONFIG')");
     }
     ExperimentConfig cfg = read_experiment_config(ConfigDoc::load(p.string()));
@@ -188,12 +59,12 @@ ExperimentConfig Runner::load_run_config(const fs::path& dir) {
 }
 
 void Runner::init_folder(bool overwrite) {
-    fs::create_directories(paths_.dir);
-    const fs::path p = paths_.config();
+    fs::create_directories(folder_.dir());
+    const fs::path p = folder_.config();
     if (fs::exists(p) && !overwrite) {
         const std::string old = slurp(p);
         if (old != config_.resolved_text) {
-            throw ConfigError(paths_.dir.string() + ": holds a run of a different config (" +
+            throw ConfigError(folder_.dir().string() + ": holds a run of a different config (" +
                               p.filename().string() + " differs); use another --out folder, or "
                               "delete the folder to start again");
         }
@@ -204,7 +75,7 @@ void Runner::init_folder(bool overwrite) {
 
 const engine::PreparedData& Runner::data() {
     if (data_) return *data_;
-    const fs::path p = paths_.prepared();
+    const fs::path p = folder_.prepared();
     if (fs::exists(p)) {
         engine::PreparedMeta meta;
         auto loaded = std::make_unique<engine::PreparedData>(engine::load_prepared(p.string(), &meta));
@@ -218,7 +89,7 @@ const engine::PreparedData& Runner::data() {
     }
     engine::RawLog log = engine::read_log(config_.data.log);
     data_ = std::make_unique<engine::PreparedData>(engine::prepare(std::move(log), config_.data.prepare));
-    fs::create_directories(paths_.dir);
+    fs::create_directories(folder_.dir());
     engine::save_prepared(*data_, {config_.data.log.path, config_.data.source_text}, p.string());
     progress_->note("data     " + std::to_string(data_->user_keys.size()) + " users, " +
                     std::to_string(data_->item_keys.size()) + " items; fingerprint " +
@@ -267,7 +138,7 @@ void Runner::tune_model(sim::Orientation o, bool resume, bool force) {
         opt.data_fingerprint = d.fingerprint();
         opt.open.resume = resume;
         opt.open.force = force;
-        const fs::path log_path = paths_.trials(model, measure_tag);
+        const fs::path log_path = folder_.trials(model, measure_tag);
         if (!resume && fs::exists(log_path)) {
             throw ConfigError(log_path.string() + ": a trial log already exists; continue it with "
                               "--resume, or use another --out folder");
@@ -352,9 +223,9 @@ void Runner::test() {
         std::map<std::string, std::int64_t> counts;
         std::vector<fs::path> logs;
         if (config_.tuner.per_measure) {
-            for (const auto& m : config_.search.measures) logs.push_back(paths_.trials(model, m));
+            for (const auto& m : config_.search.measures) logs.push_back(folder_.trials(model, m));
         } else {
-            logs.push_back(paths_.trials(model));
+            logs.push_back(folder_.trials(model));
         }
         for (const fs::path& log : logs) {
             if (!fs::exists(log)) {
@@ -404,11 +275,11 @@ void Runner::test() {
                          [&](const MeasureResult& a, const MeasureResult& b) {
                              return maximize ? a.valid_value > b.valid_value : a.valid_value < b.valid_value;
                          });
-        save_model_result(result, paths_.test(model));
+        save_model_result(result, folder_.test(model));
         const MeasureResult& best = result.best();
         progress_->finish("best on valid: " + best.config.describe() + "; test " +
                           result.objective + "=" + format_value(best.test_metrics.front().second) +
-                          "; wrote " + paths_.test(model).string());
+                          "; wrote " + folder_.test(model).string());
         if (o == sim::Orientation::Item) {
             engine::SimilarityModel sm;
             sm.model = model;
@@ -421,7 +292,7 @@ void Runner::test() {
             sm.item_keys = d.item_keys;
             sm.item_names = d.item_names;
             sm.item_attributes = d.item_attributes;
-            engine::save_model(sm, paths_.model(model).string());
+            engine::save_model(sm, folder_.model(model).string());
         }
     }
 }

@@ -9,7 +9,7 @@
 #include "experiments/cli/commands.hpp"
 #include "experiments/model_tools.hpp"
 #include "experiments/report/embedding.hpp"
-#include "experiments/run_folder.hpp"
+#include "common/atomic_file.hpp"
 
 namespace po = boost::program_options;
 
@@ -153,7 +153,7 @@ int cmd_export_embeddings(const Args& args) {
             out += "\n";
         }
     }
-    exp::write_file_atomic(output, out);
+    write_file_atomic(output, out);
     std::cerr << "wrote " << output << " (" << s.cols << " items)\n";
     return 0;
 }

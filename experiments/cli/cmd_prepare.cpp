@@ -10,7 +10,8 @@
 #include "engine/data/prepared_io.hpp"
 #include "experiments/cli/commands.hpp"
 #include "experiments/config.hpp"
-#include "experiments/run_folder.hpp"
+#include "common/atomic_file.hpp"
+#include "experiments/run/run_folder.hpp"
 
 namespace po = boost::program_options;
 
@@ -61,11 +62,11 @@ int cmd_prepare(const Args& args) {
     }
     std::cout << engine::format_stats_table(data);
     if (vm.count("no-save") == 0U && cfg.save_prepared) {
-        const std::filesystem::path dir(cfg.output_dir);
-        const std::string prepared = (dir / exp::kPreparedFile).string();
-        std::filesystem::create_directories(dir);
+        const exp::RunFolder folder(cfg.output_dir);
+        const std::string prepared = folder.prepared().string();
+        std::filesystem::create_directories(folder.dir());
         engine::save_prepared(data, {cfg.log.path, cfg.source_text}, prepared);
-        exp::write_file_atomic((dir / exp::kResolvedConfigFile).string(), cfg.resolved_text);
+        write_file_atomic(folder.config(), cfg.resolved_text);
         if (!quiet) std::cout << "\nwrote    " << prepared << "\n";
     }
     const auto t3 = std::chrono::steady_clock::now();

@@ -85,7 +85,7 @@ int cmd_run(const Args& args) {
     exp::write_report(r2, progress);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     progress.note("done in " + std::to_string(static_cast<int>(secs)) + " s: " +
-                  r2.paths().report_html().string());
+                  r2.paths().report().html.string());
     return 0;
 }
 

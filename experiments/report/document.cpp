@@ -243,7 +243,7 @@ std::string Document::html() const {
     return h;
 }
 
-std::string Document::markdown() const {
+std::string Document::markdown(std::string_view figures) const {
     std::string m = "# " + markdown_escape(title_) + "\n";
     std::size_t figure = 0;
     for (const Block& b : blocks_) {
@@ -280,24 +280,26 @@ std::string Document::markdown() const {
             case Block::Kind::Figure:
                 ++figure;
                 m += "![Figure " + std::to_string(figure) + ". " + markdown_escape(b.text) +
-                     "](figures/figure-" + std::to_string(figure) + ".svg)\n";
+                     "](" + std::string(figures) + "/" + figure_name(figure) + ")\n";
                 break;
         }
     }
     return m;
 }
 
-void Document::write(const fs::path& dir) const {
+std::string Document::figure_name(std::size_t i) { return "figure-" + std::to_string(i) + ".svg"; }
+
+void Document::write(const ReportPaths& paths) const {
     std::size_t figure = 0;
     for (const Block& b : blocks_) {
         if (b.kind != Block::Kind::Figure) continue;
         ++figure;
         write_file_atomic(
-            dir / "figures" / ("figure-" + std::to_string(figure) + ".svg"),
+            paths.figures / figure_name(figure),
             "<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"no\"?>\n" + b.svg + "\n");
     }
-    write_file_atomic(dir / "report.md", markdown());
-    write_file_atomic(dir / "report.html", html());
+    write_file_atomic(paths.markdown, markdown(paths.figures.filename().string()));
+    write_file_atomic(paths.html, html());
 }
 
 }  // namespace knntune::exp::report

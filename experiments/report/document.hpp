@@ -13,6 +13,8 @@
 #include <variant>
 #include <vector>
 
+#include "experiments/run/run_folder.hpp"
+
 namespace knntune::exp::report {
 
 /// How a numeric table cell is printed.
@@ -55,7 +57,7 @@ std::string format_number(double value, NumberFormat format, int precision);
 
 /// The report builder. Blocks are kept in insertion order. Example:
 /// `Document d("knntune run"); d.heading("Item-KNN").table(t).figure(svg, "Best so far");
-///  d.write(run_dir);`
+///  d.write(RunFolder(dir).report());`
 class Document {
   public:
     /// `title` is the page title and the level-1 heading.
@@ -74,11 +76,13 @@ class Document {
 
     /// The HTML page, UTF-8.
     std::string html() const;
-    /// The Markdown page; figure `i` (1-based) links to `figures/figure-<i>.svg`.
-    std::string markdown() const;
-    /// Writes `dir/report.html`, `dir/report.md` and `dir/figures/figure-<i>.svg`, each
-    /// atomically. Creates `dir` if needed.
-    void write(const std::filesystem::path& dir) const;
+    /// The Markdown page; figure `i` (1-based) links to `FIGURES/figure-<i>.svg`.
+    std::string markdown(std::string_view figures = "figures") const;
+    /// "figure-<i>.svg".
+    static std::string figure_name(std::size_t i);
+    /// Writes the HTML page, the Markdown page and `paths.figures/figure-<i>.svg`, each
+    /// atomically, creating folders as needed.
+    void write(const ReportPaths& paths) const;
 
   private:
     struct Block {

@@ -134,7 +134,7 @@ TEST_CASE("write produces self-contained files atomically", "[report][document]"
     fs::remove_all(dir.parent_path());
     Document d("Report");
     d.heading("Tables").table(sample_table()).figure(kSvg, "A plot");
-    d.write(dir);
+    d.write(knntune::exp::RunFolder(dir).report());
     const std::string html = slurp(dir / "report.html");
     CHECK(html == d.html());
     CHECK(slurp(dir / "report.md") == d.markdown());
@@ -152,7 +152,7 @@ TEST_CASE("write produces self-contained files atomically", "[report][document]"
     CHECK(files == 3);
     // Rewriting replaces the files in place.
     Document e("Other");
-    e.write(dir);
+    e.write(knntune::exp::RunFolder(dir).report());
     CHECK_THAT(slurp(dir / "report.html"), Contains("<h1>Other</h1>"));
     fs::remove_all(dir.parent_path());
 

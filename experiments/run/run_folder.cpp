@@ -1,0 +1,67 @@
+#include "experiments/run/run_folder.hpp"
+
+#include <algorithm>
+
+namespace knntune::exp {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kTrialsPrefix = "trials-";
+
+}  // namespace
+
+std::string RunFolder::name() const {
+    fs::path p = fs::absolute(dir_).lexically_normal();
+    if (p.filename().empty()) p = p.parent_path();
+    return p.filename().string();
+}
+
+fs::path RunFolder::trials(std::string_view model, std::string_view measure) const {
+    std::string name = std::string(kTrialsPrefix) + std::string(model);
+    if (!measure.empty()) name += "-" + std::string(measure);
+    return dir_ / (name + ".h5");
+}
+
+std::vector<fs::path> RunFolder::model_logs(std::string_view model, bool per_measure,
+                                            const std::vector<std::string>& measures) const {
+    if (!per_measure) return {trials(model)};
+    std::vector<fs::path> out;
+    for (const std::string& m : measures) out.push_back(trials(model, m));
+    return out;
+}
+
+fs::path RunFolder::test(std::string_view model) const {
+    return dir_ / ("test-" + std::string(model) + ".json");
+}
+
+fs::path RunFolder::model(std::string_view model) const {
+    return dir_ / ("model-" + std::string(model) + ".h5");
+}
+
+ReportPaths RunFolder::report() const {
+    return {dir_ / "report.md", dir_ / "report.html", dir_ / "figures"};
+}
+
+std::vector<fs::path> RunFolder::trial_logs() const {
+    std::vector<fs::path> out;
+    std::error_code ec;
+    if (!fs::is_directory(dir_, ec)) return out;
+    for (const auto& e : fs::directory_iterator(dir_, ec)) {
+        const std::string name = e.path().filename().string();
+        const bool log_name = name == "trials.h5" || name.rfind(kTrialsPrefix, 0) == 0;
+        if (log_name && e.path().extension() == ".h5") {
+            out.push_back(e.path());
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+bool RunFolder::is_run(const fs::path& path) {
+    std::error_code ec;
+    return fs::is_directory(path, ec) && fs::exists(RunFolder(path).config(), ec);
+}
+
+}  // namespace knntune::exp
