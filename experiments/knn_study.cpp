@@ -30,49 +30,6 @@ std::string KnnConfig::describe() const {
     return out;
 }
 
-namespace {
-
-json::object range_json(const std::string& name, const RangeSpec& r) {
-    json::object o;
-    o["name"] = name;
-    o["type"] = r.is_int ? "int" : "float";
-    o["low"] = r.low;
-    o["high"] = r.high;
-    if (r.log) o["log"] = true;
-    if (r.step) o["step"] = *r.step;
-    return o;
-}
-
-}  // namespace
-
-tuner::SearchSpace build_space(const SearchConfig& search, const std::vector<std::string>& measures) {
-    json::array params;
-    json::object algo;
-    algo["name"] = "algorithm";
-    algo["type"] = "categorical";
-    json::array choices;
-    for (const auto& m : measures) choices.emplace_back(m);
-    algo["choices"] = choices;
-    params.emplace_back(algo);
-    for (const auto& [name, r] : search.shared) {
-        if (!r.fixed) params.emplace_back(range_json(name, r));
-    }
-    for (const auto& m : measures) {
-        const auto it = search.own.find(m);
-        if (it == search.own.end()) continue;
-        for (const auto& [name, r] : it->second) {
-            if (r.fixed) continue;
-            json::object o = range_json(name, r);
-            o["parent"] = "algorithm";
-            o["when"] = json::array{json::value(m)};
-            params.emplace_back(o);
-        }
-    }
-    json::object root;
-    root["params"] = params;
-    return tuner::SearchSpace::from_json(root);
-}
-
 KnnConfig config_from_trial(const SearchConfig& search, const tuner::Trial& trial) {
     KnnConfig c;
     c.measure = trial.choice("algorithm");
@@ -80,87 +37,42 @@ KnnConfig config_from_trial(const SearchConfig& search, const tuner::Trial& tria
     for (const auto& [name, r] : search.shared) {
         c.params[name] = r.fixed ? *r.fixed : trial.value(name);
     }
-    const auto it = search.own.find(c.measure);
-    if (it != search.own.end()) {
-        for (const auto& [name, r] : it->second) {
-            c.params[name] = r.fixed ? *r.fixed : trial.value(c.measure + "." + name);
-        }
+    for (const auto& [name, r] : search.own_ranges(c.measure)) {
+        c.params[name] = r.fixed ? *r.fixed : trial.value(c.measure + "." + name);
     }
     return c;
 }
 
-KnnConfig config_from_values(const SearchConfig& search,
-                             const std::map<std::string, std::string>& values) {
+KnnConfig config_from_values(const SearchConfig& search, const std::string& measure,
+                             const sim::ParamMap& values) {
     KnnConfig c;
-    const auto algo = values.find("algorithm");
-    if (algo == values.end()) {
-        throw engine::ParamError("missing 'algorithm' (e.g. --set algorithm=rp3beta)");
-    }
-    c.measure = algo->second;
-    const sim::Measure m = sim::measure_from_name(c.measure);
+    c.measure = measure;
+    const sim::Measure m = sim::measure_from_name(measure);
+    const auto own = search.own_ranges(measure);
     c.params = search.fixed;
-    for (const auto& [name, r] : search.shared) {
-        if (r.fixed) c.params[name] = *r.fixed;
-    }
-    const auto own = search.own.find(c.measure);
-    if (own != search.own.end()) {
-        for (const auto& [name, r] : own->second) {
+    for (const auto& ranges : {search.shared, own}) {
+        for (const auto& [name, r] : ranges) {
             if (r.fixed) c.params[name] = *r.fixed;
         }
     }
-    for (const auto& [name, text] : values) {
-        if (name == "algorithm") continue;
+    for (const auto& [name, value] : values) {
+        const std::string* text = std::get_if<std::string>(&value);
         char* end = nullptr;
-        const double v = std::strtod(text.c_str(), &end);
-        if (end != text.c_str() && *end == '\0') {
-            c.params[name] = v;
-        } else {
-            c.params[name] = text;
-        }
+        const double v = text != nullptr ? std::strtod(text->c_str(), &end) : 0.0;
+        const bool number = text != nullptr && end != text->c_str() && *end == '\0';
+        c.params[name] = number ? sim::ParamValue(v) : value;
     }
     // Every tuned parameter must be given: a silently defaulted one would not match a trial.
-    for (const auto& [name, r] : search.shared) {
-        if (c.params.count(name) == 0) {
-            throw engine::ParamError("missing '" + name + "' (it is tuned by the config; give --set " + name + "=...)");
-        }
-    }
-    if (own != search.own.end()) {
-        for (const auto& [name, r] : own->second) {
+    for (const auto& ranges : {search.shared, own}) {
+        for (const auto& [name, r] : ranges) {
             if (c.params.count(name) == 0) {
-                throw engine::ParamError("missing '" + name + "' for " + c.measure + " (give --set " + name + "=...)");
+                throw engine::ParamError("missing '" + name + "' of " + measure +
+                                         " (the config tunes it; give --param " + name + "=...)");
             }
         }
     }
     (void)sim::parse_params(m, c.params);  // validates names and ranges
     return c;
-}
-
-std::vector<json::object> enqueue_objects(const SearchConfig& search,
-                                          const std::vector<std::string>& measures) {
-    std::vector<json::object> out;
-    for (const auto& entry : search.enqueue) {
-        const std::string& m = entry.at("algorithm");
-        if (std::find(measures.begin(), measures.end(), m) == measures.end()) continue;
-        json::object o;
-        o["algorithm"] = m;
-        for (const auto& [name, text] : entry) {
-            if (name == "algorithm") continue;
-            const double v = std::strtod(text.c_str(), nullptr);
-            const auto shared = search.shared.find(name);
-            if (shared != search.shared.end()) {
-                if (!shared->second.fixed) o[name] = v;
-                continue;
-            }
-            const auto own = search.own.find(m);
-            if (own != search.own.end() && own->second.count(name) != 0) {
-                if (!own->second.at(name).fixed) o[m + "." + name] = v;
-                continue;
-            }
-            throw engine::ParamError("search.enqueue: '" + name + "' is not a tuned parameter of " + m);
-        }
-        out.push_back(std::move(o));
-    }
-    return out;
 }
 
 json::object params_to_json(const sim::ParamMap& params) {

@@ -10,8 +10,7 @@
 #include "engine/csr.hpp"
 #include "engine/metrics.hpp"
 #include "engine/similarity/params.hpp"
-#include "experiments/experiment_config.hpp"
-#include "tuner/search_space.hpp"
+#include "experiments/config/search_config.hpp"
 #include "tuner/trial.hpp"
 
 namespace knntune::exp {
@@ -29,22 +28,13 @@ struct KnnConfig {
 /// Inverse of `params_to_json`.
 [[nodiscard]] engine::similarity::ParamMap params_from_json(const boost::json::object& o);
 
-/// The search space of `measures` (a subset of the config's): a categorical `algorithm`,
-/// the shared parameters at the root (unless fixed), each measure's own parameters under it.
-[[nodiscard]] tuner::SearchSpace build_space(const SearchConfig& search,
-                                             const std::vector<std::string>& measures);
-
 /// The configuration a trial stands for (fixed values filled in).
 [[nodiscard]] KnnConfig config_from_trial(const SearchConfig& search, const tuner::Trial& trial);
 
-/// A configuration from `--set`-style values: `algorithm` plus parameter names; missing tuned
-/// parameters are an error. Values are validated by the engine.
-[[nodiscard]] KnnConfig config_from_values(const SearchConfig& search,
-                                           const std::map<std::string, std::string>& values);
-
-/// The enqueue entries of the config that belong to `measures`, as tuner parameter objects.
-[[nodiscard]] std::vector<boost::json::object> enqueue_objects(
-    const SearchConfig& search, const std::vector<std::string>& measures);
+/// A configuration of `measure` from parameter values (`--param NAME=VALUE`); every tuned
+/// parameter must be given, fixed ones are filled in. Values are validated by the engine.
+[[nodiscard]] KnnConfig config_from_values(const SearchConfig& search, const std::string& measure,
+                                           const engine::similarity::ParamMap& values);
 
 /// Timing and metrics of one evaluated configuration.
 struct KnnResult {

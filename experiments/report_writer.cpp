@@ -16,7 +16,7 @@
 
 #include "engine/csr.hpp"
 #include "engine/model_io.hpp"
-#include "experiments/config.hpp"
+#include "experiments/config/experiment_config.hpp"
 #include "experiments/report/document.hpp"
 #include "experiments/report/embedding.hpp"
 #include "experiments/report/error.hpp"
@@ -134,7 +134,7 @@ struct ModelTrials {
     }
 };
 
-ModelTrials read_model_trials(const Runner& runner, const std::string& model) {
+ModelTrials read_model_trials(const RunContext& runner, const std::string& model) {
     const ExperimentConfig& cfg = runner.config();
     ModelTrials out;
     std::map<std::string, std::size_t> slot;
@@ -144,9 +144,9 @@ ModelTrials read_model_trials(const Runner& runner, const std::string& model) {
     }
     std::vector<fs::path> logs;
     if (cfg.tuner.per_measure) {
-        for (const auto& m : cfg.search.measures) logs.push_back(runner.paths().trials(model, m));
+        for (const auto& m : cfg.search.measures) logs.push_back(runner.folder().trials(model, m));
     } else {
-        logs.push_back(runner.paths().trials(model));
+        logs.push_back(runner.folder().trials(model));
     }
     for (const fs::path& path : logs) {
         if (!fs::exists(path)) {
@@ -239,9 +239,9 @@ struct ModelReport {
     bool has_per_user = false;
 };
 
-ModelReport analyse_model(const Runner& runner, const std::string& model) {
+ModelReport analyse_model(const RunContext& runner, const std::string& model) {
     const ReportConfig& rc = runner.config().report;
-    const fs::path test_path = runner.paths().test(model);
+    const fs::path test_path = runner.folder().test(model);
     if (!fs::exists(test_path)) {
         throw ConfigError(test_path.string() + ": no test result (run 'knntune test' first)");
     }
@@ -690,17 +690,17 @@ std::vector<engine::Index> popular_items(const engine::CsrMatrix& train, std::si
     return items;
 }
 
-void map_section(rep::Document& doc, const Runner& runner, const engine::PreparedData& d) {
+void map_section(rep::Document& doc, const RunContext& runner, const engine::PreparedData& d) {
     const ExperimentConfig& cfg = runner.config();
     doc.heading("Item map");
-    const fs::path model_path = runner.paths().model("item_knn");
+    const fs::path model_path = runner.folder().model("item_knn");
     if (!fs::exists(model_path)) {
         doc.paragraph("No item-KNN model file in the run folder, so there is no item map.");
         return;
     }
     const engine::SimilarityModel model = engine::load_model(model_path.string());
     const engine::CsrMatrix& sim = model.similarity;
-    const auto n_points = static_cast<std::size_t>(std::max(cfg.report.embedding_points, 0));
+    const auto n_points = static_cast<std::size_t>(std::max<std::int64_t>(cfg.report.embedding_points, 0));
     const std::vector<engine::Index> items = popular_items(model.train, n_points);
     if (items.size() < 3 || sim.rows < 2) {
         doc.paragraph("Fewer than three items with training interactions, so there is no map.");
@@ -834,13 +834,14 @@ void methods_section(rep::Document& doc, const ExperimentConfig& cfg) {
 
 }  // namespace
 
-void write_report(Runner& runner, Progress& progress) {
+void write_report(const RunContext& runner) {
+    Progress& progress = runner.progress();
     const ExperimentConfig& cfg = runner.config();
     const engine::PreparedData& d = runner.data();
     std::vector<ModelReport> models;
     for (const auto o : cfg.models) models.push_back(analyse_model(runner, model_name(o)));
 
-    rep::Document doc("knntune report: " + runner.paths().name());
+    rep::Document doc("knntune report: " + runner.folder().name());
     run_section(doc, cfg);
     data_section(doc, d);
     for (const ModelReport& mr : models) model_section(doc, mr, cfg.search);
@@ -865,8 +866,8 @@ void write_report(Runner& runner, Progress& progress) {
         if (cfg.report.embedding) guarded("item map", [&] { map_section(doc, runner, d); });
     }
     methods_section(doc, cfg);
-    doc.write(runner.paths().report());
-    progress.note("report   " + runner.paths().report().html.string());
+    doc.write(runner.folder().report());
+    progress.note("report   " + runner.folder().report().html.string());
 }
 
 }  // namespace knntune::exp

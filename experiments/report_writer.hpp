@@ -18,8 +18,9 @@
 /// Every wall-clock number sits in a table column whose header ends in "(s)"; everything else
 /// is a deterministic function of the run folder and the config's seeds.
 
-#include "experiments/progress.hpp"
-#include "experiments/runner.hpp"
+#include "experiments/knn_study.hpp"
+#include "experiments/run/context.hpp"
+#include "experiments/run/results.hpp"
 
 namespace knntune::exp {
 
@@ -28,6 +29,6 @@ namespace knntune::exp {
 /// atomically. Plots and the item map are skipped when `report.plots` is false; when they
 /// cannot be drawn (gnuplot missing or failing), the report says so in their place and a
 /// warning goes to stderr. Throws ConfigError when a model has no test result yet.
-void write_report(Runner& runner, Progress& progress);
+void write_report(const RunContext& ctx);
 
 }  // namespace knntune::exp

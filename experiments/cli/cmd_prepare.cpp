@@ -9,7 +9,8 @@
 #include "engine/data/prepare.hpp"
 #include "engine/data/prepared_io.hpp"
 #include "experiments/cli/commands.hpp"
-#include "experiments/config.hpp"
+#include "experiments/cli/options.hpp"
+#include "experiments/config/experiment_config.hpp"
 #include "common/atomic_file.hpp"
 #include "experiments/run/run_folder.hpp"
 
@@ -24,50 +25,47 @@ int cmd_prepare(const Args& args) {
         "of every (user, item) pair, splits it into train_val/valid/train/test, applies the\n"
         "minimum-interaction filters and cold-start removal, maps ids, and prints one line of\n"
         "statistics per period. Unless --no-save is given, writes prepared.h5 (layout in\n"
-        "docs/prepared-data.md) and config.resolved.yaml into the run folder.\n\nOptions");
+        "docs/prepared-data.md) and config.resolved.yaml into the run folder. The whole config\n"
+        "is validated first.\n\nOptions");
     std::string config;
-    std::vector<std::string> sets;
-    std::string out_dir;
-    opts.add_options()
-        ("help,h", "show this help")
-        ("set", po::value(&sets)->composing(), "override a config key, e.g. --set split.window='2 months'")
-        ("out", po::value(&out_dir), "run folder (default: the config's output.dir)")
-        ("no-save", "print the statistics only; write nothing")
-        ("quiet,q", "print only the statistics table");
+    ConfigOptions config_options;
+    bool no_save = false;
+    bool quiet = false;
+    opts.add_options()("help,h", "show this help");
+    config_options.add(opts);
+    opts.add_options()("no-save", po::bool_switch(&no_save), "print the statistics only; write nothing")(
+        "quiet,q", po::bool_switch(&quiet), "print only the statistics table");
     po::options_description hidden;
     hidden.add_options()("config", po::value(&config));
     po::variables_map vm;
     if (!parse_command(args, opts, hidden, {{"config", 1}}, vm)) return 0;
-    if (config.empty()) throw po::error("missing CONFIG argument");
-    const bool quiet = vm.count("quiet") != 0U;
+    if (config.empty()) throw exp::UsageError("missing CONFIG argument");
 
     const auto t0 = std::chrono::steady_clock::now();
-    const exp::ConfigDoc doc = exp::ConfigDoc::load(config, sets);
-    exp::DataConfig cfg = exp::read_data_config(doc);
-    if (!out_dir.empty()) cfg.output_dir = out_dir;
-    engine::RawLog log = engine::read_log(cfg.log);
+    exp::ExperimentConfig cfg = exp::load_experiment_config(config, config_options.sets);
+    if (!config_options.out.empty()) cfg.output.dir = config_options.out;
+    engine::RawLog log = engine::read_log(cfg.data.log);
     const auto t1 = std::chrono::steady_clock::now();
     const std::int64_t read = log.rows_read;
     const std::int64_t filtered = log.rows_filtered;
-    engine::PreparedData data = engine::prepare(std::move(log), cfg.prepare);
+    engine::PreparedData data = engine::prepare(std::move(log), cfg.data.prepare);
     const auto t2 = std::chrono::steady_clock::now();
     auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
 
     if (!quiet) {
-        std::cout << "log      " << cfg.log.path << ": " << read << " rows, " << filtered
+        std::cout << "log      " << cfg.data.log.path << ": " << read << " rows, " << filtered
                   << " dropped by filters, " << data.unique_pairs << " unique (user, item) pairs\n"
                   << "ids      " << data.user_keys.size() << " users, " << data.item_keys.size()
                   << " items over all periods; fingerprint " << data.fingerprint() << "\n"
                   << "memory   matrices + id maps " << data.memory_bytes() / 1e6 << " MB\n\n";
     }
     std::cout << engine::format_stats_table(data);
-    if (vm.count("no-save") == 0U && cfg.save_prepared) {
-        const exp::RunFolder folder(cfg.output_dir);
-        const std::string prepared = folder.prepared().string();
-        std::filesystem::create_directories(folder.dir());
-        engine::save_prepared(data, {cfg.log.path, cfg.source_text}, prepared);
+    if (!no_save && cfg.output.save_prepared) {
+        const exp::RunFolder folder(cfg.output.dir);
+        engine::save_prepared(data, {cfg.data.log.path, cfg.data.source_text},
+                              folder.prepared().string());
         write_file_atomic(folder.config(), cfg.resolved_text);
-        if (!quiet) std::cout << "\nwrote    " << prepared << "\n";
+        if (!quiet) std::cout << "\nwrote    " << folder.prepared().string() << "\n";
     }
     const auto t3 = std::chrono::steady_clock::now();
     if (!quiet) {

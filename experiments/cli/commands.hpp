@@ -13,17 +13,19 @@ using Args = std::vector<std::string>;  ///< the arguments after the subcommand 
 
 /// Parses `args` against the documented `options` plus positional arguments stored as hidden
 /// options (`positionals`: name and how many values, -1 for the rest). Prints the options and
-/// returns false on `--help` (declare "help,h" in `options`); otherwise fills `vm` and notifies.
+/// returns false on `--help` (declare "help,h" in `options`), printing `epilog` after the
+/// options; otherwise fills `vm` and notifies.
 bool parse_command(const Args& args, const boost::program_options::options_description& options,
                    const boost::program_options::options_description& positionals,
                    const std::vector<std::pair<const char*, int>>& order,
-                   boost::program_options::variables_map& vm);
+                   boost::program_options::variables_map& vm, const std::string& epilog = {});
 
 int cmd_prepare(const Args& args);
 int cmd_run(const Args& args);
 int cmd_tune(const Args& args);
 int cmd_test(const Args& args);
 int cmd_report(const Args& args);
+int cmd_config_keys(const Args& args);
 int cmd_evaluate(const Args& args);
 int cmd_similar(const Args& args);
 int cmd_recommend_items(const Args& args);

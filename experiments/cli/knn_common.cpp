@@ -30,21 +30,6 @@ KnnInput load_knn_input(const std::string& path, const std::string& period) {
                              "'; valid: train_val, valid, train, test");
 }
 
-engine::similarity::ParamMap parse_sets(const std::vector<std::string>& sets) {
-    engine::similarity::ParamMap map;
-    for (const std::string& s : sets) {
-        const size_t eq = s.find('=');
-        if (eq == std::string::npos || eq == 0) {
-            throw engine::ParamError("--set expects NAME=VALUE, got '" + s + "'");
-        }
-        const std::string name = s.substr(0, eq);
-        if (!map.emplace(name, s.substr(eq + 1)).second) {
-            throw engine::ParamError("--set " + name + " is given twice");
-        }
-    }
-    return map;
-}
-
 std::vector<engine::Index> order_by_id(const std::vector<std::string>& ids) {
     std::vector<engine::Index> order(ids.size());
     std::iota(order.begin(), order.end(), 0);
@@ -70,6 +55,51 @@ void append_score(std::string& out, engine::Score score) {
     char buf[32];
     const auto res = std::to_chars(buf, buf + sizeof buf, score, std::chars_format::general, 9);
     out.append(buf, res.ptr);
+}
+
+std::string similarity_csv(const engine::CsrMatrix& s, const std::vector<std::string>& ids) {
+    std::string text = "row,col,score\n";
+    text.reserve(static_cast<size_t>(s.nnz()) * 24 + 16);
+    std::vector<std::pair<engine::Score, engine::Index>> row;
+    for (engine::Index r : order_by_id(ids)) {
+        row.clear();
+        for (engine::Offset q = s.indptr[r]; q < s.indptr[r + 1]; ++q) {
+            row.emplace_back(s.values[q], s.indices[q]);
+        }
+        // NOTE: rows are ranked by column index already; re-sort by id so that prepared data,
+        // whose indices need not follow id order, is written in the same documented order.
+        std::sort(row.begin(), row.end(), [&](const auto& a, const auto& b) {
+            return a.first > b.first || (a.first == b.first && ids[a.second] < ids[b.second]);
+        });
+        for (const auto& [score, c] : row) {
+            append_csv_field(text, ids[r]);
+            text += ',';
+            append_csv_field(text, ids[c]);
+            text += ',';
+            append_score(text, score);
+            text += '\n';
+        }
+    }
+    return text;
+}
+
+std::string recommendations_csv(const engine::CsrMatrix& recs, const KnnInput& data) {
+    std::string text = "user,item,score,rank\n";
+    text.reserve(static_cast<size_t>(recs.nnz()) * 28 + 24);
+    for (engine::Index u : order_by_id(data.user_ids)) {
+        engine::Index rank = 0;
+        for (engine::Offset q = recs.indptr[u]; q < recs.indptr[u + 1]; ++q) {
+            append_csv_field(text, data.user_ids[u]);
+            text += ',';
+            append_csv_field(text, data.item_ids[recs.indices[q]]);
+            text += ',';
+            append_score(text, recs.values[q]);
+            text += ',';
+            text += std::to_string(++rank);
+            text += '\n';
+        }
+    }
+    return text;
 }
 
 void write_text_file(const std::string& path, const std::string& text) {

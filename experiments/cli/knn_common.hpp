@@ -1,6 +1,6 @@
 #pragma once
 /// Helpers shared by `knntune similarity` and `knntune recommend`: input loading (CSV or
-/// prepared data), `--set NAME=VALUE` parsing, thread control and CSV output.
+/// prepared data) and CSV output.
 
 #include <string>
 #include <vector>
@@ -21,10 +21,6 @@ struct KnnInput {
 /// the matrix) or an interaction CSV `user,item[,value]` (optionally `.gz`).
 [[nodiscard]] KnnInput load_knn_input(const std::string& path, const std::string& period);
 
-/// Turns `--set NAME=VALUE` arguments into a parameter map; throws ParamError on a missing
-/// '=' or a repeated name.
-[[nodiscard]] engine::similarity::ParamMap parse_sets(const std::vector<std::string>& sets);
-
 /// Row indices ordered by their id as byte strings.
 [[nodiscard]] std::vector<engine::Index> order_by_id(const std::vector<std::string>& ids);
 
@@ -33,6 +29,15 @@ void append_csv_field(std::string& out, const std::string& id);
 
 /// Appends a float with 9 significant digits (round-trips a float32 exactly).
 void append_score(std::string& out, engine::Score score);
+
+/// A similarity matrix as CSV `row,col,score` with the ids of its rows and columns, rows by
+/// id, each row by score descending then column id.
+[[nodiscard]] std::string similarity_csv(const engine::CsrMatrix& s,
+                                         const std::vector<std::string>& ids);
+
+/// Recommendation lists as CSV `user,item,score,rank` (rank from 1), users by id.
+[[nodiscard]] std::string recommendations_csv(const engine::CsrMatrix& recs,
+                                              const KnnInput& data);
 
 /// Writes `text` to `path` ("-" for standard output); throws InputError on failure.
 void write_text_file(const std::string& path, const std::string& text);

@@ -35,6 +35,7 @@ constexpr Command kCommands[] = {
     {"trials", "print the trial table of a study's trial log (table or CSV)", knntune::cli::cmd_trials},
     {"similarity", "top-k item-item or user-user similarity of an interaction file", knntune::cli::cmd_similarity},
     {"recommend", "top-N KNN recommendations for every user of an interaction file", knntune::cli::cmd_recommend},
+    {"config-keys", "every key an experiment config may hold, with defaults and bounds", knntune::cli::cmd_config_keys},
 };
 
 /// The one mapping from an exception to an exit status: a user error (bad input, bad

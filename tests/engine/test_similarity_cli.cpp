@@ -1,6 +1,6 @@
 // The command-line contract of `knntune similarity` / `knntune recommend` on the three
 // reference inputs: every similarity case is run through the CLI with its params_json spelled
-// as --set options, and the output is compared with the reference like the library result.
+// as --param options, and the output is compared with the reference like the library result.
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -68,9 +68,9 @@ TEST_CASE("knntune similarity reproduces every reference similarity case",
         std::string cmd = std::string(KNNTUNE_CLI);
         if (orientation == "item" || orientation == "user") {
             cmd += " similarity --input " + input + " --measure " + f[3] + " --orientation " +
-                   orientation + " --set k=" + f[5];
+                   orientation + " --param k=" + f[5];
             for (const auto& [key, value] : params) {
-                cmd += " --set " + std::string(key) + "=" + set_value(value);
+                cmd += " --param " + std::string(key) + "=" + set_value(value);
             }
         } else {
             // End to end: the CLI builds its own S. Only compare when that S is free of ties at
@@ -79,9 +79,9 @@ TEST_CASE("knntune similarity reproduces every reference similarity case",
             if (ties.contains(s_case)) continue;
             cmd += " recommend --input " + input + " --measure " + f[3] + " --orientation " +
                    (orientation == "recommend_item" ? "item" : "user") + " --top " + f[5] +
-                   " --set k=" + std::to_string(params.at("similarity_k").as_int64());
+                   " --param k=" + std::to_string(params.at("similarity_k").as_int64());
             for (const auto& [key, value] : params.at("similarity_params").as_object()) {
-                cmd += " --set " + std::string(key) + "=" + set_value(value);
+                cmd += " --param " + std::string(key) + "=" + set_value(value);
             }
         }
         cmd += " --output " + out.string();
@@ -124,7 +124,7 @@ TEST_CASE("knntune similarity writes the documented layout", "[engine][similarit
           "user,item,score,rank\n\"u,1\",a,1,1\nu10,b,1,1\nu2,\"c\"\"q\",1,1\n");
 
     SECTION("errors exit with status 2 and a message") {
-        CHECK(run(base + " --orientation item --set k=0 --output " + (dir / "x.csv").string()) !=
+        CHECK(run(base + " --orientation item --param k=0 --output " + (dir / "x.csv").string()) !=
               0);
         const std::string err = read_all(fs::temp_directory_path() / "knntune_cli_err.txt");
         CHECK_THAT(err, Catch::Matchers::Contains("'k' of dot_product = 0 is out of range"));

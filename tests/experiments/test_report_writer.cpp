@@ -20,7 +20,7 @@
 
 #include "experiments/progress.hpp"
 #include "experiments/report_writer.hpp"
-#include "experiments/runner.hpp"
+#include "experiments/run/context.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tiny_experiment.hpp"
 
@@ -213,11 +213,11 @@ TEST_CASE("Report contents checked against golden files", "[report][experiments]
 
         // The resolved config names log.csv relative to the folder the run was started in.
         const CurrentPath cwd(dir.path());
-        knntune::exp::ExperimentConfig cfg = knntune::exp::Runner::load_run_config(run);
+        knntune::exp::ExperimentConfig cfg = knntune::exp::load_run_config(knntune::exp::RunFolder(run));
         cfg.report.plots = false;
         knntune::exp::Progress quiet(knntune::exp::ProgressMode::Quiet);
-        knntune::exp::Runner runner(std::move(cfg), run, quiet);
-        knntune::exp::write_report(runner, quiet);
+        const knntune::exp::RunContext ctx(std::move(cfg), knntune::exp::RunFolder(run), quiet);
+        knntune::exp::write_report(ctx);
         const std::string bare = slurp(run / "report.html");
         CHECK(count(bare, "<figure") == 0);
         CHECK(bare.find("<h2>Plots</h2>") == std::string::npos);
@@ -265,8 +265,10 @@ TEST_CASE("Report of per-measure studies of one model with the bootstrap test",
     {
         const CurrentPath cwd(dir.path());
         knntune::exp::Progress quiet(knntune::exp::ProgressMode::Quiet);
-        knntune::exp::Runner runner(knntune::exp::Runner::load_run_config(run), run, quiet);
-        CHECK_NOTHROW(knntune::exp::write_report(runner, quiet));
+        const knntune::exp::RunContext ctx(
+            knntune::exp::load_run_config(knntune::exp::RunFolder(run)), knntune::exp::RunFolder(run),
+            quiet);
+        CHECK_NOTHROW(knntune::exp::write_report(ctx));
     }
     ::setenv("PATH", saved.c_str(), 1);
     const std::string degraded = slurp(run / "report.html");

@@ -4,8 +4,8 @@
 #include <sstream>
 #include <string>
 
-#include "experiments/config.hpp"
-#include "experiments/experiment_config.hpp"
+#include "experiments/config/experiment_config.hpp"
+#include "experiments/config/keys.hpp"
 #include <filesystem>
 #include "support/temp_dir.hpp"
 
@@ -13,6 +13,9 @@ using namespace knntune::exp;
 using knntune::test::TempDir;
 
 namespace {
+
+DataConfig data_of(const ConfigDoc& doc) { return read_experiment_config(doc).data; }
+
 
 std::string base_config(const std::string& log_path) {
     return "schema_version: 1\n"
@@ -36,7 +39,8 @@ TEST_CASE("config: values, defaults and --set overrides", "[experiments][config]
         base_config(log), "cfg.yaml",
         {"split.min_item_interactions=3", "split.periods.test.start=2020-03-01",
          "split.periods.test.end=2020-04-01", "data.columns.user=1"});
-    const DataConfig cfg = read_data_config(doc);
+    const ExperimentConfig full = read_experiment_config(doc);
+    const DataConfig& cfg = full.data;
     CHECK(cfg.log.path == log);
     CHECK(cfg.log.user.position == 1);
     CHECK(cfg.log.item.name == "item");
@@ -45,9 +49,9 @@ TEST_CASE("config: values, defaults and --set overrides", "[experiments][config]
     CHECK(cfg.prepare.split.valid_window.months == 1);
     REQUIRE(cfg.prepare.split.explicit_windows[3].has_value());
     CHECK(cfg.prepare.split.explicit_windows[3]->start == 1583020800);  // date -u -d 2020-03-01 +%s
-    CHECK(cfg.output_dir == "results/cfg");
+    CHECK(full.output.dir == "results/cfg");
     // The resolved text carries the overrides.
-    CHECK_THAT(doc.resolved_text(), Catch::Contains("min_item_interactions: 3"));
+    CHECK_THAT(full.resolved_text, Catch::Contains("min_item_interactions: 3"));
 }
 
 TEST_CASE("config: errors name the file, line and key", "[experiments][config]") {
@@ -67,21 +71,28 @@ TEST_CASE("config: errors name the file, line and key", "[experiments][config]")
     CHECK_THROWS_WITH(ConfigDoc::parse(base, "cfg.yaml", {"split.bogus=1"}),
                       Catch::StartsWith("cfg.yaml: --set split.bogus: unknown key 'split.bogus'"));
     // Wrong types.
-    CHECK_THROWS_WITH(read_data_config(ConfigDoc::parse(base, "cfg.yaml",
+    CHECK_THROWS_WITH(data_of(ConfigDoc::parse(base, "cfg.yaml",
                                                         {"split.min_user_interactions=many"})),
                       "cfg.yaml: --set split.min_user_interactions: key "
                       "'split.min_user_interactions': expected an integer, got 'many'");
     CHECK_THROWS_WITH(
-        read_data_config(ConfigDoc::parse(base + "  k_core: maybe\n", "cfg.yaml")),
+        data_of(ConfigDoc::parse(base + "  k_core: maybe\n", "cfg.yaml")),
         "cfg.yaml:11: key 'split.k_core': expected true or false, got 'maybe'");
     CHECK_THROWS_WITH(ConfigDoc::parse(base + "  window: 3 fortnights\n", "c.yaml"),
                       "c.yaml:11: duplicate key 'split.window'");
-    CHECK_THROWS_WITH(read_data_config(ConfigDoc::parse(base + "  test_window: 3 fortnights\n", "c.yaml")),
+    CHECK_THROWS_WITH(data_of(ConfigDoc::parse(base + "  test_window: 3 fortnights\n", "c.yaml")),
                       Catch::StartsWith("c.yaml:11: key 'split.test_window': cannot parse '3 fortnights'"));
-    CHECK_THROWS_WITH(read_data_config(ConfigDoc::parse(base + "  min_item_interactions: 0\n", "c.yaml")),
+    CHECK_THROWS_WITH(data_of(ConfigDoc::parse(base + "  min_item_interactions: 0\n", "c.yaml")),
                       "c.yaml:11: key 'split.min_item_interactions': 0 is out of range [1, 1099511627776]");
-    CHECK_THROWS_WITH(read_data_config(ConfigDoc::parse(base + "  method: magic\n", "c.yaml")),
+    CHECK_THROWS_WITH(data_of(ConfigDoc::parse(base + "  method: magic\n", "c.yaml")),
                       "c.yaml:11: key 'split.method': 'magic' is not one of: chronological, random_holdout");
+    // A value key without a value is refused, not silently defaulted; a second YAML document
+    // is refused, not ignored.
+    CHECK_THROWS_WITH(ConfigDoc::parse(base + "tuner:\n  n_trials: ~\n", "c.yaml"),
+                      "c.yaml:12: key 'tuner.n_trials' has no value; give one, or remove the key "
+                      "to use the default");
+    CHECK_THROWS_WITH(ConfigDoc::parse(base + "---\nmodels: [item_knn]\n", "c.yaml"),
+                      Catch::StartsWith("c.yaml:12: a second YAML document"));
     // Schema version and YAML syntax.
     CHECK_THROWS_WITH(ConfigDoc::parse("schema_version: 2\n", "c.yaml"),
                       Catch::StartsWith("c.yaml:1: this config is written for schema version 2"));
@@ -89,20 +100,24 @@ TEST_CASE("config: errors name the file, line and key", "[experiments][config]")
                       Catch::StartsWith("c.yaml:2: YAML syntax error"));
     CHECK_THROWS_WITH(ConfigDoc::parse(base, "c.yaml", {"nonsense"}),
                       Catch::StartsWith("--set 'nonsense': expected key=value"));
-    CHECK_THROWS_WITH(read_data_config(ConfigDoc::parse(base, "c.yaml", {"data.path=nope.csv"})),
+    CHECK_THROWS_WITH(data_of(ConfigDoc::parse(base, "c.yaml", {"data.path=nope.csv"})),
                       "c.yaml: --set data.path: key 'data.path': file 'nope.csv' does not exist");
 }
 
-TEST_CASE("config: configs/README.md documents every schema key", "[experiments][config]") {
+TEST_CASE("config: configs/README.md holds the generated key table", "[experiments][config]") {
     std::ifstream in(std::string(KNNTUNE_SOURCE_DIR) + "/configs/README.md");
     REQUIRE(in.good());
     std::stringstream ss;
     ss << in.rdbuf();
     const std::string readme = ss.str();
-    for (const KeyDoc& k : config_schema()) {
-        INFO(k.key);
-        CHECK_THAT(readme, Catch::Contains(std::string("`") + k.key + "`"));
-    }
+    const std::string begin = "<!-- keys:begin (knntune config-keys --format markdown) -->\n";
+    const std::string end = "<!-- keys:end -->";
+    const auto a = readme.find(begin);
+    const auto b = readme.find(end);
+    REQUIRE(a != std::string::npos);
+    REQUIRE(b != std::string::npos);
+    // Regenerate with: knntune config-keys --format markdown
+    CHECK(readme.substr(a + begin.size(), b - a - begin.size()) == config_keys_markdown());
 }
 
 TEST_CASE("config: the shipped configs load", "[experiments][config]") {
@@ -120,7 +135,7 @@ TEST_CASE("config: the shipped configs load", "[experiments][config]") {
         CHECK_FALSE(cfg.models.empty());
     }
     const ConfigDoc doc = ConfigDoc::load(src + "/configs/online-retail.yaml", {"data.path=" + bundled});
-    const DataConfig cfg = read_data_config(doc);
+    const DataConfig cfg = data_of(doc);
     CHECK(cfg.log.filters.size() == 3);
     CHECK(cfg.log.item.name == "StockCode");
 }

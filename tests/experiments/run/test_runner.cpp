@@ -8,7 +8,8 @@
 #include <string>
 
 #include "experiments/knn_study.hpp"
-#include "experiments/runner.hpp"
+#include "experiments/config/experiment_config.hpp"
+#include "experiments/run/results.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tiny_experiment.hpp"
 #include "tuner/hdf5_storage.hpp"
@@ -43,8 +44,8 @@ TEST_CASE("runner: a tiny experiment runs end to end", "[experiments][runner]") 
     // The enqueued configuration ran first; `evaluate` gives exactly its logged metric.
     const auto& first = log.trials.front();
     REQUIRE(first.state == knntune::tuner::TrialState::Complete);
-    const auto e = run_cli("evaluate cfg.yaml --set algorithm=rp3beta --set k=10 --set shrink=1 "
-                           "--set alpha=0.5 --set beta=0.3",
+    const auto e = run_cli("evaluate cfg.yaml --measure rp3beta --param k=10 --param shrink=1 "
+                           "--param alpha=0.5 --param beta=0.3",
                            dir.path());
     INFO(e.err);
     REQUIRE(e.status == 0);
@@ -53,20 +54,19 @@ TEST_CASE("runner: a tiny experiment runs end to end", "[experiments][runner]") 
     CHECK(json.at("metrics").at("recall@5").to_number<double>() == first.metrics.at("recall@5"));
 
     // A trial served by the co-occurrence cache equals a from-scratch evaluation exactly.
-    const auto cfg = knntune::exp::read_experiment_config(
-        knntune::exp::ConfigDoc::load((run / "config.resolved.yaml").string()));
+    const auto cfg = knntune::exp::load_experiment_config((run / "config.resolved.yaml").string(), {});
     bool checked_cached = false;
     for (const auto& t : log.trials) {
         if (t.state != knntune::tuner::TrialState::Complete || t.metrics.at("cache_hit") != 1.0) continue;
         const auto c = knntune::exp::config_from_trial(cfg.search, knntune::tuner::Trial(log.space, t));
-        std::string sets = "--set algorithm=" + c.measure;
+        std::string sets = "--measure " + c.measure;
         for (const auto& [name, value] : c.params) {
             if (const double* d = std::get_if<double>(&value)) {
                 char buf[64];
-                std::snprintf(buf, sizeof buf, " --set %s=%.17g", name.c_str(), *d);
+                std::snprintf(buf, sizeof buf, " --param %s=%.17g", name.c_str(), *d);
                 sets += buf;
             } else {
-                sets += " --set " + name + "=" + std::get<std::string>(value);
+                sets += " --param " + name + "=" + std::get<std::string>(value);
             }
         }
         const auto ev = run_cli("evaluate cfg.yaml " + sets, dir.path());
@@ -150,7 +150,20 @@ TEST_CASE("runner: config errors in the experiment sections", "[experiments][run
     };
     fails("search.measures=[cosine,cosnie]", "key 'search.measures': unknown similarity measure 'cosnie'");
     fails("search.k.low=0", "key 'search.k.log': a log range needs low > 0");
-    fails("'search.k={low: 0, high: 9, log: false}'", "key 'search.k': k must be >= 1");
+    fails("'search.k={low: 0, high: 9, log: false}'",
+          "key 'search.k': parameter 'k' of cosine = 0 is out of range [1, 1e+09]");
+    fails("'search.k={low: 5, high: 1e30}'",
+          "key 'search.k': parameter 'k' of cosine = 1e+30 is out of range [1, 1e+09]");
+    fails("'search.enqueue=[{algorithm: cosine, k: 1O0, shrink: 1}]'",
+          "key 'search.enqueue[0].k': expected a number, got '1O0'");
+    fails("'search.enqueue=[{algorithm: cosine, k: 5000, shrink: 1}]'",
+          "key 'search.enqueue[0].k': 5000 is outside its search range int [2, 30]");
+    fails("'search.enqueue=[{algorithm: cosine, alpha: 0.5}]'",
+          "key 'search.enqueue[0].alpha': not a tuned parameter of cosine");
+    fails("'search.enqueue=[{k: 5}]'", "key 'search.enqueue[0]': needs an 'algorithm'");
+    fails("'search.shrink={low: 0, high: 10, step: 3}'", "key 'search.shrink'");
+    fails("'tuner.settings={n_startup: 3}'", "key 'tuner.settings': unknown tpe setting 'n_startup'");
+
     fails("search.params.rp3beta.alpha.low=-1", "search.params.rp3beta.alpha");
     fails("search.params.cosine.alpha.low=0.1", "search.params.cosine");
     fails("tuner.n_trials=lots", "key 'tuner.n_trials': expected an integer, got 'lots'");

@@ -1,0 +1,58 @@
+#pragma once
+/// Option groups shared by the subcommands, so that an option means the same everywhere:
+///
+/// - `--set KEY=VALUE` always overrides a config key (a dotted key of configs/README.md);
+/// - `--param NAME=VALUE` always sets a similarity parameter (`knntune similarity --help`);
+/// - `--measure`, `--orientation` and `--threads` are spelled and checked once.
+
+#include <tbb/global_control.h>
+
+#include <boost/program_options.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/similarity/params.hpp"
+#include "experiments/cli/commands.hpp"
+#include "experiments/progress.hpp"
+
+namespace knntune::cli {
+
+/// `--set` and `--out` of the commands that read a config.
+struct ConfigOptions {
+    std::vector<std::string> sets;
+    std::string out;
+    void add(boost::program_options::options_description& d);
+};
+
+/// `--progress` and `--quiet`.
+struct ProgressOptions {
+    std::string mode = "auto";
+    bool quiet = false;
+    void add(boost::program_options::options_description& d);
+    /// Throws UsageError for an unknown mode.
+    [[nodiscard]] exp::ProgressMode progress_mode() const;
+};
+
+/// `--measure`, `--orientation`, `--param` and `--threads` of similarity, recommend and
+/// evaluate.
+struct KnnOptions {
+    std::string measure;
+    std::string orientation;
+    std::vector<std::string> params;
+    int threads = 0;
+    /// `orientation_default`: the default of --orientation; empty makes it required.
+    void add(boost::program_options::options_description& d,
+             const std::string& orientation_default = {});
+    [[nodiscard]] engine::similarity::Measure measure_id() const;
+    [[nodiscard]] engine::similarity::Orientation orientation_id() const;
+    /// The `--param NAME=VALUE` values; throws UsageError on a missing '=' or a repeat.
+    [[nodiscard]] engine::similarity::ParamMap param_map() const;
+    /// Limits TBB to `--threads` workers while the returned object lives (none for 0).
+    [[nodiscard]] std::unique_ptr<tbb::global_control> thread_limit() const;
+};
+
+/// Help text after the options of similarity and recommend: the measures and every parameter.
+[[nodiscard]] std::string measures_and_params_help();
+
+}  // namespace knntune::cli

@@ -1,0 +1,238 @@
+#include "experiments/config/config_doc.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "common/text.hpp"
+#include "experiments/config/keys.hpp"
+
+namespace knntune::exp {
+
+namespace {
+
+std::vector<std::string> split_dotted(const std::string& s) {
+    std::vector<std::string> out(1);
+    for (char c : s) {
+        if (c == '.') {
+            out.emplace_back();
+        } else {
+            out.back() += c;
+        }
+    }
+    return out;
+}
+
+void apply_override(YAML::Node& root, const std::string& assignment,
+                    std::vector<std::string>& keys) {
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0) {
+        throw ConfigError("--set '" + assignment +
+                          "': expected key=value, e.g. --set split.window='2 months'");
+    }
+    const std::string dotted = assignment.substr(0, eq);
+    const std::string value = assignment.substr(eq + 1);
+    const auto segs = split_dotted(dotted);
+    YAML::Node cur(root);
+    for (std::size_t i = 0; i + 1 < segs.size(); ++i) {
+        if (segs[i].empty()) throw ConfigError("--set '" + assignment + "': empty key segment");
+        YAML::Node next = cur[segs[i]];
+        if (!next || next.IsNull()) {
+            cur[segs[i]] = YAML::Node(YAML::NodeType::Map);
+            next = cur[segs[i]];
+        } else if (!next.IsMap()) {
+            throw ConfigError("--set " + dotted + ": '" + segs[i] + "' is not a mapping");
+        }
+        cur.reset(next);
+    }
+    YAML::Node parsed;
+    try {
+        parsed = YAML::Load(value);
+    } catch (const YAML::Exception& e) {
+        throw ConfigError("--set " + dotted + ": cannot parse value '" + value + "': " + e.msg);
+    }
+    if (!parsed || parsed.IsNull()) parsed = YAML::Node(value);
+    cur[segs.back()] = parsed;
+    keys.push_back(dotted);
+}
+
+void check_schema_version(const ConfigDoc& doc) {
+    const YAML::Node v = doc.root()["schema_version"];
+    if (!v) return;
+    int version = 0;
+    try {
+        version = v.as<int>();
+    } catch (const YAML::Exception&) {
+        throw ConfigError(doc.where("schema_version", v) +
+                          ": key 'schema_version': expected an integer");
+    }
+    if (version != kSchemaVersion) {
+        throw ConfigError(doc.where("schema_version", v) +
+                          ": this config is written for schema version " +
+                          std::to_string(version) + ", but this knntune reads version " +
+                          std::to_string(kSchemaVersion) +
+                          "; see configs/README.md for the current schema");
+    }
+}
+
+}  // namespace
+
+std::string int_bounds_text(const Bounds& b) {
+    auto end = [](double v) {
+        return std::isinf(v) ? short_number(v) : std::to_string(static_cast<long long>(v));
+    };
+    return std::string(b.low_open || std::isinf(b.low) ? "(" : "[") + end(b.low) + ", " +
+           end(b.high) + (b.high_open || std::isinf(b.high) ? ")" : "]");
+}
+
+std::string node_text(const YAML::Node& n) {
+    if (n.IsScalar()) return n.Scalar();
+    if (n.IsSequence()) return "a list";
+    if (n.IsMap()) return "a mapping";
+    return "nothing";
+}
+
+ConfigDoc ConfigDoc::load(const std::string& path, const std::vector<std::string>& overrides) {
+    std::ifstream in(path);
+    if (!in) throw ConfigError(path + ": cannot open config file");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse(ss.str(), path, overrides);
+}
+
+ConfigDoc ConfigDoc::parse(const std::string& text, const std::string& name,
+                           const std::vector<std::string>& overrides) {
+    ConfigDoc doc;
+    doc.name_ = name;
+    try {
+        std::vector<YAML::Node> docs = YAML::LoadAll(text);
+        if (docs.size() > 1) {
+            throw ConfigError(name + ":" + std::to_string(docs[1].Mark().line + 1) +
+                              ": a second YAML document ('---'); a config is one document");
+        }
+        if (!docs.empty()) doc.root_ = docs.front();
+    } catch (const YAML::ParserException& e) {
+        throw ConfigError(name + ":" + std::to_string(e.mark.line + 1) +
+                          ": YAML syntax error: " + e.msg);
+    }
+    if (!doc.root_ || doc.root_.IsNull()) doc.root_ = YAML::Node(YAML::NodeType::Map);
+    if (!doc.root_.IsMap()) {
+        throw ConfigError(name + ":1: the config must be a mapping of sections");
+    }
+    for (const auto& o : overrides) apply_override(doc.root_, o, doc.overridden_);
+    check_keys(doc);
+    check_schema_version(doc);
+    return doc;
+}
+
+std::string ConfigDoc::text() const {
+    YAML::Emitter out;
+    out << root_;
+    return std::string(out.c_str()) + "\n";
+}
+
+std::string ConfigDoc::where(const std::string& dotted, const YAML::Node& node) const {
+    for (const auto& k : overridden_) {
+        if (k == dotted || dotted.rfind(k + ".", 0) == 0) return name_ + ": --set " + k;
+    }
+    const YAML::Mark m = node.Mark();
+    if (m.is_null()) return name_;
+    return name_ + ":" + std::to_string(m.line + 1);
+}
+
+Section::Section(const ConfigDoc& doc, YAML::Node node, std::string dotted)
+    : doc_(&doc), node_(std::move(node)), dotted_(std::move(dotted)) {}
+
+bool Section::has(const std::string& key) const {
+    return node_ && node_.IsMap() && node_[key] && !node_[key].IsNull();
+}
+
+std::string Section::dotted(const std::string& key) const {
+    return dotted_.empty() ? key : dotted_ + "." + key;
+}
+
+std::string Section::where(const std::string& key) const {
+    if (node_ && node_.IsMap()) {
+        for (auto it = node_.begin(); it != node_.end(); ++it) {
+            if (it->first.as<std::string>() == key) return doc_->where(dotted(key), it->first);
+        }
+    }
+    return doc_->where(dotted(key), node_);
+}
+
+std::string Section::where() const { return doc_->where(dotted_, node_); }
+
+void Section::fail(const std::string& key, const std::string& message) const {
+    throw ConfigError(where(key) + ": key '" + dotted(key) + "': " + message);
+}
+
+Section Section::child(const std::string& key) const {
+    YAML::Node n = has(key) ? node_[key] : YAML::Node(YAML::NodeType::Undefined);
+    if (has(key) && !n.IsMap()) fail(key, "expected a mapping");
+    return {*doc_, n, dotted(key)};
+}
+
+std::string Section::get_string(const std::string& key) const {
+    const YAML::Node n = node_[key];
+    if (!n.IsScalar()) fail(key, "expected a string");
+    return n.as<std::string>();
+}
+
+std::string Section::require_string(const std::string& key) const {
+    if (!has(key)) {
+        throw ConfigError(where() + ": missing required key '" + dotted(key) + "'");
+    }
+    return get_string(key);
+}
+
+long long Section::get_int(const std::string& key, const Bounds& bounds) const {
+    const YAML::Node n = node_[key];
+    long long v = 0;
+    try {
+        if (!n.IsScalar()) throw YAML::Exception(YAML::Mark::null_mark(), "");
+        v = n.as<long long>();
+    } catch (const YAML::Exception&) {
+        fail(key, "expected an integer, got '" + node_text(n) + "'");
+    }
+    if (!bounds.contains(static_cast<double>(v))) {
+        fail(key, std::to_string(v) + " is out of range " + int_bounds_text(bounds));
+    }
+    return v;
+}
+
+double Section::get_float(const std::string& key, const Bounds& bounds) const {
+    const YAML::Node n = node_[key];
+    double v = 0.0;
+    try {
+        if (!n.IsScalar()) throw YAML::Exception(YAML::Mark::null_mark(), "");
+        v = n.as<double>();
+    } catch (const YAML::Exception&) {
+        fail(key, "expected a number, got '" + node_text(n) + "'");
+    }
+    if (!bounds.contains(v)) {
+        fail(key, short_number(v) + " is out of range " +
+                      bounds_text({.name = key, .type = KeyType::Real, .bounds = bounds}));
+    }
+    return v;
+}
+
+bool Section::get_bool(const std::string& key) const {
+    const YAML::Node n = node_[key];
+    try {
+        if (!n.IsScalar()) throw YAML::Exception(YAML::Mark::null_mark(), "");
+        return n.as<bool>();
+    } catch (const YAML::Exception&) {
+        fail(key, "expected true or false, got '" + node_text(n) + "'");
+    }
+}
+
+std::size_t Section::get_choice(const std::string& key,
+                                const std::vector<std::string_view>& choices) const {
+    const std::string v = get_string(key);
+    const auto it = std::find(choices.begin(), choices.end(), v);
+    if (it == choices.end()) fail(key, "'" + v + "' is not one of: " + join(choices));
+    return static_cast<std::size_t>(it - choices.begin());
+}
+
+}  // namespace knntune::exp

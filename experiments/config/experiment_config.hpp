@@ -1,0 +1,103 @@
+#pragma once
+/// The experiment configuration: every section of the YAML file, validated.
+///
+/// Each field's default is its initialiser below, and nowhere else: the key table
+/// (keys.cpp) reads defaults from a default-constructed `ExperimentConfig` for the docs, the
+/// help text and the resolved config.
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/data/log_reader.hpp"
+#include "engine/data/prepare.hpp"
+#include "engine/metrics.hpp"
+#include "engine/similarity/params.hpp"
+#include "experiments/config/config_doc.hpp"
+#include "experiments/config/search_config.hpp"
+#include "tuner/study.hpp"
+
+namespace knntune::exp {
+
+/// The `data` and `split` sections: how the log is read and cut.
+struct DataConfig {
+    engine::LogSpec log;
+    std::string format = "auto";           ///< data.format, resolved into log.delimiter
+    std::string delimiter;                 ///< data.delimiter; empty: from the format
+    engine::ItemMetadataSpec metadata;     ///< data.item_metadata.*, used when has_metadata
+    bool has_metadata = false;             ///< the config has a data.item_metadata section
+    std::string metadata_format = "auto";  ///< data.item_metadata.format
+    std::string metadata_delimiter;        ///< data.item_metadata.delimiter
+    engine::PrepareSpec prepare;
+    /// split.window: the default length of each of the three windows.
+    engine::Duration window = engine::SplitSpec{}.valid_window;
+    std::string source_text;  ///< the resolved data and split sections (YAML): what the
+                              ///< prepared data depends on
+};
+
+struct TunerConfig {
+    std::string sampler = "tpe";
+    std::int64_t n_trials = tuner::OptimizeParams{}.n_trials;
+    double timeout_seconds = 0.0;  ///< 0: none
+    std::uint64_t seed = 42;
+    std::int64_t parallel_trials = 1;
+    std::int64_t patience = 0;
+    bool per_measure = false;
+    std::int64_t cache_max_pairs = 50'000'000;  ///< co-occurrence cache size limit (0: off)
+    boost::json::object settings;               ///< passed to the sampler
+};
+
+struct ObjectiveConfig {
+    engine::MetricSpec metric = engine::parse_metric("precision@10");
+    /// Further metrics; when the config gives none, every registered metric family at the
+    /// objective's cut-off.
+    std::vector<engine::MetricSpec> extra;
+    /// The objective first, then the extras without duplicates.
+    [[nodiscard]] std::vector<engine::MetricSpec> all() const;
+};
+
+struct ReportConfig {
+    bool plots = true;
+    std::string test = "wilcoxon";  ///< "wilcoxon" | "bootstrap"
+    std::int64_t bootstrap_samples = 2000;
+    std::uint64_t seed = 7;
+    bool embedding = true;
+    std::int64_t embedding_points = 1500;
+};
+
+struct OutputConfig {
+    std::string dir;  ///< empty in the config: results/<config file stem>
+    bool save_prepared = true;
+};
+
+/// Everything an experiment run needs, validated.
+struct ExperimentConfig {
+    DataConfig data;
+    std::vector<engine::similarity::Orientation> models = {
+        engine::similarity::Orientation::Item, engine::similarity::Orientation::User};
+    SearchConfig search;
+    TunerConfig tuner;
+    ObjectiveConfig objective;
+    ReportConfig report;
+    OutputConfig output;
+    std::string resolved_text;  ///< the resolved YAML (defaults filled in, input paths absolute)
+    std::string source;         ///< config file name
+};
+
+/// "item_knn" / "user_knn".
+[[nodiscard]] std::string model_name(engine::similarity::Orientation o);
+/// Inverse of `model_name`; nothing for another name.
+[[nodiscard]] std::optional<engine::similarity::Orientation> model_from_name(std::string_view name);
+
+/// Reads and validates every section: nothing is left to be found out once work has
+/// started (the search space, the enqueued configurations and the sampler settings are
+/// checked here too). Throws ConfigError naming file, line and key.
+[[nodiscard]] ExperimentConfig read_experiment_config(const ConfigDoc& doc);
+
+/// `read_experiment_config` of a file with `--set` overrides.
+[[nodiscard]] ExperimentConfig load_experiment_config(const std::string& path,
+                                                      const std::vector<std::string>& overrides);
+
+}  // namespace knntune::exp

@@ -1,0 +1,130 @@
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+#include "engine/model_io.hpp"
+#include "experiments/knn_study.hpp"
+#include "experiments/run/results.hpp"
+#include "experiments/run/stages.hpp"
+#include "tuner/hdf5_storage.hpp"
+
+namespace knntune::exp {
+
+namespace fs = std::filesystem;
+namespace sim = engine::similarity;
+using engine::Period;
+
+namespace {
+
+std::string format_value(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.5g", v);
+    return buf;
+}
+
+/// Each measure's validation winner over every log of `model` (ties keep the earliest
+/// trial), with the count of its complete trials.
+std::vector<MeasureResult> validation_winners(const RunContext& ctx, const std::string& model) {
+    const ExperimentConfig& cfg = ctx.config();
+    const Direction direction = cfg.objective.metric.direction;
+    std::map<std::string, MeasureResult> winners;
+    std::map<std::string, std::int64_t> counts;
+    for (const fs::path& log :
+         ctx.folder().model_logs(model, cfg.tuner.per_measure, cfg.search.measures)) {
+        if (!fs::exists(log)) {
+            throw ConfigError(log.string() + ": no trial log (run 'knntune tune' first)");
+        }
+        const tuner::TrialLog tl = tuner::read_trial_log(log.string());
+        for (const tuner::FrozenTrial& t : tl.trials) {
+            if (t.state != tuner::TrialState::Complete) continue;
+            const KnnConfig c = config_from_trial(cfg.search, tuner::Trial(tl.space, t));
+            ++counts[c.measure];
+            const auto it = winners.find(c.measure);
+            if (it != winners.end() && !is_better(t.value, it->second.valid_value, direction)) {
+                continue;
+            }
+            winners[c.measure] = {.measure = c.measure, .trial = t.number,
+                                  .log = log.filename().string(), .valid_value = t.value,
+                                  .config = c};
+        }
+    }
+    if (winners.empty()) throw ConfigError(model + ": no completed trial to test");
+    std::vector<MeasureResult> out;
+    for (auto& [name, m] : winners) {
+        m.n_trials = counts[name];
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+/// Fits `m`'s configuration on train and scores test.
+void score_on_test(const RunContext& ctx, sim::Orientation o, ModelResult& result,
+                   MeasureResult& m) {
+    const engine::PreparedData& d = ctx.data();
+    const KnnResult r = evaluate_knn(d.matrix(Period::Train), d.matrix(Period::Test), o,
+                                     m.config, ctx.config().objective.all());
+    result.users = r.evaluation.users;
+    for (const auto& mr : r.evaluation.metrics) {
+        m.test_metrics.emplace_back(mr.spec.name, mr.mean);
+        if (!mr.per_user.empty()) m.per_user[mr.spec.name] = mr.per_user;
+    }
+    m.fit_seconds = r.fit_seconds;
+    m.eval_seconds = r.eval_seconds;
+}
+
+/// The item-KNN model file: the best configuration refitted on train, with the id maps.
+void save_item_model(const RunContext& ctx, const ModelResult& result) {
+    const engine::PreparedData& d = ctx.data();
+    const MeasureResult& best = result.best();
+    engine::SimilarityModel sm;
+    sm.model = result.model;
+    sm.measure = best.measure;
+    sm.params_json = boost::json::serialize(params_to_json(best.config.params));
+    sm.fingerprint = d.fingerprint();
+    sm.similarity = fit_knn(d.matrix(Period::Train), sim::Orientation::Item, best.config);
+    sm.train = d.matrix(Period::Train);
+    sm.user_keys = d.user_keys;
+    sm.item_keys = d.item_keys;
+    sm.item_names = d.item_names;
+    sm.item_attributes = d.item_attributes;
+    engine::save_model(sm, ctx.folder().model(result.model).string());
+}
+
+void test_model(const RunContext& ctx, sim::Orientation o) {
+    const ExperimentConfig& cfg = ctx.config();
+    const Direction direction = cfg.objective.metric.direction;
+    ModelResult result;
+    result.model = model_name(o);
+    result.objective = cfg.objective.metric.name;
+    result.maximize = direction == Direction::Maximize;
+    std::vector<MeasureResult> winners = validation_winners(ctx, result.model);
+    ctx.progress().start(result.model + " test", static_cast<long>(winners.size()));
+    for (MeasureResult& m : winners) {
+        score_on_test(ctx, o, result, m);
+        ctx.progress().step(m.measure + " test " + result.objective + "=" +
+                                format_value(m.test_metrics.front().second),
+                            "");
+        result.measures.push_back(std::move(m));
+    }
+    std::stable_sort(result.measures.begin(), result.measures.end(),
+                     [&](const MeasureResult& a, const MeasureResult& b) {
+                         return is_better(a.valid_value, b.valid_value, direction);
+                     });
+    const fs::path path = ctx.folder().test(result.model);
+    save_model_result(result, path);
+    ctx.progress().finish("best on valid: " + result.best().config.describe() + "; test " +
+                          result.objective + "=" +
+                          format_value(result.best().test_metrics.front().second) + "; wrote " +
+                          path.string());
+    if (o == sim::Orientation::Item) save_item_model(ctx, result);
+}
+
+}  // namespace
+
+void test_stage(const RunContext& ctx) {
+    for (const auto o : ctx.config().models) test_model(ctx, o);
+}
+
+}  // namespace knntune::exp

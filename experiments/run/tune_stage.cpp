@@ -1,0 +1,200 @@
+#include <oneapi/tbb/task_arena.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+
+#include "experiments/knn_study.hpp"
+#include "experiments/run/stages.hpp"
+#include "tuner/hdf5_storage.hpp"
+#include "tuner/sampler.hpp"
+#include "tuner/study.hpp"
+
+namespace knntune::exp {
+
+namespace fs = std::filesystem;
+namespace sim = engine::similarity;
+using engine::Period;
+
+namespace {
+
+std::string format_value(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.5g", v);
+    return buf;
+}
+
+/// The measure groups that get one study each: every measure together, or one per measure.
+std::vector<std::vector<std::string>> study_groups(const ExperimentConfig& cfg) {
+    if (!cfg.tuner.per_measure) return {cfg.search.measures};
+    std::vector<std::vector<std::string>> groups;
+    for (const auto& m : cfg.search.measures) groups.push_back({m});
+    return groups;
+}
+
+void note_cache(const RunContext& ctx, const KnnEvaluator& evaluator, const std::string& model) {
+    if (evaluator.cache_pairs() > 0) {
+        ctx.progress().note(model + ": co-occurrence cache of " +
+                            std::to_string(evaluator.cache_pairs()) + " pairs (" +
+                            std::to_string(evaluator.cache_bytes() >> 20) +
+                            " MiB); measures other than p3alpha/rp3beta re-score it per trial");
+    } else if (ctx.config().tuner.cache_max_pairs > 0) {
+        ctx.progress().note(model +
+                            ": no co-occurrence cache (input not binary, or more than "
+                            "tuner.cache_max_pairs pairs); every trial computes from scratch");
+    }
+}
+
+/// The best value so far and its text, shared by the trials of one study.
+class BestSoFar {
+public:
+    BestSoFar(std::string objective, Direction direction)
+        : objective_(std::move(objective)), direction_(direction) {}
+    /// Takes a complete trial's value; returns the best text after it.
+    std::string update(double value, const std::string& measure) {
+        std::lock_guard lock(mu_);
+        if (std::isnan(best_) || is_better(value, best_, direction_)) {
+            best_ = value;
+            text_ = objective_ + "=" + format_value(value) + " (" + measure + ")";
+        }
+        return text_;
+    }
+    std::string text() {
+        std::lock_guard lock(mu_);
+        return text_;
+    }
+
+private:
+    std::mutex mu_;
+    std::string objective_;
+    Direction direction_;
+    double best_ = std::nan("");
+    std::string text_;
+};
+
+/// What one study of a model needs besides the context.
+struct StudyJob {
+    std::string model;
+    std::vector<std::string> measures;
+    std::string measure_tag;  ///< the measure of a per-measure study, else empty
+    const KnnEvaluator* evaluator;
+    tbb::task_arena* arena;
+};
+
+std::unique_ptr<tuner::Study> open_study(const RunContext& ctx, const StudyJob& job,
+                                         const tuner::SearchSpace& space,
+                                         const std::string& fingerprint) {
+    const ExperimentConfig& cfg = ctx.config();
+    tuner::StudyOptions opt;
+    opt.name = job.model + (job.measure_tag.empty() ? "" : "-" + job.measure_tag);
+    opt.direction = cfg.objective.metric.direction;
+    opt.seed = cfg.tuner.seed;
+    opt.config = cfg.resolved_text;
+    opt.data_fingerprint = fingerprint;
+    opt.open.resume = ctx.options().resume;
+    opt.open.force = ctx.options().force;
+    const fs::path log = ctx.folder().trials(job.model, job.measure_tag);
+    if (!ctx.options().resume && fs::exists(log)) {
+        throw ConfigError(log.string() +
+                          ": a trial log already exists; continue it with --resume, or use "
+                          "another --out folder");
+    }
+    auto study = std::make_unique<tuner::Study>(
+        space, tuner::make_sampler(cfg.tuner.sampler, cfg.tuner.settings, cfg.tuner.seed, space),
+        std::make_unique<tuner::Hdf5Storage>(log.string()), opt);
+    for (const auto& e : cfg.search.enqueued(job.measures)) study->enqueue_json(e);
+    return study;
+}
+
+/// Cache hits and misses of one study's trials.
+struct CacheCounts {
+    std::atomic<long> hits{0};
+    std::atomic<long> misses{0};
+};
+
+tuner::Evaluation evaluate_trial(const KnnEvaluator& evaluator, const KnnConfig& c,
+                                 const std::string& objective, CacheCounts& counts) {
+    const KnnResult r = evaluator.evaluate(c);
+    ++(r.cache_hit ? counts.hits : counts.misses);
+    tuner::Evaluation e;
+    e.value = r.metric(objective);
+    for (const auto& m : r.evaluation.metrics) e.metrics[m.spec.name] = m.mean;
+    e.metrics["fit_seconds"] = r.fit_seconds;
+    e.metrics["eval_seconds"] = r.eval_seconds;
+    e.metrics["cache_hit"] = r.cache_hit ? 1.0 : 0.0;
+    return e;
+}
+
+void run_study(const RunContext& ctx, const StudyJob& job, const std::string& fingerprint) {
+    const ExperimentConfig& cfg = ctx.config();
+    const SearchConfig& search = cfg.search;
+    const std::string& objective = cfg.objective.metric.name;
+    const tuner::SearchSpace space = search.space(job.measures);
+    const std::unique_ptr<tuner::Study> owned = open_study(ctx, job, space, fingerprint);
+    tuner::Study& study = *owned;
+    BestSoFar best(objective, study.direction());
+    for (const auto& t : study.trials()) {
+        if (t.state != tuner::TrialState::Complete) continue;
+        (void)best.update(t.value, config_from_trial(search, tuner::Trial(space, t)).measure);
+    }
+    const std::string name = job.model + (job.measure_tag.empty() ? "" : "-" + job.measure_tag);
+    ctx.progress().start(name, cfg.tuner.n_trials, study.n_finished());
+
+    tuner::OptimizeParams run;
+    run.n_trials = cfg.tuner.n_trials;
+    run.timeout_seconds = cfg.tuner.timeout_seconds;
+    run.patience = cfg.tuner.patience;
+    run.parallel_trials = static_cast<std::size_t>(cfg.tuner.parallel_trials);
+    run.arena = job.arena;
+    run.on_trial_finished = [&](const tuner::FrozenTrial& t) {
+        const KnnConfig c = config_from_trial(search, tuner::Trial(space, t));
+        std::string line = "#" + std::to_string(t.number) + " ";
+        std::string best_text;
+        if (t.state == tuner::TrialState::Complete) {
+            line += objective + "=" + format_value(t.value);
+            best_text = best.update(t.value, c.measure);
+        } else {
+            line += std::string(tuner::state_name(t.state)) + (t.error.empty() ? "" : ": " + t.error);
+            best_text = best.text();
+        }
+        line += "  " + c.describe() + "  (" + format_value(t.duration()) + " s)";
+        ctx.progress().step(line, "best " + best_text);
+    };
+    CacheCounts counts;
+    const auto result = study.optimize(
+        [&](const tuner::Trial& t) {
+            return evaluate_trial(*job.evaluator, config_from_trial(search, t), objective, counts);
+        },
+        run);
+    ctx.progress().finish(std::to_string(study.n_finished()) + " trials finished (" +
+                          std::string(tuner::stop_reason_name(result.reason)) + "); best " +
+                          best.text() + "; cache " + std::to_string(counts.hits.load()) + " hits, " +
+                          std::to_string(counts.misses.load()) + " misses; log " +
+                          ctx.folder().trials(job.model, job.measure_tag).string());
+}
+
+void tune_model(const RunContext& ctx, sim::Orientation o) {
+    const ExperimentConfig& cfg = ctx.config();
+    const engine::PreparedData& d = ctx.data();
+    const std::string model = model_name(o);
+    tbb::task_arena arena;  // one arena for the trials and the kernels inside them
+    const KnnEvaluator evaluator(d.matrix(Period::TrainVal), d.matrix(Period::Valid), o,
+                                 cfg.objective.all(),
+                                 static_cast<std::size_t>(cfg.tuner.cache_max_pairs));
+    note_cache(ctx, evaluator, model);
+    for (const auto& group : study_groups(cfg)) {
+        const StudyJob job{model, group, cfg.tuner.per_measure ? group.front() : "", &evaluator,
+                           &arena};
+        run_study(ctx, job, d.fingerprint());
+    }
+}
+
+}  // namespace
+
+void tune_stage(const RunContext& ctx) {
+    for (const auto o : ctx.config().models) tune_model(ctx, o);
+}
+
+}  // namespace knntune::exp
