@@ -6,7 +6,7 @@
 
 #include "experiments/cli/commands.hpp"
 #include "experiments/experiment_config.hpp"
-#include "experiments/report_writer.hpp"
+#include "experiments/report/report.hpp"
 #include "experiments/runner.hpp"
 
 namespace po = boost::program_options;
@@ -82,7 +82,7 @@ int cmd_run(const Args& args) {
     r2.init_folder(so.resume);
     r2.tune(so.resume, so.force);
     r2.test();
-    exp::write_report(r2, progress);
+    exp::write_report(r2.paths(), progress);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     progress.note("done in " + std::to_string(static_cast<int>(secs)) + " s: " +
                   r2.paths().report().html.string());
@@ -134,8 +134,7 @@ int cmd_report(const Args& args) {
         return 0;
     }
     exp::Progress progress(so.progress);
-    exp::Runner runner(exp::Runner::load_run_config(so.target), so.target, progress);
-    exp::write_report(runner, progress);
+    exp::write_report(exp::RunFolder(so.target), progress);
     return 0;
 }
 
