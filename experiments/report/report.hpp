@@ -35,7 +35,7 @@ using SectionWriter = void (*)(Document& doc, const ReportInput& input);
 /// One entry of the section table.
 struct Section {
     std::string_view name;  ///< lower case, as in "The plots could not be drawn"
-    SectionWriter write;
+    SectionWriter write;    ///< writes the section's headings, text, tables and figures
     /// Draws figures: skipped when `report.plots` is false, and a ReportError (gnuplot
     /// missing or failing, a degenerate map) leaves a sentence in the report and a warning
     /// on stderr instead of failing the report.
