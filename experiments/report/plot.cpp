@@ -20,8 +20,8 @@
 #include <map>
 #include <sstream>
 
-#include "experiments/report/error.hpp"
 #include "common/random.hpp"
+#include "experiments/report/error.hpp"
 
 extern char** environ;  // NOLINT: POSIX, passed to posix_spawnp
 
@@ -94,8 +94,17 @@ void check_params(const PlotParams& p, const char* func) {
     const bool bad_low = p.y_low && !std::isfinite(*p.y_low);
     const bool bad_high = p.y_high && !std::isfinite(*p.y_high);
     if (bad_low || bad_high || (p.y_low && p.y_high && !(*p.y_low < *p.y_high))) {
-        throw ReportError(std::string(func) + ": the y axis ends must be finite with y_low < y_high");
+        throw ReportError(std::string(func) +
+                          ": the y axis ends must be finite with y_low < y_high");
     }
+}
+
+/// The checks of a plot over `n` categories (x positions 1..n): valid params, at least one
+/// category (`what`: "groups", "intervals"), and a linear x axis.
+void check_category_plot(const PlotParams& p, const char* func, std::size_t n, const char* what) {
+    check_params(p, func);
+    if (n == 0) throw ReportError(std::string(func) + ": no " + what + " to plot");
+    if (p.log_x) throw ReportError(std::string(func) + ": log_x is not supported");
 }
 
 /// A number as gnuplot reads it back exactly.
@@ -203,6 +212,33 @@ std::string series_plot(std::span<const Series> series, const PlotParams& params
     }
     script += clauses + "\n";
     return render_svg(script, {{"series.dat", data}}, params);
+}
+
+/// The category of each point of `points`: its position in `names` (filled here), the most
+/// frequent first (ties by name), the rarest merged into "other" beyond `max_categories`;
+/// one category "items" when there are none.
+std::vector<std::size_t> map_categories(const MapPoints& points, std::vector<std::string>& names) {
+    const std::size_t n = points.x.size();
+    std::vector<std::size_t> cat(n, 0);
+    if (points.categories.empty()) {
+        names.push_back("items");
+        return cat;
+    }
+    std::map<std::string, std::size_t> counts;
+    for (const auto& c : points.categories) ++counts[c];
+    std::vector<std::pair<std::string, std::size_t>> order(counts.begin(), counts.end());
+    std::stable_sort(order.begin(), order.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    const bool fold = order.size() > points.max_categories;
+    const std::size_t kept = fold ? points.max_categories - 1 : order.size();
+    std::map<std::string, std::size_t> slot;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        slot[order[i].first] = std::min(i, kept);
+        if (i < kept) names.push_back(order[i].first);
+    }
+    if (fold) names.push_back("other");
+    for (std::size_t i = 0; i < n; ++i) cat[i] = slot[points.categories[i]];
+    return cat;
 }
 
 }  // namespace
@@ -336,9 +372,7 @@ std::string plot_scatter(std::span<const Series> series, const PlotParams& param
 
 std::string plot_distribution(std::span<const Group> groups, const PlotParams& params) {
     constexpr const char* kFunc = "plot_distribution";
-    check_params(params, kFunc);
-    if (groups.empty()) throw ReportError(std::string(kFunc) + ": no groups to plot");
-    if (params.log_x) throw ReportError(std::string(kFunc) + ": log_x is not supported");
+    check_category_plot(params, kFunc, groups.size(), "groups");
     // Block i: "value jittered_x" rows of group i.
     std::string data;
     knntune::Rng rng(12345);  // fixed: the jitter is cosmetic and must be reproducible
@@ -351,8 +385,7 @@ std::string plot_distribution(std::span<const Group> groups, const PlotParams& p
             any = true;
             append_number(data, v);
             data += ' ';
-            append_number(data,
-                          static_cast<double>(g + 1) + 0.3 * (rng.uniform_open() - 0.5));
+            append_number(data, static_cast<double>(g + 1) + 0.3 * (rng.uniform_open() - 0.5));
             data += '\n';
         }
         if (!any) data += kEmptyRecord;
@@ -376,9 +409,7 @@ std::string plot_distribution(std::span<const Group> groups, const PlotParams& p
 
 std::string plot_intervals(std::span<const Interval> intervals, const PlotParams& params) {
     constexpr const char* kFunc = "plot_intervals";
-    check_params(params, kFunc);
-    if (intervals.empty()) throw ReportError(std::string(kFunc) + ": no intervals to plot");
-    if (params.log_x) throw ReportError(std::string(kFunc) + ": log_x is not supported");
+    check_category_plot(params, kFunc, intervals.size(), "intervals");
     std::string data;
     for (std::size_t i = 0; i < intervals.size(); ++i) {
         const Interval& iv = intervals[i];
@@ -427,27 +458,8 @@ std::string plot_map(const MapPoints& points, const PlotParams& params) {
         }
     }
 
-    // Category of each point: position in `names`, most frequent first (ties by name).
     std::vector<std::string> names;
-    std::vector<std::size_t> cat(n, 0);
-    if (points.categories.empty()) {
-        names.push_back("items");
-    } else {
-        std::map<std::string, std::size_t> counts;
-        for (const auto& c : points.categories) ++counts[c];
-        std::vector<std::pair<std::string, std::size_t>> order(counts.begin(), counts.end());
-        std::stable_sort(order.begin(), order.end(),
-                         [](const auto& a, const auto& b) { return a.second > b.second; });
-        const bool fold = order.size() > points.max_categories;
-        const std::size_t kept = fold ? points.max_categories - 1 : order.size();
-        std::map<std::string, std::size_t> slot;
-        for (std::size_t i = 0; i < order.size(); ++i) {
-            slot[order[i].first] = std::min(i, kept);
-            if (i < kept) names.push_back(order[i].first);
-        }
-        if (fold) names.push_back("other");
-        for (std::size_t i = 0; i < n; ++i) cat[i] = slot[points.categories[i]];
-    }
+    const std::vector<std::size_t> cat = map_categories(points, names);
 
     std::string data;
     std::vector<bool> non_empty(names.size(), false);

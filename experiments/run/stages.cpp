@@ -1,6 +1,6 @@
 #include "experiments/run/stages.hpp"
 
-#include "experiments/report_writer.hpp"
+#include "experiments/report/report.hpp"
 
 namespace knntune::exp {
 
@@ -18,6 +18,6 @@ constexpr Stage kStages[] = {
 
 std::span<const Stage> stages() { return kStages; }
 
-void report_stage(const RunContext& ctx) { write_report(ctx); }
+void report_stage(const RunContext& ctx) { write_report(ctx.folder(), ctx.progress()); }
 
 }  // namespace knntune::exp

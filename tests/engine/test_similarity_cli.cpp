@@ -2,6 +2,8 @@
 // reference inputs: every similarity case is run through the CLI with its params_json spelled
 // as --param options, and the output is compared with the reference like the library result.
 
+#include <unistd.h>
+
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -18,10 +20,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int run(const std::string& cmd) {
-    return std::system(
-        (cmd + " 2>" + (fs::temp_directory_path() / "knntune_cli_err.txt").string()).c_str());
+/// Standard error of the last `run`; one file per test process, as ctest runs tests in
+/// parallel.
+fs::path err_file() {
+    return fs::temp_directory_path() / ("knntune_cli_err_" + std::to_string(::getpid()) + ".txt");
 }
+
+int run(const std::string& cmd) { return std::system((cmd + " 2>" + err_file().string()).c_str()); }
 
 std::string read_all(const fs::path& p) {
     std::ifstream in(p);
@@ -126,7 +131,7 @@ TEST_CASE("knntune similarity writes the documented layout", "[engine][similarit
     SECTION("errors exit with status 2 and a message") {
         CHECK(run(base + " --orientation item --param k=0 --output " + (dir / "x.csv").string()) !=
               0);
-        const std::string err = read_all(fs::temp_directory_path() / "knntune_cli_err.txt");
+        const std::string err = read_all(err_file());
         CHECK_THAT(err, Catch::Matchers::Contains("'k' of dot_product = 0 is out of range"));
         CHECK(run(base + " --orientation diagonal --output x.csv") == 2 * 256);
         CHECK(run(std::string(KNNTUNE_CLI) + " similarity --input " + (dir / "none.csv").string() +

@@ -3,28 +3,21 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "common/atomic_file.hpp"
 #include "experiments/report/document.hpp"
 #include "experiments/report/error.hpp"
 #include "experiments/report/plot.hpp"
+#include "experiments/report/report_test_support.hpp"
 #include "experiments/report/stats.hpp"
 
 using namespace knntune::exp::report;
 using Catch::Matchers::Contains;
+using knntune::test::slurp;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 Table sample_table() {
     Table t;
@@ -156,7 +149,8 @@ TEST_CASE("write produces self-contained files atomically", "[report][document]"
     CHECK_THAT(slurp(dir / "report.html"), Contains("<h1>Other</h1>"));
     fs::remove_all(dir.parent_path());
 
-    REQUIRE_THROWS_AS(knntune::write_file_atomic("/proc/knntune-no/such/file", "x"), knntune::IoError);
+    REQUIRE_THROWS_AS(knntune::write_file_atomic("/proc/knntune-no/such/file", "x"),
+                      knntune::IoError);
 }
 
 TEST_CASE("a report with every plot kind renders to one valid page", "[report][document]") {

@@ -1,5 +1,6 @@
-/// The run report (experiments/report_writer.cpp) of a tiny run, checked against a golden
-/// report.md and for the structure of report.html.
+/// The run report (experiments/report/report.hpp) of a tiny run: checked against a golden
+/// report.md and for the structure of report.html, its section table against the order
+/// documented in docs/report.md, and its error when a test result is missing.
 ///
 /// The golden file is tests/golden/report-tiny.md. After an intended change of the report (or
 /// of the numbers of the tiny run), regenerate it and review the diff:
@@ -18,33 +19,23 @@
 #include <string>
 #include <vector>
 
+#include "experiments/error.hpp"
 #include "experiments/progress.hpp"
-#include "experiments/report_writer.hpp"
-#include "experiments/run/context.hpp"
+#include "experiments/report/report.hpp"
+#include "experiments/report/report_test_support.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tiny_experiment.hpp"
 
+using knntune::exp::RunFolder;
+using knntune::test::count;
+using knntune::test::CurrentPath;
 using knntune::test::run_cli;
+using knntune::test::slurp;
 using knntune::test::TempDir;
 namespace fs = std::filesystem;
+namespace rep = knntune::exp::report;
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-std::size_t count(const std::string& text, const std::string& needle) {
-    std::size_t n = 0;
-    for (auto pos = text.find(needle); pos != std::string::npos;
-         pos = text.find(needle, pos + needle.size())) {
-        ++n;
-    }
-    return n;
-}
 
 /// Cells of a Markdown table line "| a | b\| c |" → {"a", "b\| c"} (escaped bars kept).
 std::vector<std::string> split_row(const std::string& line) {
@@ -132,18 +123,6 @@ std::string without_namespaces(std::string html) {
                               "");
 }
 
-/// Changes the working directory for its lifetime.
-class CurrentPath {
-  public:
-    explicit CurrentPath(const fs::path& p) : old_(fs::current_path()) { fs::current_path(p); }
-    ~CurrentPath() { fs::current_path(old_); }
-    CurrentPath(const CurrentPath&) = delete;
-    CurrentPath& operator=(const CurrentPath&) = delete;
-
-  private:
-    fs::path old_;
-};
-
 const std::vector<std::string> kSections = {"<h2>Run</h2>",
                                             "<h2>Data</h2>",
                                             "<h2>Item-KNN (item_knn)</h2>",
@@ -154,22 +133,58 @@ const std::vector<std::string> kSections = {"<h2>Run</h2>",
                                             "<h2>Item map</h2>",
                                             "<h2>Methods</h2>"};
 
-}  // namespace
+/// The level-2 headings of an HTML page, in order.
+std::vector<std::string> headings(const std::string& html) {
+    std::vector<std::string> out;
+    const std::regex h2("<h2>([^<]*)</h2>");
+    for (auto it = std::sregex_iterator(html.begin(), html.end(), h2); it != std::sregex_iterator();
+         ++it) {
+        out.push_back((*it)[1].str());
+    }
+    return out;
+}
 
-TEST_CASE("Report contents checked against golden files", "[report][experiments]") {
-    TempDir dir;
+/// The titles of the numbered list under "## Sections" in docs/report.md, without a final
+/// full stop: "Run", "Data", "Item-KNN / User-KNN", ...
+std::vector<std::string> documented_sections() {
+    std::istringstream in(slurp(fs::path(KNNTUNE_SOURCE_DIR) / "docs" / "report.md"));
+    const std::regex item(R"(^\d+\. \*\*([^*]+?)\.?\*\*)");
+    std::vector<std::string> out;
+    bool in_sections = false;
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("## ", 0) == 0) in_sections = line == "## Sections";
+        std::smatch m;
+        if (in_sections && std::regex_search(line, m, item)) out.push_back(m[1].str());
+    }
+    return out;
+}
+
+/// The headings a documented section writes for the tiny run's two models.
+std::vector<std::string> expected_headings(const std::string& documented) {
+    if (documented == "Item-KNN / User-KNN") return {"Item-KNN (item_knn)", "User-KNN (user_knn)"};
+    return {documented};
+}
+
+/// The tiny experiment with item names, tuned, tested and reported in `dir`/run.
+void run_tiny(const TempDir& dir, int n_trials, const std::string& report) {
     dir.write("log.csv", knntune::test::tiny_log());
     dir.write("items.csv", knntune::test::tiny_items());
     dir.write("cfg.yaml", knntune::test::tiny_config(
-                              {.n_trials = 12,
+                              {.n_trials = n_trials,
                                .parallel_trials = 1,
                                .item_metadata = true,
-                               .report = "  bootstrap_samples: 300\n"
-                                         "  embedding_points: 30\n",
+                               .report = report,
                                .enqueue = "    - {algorithm: jaccard, k: 5, shrink: 0}\n"}));
     const auto r = run_cli("run cfg.yaml --quiet", dir.path());
     INFO(r.err);
     REQUIRE(r.status == 0);
+}
+
+}  // namespace
+
+TEST_CASE("Report contents checked against golden files", "[report][experiments]") {
+    TempDir dir;
+    run_tiny(dir, 12, "  bootstrap_samples: 300\n  embedding_points: 30\n");
     const fs::path run = dir.path() / "run";
     const std::string md = slurp(run / "report.md");
     const std::string html = slurp(run / "report.html");
@@ -213,17 +228,65 @@ TEST_CASE("Report contents checked against golden files", "[report][experiments]
 
         // The resolved config names log.csv relative to the folder the run was started in.
         const CurrentPath cwd(dir.path());
-        knntune::exp::ExperimentConfig cfg = knntune::exp::load_run_config(knntune::exp::RunFolder(run));
-        cfg.report.plots = false;
-        knntune::exp::Progress quiet(knntune::exp::ProgressMode::Quiet);
-        const knntune::exp::RunContext ctx(std::move(cfg), knntune::exp::RunFolder(run), quiet);
-        knntune::exp::write_report(ctx);
-        const std::string bare = slurp(run / "report.html");
+        rep::ReportInput input = rep::load_report_input(RunFolder(run));
+        input.config.report.plots = false;
+        const std::string bare = rep::build_report(input).html();
         CHECK(count(bare, "<figure") == 0);
         CHECK(bare.find("<h2>Plots</h2>") == std::string::npos);
         CHECK(bare.find("<h2>Item map</h2>") == std::string::npos);
         CHECK(bare.find("<h2>Statistics</h2>") != std::string::npos);
     }
+}
+
+TEST_CASE("The section table writes the sections in the documented order",
+          "[report][experiments]") {
+    const std::vector<std::string> documented = documented_sections();
+    REQUIRE(documented == std::vector<std::string>{"Run", "Data", "Item-KNN / User-KNN",
+                                                   "Item-KNN against user-KNN", "Statistics",
+                                                   "Plots", "Item map", "Methods"});
+    const auto sections = rep::report_sections();
+    REQUIRE(sections.size() == documented.size());
+    for (const rep::Section& s : sections) {
+        INFO(s.name);
+        CHECK(s.drawn == (s.name == "plots" || s.name == "item map"));
+    }
+
+    TempDir dir;
+    run_tiny(dir, 3, "  bootstrap_samples: 100\n  embedding_points: 30\n");
+    const CurrentPath cwd(dir.path());
+    const rep::ReportInput input = rep::load_report_input(RunFolder(dir.path() / "run"));
+    // Entry i of the table writes the headings of documented section i ...
+    std::vector<std::string> all;
+    for (std::size_t i = 0; i < sections.size(); ++i) {
+        INFO(sections[i].name << " is documented as " << documented[i]);
+        rep::Document doc("one section");
+        sections[i].write(doc, input);
+        const std::vector<std::string> expected = expected_headings(documented[i]);
+        CHECK(headings(doc.html()) == expected);
+        all.insert(all.end(), expected.begin(), expected.end());
+    }
+    // ... and the report is the table's sections in that order.
+    CHECK(headings(rep::build_report(input).html()) == all);
+}
+
+TEST_CASE("A report without a test result names the missing file", "[report][experiments]") {
+    TempDir dir;
+    dir.write("log.csv", knntune::test::tiny_log());
+    dir.write("cfg.yaml", knntune::test::tiny_config({.n_trials = 2, .parallel_trials = 1}));
+    const auto tuned = run_cli("tune cfg.yaml --quiet", dir.path());
+    INFO(tuned.err);
+    REQUIRE(tuned.status == 0);
+
+    const auto r = run_cli("report run --quiet", dir.path());
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Catch::Contains("run/test-item_knn.json: no test result (run 'knntune test' "
+                                      "first)"));
+    const CurrentPath cwd(dir.path());
+    knntune::exp::Progress quiet(knntune::exp::ProgressMode::Quiet);
+    REQUIRE_THROWS_MATCHES(
+        knntune::exp::write_report(RunFolder("run"), quiet), knntune::exp::ConfigError,
+        Catch::Message("run/test-item_knn.json: no test result (run 'knntune test' first)"));
+    CHECK_FALSE(fs::exists(dir.path() / "run" / "report.md"));
 }
 
 TEST_CASE("Report of per-measure studies of one model with the bootstrap test",
@@ -265,10 +328,7 @@ TEST_CASE("Report of per-measure studies of one model with the bootstrap test",
     {
         const CurrentPath cwd(dir.path());
         knntune::exp::Progress quiet(knntune::exp::ProgressMode::Quiet);
-        const knntune::exp::RunContext ctx(
-            knntune::exp::load_run_config(knntune::exp::RunFolder(run)), knntune::exp::RunFolder(run),
-            quiet);
-        CHECK_NOTHROW(knntune::exp::write_report(ctx));
+        CHECK_NOTHROW(knntune::exp::write_report(RunFolder(run), quiet));
     }
     ::setenv("PATH", saved.c_str(), 1);
     const std::string degraded = slurp(run / "report.html");

@@ -17,7 +17,19 @@ using Catch::Matchers::WithinRel;
 // 0.5 continuity correction and p = erfc(|z|/√2).
 
 namespace {
+
 std::vector<double> zeros(std::size_t n) { return std::vector<double>(n, 0.0); }
+
+/// Checks an exact Wilcoxon result against the oracle's counts, rank sums and p-value.
+void check_exact(const WilcoxonResult& r, std::size_t n_nonzero, double w_plus, double w_minus,
+                 double p_value) {
+    CHECK(r.exact);
+    CHECK(r.n_nonzero == n_nonzero);
+    CHECK(r.w_plus == w_plus);
+    CHECK(r.w_minus == w_minus);
+    CHECK_THAT(r.p_value, WithinAbs(p_value, 1e-12));
+}
+
 }  // namespace
 
 TEST_CASE("wilcoxon exact p-value without ties, zero dropped", "[report][stats]") {
@@ -26,11 +38,7 @@ TEST_CASE("wilcoxon exact p-value without ties, zero dropped", "[report][stats]"
     const std::vector<double> a = {1, -2, 3, 4, 0, 5};
     const auto r = wilcoxon_signed_rank(a, zeros(a.size()));
     CHECK(r.n_pairs == 6);
-    CHECK(r.n_nonzero == 5);
-    CHECK(r.exact);
-    CHECK(r.w_plus == 13.0);
-    CHECK(r.w_minus == 2.0);
-    CHECK_THAT(r.p_value, WithinAbs(0.1875, 1e-12));
+    check_exact(r, 5, 13.0, 2.0, 0.1875);
     CHECK_THAT(r.rank_biserial, WithinAbs(11.0 / 15.0, 1e-12));
     // Swapping the arguments mirrors the statistic and keeps the two-sided p-value.
     const auto s = wilcoxon_signed_rank(zeros(a.size()), a);
@@ -44,11 +52,7 @@ TEST_CASE("wilcoxon exact p-value with tied ranks", "[report][stats]") {
     // python3 enumeration of 256 sign patterns: p = 0.21875.
     const std::vector<double> b = {10, 10, 10, 10, 10, 10, 10, 10};
     const std::vector<double> a = {11, 11, 9, 12, 13, 13, 7, 14};
-    const auto r = wilcoxon_signed_rank(a, b);
-    CHECK(r.exact);
-    CHECK(r.w_plus == 28.0);
-    CHECK(r.w_minus == 8.0);
-    CHECK_THAT(r.p_value, WithinAbs(0.21875, 1e-12));
+    check_exact(wilcoxon_signed_rank(a, b), 8, 28.0, 8.0, 0.21875);
 }
 
 TEST_CASE("wilcoxon Pratt keeps zeros in the ranking", "[report][stats]") {
@@ -69,12 +73,7 @@ TEST_CASE("wilcoxon exact with ties for n = 20 matches enumeration", "[report][s
     // python3 enumeration of 2^18 sign patterns: W+ = 108.5, W− = 62.5, p = 0.32976531982421875.
     std::vector<double> a;
     for (int i = 0; i < 20; ++i) a.push_back((5 * i) % 13 - 5);
-    const auto r = wilcoxon_signed_rank(a, zeros(a.size()));
-    CHECK(r.exact);
-    CHECK(r.n_nonzero == 18);
-    CHECK(r.w_plus == 108.5);
-    CHECK(r.w_minus == 62.5);
-    CHECK_THAT(r.p_value, WithinAbs(0.32976531982421875, 1e-12));
+    check_exact(wilcoxon_signed_rank(a, zeros(a.size())), 18, 108.5, 62.5, 0.32976531982421875);
 }
 
 TEST_CASE("wilcoxon normal approximation with ties and continuity", "[report][stats]") {

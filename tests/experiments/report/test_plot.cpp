@@ -6,25 +6,18 @@
 
 #include "experiments/report/error.hpp"
 #include "experiments/report/plot.hpp"
+#include "experiments/report/report_test_support.hpp"
 
 using namespace knntune::exp::report;
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
+using knntune::test::count;
 
 // These tests run the real gnuplot (Debian gnuplot-nox). Counting relies on the structure of
 // gnuplot 5.4's svg terminal: one <g id="gnuplot_plot_N"> group per plot clause, and one
 // <use xlink:href='#gpPtK' transform=...> per drawn point symbol (legend samples included).
 
 namespace {
-
-std::size_t count(const std::string& text, const std::string& needle) {
-    std::size_t n = 0;
-    for (auto pos = text.find(needle); pos != std::string::npos;
-         pos = text.find(needle, pos + needle.size())) {
-        ++n;
-    }
-    return n;
-}
 
 std::size_t plot_groups(const std::string& svg) { return count(svg, "id=\"gnuplot_plot_"); }
 

@@ -1,0 +1,136 @@
+#include "experiments/report/analysis.hpp"
+
+#include <map>
+#include <utility>
+
+#include "experiments/report/format.hpp"
+#include "tuner/hdf5_storage.hpp"
+
+namespace knntune::exp::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Adds the finished trial `t` of `log` to `out`, creating its measure's entry when the
+/// config does not name it (`slot`: measure → index in out.measures).
+void add_trial(const ExperimentConfig& cfg, const tuner::TrialLog& log, const tuner::FrozenTrial& t,
+               std::map<std::string, std::size_t>& slot, ModelTrials& out) {
+    const KnnConfig c = config_from_trial(cfg.search, tuner::Trial(log.space, t));
+    auto it = slot.find(c.measure);
+    if (it == slot.end()) {
+        it = slot.emplace(c.measure, out.measures.size()).first;
+        out.measures.push_back({.measure = c.measure});
+    }
+    MeasureTrials& m = out.measures[it->second];
+    if (t.state == tuner::TrialState::Fail) {
+        ++m.n_failed;
+        ++out.n_failed;
+        return;
+    }
+    if (t.state == tuner::TrialState::Pruned) {
+        ++m.n_pruned;
+        ++out.n_pruned;
+        return;
+    }
+    ++out.n_complete;
+    m.number.push_back(static_cast<double>(t.number));
+    m.value.push_back(t.value);
+    m.k.push_back(param_number(c, "k"));
+    m.shrink.push_back(param_number(c, "shrink"));
+    m.seconds.push_back(t.duration());
+}
+
+ConfidenceInterval mean_ci(const ExperimentConfig& cfg, std::span<const double> x) {
+    return bootstrap_mean_ci(x,
+                             {.n_resamples = static_cast<std::size_t>(cfg.report.bootstrap_samples),
+                              .seed = cfg.report.seed,
+                              .level = kConfidence});
+}
+
+}  // namespace
+
+const MeasureTrials* ModelTrials::find(const std::string& measure) const {
+    for (const auto& m : measures) {
+        if (m.measure == measure) return &m;
+    }
+    return nullptr;
+}
+
+ModelTrials read_model_trials(const ExperimentConfig& cfg, const std::vector<fs::path>& logs) {
+    ModelTrials out;
+    std::map<std::string, std::size_t> slot;
+    for (const auto& m : cfg.search.measures) {
+        slot[m] = out.measures.size();
+        out.measures.push_back({.measure = m});
+    }
+    for (const fs::path& path : logs) {
+        if (!fs::exists(path)) {
+            out.missing_logs.push_back(path.filename().string());
+            continue;
+        }
+        const tuner::TrialLog log = tuner::read_trial_log(path.string());
+        for (const tuner::FrozenTrial& t : log.trials) {
+            if (t.is_finished()) add_trial(cfg, log, t, slot, out);
+        }
+    }
+    return out;
+}
+
+ModelAnalysis analyse_model(const ExperimentConfig& cfg, std::string model, ModelResult result,
+                            ModelTrials trials) {
+    ModelAnalysis a;
+    a.model = std::move(model);
+    a.result = std::move(result);
+    a.trials = std::move(trials);
+    const ModelResult& r = a.result;
+    const auto* ref = per_user(r.best(), r.objective);
+    a.has_per_user = ref != nullptr;
+    for (const MeasureResult& m : r.measures) {
+        const auto* v = per_user(m, r.objective);
+        a.ci.push_back(v ? std::optional(mean_ci(cfg, *v)) : std::nullopt);
+    }
+    if (!ref) return a;
+    std::vector<double> p;
+    for (std::size_t i = 1; i < r.measures.size(); ++i) {
+        const MeasureResult& m = r.measures[i];
+        const auto* v = per_user(m, r.objective);
+        if (!v || v->size() != ref->size()) continue;
+        Comparison c = paired_test(cfg, *ref, *v);
+        c.name = m.measure;
+        p.push_back(c.p_value);
+        a.comparisons.push_back(std::move(c));
+    }
+    const std::vector<double> adjusted = holm_adjust(p);
+    for (std::size_t i = 0; i < adjusted.size(); ++i) a.comparisons[i].p_holm = adjusted[i];
+    return a;
+}
+
+bool bootstrap_test(const ExperimentConfig& cfg) { return cfg.report.test == "bootstrap"; }
+
+Comparison paired_test(const ExperimentConfig& cfg, std::span<const double> a,
+                       std::span<const double> b) {
+    Comparison c;
+    c.effect = paired_effect_size(a, b);
+    if (bootstrap_test(cfg)) {
+        const auto t = paired_bootstrap_test(
+            a, b,
+            {.n_resamples = static_cast<std::size_t>(cfg.report.bootstrap_samples),
+             .seed = cfg.report.seed});
+        c.p_value = t.p_value;
+    } else {
+        const auto t = wilcoxon_signed_rank(a, b);
+        c.p_value = t.p_value;
+        c.n_nonzero = t.n_nonzero;
+    }
+    c.p_holm = c.p_value;
+    return c;
+}
+
+const std::vector<double>* per_user(const MeasureResult& m, const std::string& metric) {
+    const auto it = m.per_user.find(metric);
+    return it == m.per_user.end() || it->second.empty() ? nullptr : &it->second;
+}
+
+double test_objective(const MeasureResult& m) { return m.test_metrics.front().second; }
+
+}  // namespace knntune::exp::report

@@ -1,0 +1,97 @@
+#pragma once
+/// The model analysis of the report: each model's trials summarised per measure, the bootstrap
+/// intervals of its test objective and the paired tests of its measures, Holm-adjusted.
+///
+/// Everything here is a function of the run folder's files and the config's seeds; the
+/// sections only format it.
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "experiments/config/experiment_config.hpp"
+#include "experiments/report/stats.hpp"
+#include "experiments/run/results.hpp"
+
+namespace knntune::exp::report {
+
+inline constexpr double kSignificance = 0.05;  ///< level of the "significant" column
+inline constexpr double kConfidence = 0.95;    ///< level of every bootstrap interval
+
+/// The finished trials of one measure, in trial order.
+struct MeasureTrials {
+    std::string measure{};
+    std::vector<double> number{};   ///< trial numbers of the complete trials
+    std::vector<double> value{};    ///< their objective on valid
+    std::vector<double> k{};        ///< their k (NaN when absent)
+    std::vector<double> shrink{};   ///< their shrink (NaN when absent)
+    std::vector<double> seconds{};  ///< their durations, wall-clock seconds
+    std::int64_t n_failed = 0;
+    std::int64_t n_pruned = 0;
+};
+
+/// All trials of a model, one entry per configured measure, in config order (so that a
+/// measure has the same colour in every plot of the report), then any other measure found in
+/// the logs.
+struct ModelTrials {
+    std::vector<MeasureTrials> measures{};
+    std::int64_t n_complete = 0;
+    std::int64_t n_failed = 0;
+    std::int64_t n_pruned = 0;
+    std::vector<std::string> missing_logs{};  ///< file names of logs that do not exist
+
+    /// The trials of `measure`, or null.
+    [[nodiscard]] const MeasureTrials* find(const std::string& measure) const;
+};
+
+/// A paired comparison of a reference (best on valid) with one other configuration.
+struct Comparison {
+    std::string name{};  ///< the other configuration's measure
+    PairedEffectSize effect{};
+    double p_value = 1.0;
+    double p_holm = 1.0;        ///< Holm-adjusted within the model; = p_value when alone
+    std::size_t n_nonzero = 0;  ///< Wilcoxon only
+};
+
+/// Everything the report shows about one model.
+struct ModelAnalysis {
+    std::string model{};   ///< "item_knn" | "user_knn"
+    ModelResult result{};  ///< test-MODEL.json
+    ModelTrials trials{};
+    /// Per measure (result order): the CI of the test objective, when per-user values exist.
+    std::vector<std::optional<ConfidenceInterval>> ci{};
+    /// Per measure other than the first (result order) with per-user values on the same users:
+    /// the paired comparison with the first.
+    std::vector<Comparison> comparisons{};
+    bool has_per_user = false;  ///< the best measure has per-user objective values
+};
+
+/// Reads the trial logs `logs` of one model (a missing log is listed, not an error); the
+/// trials are turned into configurations by the config's search space.
+[[nodiscard]] ModelTrials read_model_trials(const ExperimentConfig& cfg,
+                                            const std::vector<std::filesystem::path>& logs);
+
+/// The intervals and paired tests of the test result of `model`, per `cfg.report`.
+[[nodiscard]] ModelAnalysis analyse_model(const ExperimentConfig& cfg, std::string model,
+                                          ModelResult result, ModelTrials trials);
+
+/// True when `report.test` asks for the paired bootstrap test rather than Wilcoxon.
+[[nodiscard]] bool bootstrap_test(const ExperimentConfig& cfg);
+
+/// The paired test chosen by `report.test` of `a` against `b` (same users, same order), with
+/// effect sizes; p_holm is left at p_value.
+[[nodiscard]] Comparison paired_test(const ExperimentConfig& cfg, std::span<const double> a,
+                                     std::span<const double> b);
+
+/// The per-user values of `metric` for `m`, or null when the metric has none (e.g. coverage).
+[[nodiscard]] const std::vector<double>* per_user(const MeasureResult& m,
+                                                  const std::string& metric);
+
+/// The test value of the objective (the first test metric) of `m`.
+[[nodiscard]] double test_objective(const MeasureResult& m);
+
+}  // namespace knntune::exp::report

@@ -1,0 +1,164 @@
+/// The Plots section: per model, best so far, the score distribution, the score against k
+/// and shrink, and the test objective with its intervals (gnuplot SVG).
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "experiments/report/format.hpp"
+#include "experiments/report/plot.hpp"
+#include "experiments/report/sections/sections.hpp"
+
+namespace knntune::exp::report {
+namespace {
+
+/// Sets the y axis of the best-so-far plot so that one poor early trial does not squash every
+/// line into the top of the plot. With at least 8 finite points, the axis starts (maximize; ends
+/// when minimizing) just beyond the lower (upper) quartile of all the lines' points or the
+/// worst measure's final best, whichever is worse, so every measure's best stays in view.
+/// Returns a sentence for the caption when that cuts points off, else "".
+std::string best_so_far_axis(std::span<const Series> lines, bool maximize, PlotParams& p) {
+    std::vector<double> all;
+    double worst_final = maximize ? std::numeric_limits<double>::infinity()
+                                  : -std::numeric_limits<double>::infinity();
+    for (const Series& l : lines) {
+        double last = std::numeric_limits<double>::quiet_NaN();
+        for (double v : l.y) {
+            if (!std::isfinite(v)) continue;
+            all.push_back(v);
+            last = v;
+        }
+        if (std::isfinite(last)) {
+            worst_final = maximize ? std::min(worst_final, last) : std::max(worst_final, last);
+        }
+    }
+    if (all.size() < 8) return "";
+    std::sort(all.begin(), all.end());
+    const double lo = all.front();
+    const double hi = all.back();
+    if (!(hi > lo)) return "";
+    const double margin = 0.05 * (hi - lo);
+    if (maximize) {
+        const double edge = std::min(all[all.size() / 4], worst_final) - margin;
+        if (!(edge > lo)) return "";
+        p.y_low = edge;
+        return " The axis starts at the lower quartile of the plotted values (or lower, to show "
+               "every measure's best), so the poorest early values are cut off.";
+    }
+    const double edge = std::max(all[(3 * all.size()) / 4], worst_final) + margin;
+    if (!(edge < hi)) return "";
+    p.y_high = edge;
+    return " The axis ends at the upper quartile of the plotted values (or higher, to show every "
+           "measure's best), so the poorest early values are cut off.";
+}
+
+/// True when some measure has a finite value of `field` in a complete trial.
+bool any_finite(const ModelTrials& trials, std::vector<double> MeasureTrials::*field) {
+    for (const auto& m : trials.measures) {
+        const auto& v = m.*field;
+        if (std::any_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); })) return true;
+    }
+    return false;
+}
+
+/// Score against a parameter, one series per measure; a sentence instead when the search
+/// fixes the parameter.
+void parameter_plot(Document& doc, const ModelAnalysis& ma, const ExperimentConfig& cfg,
+                    std::vector<double> MeasureTrials::*field, const std::string& name,
+                    bool log_x) {
+    if (const std::optional<double> fixed = fixed_search_value(cfg, name)) {
+        doc.paragraph(name + " is fixed at " + short_number(*fixed) +
+                      ", so there is no plot of the score against it.");
+        return;
+    }
+    if (!any_finite(ma.trials, field)) return;
+    std::vector<Series> series;
+    for (const auto& m : ma.trials.measures) series.push_back({m.measure, m.*field, m.value});
+    const std::string title = model_title(ma.model);
+    const std::string& objective = ma.result.objective;
+    auto p = plot_params(title + ": " + objective + " on valid against " + name,
+                         name + (log_x ? " (log scale)" : ""), objective + " on valid");
+    p.log_x = log_x;
+    doc.figure(plot_scatter(series, p),
+               title + ": validation " + objective + " of every complete trial against " + name +
+                   (log_x ? " (logarithmic axis)" : " (linear axis, shrink 0 included)") +
+                   ", one colour per measure.");
+}
+
+/// Best so far against trial number, one line per measure.
+void best_so_far_plot(Document& doc, const ModelAnalysis& ma, const ExperimentConfig& cfg) {
+    const bool maximize = cfg.objective.metric.direction == engine::Direction::Maximize;
+    const std::string title = model_title(ma.model);
+    const std::string& objective = ma.result.objective;
+    std::vector<Series> lines;
+    for (const auto& m : ma.trials.measures) {
+        lines.push_back({m.measure, m.number, best_so_far(m.value, maximize)});
+    }
+    auto p =
+        plot_params(title + ": best " + objective + " so far",
+                    cfg.tuner.per_measure ? "trial number (per-measure study)" : "trial number",
+                    objective + " on valid");
+    const std::string cut = best_so_far_axis(lines, maximize, p);
+    doc.figure(plot_lines(lines, p), title + ": best validation " + objective +
+                                         " so far against trial number, one line per measure." +
+                                         cut);
+}
+
+/// The validation scores of each measure's trials.
+void distribution_plot(Document& doc, const ModelAnalysis& ma) {
+    const std::string title = model_title(ma.model);
+    const std::string& objective = ma.result.objective;
+    std::vector<Group> groups;
+    for (const auto& m : ma.trials.measures) groups.push_back({m.measure, m.value});
+    const auto p = plot_params(title + ": " + objective + " of the trials", "measure",
+                               objective + " on valid");
+    doc.figure(plot_distribution(groups, p),
+               title + ": distribution of the validation " + objective +
+                   " over each measure's trials (box: quartiles, whiskers: 1.5 IQR; "
+                   "points: trials).");
+}
+
+/// The test objective of each measure's validation winner with its interval.
+void interval_plot(Document& doc, const ModelAnalysis& ma) {
+    const std::string title = model_title(ma.model);
+    const std::string& objective = ma.result.objective;
+    std::vector<Interval> intervals;
+    for (std::size_t i = 0; i < ma.result.measures.size(); ++i) {
+        if (!ma.ci[i]) continue;
+        intervals.push_back(
+            {ma.result.measures[i].measure, ma.ci[i]->estimate, ma.ci[i]->lower, ma.ci[i]->upper});
+    }
+    if (intervals.empty()) return;
+    doc.figure(plot_intervals(intervals,
+                              plot_params(title + ": " + objective + " on test",
+                                          "measure (best on valid first)", objective + " on test")),
+               title + ": test " + objective +
+                   " of each measure's validation winner with its 95% bootstrap interval.");
+}
+
+}  // namespace
+
+void plots_section(Document& doc, const ReportInput& input) {
+    doc.heading("Plots");
+    doc.paragraph(
+        "Rendered by gnuplot. Each measure keeps its colour in every plot; scores are "
+        "on valid, except in the last plot of each model, which shows test scores.");
+    for (const ModelAnalysis& ma : input.models) {
+        doc.heading(model_title(ma.model), 3);
+        if (ma.trials.n_complete == 0) {
+            doc.paragraph("No complete trial to plot.");
+            continue;
+        }
+        best_so_far_plot(doc, ma, input.config);
+        distribution_plot(doc, ma);
+        parameter_plot(doc, ma, input.config, &MeasureTrials::k, "k", true);
+        parameter_plot(doc, ma, input.config, &MeasureTrials::shrink, "shrink", false);
+        interval_plot(doc, ma);
+    }
+}
+
+}  // namespace knntune::exp::report
