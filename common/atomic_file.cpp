@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "common/error.hpp"
@@ -43,6 +44,14 @@ void remove_stale_temporaries(const fs::path& path) {
 }
 
 }  // namespace
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw IoError(path.string() + ": cannot open");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw IoError(path.string() + ": read failed");
+    return text;
+}
 
 void sync_path(const fs::path& path, bool is_directory) {
     const int fd = ::open(path.c_str(), is_directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);

@@ -1,7 +1,7 @@
 #pragma once
 /// Files replaced atomically: a reader sees the old file, or the complete new one, never a
 /// part. Every file knntune writes goes through here (run-folder files, prepared data, model
-/// files, the trial log, the report).
+/// files, the trial log, the report). Also the plain whole-file read.
 
 #include <filesystem>
 #include <functional>
@@ -27,6 +27,9 @@ void replace_file(const std::filesystem::path& path,
 /// `replace_file` with `text` as the content.
 void write_file_atomic(const std::filesystem::path& path, std::string_view text,
                        AtomicWriteOptions options = {});
+
+/// The whole content of `path`; throws IoError naming it when it cannot be read.
+[[nodiscard]] std::string read_file(const std::filesystem::path& path);
 
 /// fsync of one file or folder; throws IoError naming it.
 void sync_path(const std::filesystem::path& path, bool is_directory);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 
 namespace knntune {
@@ -33,6 +34,24 @@ std::optional<std::string_view> nearest_name(std::span<const std::string_view> n
         }
     }
     return best;
+}
+
+std::vector<std::string> split(std::string_view text, char separator) {
+    std::vector<std::string> out(1);
+    for (char c : text) {
+        if (c == separator) {
+            out.emplace_back();
+        } else {
+            out.back() += c;
+        }
+    }
+    return out;
+}
+
+std::string significant(double v, int digits) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    return buf;
 }
 
 std::string short_number(double v) {

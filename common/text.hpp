@@ -32,6 +32,12 @@ template <class Range>
                                                            std::string_view name,
                                                            std::size_t max_distance = 3);
 
+/// `text` cut at every `separator`: split("a.b", '.') == {"a", "b"}; split("", '.') == {""}.
+[[nodiscard]] std::vector<std::string> split(std::string_view text, char separator);
+
+/// `v` with `digits` significant digits, as printf's %g: significant(0.123456, 4) == "0.1235".
+[[nodiscard]] std::string significant(double v, int digits);
+
 /// `v` as printed by `std::ostream` with the default precision (6 significant digits);
 /// "inf" / "-inf" for infinities.
 [[nodiscard]] std::string short_number(double v);

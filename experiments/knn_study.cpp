@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/text.hpp"
 #include "engine/error.hpp"
 #include "engine/recommend.hpp"
 #include "engine/similarity/cooccurrence.hpp"
@@ -20,9 +21,7 @@ std::string KnnConfig::describe() const {
     for (const auto& [name, value] : params) {
         out += " " + name + "=";
         if (const double* d = std::get_if<double>(&value)) {
-            char buf[32];
-            std::snprintf(buf, sizeof buf, "%.4g", *d);
-            out += buf;
+            out += significant(*d, 4);
         } else {
             out += std::get<std::string>(value);
         }

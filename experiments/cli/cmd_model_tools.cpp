@@ -7,6 +7,7 @@
 
 #include "engine/error.hpp"
 #include "experiments/cli/commands.hpp"
+#include "experiments/error.hpp"
 #include "experiments/model_tools.hpp"
 #include "experiments/report/embedding.hpp"
 #include "common/atomic_file.hpp"
@@ -29,6 +30,16 @@ void print_ranked(const engine::SimilarityModel& m, const std::vector<exp::Ranke
     }
 }
 
+/// The item `query` names (see exp::match_item); a note on stderr names the other items
+/// that share its name.
+engine::Index resolve_item(const engine::SimilarityModel& m, const std::string& query) {
+    const exp::ItemMatch match = exp::match_item(m, query);
+    if (const std::string note = exp::same_name_note(m, match); !note.empty()) {
+        std::fprintf(stderr, "note: %s\n", note.c_str());
+    }
+    return match.item;
+}
+
 }  // namespace
 
 int cmd_similar(const Args& args) {
@@ -49,14 +60,10 @@ int cmd_similar(const Args& args) {
     hidden.add_options()("model", po::value(&model_path))("item", po::value(&query));
     po::variables_map vm;
     if (!parse_command(args, opts, hidden, {{"model", 1}, {"item", 1}}, vm)) return 0;
-    if (model_path.empty() || query.empty()) throw po::error("expected MODEL_OR_RUN_DIR and ITEM");
-    if (top < 1) throw po::error("--top must be >= 1");
+    if (model_path.empty() || query.empty()) throw exp::UsageError("expected MODEL_OR_RUN_DIR and ITEM");
+    if (top < 1) throw exp::UsageError("--top must be >= 1");
     engine::SimilarityModel m = exp::load_model_or_run(model_path);
-    const exp::ItemMatch match = exp::match_item(m, query);
-    const engine::Index item = match.item;
-    if (const std::string note = exp::same_name_note(m, match); !note.empty()) {
-        std::fprintf(stderr, "note: %s\n", note.c_str());
-    }
+    const engine::Index item = resolve_item(m, query);
     if (vm.count("full") != 0U) m.similarity = exp::full_similarity(m);
     std::printf("items similar to %s (%s), %s model\n\n", display(m, item).c_str(),
                 m.item_keys[item].c_str(), m.measure.c_str());
@@ -82,17 +89,11 @@ int cmd_recommend_items(const Args& args) {
     hidden.add_options()("model", po::value(&model_path));
     po::variables_map vm;
     if (!parse_command(args, opts, hidden, {{"model", 1}}, vm)) return 0;
-    if (model_path.empty()) throw po::error("missing MODEL_OR_RUN_DIR");
-    if (top < 1) throw po::error("--top must be >= 1");
+    if (model_path.empty()) throw exp::UsageError("missing MODEL_OR_RUN_DIR");
+    if (top < 1) throw exp::UsageError("--top must be >= 1");
     const engine::SimilarityModel m = exp::load_model_or_run(model_path);
     std::vector<engine::Index> ids;
-    for (const auto& q : items) {
-        const exp::ItemMatch match = exp::match_item(m, q);
-        if (const std::string note = exp::same_name_note(m, match); !note.empty()) {
-            std::fprintf(stderr, "note: %s\n", note.c_str());
-        }
-        ids.push_back(match.item);
-    }
+    for (const auto& q : items) ids.push_back(resolve_item(m, q));
     std::printf("recommendations for a user with %zu item(s), %s model\n\n", ids.size(), m.measure.c_str());
     print_ranked(m, exp::recommend_for_items(m.similarity, ids, top));
     return 0;
@@ -115,7 +116,7 @@ int cmd_export_embeddings(const Args& args) {
     hidden.add_options()("model", po::value(&model_path));
     po::variables_map vm;
     if (!parse_command(args, opts, hidden, {{"model", 1}}, vm)) return 0;
-    if (model_path.empty()) throw po::error("missing MODEL_OR_RUN_DIR");
+    if (model_path.empty()) throw exp::UsageError("missing MODEL_OR_RUN_DIR");
     const engine::SimilarityModel m = exp::load_model_or_run(model_path);
     const engine::CsrMatrix& s = m.similarity;
     auto quote = [](const std::string& t) {
@@ -136,7 +137,7 @@ int cmd_export_embeddings(const Args& args) {
     } else {
         const int max_dims = std::min(s.rows, s.cols) - 1;
         if (dims < 1 || dims > max_dims) {
-            throw po::error("--dims must lie in [1, " + std::to_string(max_dims) + "]");
+            throw exp::UsageError("--dims must lie in [1, " + std::to_string(max_dims) + "]");
         }
         const auto emb = exp::report::embed_columns(
             {s.rows, s.cols, s.indptr, s.indices, s.values}, {.n_components = dims, .seed = 1});

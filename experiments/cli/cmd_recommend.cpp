@@ -25,32 +25,25 @@ int cmd_recommend(const Args& args) {
         "never recommended, ties are broken by item index. Writes user,item,score,rank (rank\n"
         "from 1), users sorted by id.\n\n"
         "Options");
-    std::string input, output, period;
-    int top = 10;
+    InputOptions io;
     KnnOptions knn;
+    int top = 10;
     opts.add_options()("help,h", "show this help, the measures and the parameters")(
-        "input", po::value(&input)->required(),
-        "user,item[,value] CSV (.gz allowed), or a prepared-data .h5 file")(
-        "top", po::value(&top)->default_value(10), "recommendations per user, N >= 1")(
-        "output", po::value(&output)->required(), "output CSV, '-' for standard output")(
-        "period", po::value(&period)->default_value("train"),
-        "matrix of a prepared-data file: train_val, valid, train or test");
+        "top", po::value(&top)->default_value(10), "recommendations per user, N >= 1");
+    io.add(opts);
     knn.add(opts);
     po::variables_map vm;
     if (!parse_command(args, opts, {}, {}, vm, measures_and_params_help())) return 0;
-
-    namespace sim = engine::similarity;
-    const sim::Measure m = knn.measure_id();
-    const sim::Orientation o = knn.orientation_id();
-    const sim::SimilarityParams params = sim::parse_params(m, knn.param_map());
+    const KnnJob job = validate(knn);
     if (top < 1) throw engine::ParamError("--top must be >= 1, got " + std::to_string(top));
-    const auto limit = knn.thread_limit();
 
-    const KnnInput data = load_knn_input(input, period);
-    const engine::CsrMatrix s = sim::compute_similarity(data.matrix, o, m, params);
+    const KnnInput data = load_knn_input(io.input, io.period);
+    const engine::CsrMatrix s = engine::similarity::compute_similarity(
+        data.matrix, job.orientation, job.measure, job.params);
     engine::RecommendParams rp;
     rp.top_n = top;
-    write_text_file(output, recommendations_csv(engine::recommend(data.matrix, s, o, rp), data));
+    const engine::CsrMatrix recs = engine::recommend(data.matrix, s, job.orientation, rp);
+    write_text_file(io.output, recommendations_csv(recs, data));
     return 0;
 }
 

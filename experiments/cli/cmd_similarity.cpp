@@ -23,29 +23,20 @@ int cmd_similarity(const Args& args) {
         "transposed user × item matrix) or every user (user × user). Writes row,col,score with\n"
         "the original ids, sorted by row, then score descending, then col. The self-pair is\n"
         "kept unless exclude_self=true.\n\nOptions");
-    std::string input, output, period;
+    InputOptions io;
     KnnOptions knn;
-    opts.add_options()("help,h", "show this help, the measures and the parameters")(
-        "input", po::value(&input)->required(),
-        "user,item[,value] CSV (.gz allowed), or a prepared-data .h5 file")(
-        "output", po::value(&output)->required(), "output CSV, '-' for standard output")(
-        "period", po::value(&period)->default_value("train"),
-        "matrix of a prepared-data file: train_val, valid, train or test");
+    opts.add_options()("help,h", "show this help, the measures and the parameters");
+    io.add(opts);
     knn.add(opts);
     po::variables_map vm;
     if (!parse_command(args, opts, {}, {}, vm, measures_and_params_help())) return 0;
+    const KnnJob job = validate(knn);  // everything is checked before the data is read
 
-    namespace sim = engine::similarity;
-    // Validate everything before reading the data.
-    const sim::Measure m = knn.measure_id();
-    const sim::Orientation o = knn.orientation_id();
-    const sim::SimilarityParams params = sim::parse_params(m, knn.param_map());
-    const auto limit = knn.thread_limit();
-
-    const KnnInput data = load_knn_input(input, period);
-    const engine::CsrMatrix s = sim::compute_similarity(data.matrix, o, m, params);
-    const auto& ids = o == sim::Orientation::Item ? data.item_ids : data.user_ids;
-    write_text_file(output, similarity_csv(s, ids));
+    const KnnInput data = load_knn_input(io.input, io.period);
+    const engine::CsrMatrix s = engine::similarity::compute_similarity(
+        data.matrix, job.orientation, job.measure, job.params);
+    const bool item = job.orientation == engine::similarity::Orientation::Item;
+    write_text_file(io.output, similarity_csv(s, item ? data.item_ids : data.user_ids));
     return 0;
 }
 

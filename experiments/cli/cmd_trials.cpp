@@ -12,6 +12,8 @@
 #include <sstream>
 
 #include "experiments/cli/commands.hpp"
+#include "experiments/error.hpp"
+#include "experiments/run/run_folder.hpp"
 #include "tuner/error.hpp"
 #include "tuner/hdf5_storage.hpp"
 
@@ -22,21 +24,14 @@ namespace knntune::cli {
 
 namespace {
 
-// A run folder holds one log per study (trials-MODEL[-MEASURE].h5, or trials.h5); any other
-// path is taken as the log itself.
+// A run folder holds one log per study; any other path is taken as the log itself.
 std::vector<std::string> resolve_logs(const std::string& arg) {
     namespace fs = std::filesystem;
     if (!fs::exists(arg)) throw kt::StorageError("'" + arg + "' does not exist");
     if (!fs::is_directory(arg)) return {arg};
     std::vector<std::string> logs;
-    for (const auto& e : fs::directory_iterator(arg)) {
-        const std::string name = e.path().filename().string();
-        if (e.path().extension() == ".h5" && (name == "trials.h5" || name.rfind("trials-", 0) == 0)) {
-            logs.push_back(e.path().string());
-        }
-    }
+    for (const fs::path& p : exp::RunFolder(arg).trial_logs()) logs.push_back(p.string());
     if (logs.empty()) throw kt::StorageError("run folder '" + arg + "' has no trial log (trials*.h5)");
-    std::sort(logs.begin(), logs.end());
     return logs;
 }
 
@@ -180,9 +175,9 @@ int cmd_trials(const Args& args) {
     hidden.add_options()("log", po::value(&path));
     po::variables_map vm;
     if (!parse_command(args, opts, hidden, {{"log", 1}}, vm)) return 0;
-    if (path.empty()) throw po::error("missing LOG_OR_RUN_DIR argument");
+    if (path.empty()) throw exp::UsageError("missing LOG_OR_RUN_DIR argument");
     if (format != "table" && format != "csv") {
-        throw po::error("--format must be 'table' or 'csv', got '" + format + "'");
+        throw exp::UsageError("--format must be 'table' or 'csv', got '" + format + "'");
     }
     const bool csv = format == "csv";
     std::vector<TrialTable> tables;

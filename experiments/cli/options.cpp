@@ -73,6 +73,20 @@ std::unique_ptr<tbb::global_control> KnnOptions::thread_limit() const {
                                                  static_cast<size_t>(threads));
 }
 
+void InputOptions::add(po::options_description& d) {
+    d.add_options()("input", po::value(&input)->required(),
+                    "user,item[,value] CSV (.gz allowed), or a prepared-data .h5 file")(
+        "period", po::value(&period)->default_value("train"),
+        "matrix of a prepared-data file: train_val, valid, train or test")(
+        "output", po::value(&output)->required(), "output CSV, '-' for standard output");
+}
+
+KnnJob validate(const KnnOptions& knn) {
+    const engine::similarity::Measure m = knn.measure_id();
+    const engine::similarity::Orientation o = knn.orientation_id();
+    return {m, o, engine::similarity::parse_params(m, knn.param_map()), knn.thread_limit()};
+}
+
 std::string measures_and_params_help() {
     std::string out = "Measures:\n";
     for (const auto& info : engine::similarity::measure_table()) {

@@ -52,6 +52,25 @@ struct KnnOptions {
     [[nodiscard]] std::unique_ptr<tbb::global_control> thread_limit() const;
 };
 
+/// `--input`, `--period` and `--output` of similarity and recommend.
+struct InputOptions {
+    std::string input;
+    std::string period = "train";
+    std::string output;
+    void add(boost::program_options::options_description& d);
+};
+
+/// A validated similarity job: everything is checked before the data is read.
+struct KnnJob {
+    engine::similarity::Measure measure;
+    engine::similarity::Orientation orientation;
+    engine::similarity::SimilarityParams params;
+    std::unique_ptr<tbb::global_control> thread_limit;
+};
+
+/// The job of `knn`; throws on a bad measure, orientation, parameter or thread count.
+[[nodiscard]] KnnJob validate(const KnnOptions& knn);
+
 /// Help text after the options of similarity and recommend: the measures and every parameter.
 [[nodiscard]] std::string measures_and_params_help();
 

@@ -12,17 +12,6 @@ namespace knntune::exp {
 
 namespace {
 
-std::vector<std::string> split_dotted(const std::string& s) {
-    std::vector<std::string> out(1);
-    for (char c : s) {
-        if (c == '.') {
-            out.emplace_back();
-        } else {
-            out.back() += c;
-        }
-    }
-    return out;
-}
 
 void apply_override(YAML::Node& root, const std::string& assignment,
                     std::vector<std::string>& keys) {
@@ -33,7 +22,7 @@ void apply_override(YAML::Node& root, const std::string& assignment,
     }
     const std::string dotted = assignment.substr(0, eq);
     const std::string value = assignment.substr(eq + 1);
-    const auto segs = split_dotted(dotted);
+    const auto segs = split(dotted, '.');
     YAML::Node cur(root);
     for (std::size_t i = 0; i + 1 < segs.size(); ++i) {
         if (segs[i].empty()) throw ConfigError("--set '" + assignment + "': empty key segment");

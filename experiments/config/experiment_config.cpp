@@ -173,14 +173,7 @@ YAML::Node resolved_node(const ConfigDoc& doc, const ExperimentConfig& cfg) {
     if (cfg.data.has_metadata) root["data"]["item_metadata"]["path"] = cfg.data.metadata.path;
     for (const ConfigKey& k : config_keys()) {
         if (!k.literal_default || k.key.find_first_of("*[") != std::string_view::npos) continue;
-        std::vector<std::string> path(1);
-        for (char c : k.key) {
-            if (c == '.') {
-                path.emplace_back();
-            } else {
-                path.back() += c;
-            }
-        }
+        const std::vector<std::string> path = split(k.key, '.');
         YAML::Node node = root;
         bool present = true;
         for (std::size_t i = 0; i + 1 < path.size() && present; ++i) {

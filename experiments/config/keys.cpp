@@ -347,21 +347,10 @@ const ConfigKey kKeys[] = {
 };
 // clang-format on
 
-std::vector<std::string> split_dotted(std::string_view s) {
-    std::vector<std::string> out(1);
-    for (char c : s) {
-        if (c == '.') {
-            out.emplace_back();
-        } else {
-            out.back() += c;
-        }
-    }
-    return out;
-}
 
 bool matches(std::string_view pattern, std::string_view path) {
-    const auto p = split_dotted(pattern);
-    const auto q = split_dotted(path);
+    const auto p = split(pattern, '.');
+    const auto q = split(path, '.');
     if (p.size() != q.size()) return false;
     for (std::size_t i = 0; i < p.size(); ++i) {
         if (p[i] == q[i]) continue;

@@ -6,6 +6,8 @@
 #include <utility>
 #include <variant>
 
+#include "common/text.hpp"
+
 namespace knntune::exp::report {
 
 std::string model_title(const std::string& model) {
@@ -14,17 +16,8 @@ std::string model_title(const std::string& model) {
     return model;
 }
 
-std::string join(const std::vector<std::string>& parts, const std::string& separator) {
-    std::string out;
-    for (const auto& p : parts) out += (out.empty() ? "" : separator) + p;
-    return out;
-}
 
-std::string short_number(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.4g", v);
-    return buf;
-}
+std::string short_number(double v) { return significant(v, 4); }
 
 std::string param_text(const engine::similarity::ParamValue& v) {
     if (const double* d = std::get_if<double>(&v)) return short_number(*d);

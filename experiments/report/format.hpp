@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <span>
 #include <string>
+
+#include "common/text.hpp"
 #include <vector>
 
 #include "engine/similarity/params.hpp"
@@ -19,9 +21,8 @@ inline constexpr int kPlotHeight = 430;  ///< pixels, every figure but the item 
 /// "Item-KNN" / "User-KNN" for "item_knn" / "user_knn"; any other name unchanged.
 [[nodiscard]] std::string model_title(const std::string& model);
 
-/// The parts joined with `separator`: "a, b, c".
-[[nodiscard]] std::string join(const std::vector<std::string>& parts,
-                               const std::string& separator = ", ");
+using knntune::join;
+
 
 /// "%.4g" of a number, as KnnConfig::describe() prints parameters.
 [[nodiscard]] std::string short_number(double v);

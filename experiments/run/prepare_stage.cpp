@@ -1,6 +1,4 @@
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "common/atomic_file.hpp"
 #include "experiments/run/stages.hpp"
@@ -9,21 +7,11 @@ namespace knntune::exp {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-}  // namespace
 
 void prepare_stage(const RunContext& ctx) {
     const RunFolder& folder = ctx.folder();
     const fs::path config = folder.config();
-    const bool same = fs::exists(config) && slurp(config) == ctx.config().resolved_text;
+    const bool same = fs::exists(config) && read_file(config) == ctx.config().resolved_text;
     if (fs::exists(config) && !same && !ctx.options().resume) {
         throw ConfigError(folder.dir().string() + ": holds a run of a different config (" +
                           config.filename().string() +

@@ -1,8 +1,6 @@
 #include "experiments/run/results.hpp"
 
 #include <boost/json.hpp>
-#include <fstream>
-#include <sstream>
 
 #include "common/atomic_file.hpp"
 #include "experiments/error.hpp"
@@ -12,16 +10,6 @@ namespace knntune::exp {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-namespace {
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-}  // namespace
 
 void save_model_result(const ModelResult& r, const fs::path& path) {
     json::object root;
@@ -70,7 +58,7 @@ ModelResult load_model_result(const fs::path& path) {
     }
     json::value v;
     try {
-        v = json::parse(slurp(path));
+        v = json::parse(read_file(path));
     } catch (const std::exception& e) {
         throw ConfigError(path.string() + ": not a valid test result file: " + e.what());
     }

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "engine/model_io.hpp"
+#include "common/text.hpp"
 #include "experiments/knn_study.hpp"
 #include "experiments/run/results.hpp"
 #include "experiments/run/stages.hpp"
@@ -18,11 +19,6 @@ using engine::Period;
 
 namespace {
 
-std::string format_value(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.5g", v);
-    return buf;
-}
 
 /// Each measure's validation winner over every log of `model` (ties keep the earliest
 /// trial), with the count of its complete trials.
@@ -104,7 +100,7 @@ void test_model(const RunContext& ctx, sim::Orientation o) {
     for (MeasureResult& m : winners) {
         score_on_test(ctx, o, result, m);
         ctx.progress().step(m.measure + " test " + result.objective + "=" +
-                                format_value(m.test_metrics.front().second),
+                                significant(m.test_metrics.front().second, 5),
                             "");
         result.measures.push_back(std::move(m));
     }
@@ -116,7 +112,7 @@ void test_model(const RunContext& ctx, sim::Orientation o) {
     save_model_result(result, path);
     ctx.progress().finish("best on valid: " + result.best().config.describe() + "; test " +
                           result.objective + "=" +
-                          format_value(result.best().test_metrics.front().second) + "; wrote " +
+                          significant(result.best().test_metrics.front().second, 5) + "; wrote " +
                           path.string());
     if (o == sim::Orientation::Item) save_item_model(ctx, result);
 }

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "common/text.hpp"
 #include "experiments/knn_study.hpp"
 #include "experiments/run/stages.hpp"
 #include "tuner/hdf5_storage.hpp"
@@ -20,11 +21,6 @@ using engine::Period;
 
 namespace {
 
-std::string format_value(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.5g", v);
-    return buf;
-}
 
 /// The measure groups that get one study each: every measure together, or one per measure.
 std::vector<std::vector<std::string>> study_groups(const ExperimentConfig& cfg) {
@@ -57,7 +53,7 @@ public:
         std::lock_guard lock(mu_);
         if (std::isnan(best_) || is_better(value, best_, direction_)) {
             best_ = value;
-            text_ = objective_ + "=" + format_value(value) + " (" + measure + ")";
+            text_ = objective_ + "=" + significant(value, 5) + " (" + measure + ")";
         }
         return text_;
     }
@@ -153,13 +149,13 @@ void run_study(const RunContext& ctx, const StudyJob& job, const std::string& fi
         std::string line = "#" + std::to_string(t.number) + " ";
         std::string best_text;
         if (t.state == tuner::TrialState::Complete) {
-            line += objective + "=" + format_value(t.value);
+            line += objective + "=" + significant(t.value, 5);
             best_text = best.update(t.value, c.measure);
         } else {
             line += std::string(tuner::state_name(t.state)) + (t.error.empty() ? "" : ": " + t.error);
             best_text = best.text();
         }
-        line += "  " + c.describe() + "  (" + format_value(t.duration()) + " s)";
+        line += "  " + c.describe() + "  (" + significant(t.duration(), 5) + " s)";
         ctx.progress().step(line, "best " + best_text);
     };
     CacheCounts counts;
