@@ -14,13 +14,13 @@ namespace knntune {
 
 /// A problem the user can fix; see the file comment.
 class UserError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 /// A file or folder that cannot be created, written, synced or renamed.
 class IoError : public UserError {
-public:
+  public:
     using UserError::UserError;
 };
 

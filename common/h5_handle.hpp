@@ -11,7 +11,7 @@ namespace knntune::h5 {
 
 /// Owns one HDF5 identifier and closes it with the matching function on scope exit.
 class Handle {
-public:
+  public:
     Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
     ~Handle() {
         if (id_ >= 0) close_(id_);
@@ -24,7 +24,7 @@ public:
     operator hid_t() const { return id_; }  // NOLINT: implicit by design, used as hid_t
     [[nodiscard]] bool ok() const { return id_ >= 0; }
 
-private:
+  private:
     hid_t id_;
     herr_t (*close_)(hid_t);
 };
@@ -32,7 +32,7 @@ private:
 /// Silences HDF5's automatic error printing on this thread while in scope: knntune's own
 /// exceptions say what failed.
 class QuietErrors {
-public:
+  public:
     QuietErrors() {
         H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
         H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
@@ -41,7 +41,7 @@ public:
     QuietErrors(const QuietErrors&) = delete;
     QuietErrors& operator=(const QuietErrors&) = delete;
 
-private:
+  private:
     H5E_auto2_t func_ = nullptr;
     void* data_ = nullptr;
 };

@@ -161,37 +161,43 @@ struct MemberOf<F C::*> {
 template <auto Member>
 using ClassOf = typename detail::MemberOf<decltype(Member)>::Class;
 
-/// A real-valued key stored in a double (or float) member.
+/// A key bound to `Member`: a bool member reads 0/1, an enum member the choice's index, an
+/// arithmetic member the number.
 template <auto Member>
-constexpr Key<ClassOf<Member>> real_key(std::string_view name, Bounds bounds,
-                                        std::string_view help,
-                                        std::optional<SearchRange> search = std::nullopt) {
+constexpr Key<ClassOf<Member>> make_key(KeyInfo info) {
     using T = ClassOf<Member>;
     using F = typename detail::MemberOf<decltype(Member)>::Field;
-    return {{name, KeyType::Real, bounds, {}, help, search},
-            [](T& t, const Parsed& p) { t.*Member = static_cast<F>(p.number); },
+    return {info,
+            [](T& t, const Parsed& p) {
+                if constexpr (std::is_same_v<F, bool>) {
+                    t.*Member = p.number != 0;
+                } else if constexpr (std::is_enum_v<F>) {
+                    t.*Member = static_cast<F>(p.choice);
+                } else {
+                    t.*Member = static_cast<F>(p.number);
+                }
+            },
             [](const T& t) { return Value(static_cast<double>(t.*Member)); }};
+}
+
+/// A real-valued key stored in a double (or float) member.
+template <auto Member>
+constexpr Key<ClassOf<Member>> real_key(std::string_view name, Bounds bounds, std::string_view help,
+                                        std::optional<SearchRange> search = std::nullopt) {
+    return make_key<Member>({name, KeyType::Real, bounds, {}, help, search});
 }
 
 /// An integer key stored in an integral member.
 template <auto Member>
-constexpr Key<ClassOf<Member>> int_key(std::string_view name, Bounds bounds,
-                                       std::string_view help,
+constexpr Key<ClassOf<Member>> int_key(std::string_view name, Bounds bounds, std::string_view help,
                                        std::optional<SearchRange> search = std::nullopt) {
-    using T = ClassOf<Member>;
-    using F = typename detail::MemberOf<decltype(Member)>::Field;
-    return {{name, KeyType::Int, bounds, {}, help, search},
-            [](T& t, const Parsed& p) { t.*Member = static_cast<F>(p.number); },
-            [](const T& t) { return Value(static_cast<double>(t.*Member)); }};
+    return make_key<Member>({name, KeyType::Int, bounds, {}, help, search});
 }
 
 /// A boolean key stored in a bool member.
 template <auto Member>
 constexpr Key<ClassOf<Member>> bool_key(std::string_view name, std::string_view help) {
-    using T = ClassOf<Member>;
-    return {{name, KeyType::Bool, {0, 1}, {}, help, std::nullopt},
-            [](T& t, const Parsed& p) { t.*Member = p.number != 0; },
-            [](const T& t) { return Value(t.*Member ? 1.0 : 0.0); }};
+    return make_key<Member>({name, KeyType::Bool, {0, 1}, {}, help, std::nullopt});
 }
 
 /// A choice key stored in an enum member whose values are 0, 1, ... in `choices` order. Its
@@ -199,11 +205,7 @@ constexpr Key<ClassOf<Member>> bool_key(std::string_view name, std::string_view 
 template <auto Member>
 constexpr Key<ClassOf<Member>> choice_key(std::string_view name, std::string_view choices,
                                           std::string_view help) {
-    using T = ClassOf<Member>;
-    using F = typename detail::MemberOf<decltype(Member)>::Field;
-    return {{name, KeyType::Choice, {}, choices, help, std::nullopt},
-            [](T& t, const Parsed& p) { t.*Member = static_cast<F>(p.choice); },
-            [](const T& t) { return Value(static_cast<double>(t.*Member)); }};
+    return make_key<Member>({name, KeyType::Choice, {}, choices, help, std::nullopt});
 }
 
 }  // namespace knntune

@@ -23,7 +23,7 @@ struct SplitMix64 {
 /// splitmix64. The tuner uses stream = trial number, so a trial's draws do not depend on how
 /// many trials were sampled before it, or by whom.
 class Rng {
-public:
+  public:
     explicit Rng(std::uint64_t seed, std::uint64_t stream = 0);
     /// Next 64 random bits.
     std::uint64_t next();
@@ -40,7 +40,7 @@ public:
     /// Index i with probability weights[i] / sum(weights); weights ≥ 0, sum > 0.
     std::size_t choose(std::span<const double> weights);
 
-private:
+  private:
     std::uint64_t s_[4];
 };
 

@@ -12,17 +12,11 @@ namespace po = boost::program_options;
 
 namespace knntune::cli {
 
-int cmd_config_keys(const Args& args) {
-    po::options_description opts(
-        "Usage: knntune config-keys [--format text|markdown]\n\n"
-        "Lists every key an experiment config may hold, generated from the key table that\n"
-        "also reads and validates configs: type, default, allowed values and meaning.\n"
-        "--format markdown prints the table of configs/README.md.\n\nOptions");
+int run_config_keys(const Command& self, const Args& args) {
+    CommandLine line(self);
     std::string format = "text";
-    opts.add_options()("help,h", "show this help")("format", po::value(&format),
-                                                   "text (default) or markdown");
-    po::variables_map vm;
-    if (!parse_command(args, opts, {}, {}, vm)) return 0;
+    line.options().add_options()("format", po::value(&format), "text (default) or markdown");
+    if (!line.parse(args)) return 0;
     if (format == "markdown") {
         std::cout << exp::config_keys_markdown();
         return 0;
@@ -38,5 +32,14 @@ int cmd_config_keys(const Args& args) {
     }
     return 0;
 }
+
+const Command kConfigKeys{"config-keys",
+                          "every key an experiment config may hold, with defaults and bounds",
+                          R"(Usage: knntune config-keys [--format text|markdown]
+
+Lists every key an experiment config may hold, generated from the key table that
+also reads and validates configs: type, default, allowed values and meaning.
+--format markdown prints the table of configs/README.md.)",
+                          run_config_keys};
 
 }  // namespace knntune::cli

@@ -38,32 +38,16 @@ boost::json::object result_json(const exp::KnnResult& r, const exp::KnnConfig& k
 
 }  // namespace
 
-int cmd_evaluate(const Args& args) {
-    po::options_description opts(
-        "Usage: knntune evaluate CONFIG --measure NAME [--param NAME=VALUE]...\n"
-        "                        [--orientation item|user] [--period valid|test]\n"
-        "                        [--set key=value]... [--out RUN_DIR]\n\n"
-        "Scores one KNN configuration and prints a JSON object with its metrics. --param\n"
-        "gives the similarity parameters (k, shrink, alpha, beta, l, t1, t2, c, ...): every\n"
-        "parameter the config tunes must be given, the config's fixed ones are added. Period\n"
-        "'valid' fits on train_val and scores valid, exactly as a tuning trial does; 'test'\n"
-        "fits on train and scores test. The prepared data is cached in the run folder.\n\n"
-        "Options");
+int run_evaluate(const Command& self, const Args& args) {
+    CommandLine line(self);
     std::string config;
     std::string period = "valid";
     ConfigOptions config_options;
     KnnOptions knn;
-    opts.add_options()("help,h", "show this help")("period", po::value(&period),
-                                                   "valid (default) or test");
-    knn.add(opts, "item");
-    config_options.add(opts);
-    po::options_description hidden;
-    hidden.add_options()("config", po::value(&config));
-    po::variables_map vm;
-    if (!parse_command(args, opts, hidden, {{"config", 1}}, vm, measures_and_params_help())) {
-        return 0;
-    }
-    if (config.empty()) throw exp::UsageError("missing CONFIG argument");
+    line.options().add_options()("period", po::value(&period), "valid (default) or test");
+    knn.add(line.options(), "item");
+    config_options.add(line.options());
+    if (!line.parse(args, {{"CONFIG", &config}}, measures_and_params_help())) return 0;
     if (period != "valid" && period != "test") {
         throw exp::UsageError("--period takes valid or test, got '" + period + "'");
     }
@@ -88,5 +72,17 @@ int cmd_evaluate(const Args& args) {
               << "\n";
     return 0;
 }
+
+const Command kEvaluate{"evaluate", "score one configuration and print its metrics as JSON",
+                        R"(Usage: knntune evaluate CONFIG --measure NAME [--param NAME=VALUE]...
+                        [--orientation item|user] [--period valid|test]
+                        [--set key=value]... [--out RUN_DIR]
+
+Scores one KNN configuration and prints a JSON object with its metrics. --param
+gives the similarity parameters (k, shrink, alpha, beta, l, t1, t2, c, ...): every
+parameter the config tunes must be given, the config's fixed ones are added. Period
+'valid' fits on train_val and scores valid, exactly as a tuning trial does; 'test'
+fits on train and scores test. The prepared data is cached in the run folder.)",
+                        run_evaluate};
 
 }  // namespace knntune::cli

@@ -5,12 +5,13 @@
 #include <fstream>
 #include <iostream>
 
+#include "common/atomic_file.hpp"
 #include "engine/error.hpp"
 #include "experiments/cli/commands.hpp"
+#include "experiments/cli/options.hpp"
 #include "experiments/error.hpp"
 #include "experiments/model_tools.hpp"
 #include "experiments/report/embedding.hpp"
-#include "common/atomic_file.hpp"
 
 namespace po = boost::program_options;
 
@@ -42,81 +43,56 @@ engine::Index resolve_item(const engine::SimilarityModel& m, const std::string& 
 
 }  // namespace
 
-int cmd_similar(const Args& args) {
-    po::options_description opts(
-        "Usage: knntune similar MODEL_OR_RUN_DIR ITEM [--top N] [--full]\n\n"
-        "Prints the items most similar to ITEM (a name or an item key, matched\n"
-        "case-insensitively), excluding the item itself. MODEL_OR_RUN_DIR is a model file or a\n"
-        "run folder with model-item_knn.h5. Without an exact match, close names are suggested.\n"
-        "When several items share the name, the one with the most interactions is used and a\n"
-        "note on standard error lists the others; give a key to choose one of them.\n\n"
-        "Options");
+int run_similar(const Command& self, const Args& args) {
+    CommandLine line(self);
     std::string model_path;
     std::string query;
-    int top = 10;
-    opts.add_options()("help,h", "show this help")("top", po::value(&top), "number of items (default 10)")(
-        "full", "recompute the similarity with k = number of items before the lookup");
-    po::options_description hidden;
-    hidden.add_options()("model", po::value(&model_path))("item", po::value(&query));
-    po::variables_map vm;
-    if (!parse_command(args, opts, hidden, {{"model", 1}, {"item", 1}}, vm)) return 0;
-    if (model_path.empty() || query.empty()) throw exp::UsageError("expected MODEL_OR_RUN_DIR and ITEM");
-    if (top < 1) throw exp::UsageError("--top must be >= 1");
+    TopOption top;
+    bool full = false;
+    top.add(line.options(), "number of items");
+    line.options().add_options()(
+        "full", po::bool_switch(&full),
+        "recompute the similarity with k = number of items before the lookup");
+    if (!line.parse(args, {{"MODEL_OR_RUN_DIR", &model_path}, {"ITEM", &query}})) return 0;
+    const int n = top.checked();
     engine::SimilarityModel m = exp::load_model_or_run(model_path);
     const engine::Index item = resolve_item(m, query);
-    if (vm.count("full") != 0U) m.similarity = exp::full_similarity(m);
+    if (full) m.similarity = exp::full_similarity(m);
     std::printf("items similar to %s (%s), %s model\n\n", display(m, item).c_str(),
                 m.item_keys[item].c_str(), m.measure.c_str());
-    print_ranked(m, exp::similar_items(m.similarity, item, top));
+    print_ranked(m, exp::similar_items(m.similarity, item, n));
     return 0;
 }
 
-int cmd_recommend_items(const Args& args) {
-    po::options_description opts(
-        "Usage: knntune recommend-items MODEL_OR_RUN_DIR --items ITEM... [--top N]\n\n"
-        "Recommends items for a new user who has the given items (names or keys, matched\n"
-        "case-insensitively), with the tuned item-KNN model and without retraining:\n"
-        "score(j) = sum over the given items i of S[j, i]. The given items are excluded.\n"
-        "A name shared by several items resolves as in `knntune similar`.\n\n"
-        "Options");
+int run_recommend_items(const Command& self, const Args& args) {
+    CommandLine line(self);
     std::string model_path;
     std::vector<std::string> items;
-    int top = 10;
-    opts.add_options()("help,h", "show this help")(
-        "items", po::value(&items)->multitoken()->required(), "the user's items")(
-        "top", po::value(&top), "number of recommendations (default 10)");
-    po::options_description hidden;
-    hidden.add_options()("model", po::value(&model_path));
-    po::variables_map vm;
-    if (!parse_command(args, opts, hidden, {{"model", 1}}, vm)) return 0;
-    if (model_path.empty()) throw exp::UsageError("missing MODEL_OR_RUN_DIR");
-    if (top < 1) throw exp::UsageError("--top must be >= 1");
+    TopOption top;
+    line.options().add_options()("items", po::value(&items)->multitoken()->required(),
+                                 "the user's items");
+    top.add(line.options(), "number of recommendations");
+    if (!line.parse(args, {{"MODEL_OR_RUN_DIR", &model_path}})) return 0;
+    const int n = top.checked();
     const engine::SimilarityModel m = exp::load_model_or_run(model_path);
     std::vector<engine::Index> ids;
     for (const auto& q : items) ids.push_back(resolve_item(m, q));
-    std::printf("recommendations for a user with %zu item(s), %s model\n\n", ids.size(), m.measure.c_str());
-    print_ranked(m, exp::recommend_for_items(m.similarity, ids, top));
+    std::printf("recommendations for a user with %zu item(s), %s model\n\n", ids.size(),
+                m.measure.c_str());
+    print_ranked(m, exp::recommend_for_items(m.similarity, ids, n));
     return 0;
 }
 
-int cmd_export_embeddings(const Args& args) {
-    po::options_description opts(
-        "Usage: knntune export-embeddings MODEL_OR_RUN_DIR --output FILE [--dims D] [--raw]\n\n"
-        "Writes item embeddings as CSV. An item's embedding is its column of the tuned item-item\n"
-        "similarity matrix. By default the columns are reduced to D dimensions by a seeded\n"
-        "randomized PCA (header item,name,d1..dD); with --raw the sparse columns are written as\n"
-        "triplets (header item,neighbour,score: the score of `item` as a neighbour of\n"
-        "`neighbour`).\n\nOptions");
+int run_export_embeddings(const Command& self, const Args& args) {
+    CommandLine line(self);
     std::string model_path;
     std::string output;
     int dims = 32;
-    opts.add_options()("help,h", "show this help")("output,o", po::value(&output)->required(), "CSV file to write")(
-        "dims", po::value(&dims), "PCA dimensions (default 32)")("raw", "write the sparse columns instead");
-    po::options_description hidden;
-    hidden.add_options()("model", po::value(&model_path));
-    po::variables_map vm;
-    if (!parse_command(args, opts, hidden, {{"model", 1}}, vm)) return 0;
-    if (model_path.empty()) throw exp::UsageError("missing MODEL_OR_RUN_DIR");
+    bool raw = false;
+    line.options().add_options()("output,o", po::value(&output)->required(), "CSV file to write")(
+        "dims", po::value(&dims), "PCA dimensions (default 32)")(
+        "raw", po::bool_switch(&raw), "write the sparse columns instead");
+    if (!line.parse(args, {{"MODEL_OR_RUN_DIR", &model_path}})) return 0;
     const engine::SimilarityModel m = exp::load_model_or_run(model_path);
     const engine::CsrMatrix& s = m.similarity;
     auto quote = [](const std::string& t) {
@@ -125,13 +101,14 @@ int cmd_export_embeddings(const Args& args) {
         return q + "\"";
     };
     std::string out;
-    if (vm.count("raw") != 0U) {
+    if (raw) {
         out = "item,neighbour,score\n";
         for (engine::Index r = 0; r < s.rows; ++r) {
             for (engine::Offset p = s.indptr[r]; p < s.indptr[r + 1]; ++p) {
                 char buf[32];
                 std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(s.values[p]));
-                out += quote(m.item_keys[s.indices[p]]) + "," + quote(m.item_keys[r]) + "," + buf + "\n";
+                out += quote(m.item_keys[s.indices[p]]) + "," + quote(m.item_keys[r]) + "," + buf +
+                       "\n";
             }
         }
     } else {
@@ -139,8 +116,8 @@ int cmd_export_embeddings(const Args& args) {
         if (dims < 1 || dims > max_dims) {
             throw exp::UsageError("--dims must lie in [1, " + std::to_string(max_dims) + "]");
         }
-        const auto emb = exp::report::embed_columns(
-            {s.rows, s.cols, s.indptr, s.indices, s.values}, {.n_components = dims, .seed = 1});
+        const auto emb = exp::report::embed_columns({s.rows, s.cols, s.indptr, s.indices, s.values},
+                                                    {.n_components = dims, .seed = 1});
         out = "item,name";
         for (int d = 0; d < dims; ++d) out += ",d" + std::to_string(d + 1);
         out += "\n";
@@ -158,5 +135,36 @@ int cmd_export_embeddings(const Args& args) {
     std::cerr << "wrote " << output << " (" << s.cols << " items)\n";
     return 0;
 }
+
+const Command kSimilar{"similar", "items most similar to an item, by name",
+                       R"(Usage: knntune similar MODEL_OR_RUN_DIR ITEM [--top N] [--full]
+
+Prints the items most similar to ITEM (a name or an item key, matched
+case-insensitively), excluding the item itself. MODEL_OR_RUN_DIR is a model file or a
+run folder with model-item_knn.h5. Without an exact match, close names are suggested.
+When several items share the name, the one with the most interactions is used and a
+note on standard error lists the others; give a key to choose one of them.)",
+                       run_similar};
+
+const Command kRecommendItems{
+    "recommend-items", "recommendations for a new user from a few items",
+    R"(Usage: knntune recommend-items MODEL_OR_RUN_DIR --items ITEM... [--top N]
+
+Recommends items for a new user who has the given items (names or keys, matched
+case-insensitively), with the tuned item-KNN model and without retraining:
+score(j) = sum over the given items i of S[j, i]. The given items are excluded.
+A name shared by several items resolves as in `knntune similar`.)",
+    run_recommend_items};
+
+const Command kExportEmbeddings{
+    "export-embeddings", "write item embeddings of a model as CSV",
+    R"(Usage: knntune export-embeddings MODEL_OR_RUN_DIR --output FILE [--dims D] [--raw]
+
+Writes item embeddings as CSV. An item's embedding is its column of the tuned item-item
+similarity matrix. By default the columns are reduced to D dimensions by a seeded
+randomized PCA (header item,name,d1..dD); with --raw the sparse columns are written as
+triplets (header item,neighbour,score: the score of `item` as a neighbour of
+`neighbour`).)",
+    run_export_embeddings};
 
 }  // namespace knntune::cli

@@ -5,41 +5,30 @@
 #include <filesystem>
 #include <iostream>
 
+#include "common/atomic_file.hpp"
 #include "engine/data/log_reader.hpp"
 #include "engine/data/prepare.hpp"
 #include "engine/data/prepared_io.hpp"
 #include "experiments/cli/commands.hpp"
 #include "experiments/cli/options.hpp"
 #include "experiments/config/experiment_config.hpp"
-#include "common/atomic_file.hpp"
 #include "experiments/run/run_folder.hpp"
 
 namespace po = boost::program_options;
 
 namespace knntune::cli {
 
-int cmd_prepare(const Args& args) {
-    po::options_description opts(
-        "Usage: knntune prepare CONFIG [--set key=value]... [--out DIR] [--no-save]\n\n"
-        "Reads the interaction log named in CONFIG's data section, keeps the first interaction\n"
-        "of every (user, item) pair, splits it into train_val/valid/train/test, applies the\n"
-        "minimum-interaction filters and cold-start removal, maps ids, and prints one line of\n"
-        "statistics per period. Unless --no-save is given, writes prepared.h5 (layout in\n"
-        "docs/prepared-data.md) and config.resolved.yaml into the run folder. The whole config\n"
-        "is validated first.\n\nOptions");
+int run_prepare(const Command& self, const Args& args) {
+    CommandLine line(self);
     std::string config;
     ConfigOptions config_options;
     bool no_save = false;
     bool quiet = false;
-    opts.add_options()("help,h", "show this help");
-    config_options.add(opts);
-    opts.add_options()("no-save", po::bool_switch(&no_save), "print the statistics only; write nothing")(
+    config_options.add(line.options());
+    line.options().add_options()("no-save", po::bool_switch(&no_save),
+                                 "print the statistics only; write nothing")(
         "quiet,q", po::bool_switch(&quiet), "print only the statistics table");
-    po::options_description hidden;
-    hidden.add_options()("config", po::value(&config));
-    po::variables_map vm;
-    if (!parse_command(args, opts, hidden, {{"config", 1}}, vm)) return 0;
-    if (config.empty()) throw exp::UsageError("missing CONFIG argument");
+    if (!line.parse(args, {{"CONFIG", &config}})) return 0;
 
     const auto t0 = std::chrono::steady_clock::now();
     exp::ExperimentConfig cfg = exp::load_experiment_config(config, config_options.sets);
@@ -74,5 +63,17 @@ int cmd_prepare(const Args& args) {
     }
     return 0;
 }
+
+const Command kPrepare{"prepare",
+                       "read, split, filter and map an interaction log; print period statistics",
+                       R"(Usage: knntune prepare CONFIG [--set key=value]... [--out DIR] [--no-save]
+
+Reads the interaction log named in CONFIG's data section, keeps the first interaction
+of every (user, item) pair, splits it into train_val/valid/train/test, applies the
+minimum-interaction filters and cold-start removal, maps ids, and prints one line of
+statistics per period. Unless --no-save is given, writes prepared.h5 (layout in
+docs/prepared-data.md) and config.resolved.yaml into the run folder. The whole config
+is validated first.)",
+                       run_prepare};
 
 }  // namespace knntune::cli

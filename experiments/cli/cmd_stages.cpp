@@ -15,46 +15,26 @@ namespace knntune::cli {
 
 namespace {
 
-/// A command that runs stages of a run.
-struct StageCommand {
-    std::string_view name;
-    std::string_view usage;  ///< usage line and description for --help
+/// What a stage command runs.
+struct StagePlan {
+    std::string_view command;
     bool from_config;        ///< CONFIG (with --set, --out, --resume) or RUN_DIR
     std::string_view first;  ///< the first and last stage it runs
     std::string_view last;
 };
 
-constexpr StageCommand kStageCommands[] = {
-    {"run",
-     "Usage: knntune run CONFIG [--out RUN_DIR] [--set key=value]... [--resume]\n\n"
-     "The whole experiment: prepare the data, tune every model of the config on\n"
-     "train_val → valid, retrain each measure's best configuration on train, score test,\n"
-     "and write report.md and report.html into the run folder.",
-     true, "prepare", "report"},
-    {"tune",
-     "Usage: knntune tune CONFIG [--out RUN_DIR] [--set key=value]... [--resume]\n\n"
-     "Prepares the data (or reuses RUN_DIR/prepared.h5) and tunes every model of the\n"
-     "config, appending each trial to RUN_DIR/trials-MODEL.h5. After a crash or a stop,\n"
-     "--resume continues: completed trials count toward the budget and trials that were\n"
-     "running are re-run with the same parameters.",
-     true, "prepare", "tune"},
-    {"test",
-     "Usage: knntune test RUN_DIR\n\n"
-     "Retrains the validation winner of each measure on train, scores test, and writes\n"
-     "RUN_DIR/test-MODEL.json and RUN_DIR/model-item_knn.h5.",
-     false, "test", "test"},
-    {"report",
-     "Usage: knntune report RUN_DIR\n\n"
-     "Writes RUN_DIR/report.md and RUN_DIR/report.html from the trial logs and the test\n"
-     "results (run 'knntune test RUN_DIR' first).",
-     false, "report", "report"},
+constexpr StagePlan kPlans[] = {
+    {"run", true, "prepare", "report"},
+    {"tune", true, "prepare", "tune"},
+    {"test", false, "test", "test"},
+    {"report", false, "report", "report"},
 };
 
-const StageCommand& stage_command(std::string_view name) {
-    for (const StageCommand& c : kStageCommands) {
-        if (c.name == name) return c;
+const StagePlan& plan_of(std::string_view command) {
+    for (const StagePlan& p : kPlans) {
+        if (p.command == command) return p;
     }
-    throw exp::UsageError("no stage command '" + std::string(name) + "'");
+    throw exp::UsageError("no stage command '" + std::string(command) + "'");
 }
 
 /// The stages from `first` to `last`, in run order.
@@ -69,30 +49,22 @@ std::span<const exp::Stage> stage_range(std::string_view first, std::string_view
     return all.subspan(a, b - a + 1);
 }
 
-int run_stage_command(std::string_view name, const Args& args) {
-    const StageCommand& c = stage_command(name);
-    po::options_description opts(std::string(c.usage) + "\n\nOptions");
-    opts.add_options()("help,h", "show this help");
+int run_stages(const Command& self, const Args& args) {
+    const StagePlan& c = plan_of(self.name);
+    CommandLine line(self);
     ConfigOptions config;
     exp::RunOptions run;
     if (c.from_config) {
-        config.add(opts);
-        opts.add_options()("resume", po::bool_switch(&run.resume),
-                           "continue existing trial logs")(
+        config.add(line.options());
+        line.options().add_options()("resume", po::bool_switch(&run.resume),
+                                     "continue existing trial logs")(
             "force", po::bool_switch(&run.force),
             "with --resume: accept a changed search space or seed");
     }
     ProgressOptions progress_options;
-    progress_options.add(opts);
+    progress_options.add(line.options());
     std::string target;
-    po::options_description hidden;
-    hidden.add_options()("target", po::value(&target));
-    po::variables_map vm;
-    if (!parse_command(args, opts, hidden, {{"target", 1}}, vm)) return 0;
-    if (target.empty()) {
-        throw exp::UsageError(std::string("missing ") + (c.from_config ? "CONFIG" : "RUN_DIR") +
-                              " argument (see 'knntune " + std::string(name) + " --help')");
-    }
+    if (!line.parse(args, {{c.from_config ? "CONFIG" : "RUN_DIR", &target}})) return 0;
     const auto t0 = std::chrono::steady_clock::now();
     exp::Progress progress(progress_options.progress_mode());
     exp::ExperimentConfig cfg;
@@ -106,20 +78,46 @@ int run_stage_command(std::string_view name, const Args& args) {
     }
     const exp::RunContext ctx(std::move(cfg), exp::RunFolder(dir), progress, run);
     for (const exp::Stage& stage : stage_range(c.first, c.last)) stage.run(ctx);
-    if (c.name == "run") {
+    if (self.name == "run") {
         const double secs =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        progress.note("done in " + std::to_string(static_cast<int>(secs)) + " s: " +
-                      ctx.folder().report().html.string());
+        progress.note("done in " + std::to_string(static_cast<int>(secs)) +
+                      " s: " + ctx.folder().report().html.string());
     }
     return 0;
 }
 
 }  // namespace
 
-int cmd_run(const Args& args) { return run_stage_command("run", args); }
-int cmd_tune(const Args& args) { return run_stage_command("tune", args); }
-int cmd_test(const Args& args) { return run_stage_command("test", args); }
-int cmd_report(const Args& args) { return run_stage_command("report", args); }
+const Command kRun{"run", "the whole experiment: prepare, tune, test, report",
+                   R"(Usage: knntune run CONFIG [--out RUN_DIR] [--set key=value]... [--resume]
+
+The whole experiment: prepare the data, tune every model of the config on
+train_val → valid, retrain each measure's best configuration on train, score test,
+and write report.md and report.html into the run folder.)",
+                   run_stages};
+
+const Command kTune{"tune", "tune every model of a config; --resume continues a log",
+                    R"(Usage: knntune tune CONFIG [--out RUN_DIR] [--set key=value]... [--resume]
+
+Prepares the data (or reuses RUN_DIR/prepared.h5) and tunes every model of the
+config, appending each trial to RUN_DIR/trials-MODEL.h5. After a crash or a stop,
+--resume continues: completed trials count toward the budget and trials that were
+running are re-run with the same parameters.)",
+                    run_stages};
+
+const Command kTest{"test", "retrain each measure's best on train and score test",
+                    R"(Usage: knntune test RUN_DIR
+
+Retrains the validation winner of each measure on train, scores test, and writes
+RUN_DIR/test-MODEL.json and RUN_DIR/model-item_knn.h5.)",
+                    run_stages};
+
+const Command kReport{"report", "write report.md and report.html of a run folder",
+                      R"(Usage: knntune report RUN_DIR
+
+Writes RUN_DIR/report.md and RUN_DIR/report.html from the trial logs and the test
+results (run 'knntune test RUN_DIR' first).)",
+                      run_stages};
 
 }  // namespace knntune::cli

@@ -31,7 +31,8 @@ std::vector<std::string> resolve_logs(const std::string& arg) {
     if (!fs::is_directory(arg)) return {arg};
     std::vector<std::string> logs;
     for (const fs::path& p : exp::RunFolder(arg).trial_logs()) logs.push_back(p.string());
-    if (logs.empty()) throw kt::StorageError("run folder '" + arg + "' has no trial log (trials*.h5)");
+    if (logs.empty())
+        throw kt::StorageError("run folder '" + arg + "' has no trial log (trials*.h5)");
     return logs;
 }
 
@@ -68,16 +69,18 @@ TrialTable build_table(const std::string& path, bool csv) {
     t.study = log.info.name;
     std::size_t complete = 0;
     for (const kt::FrozenTrial& tr : log.trials) complete += tr.state == kt::TrialState::Complete;
-    t.summary = "study '" + log.info.name + "' (" + path + "): " +
-                std::string(kt::direction_name(log.info.direction)) + ", sampler " + log.info.sampler +
-                ", seed " + std::to_string(log.info.seed) + ", " + std::to_string(log.trials.size()) +
-                " trials (" + std::to_string(complete) + " complete)";
+    t.summary = "study '" + log.info.name + "' (" + path +
+                "): " + std::string(kt::direction_name(log.info.direction)) + ", sampler " +
+                log.info.sampler + ", seed " + std::to_string(log.info.seed) + ", " +
+                std::to_string(log.trials.size()) + " trials (" + std::to_string(complete) +
+                " complete)";
     t.header = {"number", "state", "value"};
     for (const kt::Param& p : space.params()) t.header.push_back(p.key);
     for (const std::string& m : log.metric_names) t.header.push_back(m);
     for (const char* c : {"start_time", "end_time", "duration", "error"}) t.header.emplace_back(c);
     for (const kt::FrozenTrial& tr : log.trials) {
-        std::vector<std::string> r = {std::to_string(tr.number), std::string(kt::state_name(tr.state)),
+        std::vector<std::string> r = {std::to_string(tr.number),
+                                      std::string(kt::state_name(tr.state)),
                                       number_text(tr.value, digits)};
         for (std::size_t p = 0; p < space.size(); ++p) {
             r.push_back(space.param(p).distribution.format(tr.params[p]));
@@ -105,7 +108,8 @@ void print_csv(const std::vector<TrialTable>& tables) {
             if (std::find(header.begin(), header.end(), h) == header.end()) header.push_back(h);
         }
     }
-    for (std::size_t i = 0; i < header.size(); ++i) std::cout << (i ? "," : "") << csv_field(header[i]);
+    for (std::size_t i = 0; i < header.size(); ++i)
+        std::cout << (i ? "," : "") << csv_field(header[i]);
     std::cout << "\n";
     for (const auto& t : tables) {
         std::vector<std::ptrdiff_t> column(header.size(), -1);
@@ -158,24 +162,13 @@ void print_table(TrialTable t) {
 
 }  // namespace
 
-int cmd_trials(const Args& args) {
-    po::options_description opts(
-        "Usage: knntune trials LOG_OR_RUN_DIR [--format table|csv]\n\n"
-        "Prints one row per trial of a trial log (a .h5 file, or a run folder: every log in it,\n"
-        "trials-MODEL[-MEASURE].h5): number, state, value, every parameter (empty when\n"
-        "inactive; categoricals by label), every extra metric, start and end time (seconds since\n"
-        "the Unix epoch), duration in seconds and the error text. With several logs the CSV has a\n"
-        "leading `study` column. Works on a study that is still running.\n\n"
-        "Options");
+int run_trials(const Command& self, const Args& args) {
+    CommandLine line(self);
     std::string format = "table";
     std::string path;
-    opts.add_options()("help,h", "show this help")(
-        "format", po::value(&format)->default_value("table"), "table or csv");
-    po::options_description hidden;
-    hidden.add_options()("log", po::value(&path));
-    po::variables_map vm;
-    if (!parse_command(args, opts, hidden, {{"log", 1}}, vm)) return 0;
-    if (path.empty()) throw exp::UsageError("missing LOG_OR_RUN_DIR argument");
+    line.options().add_options()("format", po::value(&format)->default_value("table"),
+                                 "table or csv");
+    if (!line.parse(args, {{"LOG_OR_RUN_DIR", &path}})) return 0;
     if (format != "table" && format != "csv") {
         throw exp::UsageError("--format must be 'table' or 'csv', got '" + format + "'");
     }
@@ -192,5 +185,15 @@ int cmd_trials(const Args& args) {
     }
     return 0;
 }
+
+const Command kTrials{"trials", "print the trial table of a study's trial log (table or CSV)",
+                      R"(Usage: knntune trials LOG_OR_RUN_DIR [--format table|csv]
+
+Prints one row per trial of a trial log (a .h5 file, or a run folder: every log in it,
+trials-MODEL[-MEASURE].h5): number, state, value, every parameter (empty when
+inactive; categoricals by label), every extra metric, start and end time (seconds since
+the Unix epoch), duration in seconds and the error text. With several logs the CSV has a
+leading `study` column. Works on a study that is still running.)",
+                      run_trials};
 
 }  // namespace knntune::cli

@@ -36,8 +36,7 @@ void append_score(std::string& out, engine::Score score);
                                          const std::vector<std::string>& ids);
 
 /// Recommendation lists as CSV `user,item,score,rank` (rank from 1), users by id.
-[[nodiscard]] std::string recommendations_csv(const engine::CsrMatrix& recs,
-                                              const KnnInput& data);
+[[nodiscard]] std::string recommendations_csv(const engine::CsrMatrix& recs, const KnnInput& data);
 
 /// Writes `text` to `path` ("-" for standard output); throws InputError on failure.
 void write_text_file(const std::string& path, const std::string& text);

@@ -13,29 +13,16 @@
 namespace {
 
 using knntune::cli::Args;
+using knntune::cli::Command;
 
-struct Command {
-    std::string_view name;
-    std::string_view summary;
-    int (*run)(const Args&);
-};
-
-// NOTE: one explicit table; adding a subcommand is one line here plus its cmd_*.cpp file.
-constexpr Command kCommands[] = {
-    {"prepare", "read, split, filter and map an interaction log; print period statistics",
-     knntune::cli::cmd_prepare},
-    {"run", "the whole experiment: prepare, tune, test, report", knntune::cli::cmd_run},
-    {"tune", "tune every model of a config; --resume continues a log", knntune::cli::cmd_tune},
-    {"test", "retrain each measure's best on train and score test", knntune::cli::cmd_test},
-    {"report", "write report.md and report.html of a run folder", knntune::cli::cmd_report},
-    {"evaluate", "score one configuration and print its metrics as JSON", knntune::cli::cmd_evaluate},
-    {"similar", "items most similar to an item, by name", knntune::cli::cmd_similar},
-    {"recommend-items", "recommendations for a new user from a few items", knntune::cli::cmd_recommend_items},
-    {"export-embeddings", "write item embeddings of a model as CSV", knntune::cli::cmd_export_embeddings},
-    {"trials", "print the trial table of a study's trial log (table or CSV)", knntune::cli::cmd_trials},
-    {"similarity", "top-k item-item or user-user similarity of an interaction file", knntune::cli::cmd_similarity},
-    {"recommend", "top-N KNN recommendations for every user of an interaction file", knntune::cli::cmd_recommend},
-    {"config-keys", "every key an experiment config may hold, with defaults and bounds", knntune::cli::cmd_config_keys},
+// NOTE: one explicit table, in the order of `knntune --help`; adding a subcommand is its
+// cmd_*.cpp file, its name in commands.hpp and its entry here.
+namespace cli = knntune::cli;
+const Command* const kCommands[] = {
+    &cli::kPrepare,          &cli::kRun,      &cli::kTune,       &cli::kTest,
+    &cli::kReport,           &cli::kEvaluate, &cli::kSimilar,    &cli::kRecommendItems,
+    &cli::kExportEmbeddings, &cli::kTrials,   &cli::kSimilarity, &cli::kRecommend,
+    &cli::kConfigKeys,
 };
 
 /// The one mapping from an exception to an exit status: a user error (bad input, bad
@@ -60,9 +47,9 @@ int exit_status(std::string_view command, const std::exception_ptr& error) {
 void print_usage(std::ostream& out) {
     out << "knntune " << KNNTUNE_VERSION << " — tuning of KNN recommenders\n\n"
         << "Usage: knntune COMMAND [OPTIONS]...\n\nCommands:\n";
-    for (const Command& c : kCommands) {
-        out << "  " << c.name << std::string(16 - std::min<size_t>(15, c.name.size()), ' ')
-            << c.summary << "\n";
+    for (const Command* c : kCommands) {
+        out << "  " << c->name << std::string(18 - std::min<size_t>(17, c->name.size()), ' ')
+            << c->summary << "\n";
     }
     out << "\nRun 'knntune COMMAND --help' for the options of one command.\n"
         << "Exit status: 0 success, 2 bad input or configuration, 1 internal failure.\n";
@@ -85,10 +72,10 @@ int main(int argc, char** argv) {
         return 0;
     }
     const Args args(argv + 2, argv + argc);
-    for (const Command& c : kCommands) {
-        if (c.name != name) continue;
+    for (const Command* c : kCommands) {
+        if (c->name != name) continue;
         try {
-            return c.run(args);
+            return c->run(*c, args);
         } catch (...) {
             return exit_status(name, std::current_exception());
         }

@@ -73,6 +73,15 @@ std::unique_ptr<tbb::global_control> KnnOptions::thread_limit() const {
                                                  static_cast<size_t>(threads));
 }
 
+void TopOption::add(po::options_description& d, const std::string& what) {
+    d.add_options()("top", po::value(&top)->default_value(top), (what + ", N >= 1").c_str());
+}
+
+int TopOption::checked() const {
+    if (top < 1) throw exp::UsageError("--top must be >= 1, got " + std::to_string(top));
+    return top;
+}
+
 void InputOptions::add(po::options_description& d) {
     d.add_options()("input", po::value(&input)->required(),
                     "user,item[,value] CSV (.gz allowed), or a prepared-data .h5 file")(

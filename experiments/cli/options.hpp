@@ -52,6 +52,14 @@ struct KnnOptions {
     [[nodiscard]] std::unique_ptr<tbb::global_control> thread_limit() const;
 };
 
+/// `--top N`, N >= 1.
+struct TopOption {
+    int top = 10;
+    void add(boost::program_options::options_description& d, const std::string& what);
+    /// The value; throws UsageError when it is below 1.
+    [[nodiscard]] int checked() const;
+};
+
 /// `--input`, `--period` and `--output` of similarity and recommend.
 struct InputOptions {
     std::string input;

@@ -12,7 +12,6 @@ namespace knntune::exp {
 
 namespace {
 
-
 void apply_override(YAML::Node& root, const std::string& assignment,
                     std::vector<std::string>& keys) {
     const auto eq = assignment.find('=');
@@ -58,9 +57,8 @@ void check_schema_version(const ConfigDoc& doc) {
     }
     if (version != kSchemaVersion) {
         throw ConfigError(doc.where("schema_version", v) +
-                          ": this config is written for schema version " +
-                          std::to_string(version) + ", but this knntune reads version " +
-                          std::to_string(kSchemaVersion) +
+                          ": this config is written for schema version " + std::to_string(version) +
+                          ", but this knntune reads version " + std::to_string(kSchemaVersion) +
                           "; see configs/README.md for the current schema");
     }
 }

@@ -19,7 +19,7 @@ inline constexpr int kSchemaVersion = 1;
 
 /// A YAML config with its origin. `--set a.b=value` overrides are applied on load.
 class ConfigDoc {
-public:
+  public:
     /// Loads `path` and applies `overrides` (each `dotted.key=value`; the value is parsed as
     /// YAML). Throws ConfigError for a missing file, a YAML syntax error, a second YAML
     /// document, a malformed override, an unknown key or a schema-version mismatch.
@@ -37,7 +37,7 @@ public:
     /// overrides.
     [[nodiscard]] std::string where(const std::string& dotted, const YAML::Node& node) const;
 
-private:
+  private:
     YAML::Node root_;
     std::string name_;
     std::vector<std::string> overridden_;  ///< dotted keys set on the command line
@@ -45,7 +45,7 @@ private:
 
 /// Typed access to one mapping of a config, with errors that name file, line and key.
 class Section {
-public:
+  public:
     Section(const ConfigDoc& doc, YAML::Node node, std::string dotted);
     Section(const Section&) = default;
     // NOTE: assigning a YAML::Node assigns into the node it refers to (it edits the
@@ -80,7 +80,7 @@ public:
     /// Throws ConfigError "where: key 'x': message".
     [[noreturn]] void fail(const std::string& key, const std::string& message) const;
 
-private:
+  private:
     const ConfigDoc* doc_;
     YAML::Node node_;
     std::string dotted_;

@@ -33,8 +33,8 @@ constexpr OpName kOps[] = {
 
 bool is_numeric(engine::FilterOp op) {
     using engine::FilterOp;
-    return op == FilterOp::Gt || op == FilterOp::Ge || op == FilterOp::Lt ||
-           op == FilterOp::Le || op == FilterOp::Eq || op == FilterOp::Ne;
+    return op == FilterOp::Gt || op == FilterOp::Ge || op == FilterOp::Lt || op == FilterOp::Le ||
+           op == FilterOp::Eq || op == FilterOp::Ne;
 }
 
 engine::RowFilter read_filter(const Section& f) {
@@ -42,7 +42,8 @@ engine::RowFilter read_filter(const Section& f) {
     rf.column = parse_column_key(f, "column");
     std::vector<std::string_view> names;
     for (const OpName& o : kOps) names.push_back(o.name);
-    if (!f.has("op")) throw ConfigError(f.where() + ": missing required key '" + f.dotted("op") + "'");
+    if (!f.has("op"))
+        throw ConfigError(f.where() + ": missing required key '" + f.dotted("op") + "'");
     rf.op = kOps[f.get_choice("op", names)].op;
     const bool unary = rf.op == engine::FilterOp::NotEmpty || rf.op == engine::FilterOp::Empty;
     if (is_numeric(rf.op)) {
@@ -111,8 +112,7 @@ std::string duration_text(const engine::Duration& d) {
     return std::to_string(d.months) + " months " + std::to_string(d.seconds) + " seconds";
 }
 
-void read_delimiter(const ConfigKey&, const Section& s, const std::string& key,
-                    std::string& out) {
+void read_delimiter(const ConfigKey&, const Section& s, const std::string& key, std::string& out) {
     std::string d = s.get_string(key);
     if (d == "\\t" || d == "tab") d = "\t";
     if (d.size() != 1) s.fail(key, "expected one character, got '" + d + "'");
@@ -164,8 +164,8 @@ void read_periods(const ConfigKey&, const Section& s, const std::string& key,
 void finish_data(const ConfigDoc& doc, ExperimentConfig& cfg) {
     DataConfig& d = cfg.data;
     const Section data = Section(doc, doc.root(), "").child("data");
-    d.log.delimiter = d.delimiter.empty() ? engine::delimiter_for(d.format, d.log.path)
-                                          : d.delimiter.front();
+    d.log.delimiter =
+        d.delimiter.empty() ? engine::delimiter_for(d.format, d.log.path) : d.delimiter.front();
     if (d.has_metadata) {
         d.metadata.delimiter = d.metadata_delimiter.empty()
                                    ? engine::delimiter_for(d.metadata_format, d.metadata.path)

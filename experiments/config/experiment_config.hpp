@@ -75,8 +75,8 @@ struct OutputConfig {
 /// Everything an experiment run needs, validated.
 struct ExperimentConfig {
     DataConfig data;
-    std::vector<engine::similarity::Orientation> models = {
-        engine::similarity::Orientation::Item, engine::similarity::Orientation::User};
+    std::vector<engine::similarity::Orientation> models = {engine::similarity::Orientation::Item,
+                                                           engine::similarity::Orientation::User};
     SearchConfig search;
     TunerConfig tuner;
     ObjectiveConfig objective;

@@ -8,11 +8,11 @@
 #include <string>
 #include <type_traits>
 
+#include "common/text.hpp"
 #include "engine/data/log_reader.hpp"
 #include "engine/data/timestamp.hpp"
 #include "experiments/config/config_doc.hpp"
 #include "experiments/config/experiment_config.hpp"
-#include "common/text.hpp"
 #include "experiments/config/keys.hpp"
 
 namespace knntune::exp::keys {
@@ -20,7 +20,7 @@ namespace knntune::exp::keys {
 /// The member of `c` reached through the member pointers `Ms` (c.*M1.*M2...).
 template <auto... Ms>
 auto& at(ExperimentConfig& c) {
-    return (c .* ... .* Ms);
+    return (c.*....*Ms);
 }
 
 /// The default of that member.
@@ -80,7 +80,8 @@ engine::ColumnRef parse_column_key(const Section& s, const std::string& key);
 std::string parse_path_key(const Section& s, const std::string& key);
 
 template <auto... Ms>
-void read_duration(const ConfigKey&, const Section& s, const std::string& key, ExperimentConfig& c) {
+void read_duration(const ConfigKey&, const Section& s, const std::string& key,
+                   ExperimentConfig& c) {
     at<Ms...>(c) = parse_duration_key(s, key);
 }
 

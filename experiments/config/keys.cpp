@@ -26,82 +26,93 @@ constexpr double kCountMax = 1099511627776.0;       // 2^40
 
 // ---- entry builders: one per kind of key -----------------------------------------------------
 
+/// A key read by `read` whose default, `show`, is a YAML value.
+constexpr ConfigKey value_key(std::string_view key, std::string_view type, Bounds bounds,
+                              std::string_view allowed, std::string_view help, KeyReader read,
+                              KeyText show) {
+    return {key, type, Shape::Leaf, bounds, allowed, help, read, show, nullptr, false, true};
+}
+
 template <auto... Ms>
 constexpr ConfigKey int_key(std::string_view key, Bounds b, std::string_view help) {
-    return {.key = key, .type = "int", .bounds = b, .help = help, .read = keys::read_int<Ms...>,
-            .default_text = keys::show<Ms...>, .literal_default = true};
+    return value_key(key, "int", b, {}, help, keys::read_int<Ms...>, keys::show<Ms...>);
 }
 
 template <auto... Ms>
 constexpr ConfigKey float_key(std::string_view key, Bounds b, std::string_view help) {
-    return {.key = key, .type = "float", .bounds = b, .help = help,
-            .read = keys::read_float<Ms...>, .default_text = keys::show<Ms...>,
-            .literal_default = true};
+    return value_key(key, "float", b, {}, help, keys::read_float<Ms...>, keys::show<Ms...>);
 }
 
 template <auto... Ms>
 constexpr ConfigKey bool_key(std::string_view key, std::string_view help) {
-    return {.key = key, .type = "bool", .help = help, .read = keys::read_bool<Ms...>,
-            .default_text = keys::show<Ms...>, .literal_default = true};
+    return value_key(key, "bool", {}, {}, help, keys::read_bool<Ms...>, keys::show<Ms...>);
 }
 
 /// A string member restricted to `choices`.
 template <auto... Ms>
 constexpr ConfigKey text_choice_key(std::string_view key, std::string_view choices,
                                     std::string_view help) {
-    return {.key = key, .type = "string", .allowed = choices, .help = help,
-            .read = keys::read_choice_text<Ms...>, .default_text = keys::show<Ms...>,
-            .literal_default = true};
+    return value_key(key, "string", {}, choices, help, keys::read_choice_text<Ms...>,
+                     keys::show<Ms...>);
 }
 
 /// An enum member whose values follow `choices`.
 template <auto... Ms>
 constexpr ConfigKey enum_key(std::string_view key, std::string_view choices,
                              std::string_view help) {
-    return {.key = key, .type = "string", .allowed = choices, .help = help,
-            .read = keys::read_choice_enum<Ms...>, .default_text = keys::show_choice<Ms...>,
-            .literal_default = true};
+    return value_key(key, "string", {}, choices, help, keys::read_choice_enum<Ms...>,
+                     keys::show_choice<Ms...>);
 }
 
+/// A column (never defaulted); `required` within its mapping.
 template <auto... Ms>
-constexpr ConfigKey column_key(std::string_view key, std::string_view help,
-                               bool required = false) {
-    return {.key = key, .type = "column", .help = help, .read = keys::read_column<Ms...>,
-            .required = required};
+constexpr ConfigKey column_key(std::string_view key, std::string_view help, bool required = false) {
+    return {key,     "column", Shape::Leaf, {},   {}, help, keys::read_column<Ms...>,
+            nullptr, nullptr,  required,    false};
 }
 
+/// An existing file, required within its mapping.
 template <auto... Ms>
 constexpr ConfigKey path_key(std::string_view key, std::string_view help) {
-    return {.key = key, .type = "path", .allowed = "existing file", .help = help,
-            .read = keys::read_path<Ms...>, .required = true};
+    return {key,     "path",  Shape::Leaf, {},   "existing file", help, keys::read_path<Ms...>,
+            nullptr, nullptr, true,        false};
 }
 
+/// A duration whose default, `default_text`, names the key it follows.
 template <auto... Ms>
 constexpr ConfigKey duration_key(std::string_view key, std::string_view help,
                                  KeyText default_text) {
-    return {.key = key, .type = "duration", .allowed = "N months|weeks|days|hours", .help = help,
-            .read = keys::read_duration<Ms...>, .default_text = default_text};
+    return {key,
+            "duration",
+            Shape::Leaf,
+            {},
+            "N months|weeks|days|hours",
+            help,
+            keys::read_duration<Ms...>,
+            default_text,
+            nullptr,
+            false,
+            false};
 }
 
 /// A mapping of declared keys.
 constexpr ConfigKey section(std::string_view key, std::string_view help, KeyReader read = nullptr,
                             bool required = false) {
-    return {.key = key, .type = "map", .shape = Shape::Section, .help = help, .read = read,
-            .required = required};
+    return {key, "map", Shape::Section, {}, {}, help, read, nullptr, nullptr, required, false};
 }
 
 /// A key read by the reader of an enclosing key (documented and checked here).
 constexpr ConfigKey part(std::string_view key, std::string_view type, std::string_view allowed,
                          std::string_view help, bool required = false) {
-    return {.key = key, .type = type, .allowed = allowed, .help = help, .required = required};
+    return {key, type, Shape::Leaf, {}, allowed, help, nullptr, nullptr, nullptr, required, false};
 }
 
 /// A key with its own reader.
 constexpr ConfigKey custom(std::string_view key, std::string_view type, std::string_view help,
                            KeyReader read, KeyText default_text = nullptr,
                            bool literal_default = false) {
-    return {.key = key, .type = type, .help = help, .read = read, .default_text = default_text,
-            .literal_default = literal_default};
+    return {key,     type,  Shape::Leaf,    {}, {}, help, read, default_text,
+            nullptr, false, literal_default};
 }
 
 template <const char* Text>
@@ -347,7 +358,6 @@ const ConfigKey kKeys[] = {
 };
 // clang-format on
 
-
 bool matches(std::string_view pattern, std::string_view path) {
     const auto p = split(pattern, '.');
     const auto q = split(path, '.');
@@ -476,8 +486,8 @@ void read_keys(const ConfigDoc& doc, ExperimentConfig& cfg) {
         const std::string parent_path = parent_of(key);
         const std::string leaf = leaf_of(key);
         // A key is read (or required) only when its mapping is in the document.
-        if (!parent_path.empty() && !section_at(doc, parent_of(parent_path))
-                                         .has(leaf_of(parent_path))) {
+        if (!parent_path.empty() &&
+            !section_at(doc, parent_of(parent_path)).has(leaf_of(parent_path))) {
             continue;
         }
         const Section parent = section_at(doc, parent_path);

@@ -36,15 +36,15 @@ enum class Shape {
 /// mapping key (`split.periods.*.start`).
 struct ConfigKey {
     std::string_view key;
-    std::string_view type;   ///< for the docs: int, float, bool, string, duration, column, ...
+    std::string_view type;  ///< for the docs: int, float, bool, string, duration, column, ...
     Shape shape = Shape::Leaf;
-    Bounds bounds{};          ///< int and float keys
+    Bounds bounds{};             ///< int and float keys
     std::string_view allowed{};  ///< for the docs, and the choices of choice keys ("a|b|c")
     std::string_view help{};
-    KeyReader read = nullptr;    ///< null: read by the reader of an enclosing key
+    KeyReader read = nullptr;        ///< null: read by the reader of an enclosing key
     KeyText default_text = nullptr;  ///< null: no default
     KeyText allowed_text = nullptr;  ///< allowed values from a registry (overrides `allowed`)
-    bool required = false;       ///< must be given when its mapping is
+    bool required = false;           ///< must be given when its mapping is
     /// The default text is a YAML value: the resolved config writes it for an absent key.
     bool literal_default = false;
 };

@@ -151,8 +151,7 @@ void check_range(const Section& s, const std::string& key, const std::string& na
     throw ConfigError(e.where() + ": key '" + e.dotted() + "': " + message);
 }
 
-void check_enqueued_value(const Section& e, const std::string& name, const RangeSpec& r,
-                          double v) {
+void check_enqueued_value(const Section& e, const std::string& name, const RangeSpec& r, double v) {
     if (r.fixed) {
         if (v != *r.fixed) {
             e.fail(name, "fixed at " + short_number(*r.fixed) +
@@ -161,8 +160,8 @@ void check_enqueued_value(const Section& e, const std::string& name, const Range
         return;
     }
     if (!r.distribution().contains(v)) {
-        e.fail(name, short_number(v) + " is outside its search range " +
-                         r.distribution().describe());
+        e.fail(name,
+               short_number(v) + " is outside its search range " + r.distribution().describe());
     }
 }
 

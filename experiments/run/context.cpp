@@ -21,7 +21,8 @@ const engine::PreparedData& RunContext::data() const {
     const fs::path p = folder_.prepared();
     if (fs::exists(p)) {
         engine::PreparedMeta meta;
-        auto loaded = std::make_shared<engine::PreparedData>(engine::load_prepared(p.string(), &meta));
+        auto loaded =
+            std::make_shared<engine::PreparedData>(engine::load_prepared(p.string(), &meta));
         if (meta.config_text == config_.data.source_text) {
             progress_->note("data     " + p.string() + " (prepared earlier; fingerprint " +
                             loaded->fingerprint() + ")");
@@ -32,8 +33,8 @@ const engine::PreparedData& RunContext::data() const {
                         " was prepared from other data/split settings: preparing again");
     }
     engine::RawLog log = engine::read_log(config_.data.log);
-    auto prepared =
-        std::make_shared<engine::PreparedData>(engine::prepare(std::move(log), config_.data.prepare));
+    auto prepared = std::make_shared<engine::PreparedData>(
+        engine::prepare(std::move(log), config_.data.prepare));
     if (config_.output.save_prepared) {
         engine::save_prepared(*prepared, {config_.data.log.path, config_.data.source_text},
                               p.string());

@@ -18,7 +18,7 @@ struct RunOptions {
 };
 
 class RunContext {
-public:
+  public:
     RunContext(ExperimentConfig config, RunFolder folder, Progress& progress,
                RunOptions options = {});
 
@@ -32,7 +32,7 @@ public:
     /// output.save_prepared) saved. Loaded once.
     [[nodiscard]] const engine::PreparedData& data() const;
 
-private:
+  private:
     ExperimentConfig config_;
     RunFolder folder_;
     Progress* progress_;

@@ -7,7 +7,6 @@ namespace knntune::exp {
 
 namespace fs = std::filesystem;
 
-
 void prepare_stage(const RunContext& ctx) {
     const RunFolder& folder = ctx.folder();
     const fs::path config = folder.config();

@@ -10,7 +10,6 @@ namespace knntune::exp {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-
 void save_model_result(const ModelResult& r, const fs::path& path) {
     json::object root;
     root["model"] = r.model;
@@ -67,7 +66,8 @@ ModelResult load_model_result(const fs::path& path) {
     r.model = std::string(root.at("model").as_string());
     r.objective = std::string(root.at("objective").as_string());
     r.maximize = root.at("direction").as_string() == "maximize";
-    for (const auto& u : root.at("users").as_array()) r.users.push_back(static_cast<engine::UserIndex>(u.to_number<std::int64_t>()));
+    for (const auto& u : root.at("users").as_array())
+        r.users.push_back(static_cast<engine::UserIndex>(u.to_number<std::int64_t>()));
     for (const auto& mv : root.at("measures").as_array()) {
         const json::object& o = mv.as_object();
         MeasureResult m;

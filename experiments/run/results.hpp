@@ -23,7 +23,7 @@ struct MeasureResult {
     KnnConfig config;
     std::vector<std::pair<std::string, double>> test_metrics{};  ///< name → mean, objective first
     std::map<std::string, std::vector<double>> per_user{};       ///< name → values over `users`
-    double fit_seconds = 0.0;   ///< similarity on train
+    double fit_seconds = 0.0;                                    ///< similarity on train
     double eval_seconds = 0.0;  ///< recommendation + metrics on test
     std::int64_t n_trials = 0;  ///< finished trials of this measure
 };

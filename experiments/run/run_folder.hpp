@@ -26,7 +26,7 @@ struct ReportPaths {
 };
 
 class RunFolder {
-public:
+  public:
     explicit RunFolder(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
     [[nodiscard]] const std::filesystem::path& dir() const { return dir_; }
@@ -51,7 +51,7 @@ public:
     /// True when `path` names a run folder (it holds a resolved config).
     [[nodiscard]] static bool is_run(const std::filesystem::path& path);
 
-private:
+  private:
     std::filesystem::path dir_;
 };
 

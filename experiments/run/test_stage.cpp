@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <map>
 
-#include "engine/model_io.hpp"
 #include "common/text.hpp"
+#include "engine/model_io.hpp"
 #include "experiments/knn_study.hpp"
 #include "experiments/run/results.hpp"
 #include "experiments/run/stages.hpp"
@@ -18,7 +18,6 @@ namespace sim = engine::similarity;
 using engine::Period;
 
 namespace {
-
 
 /// Each measure's validation winner over every log of `model` (ties keep the earliest
 /// trial), with the count of its complete trials.
@@ -41,8 +40,10 @@ std::vector<MeasureResult> validation_winners(const RunContext& ctx, const std::
             if (it != winners.end() && !is_better(t.value, it->second.valid_value, direction)) {
                 continue;
             }
-            winners[c.measure] = {.measure = c.measure, .trial = t.number,
-                                  .log = log.filename().string(), .valid_value = t.value,
+            winners[c.measure] = {.measure = c.measure,
+                                  .trial = t.number,
+                                  .log = log.filename().string(),
+                                  .valid_value = t.value,
                                   .config = c};
         }
     }
@@ -59,8 +60,8 @@ std::vector<MeasureResult> validation_winners(const RunContext& ctx, const std::
 void score_on_test(const RunContext& ctx, sim::Orientation o, ModelResult& result,
                    MeasureResult& m) {
     const engine::PreparedData& d = ctx.data();
-    const KnnResult r = evaluate_knn(d.matrix(Period::Train), d.matrix(Period::Test), o,
-                                     m.config, ctx.config().objective.all());
+    const KnnResult r = evaluate_knn(d.matrix(Period::Train), d.matrix(Period::Test), o, m.config,
+                                     ctx.config().objective.all());
     result.users = r.evaluation.users;
     for (const auto& mr : r.evaluation.metrics) {
         m.test_metrics.emplace_back(mr.spec.name, mr.mean);
@@ -110,10 +111,9 @@ void test_model(const RunContext& ctx, sim::Orientation o) {
                      });
     const fs::path path = ctx.folder().test(result.model);
     save_model_result(result, path);
-    ctx.progress().finish("best on valid: " + result.best().config.describe() + "; test " +
-                          result.objective + "=" +
-                          significant(result.best().test_metrics.front().second, 5) + "; wrote " +
-                          path.string());
+    ctx.progress().finish(
+        "best on valid: " + result.best().config.describe() + "; test " + result.objective + "=" +
+        significant(result.best().test_metrics.front().second, 5) + "; wrote " + path.string());
     if (o == sim::Orientation::Item) save_item_model(ctx, result);
 }
 

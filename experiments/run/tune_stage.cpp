@@ -21,7 +21,6 @@ using engine::Period;
 
 namespace {
 
-
 /// The measure groups that get one study each: every measure together, or one per measure.
 std::vector<std::vector<std::string>> study_groups(const ExperimentConfig& cfg) {
     if (!cfg.tuner.per_measure) return {cfg.search.measures};
@@ -45,7 +44,7 @@ void note_cache(const RunContext& ctx, const KnnEvaluator& evaluator, const std:
 
 /// The best value so far and its text, shared by the trials of one study.
 class BestSoFar {
-public:
+  public:
     BestSoFar(std::string objective, Direction direction)
         : objective_(std::move(objective)), direction_(direction) {}
     /// Takes a complete trial's value; returns the best text after it.
@@ -62,7 +61,7 @@ public:
         return text_;
     }
 
-private:
+  private:
     std::mutex mu_;
     std::string objective_;
     Direction direction_;
@@ -152,7 +151,8 @@ void run_study(const RunContext& ctx, const StudyJob& job, const std::string& fi
             line += objective + "=" + significant(t.value, 5);
             best_text = best.update(t.value, c.measure);
         } else {
-            line += std::string(tuner::state_name(t.state)) + (t.error.empty() ? "" : ": " + t.error);
+            line +=
+                std::string(tuner::state_name(t.state)) + (t.error.empty() ? "" : ": " + t.error);
             best_text = best.text();
         }
         line += "  " + c.describe() + "  (" + significant(t.duration(), 5) + " s)";
@@ -166,8 +166,8 @@ void run_study(const RunContext& ctx, const StudyJob& job, const std::string& fi
         run);
     ctx.progress().finish(std::to_string(study.n_finished()) + " trials finished (" +
                           std::string(tuner::stop_reason_name(result.reason)) + "); best " +
-                          best.text() + "; cache " + std::to_string(counts.hits.load()) + " hits, " +
-                          std::to_string(counts.misses.load()) + " misses; log " +
+                          best.text() + "; cache " + std::to_string(counts.hits.load()) +
+                          " hits, " + std::to_string(counts.misses.load()) + " misses; log " +
                           ctx.folder().trials(job.model, job.measure_tag).string());
 }
 

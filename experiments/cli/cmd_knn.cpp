@@ -1,0 +1,68 @@
+/// `knntune similarity` and `knntune recommend`: one similarity matrix, or the top-N
+/// recommendations built from it, for an interaction file, as CSV.
+
+#include <boost/program_options.hpp>
+
+#include "engine/recommend.hpp"
+#include "engine/similarity/similarity.hpp"
+#include "experiments/cli/commands.hpp"
+#include "experiments/cli/knn_common.hpp"
+#include "experiments/cli/options.hpp"
+
+namespace knntune::cli {
+
+namespace {
+
+int run_knn(const Command& self, const Args& args, bool recommend) {
+    CommandLine line(self);
+    InputOptions io;
+    KnnOptions knn;
+    TopOption top;
+    if (recommend) top.add(line.options(), "recommendations per user");
+    io.add(line.options());
+    knn.add(line.options());
+    if (!line.parse(args, {}, measures_and_params_help())) return 0;
+    const KnnJob job = validate(knn);  // everything is checked before the data is read
+    const int top_n = recommend ? top.checked() : 0;
+
+    const KnnInput data = load_knn_input(io.input, io.period);
+    const engine::CsrMatrix s = engine::similarity::compute_similarity(data.matrix, job.orientation,
+                                                                       job.measure, job.params);
+    if (!recommend) {
+        const bool item = job.orientation == engine::similarity::Orientation::Item;
+        write_text_file(io.output, similarity_csv(s, item ? data.item_ids : data.user_ids));
+        return 0;
+    }
+    engine::RecommendParams rp;
+    rp.top_n = top_n;
+    const engine::CsrMatrix recs = engine::recommend(data.matrix, s, job.orientation, rp);
+    write_text_file(io.output, recommendations_csv(recs, data));
+    return 0;
+}
+
+}  // namespace
+
+const Command kSimilarity{
+    "similarity", "top-k item-item or user-user similarity of an interaction file",
+    R"(Usage: knntune similarity --input FILE --measure NAME --orientation item|user
+                          [--param NAME=VALUE]... --output OUT.csv
+
+Computes the top-k similarity of every item (item-KNN, item × item from the
+transposed user × item matrix) or every user (user × user). Writes row,col,score with
+the original ids, sorted by row, then score descending, then col. The self-pair is
+kept unless exclude_self=true.)",
+    [](const Command& self, const Args& args) { return run_knn(self, args, false); }};
+
+const Command kRecommend{
+    "recommend", "top-N KNN recommendations for every user of an interaction file",
+    R"(Usage: knntune recommend --input FILE --measure NAME --orientation item|user
+                         [--param NAME=VALUE]... --top N --output OUT.csv
+
+Builds the similarity exactly as 'knntune similarity' does, then scores items:
+item-KNN score(u,j) = sum_i R[u,i]·S[j,i] (R·Sᵀ), user-KNN score(u,j) =
+sum_v S[u,v]·R[v,j] (S·R). Items the user already has are excluded, scores <= 0 are
+never recommended, ties are broken by item index. Writes user,item,score,rank (rank
+from 1), users sorted by id.)",
+    [](const Command& self, const Args& args) { return run_knn(self, args, true); }};
+
+}  // namespace knntune::cli
