@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 
+#include "benchmarks/bench_options.hpp"
 #include "engine/csr.hpp"
 #include "engine/interactions_csv.hpp"
 #include "engine/recommend.hpp"
@@ -89,29 +90,17 @@ double max_rss_mb() {
 int main(int argc, char** argv) {
     std::string input, call, sim_path, save_path;
     int k = 100, top = 10, threads = 0, repeat = 1;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        if (i + 1 >= argc) usage();
-        const std::string v = argv[++i];
-        if (a == "--input")
-            input = v;
-        else if (a == "--call")
-            call = v;
-        else if (a == "--k")
-            k = std::stoi(v);
-        else if (a == "--top")
-            top = std::stoi(v);
-        else if (a == "--threads")
-            threads = std::stoi(v);
-        else if (a == "--sim")
-            sim_path = v;
-        else if (a == "--save-sim")
-            save_path = v;
-        else if (a == "--repeat")
-            repeat = std::stoi(v);
-        else
-            usage();
-    }
+    using knntune::bench::store;
+    const std::string bad = knntune::bench::apply_options(argc, argv,
+                                                          {{"--input", store(input)},
+                                                           {"--call", store(call)},
+                                                           {"--k", store(k)},
+                                                           {"--top", store(top)},
+                                                           {"--threads", store(threads)},
+                                                           {"--sim", store(sim_path)},
+                                                           {"--save-sim", store(save_path)},
+                                                           {"--repeat", store(repeat)}});
+    if (!bad.empty()) usage();
     if (input.empty() || call.empty()) usage();
     std::unique_ptr<tbb::global_control> limit;
     if (threads > 0) {

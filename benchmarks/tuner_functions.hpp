@@ -34,76 +34,78 @@ inline constexpr std::array<int, 5> kOptimalBranch = {kRp3beta, kTversky, kRp3be
                                                       kP3alpha};
 inline constexpr std::array<double, 5> kRunnerUp = {0.05, 0.06, 0.04, 0.05, 0.03};
 
+namespace detail {
+
+inline double sq(double x) { return x * x; }
+
+/// The branch a configuration runs, with its own parameters.
+struct Branch {
+    int algo = kDot;
+    double alpha = 0.0;               ///< first branch parameter (lambda for splus), 0 when none
+    double beta = 0.0;                ///< second branch parameter (c for splus), 0 when none
+    int count = 0;                    ///< number of branch parameters, 0 to 2
+    const double* optimum = nullptr;  ///< their optima in the standard penalty
+
+    /// The standard penalty w·Σ (x − optimum)² over the branch parameters.
+    double standard(double w) const {
+        double penalty = 0.0;
+        for (int j = 0; j < count; ++j) penalty += w * sq((j == 0 ? alpha : beta) - optimum[j]);
+        return penalty;
+    }
+};
+
+/// The branch of `v`, in the parameter order of `kBenchmarkSpaceJson`.
+inline Branch branch_of(const std::vector<double>& v) {
+    // Per branch (index = Algo): position in `v` of its first parameter, how many it has, and
+    // their optima in the standard penalty.
+    struct Layout {
+        std::size_t first;
+        int count;
+        double optimum[2];
+    };
+    static constexpr Layout kLayout[9] = {
+        {0, 0, {}},       {0, 0, {}},          {0, 0, {}},
+        {0, 0, {}},       {3, 1, {1.0, 0}},    {4, 2, {0.6, 1.2}},
+        {6, 1, {0.8, 0}}, {7, 2, {0.7, 0.35}}, {9, 2, {0.5, 0.25}},
+    };
+    Branch b;
+    b.algo = static_cast<int>(v[0]);
+    const Layout& layout = kLayout[b.algo];
+    b.count = layout.count;
+    b.optimum = layout.optimum;
+    if (b.count > 0) b.alpha = v[layout.first];
+    if (b.count > 1) b.beta = v[layout.first + 1];
+    return b;
+}
+
+}  // namespace detail
+
 /// f_F(x) for F in 1..5; `v` holds external values in the order above (NaN when inactive).
 inline double benchmark_function(int f, const std::vector<double>& v) {
+    using detail::sq;
     static constexpr double kFloor[5][9] = {{0.40, 0.25, 0.30, 0.30, 0.15, 0.10, 0.20, 0.00, 0.05},
                                             {0.30, 0.10, 0.18, 0.18, 0.08, 0.00, 0.12, 0.06, 0.08},
                                             {0.35, 0.20, 0.25, 0.25, 0.15, 0.04, 0.18, 0.00, 0.10},
                                             {0.30, 0.05, 0.20, 0.20, 0.12, 0.00, 0.15, 0.10, 0.10},
                                             {0.30, 0.15, 0.20, 0.20, 0.10, 0.08, 0.00, 0.03, 0.06}};
-    const int a = static_cast<int>(v[0]);
+    const detail::Branch b = detail::branch_of(v);
+    const int a = b.algo;
+    const double alpha = b.alpha, beta = b.beta;
     const double l = std::log10(v[1]);
     const double shrink = v[2];
     const double s = shrink / 1000.0;
-    const auto sq = [](double x) { return x * x; };
-    // Branch parameters of the chosen branch.
-    double alpha = 0, beta = 0, lambda = 0, c = 0;
-    switch (a) {
-        case kAsymmetric:
-            alpha = v[3];
-            break;
-        case kTversky:
-            alpha = v[4];
-            beta = v[5];
-            break;
-        case kP3alpha:
-            alpha = v[6];
-            break;
-        case kRp3beta:
-            alpha = v[7];
-            beta = v[8];
-            break;
-        case kSplus:
-            lambda = v[9];
-            c = v[10];
-            break;
-        default:
-            break;
-    }
-    const auto standard = [&](double w) {
-        switch (a) {
-            case kAsymmetric:
-                return w * sq(alpha - 1.0);
-            case kTversky:
-                return w * sq(alpha - 0.6) + w * sq(beta - 1.2);
-            case kP3alpha:
-                return w * sq(alpha - 0.8);
-            case kRp3beta:
-                return w * sq(alpha - 0.7) + w * sq(beta - 0.35);
-            case kSplus:
-                return w * sq(lambda - 0.5) + w * sq(c - 0.25);
-            default:
-                return 0.0;
-        }
-    };
     double u = 0.0, p = 0.0;
     switch (f) {
         case 1:
             u = 0.10 * sq(l - std::log10(50.0)) + 0.30 * sq(s - 0.20);
-            if (a == kRp3beta) {
-                p = 0.30 * sq(alpha - 0.7) + 0.30 * sq(beta - 0.35);
-            } else if (a == kSplus) {
-                p = 0.30 * sq(lambda - 0.5) + 0.30 * sq(c - 0.25);
-            } else {
-                p = standard(0.20);
-            }
+            p = b.standard(a == kRp3beta || a == kSplus ? 0.30 : 0.20);
             break;
         case 2: {
             static constexpr double kstar[9] = {300, 200, 150, 150, 200, 20, 400, 250, 200};
             static constexpr double sstar[9] = {0.50, 0.60, 0.40, 0.40, 0.50,
                                                 0.10, 0.30, 0.50, 0.40};
             u = 0.10 * sq(l - std::log10(kstar[a])) + 0.25 * sq(s - sstar[a]);
-            p = a == kTversky ? 0.20 * sq(alpha - 0.3) + 0.20 * sq(beta - 1.6) : standard(0.20);
+            p = a == kTversky ? 0.20 * sq(alpha - 0.3) + 0.20 * sq(beta - 1.6) : b.standard(0.20);
             break;
         }
         case 3:
@@ -113,10 +115,8 @@ inline double benchmark_function(int f, const std::vector<double>& v) {
                     0.20 * sq(alpha - 1.0);
             } else if (a == kTversky) {
                 p = sq(alpha + beta - 1.5) + 0.10 * sq(alpha - beta);
-            } else if (a == kSplus) {
-                p = 0.30 * sq(lambda - 0.5) + 0.30 * sq(c - 0.25);
             } else {
-                p = standard(0.20);
+                p = b.standard(a == kSplus ? 0.30 : 0.20);
             }
             break;
         case 4:
@@ -125,7 +125,7 @@ inline double benchmark_function(int f, const std::vector<double>& v) {
                 const double d2 = sq(alpha - 1.4) + sq(beta - 0.4);
                 p = 0.08 * d2 + 0.20 * (1.0 - std::exp(-d2 / 0.32));
             } else {
-                p = standard(0.20);
+                p = b.standard(0.20);
             }
             break;
         case 5:
@@ -135,7 +135,7 @@ inline double benchmark_function(int f, const std::vector<double>& v) {
             } else if (a == kRp3beta) {
                 p = 0.20 * sq(alpha - 2.0) + 0.20 * sq(beta);
             } else {
-                p = standard(0.20);
+                p = b.standard(0.20);
             }
             break;
         default:

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "benchmarks/bench_options.hpp"
 #include "benchmarks/tuner_functions.hpp"
 #include "tuner/study.hpp"
 
@@ -41,18 +42,16 @@ int main(int argc, char** argv) {
     std::string samplers = "tpe,tpe-univariate,random";
     int repeats = 3;
     boost::json::object tpe_settings;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const std::string k = argv[i], v = argv[i + 1];
-        if (k == "--samplers")
-            samplers = v;
-        else if (k == "--repeats")
-            repeats = std::stoi(v);
-        else if (k == "--tpe")
-            tpe_settings = boost::json::parse(v).as_object();
-        else {
-            std::cerr << "unknown option " << k << "\n";
-            return 2;
-        }
+    using knntune::bench::store;
+    const std::string bad = knntune::bench::apply_options(
+        argc, argv,
+        {{"--samplers", store(samplers)},
+         {"--repeats", store(repeats)},
+         {"--tpe",
+          [&](const std::string& v) { tpe_settings = boost::json::parse(v).as_object(); }}});
+    if (!bad.empty()) {
+        std::cerr << "unknown option " << bad << "\n";
+        return 2;
     }
     const kt::SearchSpace space =
         kt::SearchSpace::from_json_text(knntune::bench::kBenchmarkSpaceJson);

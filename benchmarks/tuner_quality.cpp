@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "benchmarks/bench_options.hpp"
 #include "benchmarks/tuner_functions.hpp"
 #include "tuner/study.hpp"
 #include "tuner/tpe_sampler.hpp"
@@ -109,6 +110,51 @@ Run run_native(const std::string& sampler, const json::object& settings, int f, 
     return r;
 }
 
+// The stored Optuna 3.1 runs of function `fname`, keyed "optuna31 NAME".
+void add_optuna_runs(const json::value& ref, const std::string& fname,
+                     std::map<std::string, std::vector<Run>>& runs) {
+    for (const char* ref_name : {"tpe_default", "tpe_mv_group", "random"}) {
+        for (const auto& kv : ref.at("runs").at(fname).at(ref_name).as_object()) {
+            Run r;
+            for (const auto& v : kv.value().at("values").as_array())
+                r.values.push_back(json::value_to<double>(v));
+            for (const auto& v : kv.value().at("algorithm_index").as_array())
+                r.algorithm.push_back(static_cast<int>(v.as_int64()));
+            runs[std::string("optuna31 ") + ref_name].push_back(r);
+        }
+    }
+}
+
+// One table row: best-so-far quantiles, optimal-branch share, win rates against Optuna.
+void print_row(const std::string& fname, int f, const std::string& name,
+               std::map<std::string, std::vector<Run>>& runs) {
+    const std::size_t budgets[] = {50, 100, 200};
+    const auto& rs = runs[name];
+    std::cout << "| " << fname << " | " << name << " | ";
+    std::vector<std::vector<double>> best(3);
+    for (int b = 0; b < 3; ++b) {
+        for (const Run& r : rs) best[b].push_back(best_at(r, budgets[b]));
+        std::cout << fmt(percentile(best[b], 0.5)) << " [" << fmt(percentile(best[b], 0.25)) << ", "
+                  << fmt(percentile(best[b], 0.75)) << "] | ";
+    }
+    int optimal = 0;
+    for (const Run& r : rs) optimal += best_algorithm(r) == knntune::bench::kOptimalBranch[f - 1];
+    std::cout << (100 * optimal / static_cast<int>(rs.size())) << " % | ";
+    for (const char* against : {"optuna31 tpe_default", "optuna31 tpe_mv_group"}) {
+        if (name == against) {
+            std::cout << "— | ";
+            continue;
+        }
+        for (int b = 0; b < 3; ++b) {
+            std::vector<double> other;
+            for (const Run& r : runs[against]) other.push_back(best_at(r, budgets[b]));
+            const auto [A, p] = win_rate(best[b], other);
+            std::cout << fmt(A) << (p < 0.05 ? "*" : "") << (b < 2 ? " / " : " | ");
+        }
+    }
+    std::cout << "\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -118,26 +164,18 @@ int main(int argc, char** argv) {
     std::string functions = "12345";
     std::string optuna =
         std::string(KNNTUNE_SHARED_DIR) + "/reference/tpe/benchmark_optuna31_runs.json";
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const std::string k = argv[i], v = argv[i + 1];
-        if (k == "--seeds")
-            seeds = std::stoi(v);
-        else if (k == "--trials")
-            n_trials = std::stoi(v);
-        else if (k == "--samplers")
-            samplers = v;
-        else if (k == "--tpe")
-            tpe_json = v;
-        else if (k == "--functions")
-            functions = v;
-        else if (k == "--optuna-runs")
-            optuna = v;
-        else if (k == "--seed-offset")
-            seed_offset = std::stoi(v);
-        else {
-            std::cerr << "unknown option " << k << "\n";
-            return 2;
-        }
+    using knntune::bench::store;
+    const std::string bad = knntune::bench::apply_options(argc, argv,
+                                                          {{"--seeds", store(seeds)},
+                                                           {"--trials", store(n_trials)},
+                                                           {"--samplers", store(samplers)},
+                                                           {"--tpe", store(tpe_json)},
+                                                           {"--functions", store(functions)},
+                                                           {"--optuna-runs", store(optuna)},
+                                                           {"--seed-offset", store(seed_offset)}});
+    if (!bad.empty()) {
+        std::cerr << "unknown option " << bad << "\n";
+        return 2;
     }
     std::ifstream in(optuna);
     if (!in) {
@@ -157,7 +195,6 @@ int main(int argc, char** argv) {
         if (b == std::string::npos) b = samplers.size();
         names.push_back(samplers.substr(a, b - a));
     }
-    const std::size_t budgets[] = {50, 100, 200};
     std::cout
         << "| function | sampler | best@50 median [q25, q75] | best@100 | best@200 | optimal "
            "branch @200 | A vs Optuna default @50/100/200 | A vs Optuna mv+group @50/100/200 |\n"
@@ -168,16 +205,7 @@ int main(int argc, char** argv) {
         const int f = fc - '0';
         const std::string fname = "F" + std::to_string(f);
         std::map<std::string, std::vector<Run>> runs;
-        for (const char* ref_name : {"tpe_default", "tpe_mv_group", "random"}) {
-            for (const auto& kv : ref.at("runs").at(fname).at(ref_name).as_object()) {
-                Run r;
-                for (const auto& v : kv.value().at("values").as_array())
-                    r.values.push_back(json::value_to<double>(v));
-                for (const auto& v : kv.value().at("algorithm_index").as_array())
-                    r.algorithm.push_back(static_cast<int>(v.as_int64()));
-                runs[std::string("optuna31 ") + ref_name].push_back(r);
-            }
-        }
+        add_optuna_runs(ref, fname, runs);
         for (const std::string& name : names) {
             const std::string sampler = name == "random" ? "random" : "tpe";
             json::object settings;
@@ -193,33 +221,7 @@ int main(int argc, char** argv) {
         std::vector<std::string> order = names;
         for (const char* r : {"optuna31 tpe_default", "optuna31 tpe_mv_group", "optuna31 random"})
             order.emplace_back(r);
-        for (const std::string& name : order) {
-            const auto& rs = runs[name];
-            std::cout << "| " << fname << " | " << name << " | ";
-            std::vector<std::vector<double>> best(3);
-            for (int b = 0; b < 3; ++b) {
-                for (const Run& r : rs) best[b].push_back(best_at(r, budgets[b]));
-                std::cout << fmt(percentile(best[b], 0.5)) << " [" << fmt(percentile(best[b], 0.25))
-                          << ", " << fmt(percentile(best[b], 0.75)) << "] | ";
-            }
-            int optimal = 0;
-            for (const Run& r : rs)
-                optimal += best_algorithm(r) == knntune::bench::kOptimalBranch[f - 1];
-            std::cout << (100 * optimal / static_cast<int>(rs.size())) << " % | ";
-            for (const char* against : {"optuna31 tpe_default", "optuna31 tpe_mv_group"}) {
-                if (name == against) {
-                    std::cout << "— | ";
-                    continue;
-                }
-                for (int b = 0; b < 3; ++b) {
-                    std::vector<double> other;
-                    for (const Run& r : runs[against]) other.push_back(best_at(r, budgets[b]));
-                    const auto [A, p] = win_rate(best[b], other);
-                    std::cout << fmt(A) << (p < 0.05 ? "*" : "") << (b < 2 ? " / " : " | ");
-                }
-            }
-            std::cout << "\n";
-        }
+        for (const std::string& name : order) print_row(fname, f, name, runs);
     }
     std::cout << "\nmean native ask time: "
               << fmt(1e3 * total_ask / static_cast<double>(total_asks)) << " ms over " << total_asks

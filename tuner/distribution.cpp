@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <set>
 #include <sstream>
 
@@ -28,15 +29,10 @@ std::string fmt(double x) {
 }  // namespace
 
 std::string_view kind_name(DistributionKind kind) {
-    switch (kind) {
-        case DistributionKind::Float:
-            return "float";
-        case DistributionKind::Int:
-            return "int";
-        case DistributionKind::Categorical:
-            return "categorical";
-    }
-    return "?";
+    // Index = DistributionKind.
+    constexpr std::string_view kNames[] = {"float", "int", "categorical"};
+    static_assert(std::size(kNames) == static_cast<std::size_t>(DistributionKind::Categorical) + 1);
+    return kNames[static_cast<std::size_t>(kind)];
 }
 
 Distribution Distribution::make_float(double low, double high, bool log, double step) {

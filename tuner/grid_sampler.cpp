@@ -1,15 +1,20 @@
-#include "tuner/grid_sampler.hpp"
+// Grid search over explicit value lists, walking the conditional tree (registered as "grid").
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "tuner/error.hpp"
+#include "tuner/sampler.hpp"
 
 namespace knntune::tuner {
 
 namespace {
+
+namespace json = boost::json;
 
 bool same_point(const ParamValues& a, const ParamValues& b) {
     if (a.size() != b.size()) return false;
@@ -28,7 +33,29 @@ bool matches_fixed(const ParamValues& point, const ParamValues& fixed) {
     return true;
 }
 
-}  // namespace
+/// Enumerates the tree of grid points in declaration order (the last parameter varies
+/// fastest; a branch's parameters combine only under their own branch). Each trial takes the
+/// first point that no earlier trial used; when all are used the grid is exhausted and
+/// further trials cycle through it by trial number.
+class GridSampler final : public Sampler {
+  public:
+    /// `values`: key → external values. Categoricals default to all choices and ints with at
+    /// most 100 grid points to all of them; every other active parameter needs a list.
+    /// Throws `SettingsError` naming the parameter.
+    GridSampler(const SearchSpace& space, std::map<std::string, std::vector<double>> values);
+
+    std::string_view name() const override { return "grid"; }
+    json::object settings() const override;
+    ParamValues sample(const SampleContext& ctx) const override;
+    bool exhausted(const SearchSpace& space, std::span<const FrozenTrial> history) const override;
+
+    /// All grid points, in enumeration order.
+    const std::vector<ParamValues>& points() const { return points_; }
+
+  private:
+    std::map<std::string, std::vector<double>> values_;
+    std::vector<ParamValues> points_;
+};
 
 GridSampler::GridSampler(const SearchSpace& space,
                          std::map<std::string, std::vector<double>> values)
@@ -85,14 +112,14 @@ GridSampler::GridSampler(const SearchSpace& space,
     walk(0);
 }
 
-boost::json::object GridSampler::settings() const {
-    boost::json::object values;
+json::object GridSampler::settings() const {
+    json::object values;
     for (const auto& [key, list] : values_) {
-        boost::json::array a;
+        json::array a;
         for (double v : list) a.emplace_back(v);
         values[key] = std::move(a);
     }
-    boost::json::object o;
+    json::object o;
     o["values"] = std::move(values);
     o["n_points"] = points_.size();
     return o;
@@ -139,5 +166,78 @@ bool GridSampler::exhausted(const SearchSpace&, std::span<const FrozenTrial> his
     }
     return used == points_.size();
 }
+
+// The scalar settings of the grid; its value lists are the JSON setting "values".
+struct GridSettings {
+    std::size_t n_points = 0;
+};
+
+constexpr Key<GridSettings> kGridKeys[] = {
+    int_key<&GridSettings::n_points>(
+        "n_points", {0, 1e9},
+        "number of grid points the value lists must give (recorded in the log, so that "
+        "recorded settings re-check their grid); 0: not checked"),
+};
+
+constexpr JsonSetting kGridJson[] = {
+    {"values", "{key: [value, ...]}", "{}",
+     "values per parameter key (labels or indices for categoricals); categoricals and ints "
+     "with at most 100 values default to all of them"},
+};
+
+// Key → external values, from the JSON setting "values".
+std::map<std::string, std::vector<double>> value_lists(const json::value* given,
+                                                       const SearchSpace& space) {
+    std::map<std::string, std::vector<double>> values;
+    if (given == nullptr) return values;
+    if (!given->is_object()) {
+        throw SettingsError("grid setting 'values' must be an object {key: [value, ...]}");
+    }
+    for (const auto& pv : given->as_object()) {
+        const std::string key(pv.key());
+        const Distribution& d = space.param(space.index_of(key)).distribution;
+        if (!pv.value().is_array()) {
+            throw SettingsError("grid values of '" + key + "' must be an array");
+        }
+        for (const json::value& v : pv.value().as_array()) {
+            if (d.is_categorical() && v.is_string()) {
+                auto it = std::find(d.choices.begin(), d.choices.end(), v.as_string());
+                if (it == d.choices.end()) {
+                    throw SettingsError("grid value '" + std::string(v.as_string()) + "' of '" +
+                                        key + "' is not a choice");
+                }
+                values[key].push_back(static_cast<double>(it - d.choices.begin()));
+            } else if (v.is_number()) {
+                values[key].push_back(json::value_to<double>(v));
+            } else {
+                throw SettingsError("grid values of '" + key + "' must be numbers or labels");
+            }
+        }
+    }
+    return values;
+}
+
+std::unique_ptr<Sampler> make_grid(const CheckedSettings& checked, std::uint64_t,
+                                   const SearchSpace& space) {
+    GridSettings s;
+    apply_settings(std::span(kGridKeys), checked, s);
+    auto grid = std::make_unique<GridSampler>(
+        space, value_lists(checked.json.if_contains("values"), space));
+    if (s.n_points != 0 && s.n_points != grid->points().size()) {
+        throw SettingsError("grid setting 'n_points' = " + std::to_string(s.n_points) +
+                            ", but the value lists give " + std::to_string(grid->points().size()) +
+                            " grid points");
+    }
+    return grid;
+}
+
+}  // namespace
+
+extern constinit const SamplerEntry kGridSampler = {
+    "grid",
+    "Grid search over value lists, walking the conditional tree; stops when exhausted",
+    settings_table<kGridKeys>(kGridJson),
+    make_grid,
+};
 
 }  // namespace knntune::tuner

@@ -74,35 +74,38 @@ struct Writer {
                  H5Aclose);
         check(H5Awrite(a.get(), type, &value), std::string("write attribute ") + name, path);
     }
+    Handle group(hid_t loc, const char* name, const std::string& what) const {
+        return {check_id(H5Gcreate2(loc, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                         "create group " + what, path),
+                H5Gclose};
+    }
     hid_t dataset(hid_t group, const std::string& name, hid_t type, hsize_t n) const {
         Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
         return check_id(H5Dcreate2(group, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT,
                                    H5P_DEFAULT),
                         "create dataset " + name, path);
     }
-    void doubles(hid_t group, const std::string& name, const std::vector<double>& v) const {
-        Handle d(dataset(group, name, H5T_IEEE_F64LE, v.size()), H5Dclose);
+    // One column of `v.size()` rows, stored as `file_type`, given in memory as `mem_type`.
+    template <class T>
+    void column(hid_t group, const std::string& name, hid_t file_type, hid_t mem_type,
+                const std::vector<T>& v) const {
+        Handle d(dataset(group, name, file_type, v.size()), H5Dclose);
         if (!v.empty()) {
-            check(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
+            check(H5Dwrite(d.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
                   "write dataset " + name, path);
         }
     }
+    void doubles(hid_t group, const std::string& name, const std::vector<double>& v) const {
+        column(group, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v);
+    }
     void int64s(hid_t group, const std::string& name, const std::vector<std::int64_t>& v) const {
-        Handle d(dataset(group, name, H5T_STD_I64LE, v.size()), H5Dclose);
-        if (!v.empty()) {
-            check(H5Dwrite(d.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
-                  "write dataset " + name, path);
-        }
+        column(group, name, H5T_STD_I64LE, H5T_NATIVE_INT64, v);
     }
     void strings(hid_t group, const std::string& name, const std::vector<std::string>& v) const {
         Handle type = vlen_string_type();
-        Handle d(dataset(group, name, type.get(), v.size()), H5Dclose);
         std::vector<const char*> ptrs;
         for (const std::string& s : v) ptrs.push_back(s.c_str());
-        if (!v.empty()) {
-            check(H5Dwrite(d.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
-                  "write dataset " + name, path);
-        }
+        column(group, name, type.get(), type.get(), ptrs);
     }
 };
 
@@ -152,48 +155,43 @@ struct Reader {
         check(H5Aread(a.get(), mem_type, &v), std::string("read attribute ") + name, path);
         return v;
     }
-    Handle open(hid_t group, const std::string& name, std::size_t expected) const {
+    // A dataset and its number of rows.
+    std::pair<Handle, std::size_t> open_dataset(hid_t group, const std::string& name) const {
         Handle d(check_id(H5Dopen2(group, name.c_str(), H5P_DEFAULT), "open dataset " + name, path),
                  H5Dclose);
         Handle space(H5Dget_space(d.get()), H5Sclose);
-        const hssize_t n = H5Sget_simple_extent_npoints(space.get());
-        if (expected != static_cast<std::size_t>(-1) && static_cast<std::size_t>(n) != expected) {
-            throw StorageError("trial log '" + path + "': dataset " + name + " has " +
-                               std::to_string(n) + " rows, expected " + std::to_string(expected));
-        }
-        return d;
+        const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get()));
+        return {std::move(d), n};
     }
     std::size_t rows(hid_t group, const std::string& name) const {
-        Handle d(check_id(H5Dopen2(group, name.c_str(), H5P_DEFAULT), "open dataset " + name, path),
-                 H5Dclose);
-        Handle space(H5Dget_space(d.get()), H5Sclose);
-        return static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get()));
+        return open_dataset(group, name).second;
+    }
+    // One column of `n` rows, read as `mem_type`.
+    template <class T>
+    std::vector<T> column(hid_t group, const std::string& name, std::size_t n,
+                          hid_t mem_type) const {
+        auto [d, n_rows] = open_dataset(group, name);
+        if (n_rows != n) {
+            throw StorageError("trial log '" + path + "': dataset " + name + " has " +
+                               std::to_string(n_rows) + " rows, expected " + std::to_string(n));
+        }
+        std::vector<T> v(n);
+        if (n) {
+            check(H5Dread(d.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
+                  "read dataset " + name, path);
+        }
+        return v;
     }
     std::vector<double> doubles(hid_t group, const std::string& name, std::size_t n) const {
-        Handle d = open(group, name, n);
-        std::vector<double> v(n);
-        if (n)
-            check(H5Dread(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
-                  "read dataset " + name, path);
-        return v;
+        return column<double>(group, name, n, H5T_NATIVE_DOUBLE);
     }
     std::vector<std::int64_t> int64s(hid_t group, const std::string& name, std::size_t n) const {
-        Handle d = open(group, name, n);
-        std::vector<std::int64_t> v(n);
-        if (n)
-            check(H5Dread(d.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
-                  "read dataset " + name, path);
-        return v;
+        return column<std::int64_t>(group, name, n, H5T_NATIVE_INT64);
     }
     std::vector<std::string> strings(hid_t group, const std::string& name, std::size_t n) const {
-        Handle d = open(group, name, n);
         Handle type = vlen_string_type();
-        std::vector<char*> ptrs(n, nullptr);
-        if (n)
-            check(H5Dread(d.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
-                  "read dataset " + name, path);
         std::vector<std::string> out;
-        for (char* p : ptrs) {
+        for (char* p : column<char*>(group, name, n, type.get())) {
             out.emplace_back(p ? p : "");
             H5free_memory(p);
         }
@@ -215,6 +213,84 @@ struct Reader {
     }
 };
 
+// ---- the parts of a log --------------------------------------------------------------------
+
+void write_study_attributes(const Writer& w, hid_t root, const StudyInfo& info) {
+    w.string_attr(root, "format", kFormat);
+    w.scalar_attr(root, "format_version", H5T_NATIVE_INT64, kFormatVersion);
+    w.string_attr(root, "study_name", info.name);
+    w.string_attr(root, "direction", std::string(direction_name(info.direction)));
+    w.scalar_attr(root, "seed", H5T_NATIVE_UINT64, info.seed);
+    w.string_attr(root, "search_space", info.search_space);
+    w.string_attr(root, "sampler", info.sampler);
+    w.string_attr(root, "sampler_settings", info.sampler_settings);
+    w.string_attr(root, "config", info.config);
+    w.string_attr(root, "data_fingerprint", info.data_fingerprint);
+    w.string_attr(root, "software_version", info.software_version);
+}
+
+// The per-trial columns of group `trials` other than parameters and metrics.
+void write_trial_columns(const Writer& w, hid_t g, std::span<const FrozenTrial> trials) {
+    const std::size_t n = trials.size();
+    std::vector<std::int64_t> number(n);
+    std::vector<std::string> state(n), error(n);
+    std::vector<double> value(n), start(n), end(n), duration(n);
+    for (std::size_t r = 0; r < n; ++r) {
+        const FrozenTrial& t = trials[r];
+        number[r] = t.number;
+        state[r] = std::string(state_name(t.state));
+        error[r] = t.error;
+        value[r] = t.value;
+        start[r] = t.start_time;
+        end[r] = t.end_time;
+        duration[r] = t.duration();
+    }
+    w.int64s(g, "number", number);
+    w.strings(g, "state", state);
+    w.doubles(g, "value", value);
+    w.doubles(g, "start_time", start);
+    w.doubles(g, "end_time", end);
+    w.doubles(g, "duration", duration);
+    w.strings(g, "error", error);
+}
+
+// One column per parameter in group `trials/params`, carrying its distribution as attributes.
+void write_param_columns(const Writer& w, hid_t pg, const SearchSpace& space,
+                         std::span<const FrozenTrial> trials) {
+    for (std::size_t p = 0; p < space.size(); ++p) {
+        const Param& param = space.param(p);
+        std::vector<double> col(trials.size());
+        for (std::size_t r = 0; r < trials.size(); ++r) col[r] = trials[r].params[p];
+        w.doubles(pg, param.key, col);
+        Handle d(H5Dopen2(pg, param.key.c_str(), H5P_DEFAULT), H5Dclose);
+        const Distribution& dist = param.distribution;
+        w.string_attr(d.get(), "type", std::string(kind_name(dist.kind)));
+        if (dist.is_categorical()) {
+            w.strings_attr(d.get(), "choices", dist.choices);
+        } else {
+            w.scalar_attr(d.get(), "low", H5T_NATIVE_DOUBLE, dist.low);
+            w.scalar_attr(d.get(), "high", H5T_NATIVE_DOUBLE, dist.high);
+            w.scalar_attr(d.get(), "log", H5T_NATIVE_INT8, static_cast<std::int8_t>(dist.log));
+            w.scalar_attr(d.get(), "step", H5T_NATIVE_DOUBLE, dist.step);
+        }
+    }
+}
+
+// One column per metric name in group `trials/metrics`, NaN where a trial lacks it.
+void write_metric_columns(const Writer& w, hid_t mg, std::span<const FrozenTrial> trials) {
+    std::set<std::string> metric_names;
+    for (const FrozenTrial& t : trials) {
+        for (const auto& [name, v] : t.metrics) metric_names.insert(name);
+    }
+    for (const std::string& m : metric_names) {
+        std::vector<double> col(trials.size(), std::nan(""));
+        for (std::size_t r = 0; r < trials.size(); ++r) {
+            if (auto it = trials[r].metrics.find(m); it != trials[r].metrics.end())
+                col[r] = it->second;
+        }
+        w.doubles(mg, m, col);
+    }
+}
 
 }  // namespace
 
@@ -229,78 +305,12 @@ void write_trial_log(const std::string& path, const StudyInfo& info, const Searc
           path);
     Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose);
     if (!file.ok()) throw StorageError("cannot create trial log '" + path + "'");
-    const hid_t root = file.get();
-    w.string_attr(root, "format", kFormat);
-    w.scalar_attr(root, "format_version", H5T_NATIVE_INT64, kFormatVersion);
-    w.string_attr(root, "study_name", info.name);
-    w.string_attr(root, "direction", std::string(direction_name(info.direction)));
-    w.scalar_attr(root, "seed", H5T_NATIVE_UINT64, info.seed);
-    w.string_attr(root, "search_space", info.search_space);
-    w.string_attr(root, "sampler", info.sampler);
-    w.string_attr(root, "sampler_settings", info.sampler_settings);
-    w.string_attr(root, "config", info.config);
-    w.string_attr(root, "data_fingerprint", info.data_fingerprint);
-    w.string_attr(root, "software_version", info.software_version);
-
-    const std::size_t n = trials.size();
-    Handle g(check_id(H5Gcreate2(root, "trials", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                      "create group trials", path),
-             H5Gclose);
-    std::vector<std::int64_t> number(n);
-    std::vector<std::string> state(n), error(n);
-    std::vector<double> value(n), start(n), end(n), duration(n);
-    std::set<std::string> metric_names;
-    for (std::size_t r = 0; r < n; ++r) {
-        const FrozenTrial& t = trials[r];
-        number[r] = t.number;
-        state[r] = std::string(state_name(t.state));
-        error[r] = t.error;
-        value[r] = t.value;
-        start[r] = t.start_time;
-        end[r] = t.end_time;
-        duration[r] = t.duration();
-        for (const auto& [name, v] : t.metrics) metric_names.insert(name);
-    }
-    w.int64s(g.get(), "number", number);
-    w.strings(g.get(), "state", state);
-    w.doubles(g.get(), "value", value);
-    w.doubles(g.get(), "start_time", start);
-    w.doubles(g.get(), "end_time", end);
-    w.doubles(g.get(), "duration", duration);
-    w.strings(g.get(), "error", error);
-
-    Handle pg(check_id(H5Gcreate2(g.get(), "params", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                       "create group trials/params", path),
-              H5Gclose);
-    for (std::size_t p = 0; p < space.size(); ++p) {
-        const Param& param = space.param(p);
-        std::vector<double> col(n);
-        for (std::size_t r = 0; r < n; ++r) col[r] = trials[r].params[p];
-        w.doubles(pg.get(), param.key, col);
-        Handle d(H5Dopen2(pg.get(), param.key.c_str(), H5P_DEFAULT), H5Dclose);
-        const Distribution& dist = param.distribution;
-        w.string_attr(d.get(), "type", std::string(kind_name(dist.kind)));
-        if (dist.is_categorical()) {
-            w.strings_attr(d.get(), "choices", dist.choices);
-        } else {
-            w.scalar_attr(d.get(), "low", H5T_NATIVE_DOUBLE, dist.low);
-            w.scalar_attr(d.get(), "high", H5T_NATIVE_DOUBLE, dist.high);
-            w.scalar_attr(d.get(), "log", H5T_NATIVE_INT8, static_cast<std::int8_t>(dist.log));
-            w.scalar_attr(d.get(), "step", H5T_NATIVE_DOUBLE, dist.step);
-        }
-    }
-    Handle mg(check_id(H5Gcreate2(g.get(), "metrics", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                       "create group trials/metrics", path),
-              H5Gclose);
-    for (const std::string& m : metric_names) {
-        std::vector<double> col(n, std::nan(""));
-        for (std::size_t r = 0; r < n; ++r) {
-            if (auto it = trials[r].metrics.find(m); it != trials[r].metrics.end())
-                col[r] = it->second;
-        }
-        w.doubles(mg.get(), m, col);
-    }
-    check(H5Fflush(root, H5F_SCOPE_GLOBAL), "flush", path);
+    write_study_attributes(w, file.get(), info);
+    const Handle g = w.group(file.get(), "trials", "trials");
+    write_trial_columns(w, g.get(), trials);
+    write_param_columns(w, w.group(g.get(), "params", "trials/params").get(), space, trials);
+    write_metric_columns(w, w.group(g.get(), "metrics", "trials/metrics").get(), trials);
+    check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "flush", path);
 }
 
 TrialLog read_trial_log(const std::string& path) {
@@ -435,9 +445,11 @@ std::vector<FrozenTrial> Hdf5Storage::trials() const {
 void Hdf5Storage::checkpoint() {
     const std::vector<FrozenTrial> rows = trials();
     try {
-        replace_file(
-            path_, [&](const std::filesystem::path& tmp) { write_trial_log(tmp.string(), info_, space_, rows); },
-            {.durable = options_.fsync});
+        replace_file(path_,
+                     [&](const std::filesystem::path& tmp) {
+                         write_trial_log(tmp.string(), info_, space_, rows);
+                     },
+                     {.durable = options_.fsync});
     } catch (const IoError& e) {
         throw StorageError(std::string("trial log: ") + e.what());
     }

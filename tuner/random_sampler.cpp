@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "tuner/sampler.hpp"
+
 namespace knntune::tuner {
 
 double sample_prior(const Distribution& d, Rng& rng) {
@@ -22,17 +24,34 @@ void fill_from_prior(const SearchSpace& space, ParamValues& values, Rng& rng) {
     }
 }
 
-boost::json::object RandomSampler::settings() const {
-    boost::json::object o;
-    o["seed"] = seed_;
-    return o;
-}
+namespace {
 
-ParamValues RandomSampler::sample(const SampleContext& ctx) const {
-    Rng rng(seed_, static_cast<std::uint64_t>(ctx.number));
-    ParamValues v = ctx.fixed;
-    fill_from_prior(ctx.space, v, rng);
-    return v;
-}
+/// Uniform random search: each trial's draws come from `Rng(seed, trial number)`.
+class RandomSampler final : public Sampler {
+  public:
+    explicit RandomSampler(std::uint64_t seed) : seed_(seed) {}
+    std::string_view name() const override { return "random"; }
+    boost::json::object settings() const override { return {{"seed", seed_}}; }
+    ParamValues sample(const SampleContext& ctx) const override {
+        Rng rng(seed_, static_cast<std::uint64_t>(ctx.number));
+        ParamValues v = ctx.fixed;
+        fill_from_prior(ctx.space, v, rng);
+        return v;
+    }
+
+  private:
+    std::uint64_t seed_;
+};
+
+}  // namespace
+
+extern constinit const SamplerEntry kRandomSampler = {
+    "random",
+    "Uniform random search: every active parameter drawn from its prior",
+    {},
+    [](const CheckedSettings&, std::uint64_t seed, const SearchSpace&) -> std::unique_ptr<Sampler> {
+        return std::make_unique<RandomSampler>(seed);
+    },
+};
 
 }  // namespace knntune::tuner

@@ -1,8 +1,10 @@
 #pragma once
-/// Random search: every active parameter drawn independently, honouring conditions.
+/// Prior draws: every active parameter drawn independently from its distribution, honouring
+/// conditions. Random search (registered as "random", random_sampler.cpp) is exactly these
+/// draws; TPE uses them for its start-up trials.
 
 #include "tuner/random.hpp"
-#include "tuner/sampler.hpp"
+#include "tuner/search_space.hpp"
 
 namespace knntune::tuner {
 
@@ -14,17 +16,5 @@ double sample_prior(const Distribution& d, Rng& rng);
 /// Fills every active parameter of `values` that is NaN with a prior draw, top-down, keeping
 /// values already set (enqueued). Parameters found inactive are reset to NaN.
 void fill_from_prior(const SearchSpace& space, ParamValues& values, Rng& rng);
-
-/// Uniform random search.
-class RandomSampler final : public Sampler {
-  public:
-    explicit RandomSampler(std::uint64_t seed) : seed_(seed) {}
-    std::string_view name() const override { return "random"; }
-    boost::json::object settings() const override;
-    ParamValues sample(const SampleContext& ctx) const override;
-
-  private:
-    std::uint64_t seed_;
-};
 
 }  // namespace knntune::tuner

@@ -16,6 +16,7 @@
 
 #include "common/direction.hpp"
 #include "tuner/search_space.hpp"
+#include "tuner/settings_table.hpp"
 #include "tuner/trial.hpp"
 
 namespace knntune::tuner {
@@ -50,12 +51,43 @@ class Sampler {
     virtual bool exhausted(const SearchSpace&, std::span<const FrozenTrial>) const { return false; }
 };
 
-/// Names accepted by `make_sampler`.
+/// One entry of the sampler registry: everything `make_sampler`, help text and the docs know
+/// of a sampler. Each sampler's source file defines its entry; `sampler.cpp` lists them.
+struct SamplerEntry {
+    std::string_view name;     ///< registry name, e.g. "tpe"
+    std::string_view summary;  ///< one line for listings
+    SettingsTable settings;    ///< declared settings: validation, help text, docs
+    /// Builds the sampler from settings already checked against `settings`; throws
+    /// `SettingsError` for what only the search space can tell (a grid value list).
+    std::unique_ptr<Sampler> (*make)(const CheckedSettings& settings, std::uint64_t seed,
+                                     const SearchSpace& space);
+};
+
+/// The registered samplers, in listing order.
+std::span<const SamplerEntry* const> sampler_entries();
+
+/// The entry called `name`; throws `SettingsError` listing the known names (with a suggestion
+/// when one is close).
+const SamplerEntry& find_sampler(std::string_view name);
+
+/// Names accepted by `make_sampler`, in listing order.
 std::vector<std::string> sampler_names();
 
-/// Builds a sampler from its registry name and JSON settings (unknown keys are errors that
-/// list the known ones). `space` is needed by the grid sampler to check its value lists.
+/// Builds a sampler from its registry name and JSON settings. All validation happens here:
+/// unknown names are errors that list the known ones, values of the wrong JSON type or out of
+/// bounds are errors that give the bounds, and `space` is checked by samplers that depend on
+/// it (the grid's value lists). Throws `SettingsError`.
 std::unique_ptr<Sampler> make_sampler(std::string_view name, const boost::json::object& settings,
                                       std::uint64_t seed, const SearchSpace& space);
+
+/// The settings of sampler `name`, one entry per setting with its default, bounds and help,
+/// generated from its table (see `settings_help`). Throws `SettingsError` for an unknown name.
+std::string sampler_settings_help(std::string_view name);
+
+/// One line per registered sampler: its name and summary.
+std::string samplers_help();
+
+/// The Markdown reference of every registered sampler and its settings (docs/samplers.md).
+std::string samplers_markdown();
 
 }  // namespace knntune::tuner

@@ -29,6 +29,97 @@ void check_identifier(const std::string& s, const std::string& what, const std::
     }
 }
 
+// The parent of `s` among `params` (declared so far; `by_key`: key → index), named by key
+// or, when unambiguous, by local name.
+std::size_t find_parent(const ParamSpec& s, const std::string& where,
+                        const std::vector<Param>& params,
+                        const std::map<std::string, std::size_t>& by_key) {
+    if (auto it = by_key.find(s.parent); it != by_key.end()) return it->second;
+    std::optional<std::size_t> parent;
+    for (std::size_t j = 0; j < params.size(); ++j) {
+        if (params[j].name != s.parent) continue;
+        if (parent) {
+            throw SpaceError("ambiguous parent '" + s.parent + "' of " + where +
+                             ": use the parent's key");
+        }
+        parent = j;
+    }
+    if (!parent) {
+        std::vector<std::string> keys;
+        for (const Param& q : params) keys.push_back(q.key);
+        throw SpaceError("unknown parent '" + s.parent + "' of " + where +
+                         " (a parent must be declared before its children; declared so "
+                         "far: " +
+                         (keys.empty() ? "none" : quoted_list(keys)) + ")");
+    }
+    return *parent;
+}
+
+// The activation condition of `s`, or none at the root.
+std::optional<Condition> parse_condition(const ParamSpec& s, const std::string& where,
+                                         const std::vector<Param>& params,
+                                         const std::map<std::string, std::size_t>& by_key) {
+    if (s.parent.empty()) {
+        if (!s.when.empty()) throw SpaceError(where + " has 'when' choices but no parent");
+        return std::nullopt;
+    }
+    Condition c;
+    c.parent = find_parent(s, where, params, by_key);
+    const Distribution& pd = params[c.parent].distribution;
+    if (!pd.is_categorical()) {
+        throw SpaceError("parent '" + s.parent + "' of " + where + " is not categorical");
+    }
+    if (s.when.empty()) {
+        throw SpaceError(where + " has a parent but no 'when' choices");
+    }
+    for (const std::string& w : s.when) {
+        auto it = std::find(pd.choices.begin(), pd.choices.end(), w);
+        if (it == pd.choices.end()) {
+            throw SpaceError("'when' value '" + w + "' of " + where + " is not a choice of '" +
+                             s.parent + "' (choices: " + quoted_list(pd.choices) + ")");
+        }
+        c.choices.push_back(static_cast<std::size_t>(it - pd.choices.begin()));
+    }
+    std::sort(c.choices.begin(), c.choices.end());
+    if (std::adjacent_find(c.choices.begin(), c.choices.end()) != c.choices.end()) {
+        throw SpaceError("duplicate 'when' value in " + where);
+    }
+    return c;
+}
+
+// Same local name twice: allowed only as siblings under one parent with disjoint `when` sets
+// (tversky.alpha vs rp3beta.alpha), so that at most one is ever active.
+void check_same_name(const Param& p, const std::string& where, const std::vector<Param>& params) {
+    for (const Param& q : params) {
+        if (q.name != p.name) continue;
+        bool disjoint = p.condition && q.condition && p.condition->parent == q.condition->parent;
+        if (disjoint) {
+            for (std::size_t c : p.condition->choices) {
+                if (std::binary_search(q.condition->choices.begin(), q.condition->choices.end(),
+                                       c)) {
+                    disjoint = false;
+                }
+            }
+        }
+        if (!disjoint) {
+            throw SpaceError("duplicate name: " + where + " can be active together with '" + q.key +
+                             "'");
+        }
+    }
+}
+
+// The key of `p`: the explicit one, else branch.name ("tversky.alpha"), else the name.
+std::string derive_key(const ParamSpec& s, const Param& p, const std::vector<Param>& params) {
+    if (!s.key.empty()) return s.key;
+    if (!p.condition) return p.name;
+    const Distribution& pd = params[p.condition->parent].distribution;
+    std::string branch;
+    for (std::size_t c : p.condition->choices) {
+        branch += (branch.empty() ? "" : "+") + pd.choices[c];
+    }
+    return branch + "." + p.name;
+}
+
 }  // namespace
 
 const char* const kReservedColumns[7] = {"number",   "state",    "value", "start_time",
@@ -49,87 +140,9 @@ SearchSpace::SearchSpace(std::vector<ParamSpec> specs) {
         Param p;
         p.name = s.name;
         p.distribution = s.distribution;
-        if (!s.parent.empty()) {
-            // The parent may be named by key or, when unambiguous, by local name.
-            std::optional<std::size_t> parent;
-            if (auto it = by_key.find(s.parent); it != by_key.end()) parent = it->second;
-            if (!parent) {
-                for (std::size_t j = 0; j < params_.size(); ++j) {
-                    if (params_[j].name != s.parent) continue;
-                    if (parent) {
-                        throw SpaceError("ambiguous parent '" + s.parent + "' of " + where +
-                                         ": use the parent's key");
-                    }
-                    parent = j;
-                }
-            }
-            if (!parent) {
-                std::vector<std::string> keys;
-                for (const Param& q : params_) keys.push_back(q.key);
-                throw SpaceError("unknown parent '" + s.parent + "' of " + where +
-                                 " (a parent must be declared before its children; declared so "
-                                 "far: " +
-                                 (keys.empty() ? "none" : quoted_list(keys)) + ")");
-            }
-            const Distribution& pd = params_[*parent].distribution;
-            if (!pd.is_categorical()) {
-                throw SpaceError("parent '" + s.parent + "' of " + where + " is not categorical");
-            }
-            if (s.when.empty()) {
-                throw SpaceError(where + " has a parent but no 'when' choices");
-            }
-            Condition c;
-            c.parent = *parent;
-            for (const std::string& w : s.when) {
-                auto it = std::find(pd.choices.begin(), pd.choices.end(), w);
-                if (it == pd.choices.end()) {
-                    throw SpaceError("'when' value '" + w + "' of " + where +
-                                     " is not a choice of '" + s.parent +
-                                     "' (choices: " + quoted_list(pd.choices) + ")");
-                }
-                c.choices.push_back(static_cast<std::size_t>(it - pd.choices.begin()));
-            }
-            std::sort(c.choices.begin(), c.choices.end());
-            if (std::adjacent_find(c.choices.begin(), c.choices.end()) != c.choices.end()) {
-                throw SpaceError("duplicate 'when' value in " + where);
-            }
-            p.condition = c;
-        } else if (!s.when.empty()) {
-            throw SpaceError(where + " has 'when' choices but no parent");
-        }
-
-        // Same local name twice: allowed only as siblings under one parent with disjoint
-        // `when` sets (tversky.alpha vs rp3beta.alpha), so that at most one is ever active.
-        for (const Param& q : params_) {
-            if (q.name != p.name) continue;
-            bool disjoint =
-                p.condition && q.condition && p.condition->parent == q.condition->parent;
-            if (disjoint) {
-                for (std::size_t c : p.condition->choices) {
-                    if (std::binary_search(q.condition->choices.begin(), q.condition->choices.end(),
-                                           c)) {
-                        disjoint = false;
-                    }
-                }
-            }
-            if (!disjoint) {
-                throw SpaceError("duplicate name: " + where + " can be active together with '" +
-                                 q.key + "'");
-            }
-        }
-
-        if (!s.key.empty()) {
-            p.key = s.key;
-        } else if (p.condition) {
-            const Distribution& pd = params_[p.condition->parent].distribution;
-            std::string branch;
-            for (std::size_t c : p.condition->choices) {
-                branch += (branch.empty() ? "" : "+") + pd.choices[c];
-            }
-            p.key = branch + "." + p.name;
-        } else {
-            p.key = p.name;
-        }
+        p.condition = parse_condition(s, where, params_, by_key);
+        check_same_name(p, where, params_);
+        p.key = derive_key(s, p, params_);
         check_identifier(p.key, "key", where);
         for (const char* reserved : kReservedColumns) {
             if (p.key == reserved) {
@@ -173,6 +186,91 @@ std::string string(const json::value& v, const std::string& where) {
 
 }  // namespace
 
+namespace {
+
+// The domain of the parameter object `o` (described as `atn` in messages).
+Distribution parse_distribution(const json::object& o, const std::string& atn) {
+    const json::value* type = field(o, "type");
+    if (!type) throw SpaceError(atn + " has no 'type' (float, int or categorical)");
+    const std::string t = string(*type, atn + ".type");
+    const bool log =
+        field(o, "log") ? field(o, "log")->is_bool() && field(o, "log")->as_bool() : false;
+    if (field(o, "log") && !field(o, "log")->is_bool()) {
+        throw SpaceError(atn + ".log must be true or false");
+    }
+    if (t == "categorical") {
+        for (const char* k : {"low", "high", "log", "step"}) {
+            if (field(o, k))
+                throw SpaceError(atn + ": '" + k + "' is not allowed for a categorical");
+        }
+        const json::value* ch = field(o, "choices");
+        if (!ch || !ch->is_array()) throw SpaceError(atn + " needs a 'choices' array");
+        std::vector<std::string> choices;
+        for (std::size_t j = 0; j < ch->as_array().size(); ++j) {
+            const json::value& c = ch->as_array()[j];
+            if (c.is_string()) {
+                choices.emplace_back(c.as_string());
+            } else if (c.is_number() || c.is_bool()) {
+                choices.push_back(json::serialize(c));
+            } else {
+                throw SpaceError(atn + ".choices[" + std::to_string(j) + "] must be a string");
+            }
+        }
+        return Distribution::make_categorical(std::move(choices));
+    }
+    if (t != "float" && t != "int") {
+        throw SpaceError(atn + ".type '" + t + "' is not one of float, int, categorical");
+    }
+    if (field(o, "choices")) throw SpaceError(atn + ": 'choices' is only for categoricals");
+    const json::value* lo = field(o, "low");
+    const json::value* hi = field(o, "high");
+    if (!lo || !hi) throw SpaceError(atn + " needs 'low' and 'high'");
+    const double low = number(*lo, atn + ".low");
+    const double high = number(*hi, atn + ".high");
+    const json::value* st = field(o, "step");
+    double step = st && !st->is_null() ? number(*st, atn + ".step") : 0.0;
+    if (t == "float") return Distribution::make_float(low, high, log, step);
+    Distribution d = Distribution::make_float(low, high, log, st ? step : 1.0);
+    d.kind = DistributionKind::Int;
+    return d;
+}
+
+// The declaration `params[i]` of the JSON form.
+ParamSpec parse_spec(const json::value& v, std::size_t i) {
+    static const std::set<std::string> kAllowed = {"name", "type",    "low",    "high", "log",
+                                                   "step", "choices", "parent", "when", "key"};
+    const std::string at = "params[" + std::to_string(i) + "]";
+    if (!v.is_object()) throw SpaceError(at + " must be an object");
+    const json::object& o = v.as_object();
+    for (const auto& kv : o) {
+        if (!kAllowed.count(std::string(kv.key()))) {
+            throw SpaceError("unknown key '" + std::string(kv.key()) + "' in " + at +
+                             " (allowed: name, type, low, high, log, step, choices, parent, "
+                             "when, key)");
+        }
+    }
+    ParamSpec s;
+    const json::value* name = field(o, "name");
+    if (!name) throw SpaceError(at + " has no 'name'");
+    s.name = string(*name, at + ".name");
+    const std::string atn = at + " ('" + s.name + "')";
+    s.distribution = parse_distribution(o, atn);
+    if (const json::value* p = field(o, "parent")) s.parent = string(*p, atn + ".parent");
+    if (const json::value* w = field(o, "when")) {
+        if (w->is_string()) {
+            s.when.emplace_back(w->as_string());
+        } else if (w->is_array()) {
+            for (const json::value& x : w->as_array()) s.when.push_back(string(x, atn + ".when"));
+        } else {
+            throw SpaceError(atn + ".when must be a string or an array of strings");
+        }
+    }
+    if (const json::value* k = field(o, "key")) s.key = string(*k, atn + ".key");
+    return s;
+}
+
+}  // namespace
+
 SearchSpace SearchSpace::from_json(const json::value& root) {
     if (!root.is_object()) throw SpaceError("search space must be a JSON object with 'params'");
     const json::object& top = root.as_object();
@@ -186,85 +284,9 @@ SearchSpace SearchSpace::from_json(const json::value& root) {
     if (!params || !params->is_array()) {
         throw SpaceError("search space needs a 'params' array");
     }
-    static const std::set<std::string> kAllowed = {"name", "type",    "low",    "high", "log",
-                                                   "step", "choices", "parent", "when", "key"};
     std::vector<ParamSpec> specs;
     const json::array& arr = params->as_array();
-    for (std::size_t i = 0; i < arr.size(); ++i) {
-        const std::string at = "params[" + std::to_string(i) + "]";
-        if (!arr[i].is_object()) throw SpaceError(at + " must be an object");
-        const json::object& o = arr[i].as_object();
-        for (const auto& kv : o) {
-            if (!kAllowed.count(std::string(kv.key()))) {
-                throw SpaceError("unknown key '" + std::string(kv.key()) + "' in " + at +
-                                 " (allowed: name, type, low, high, log, step, choices, parent, "
-                                 "when, key)");
-            }
-        }
-        ParamSpec s;
-        const json::value* name = field(o, "name");
-        if (!name) throw SpaceError(at + " has no 'name'");
-        s.name = string(*name, at + ".name");
-        const std::string atn = at + " ('" + s.name + "')";
-        const json::value* type = field(o, "type");
-        if (!type) throw SpaceError(atn + " has no 'type' (float, int or categorical)");
-        const std::string t = string(*type, atn + ".type");
-        const bool log =
-            field(o, "log") ? field(o, "log")->is_bool() && field(o, "log")->as_bool() : false;
-        if (field(o, "log") && !field(o, "log")->is_bool()) {
-            throw SpaceError(atn + ".log must be true or false");
-        }
-        if (t == "categorical") {
-            for (const char* k : {"low", "high", "log", "step"}) {
-                if (field(o, k))
-                    throw SpaceError(atn + ": '" + k + "' is not allowed for a categorical");
-            }
-            const json::value* ch = field(o, "choices");
-            if (!ch || !ch->is_array()) throw SpaceError(atn + " needs a 'choices' array");
-            std::vector<std::string> choices;
-            for (std::size_t j = 0; j < ch->as_array().size(); ++j) {
-                const json::value& c = ch->as_array()[j];
-                if (c.is_string()) {
-                    choices.emplace_back(c.as_string());
-                } else if (c.is_number() || c.is_bool()) {
-                    choices.push_back(json::serialize(c));
-                } else {
-                    throw SpaceError(atn + ".choices[" + std::to_string(j) + "] must be a string");
-                }
-            }
-            s.distribution = Distribution::make_categorical(std::move(choices));
-        } else if (t == "float" || t == "int") {
-            if (field(o, "choices")) throw SpaceError(atn + ": 'choices' is only for categoricals");
-            const json::value* lo = field(o, "low");
-            const json::value* hi = field(o, "high");
-            if (!lo || !hi) throw SpaceError(atn + " needs 'low' and 'high'");
-            const double low = number(*lo, atn + ".low");
-            const double high = number(*hi, atn + ".high");
-            const json::value* st = field(o, "step");
-            double step = st && !st->is_null() ? number(*st, atn + ".step") : 0.0;
-            if (t == "float") {
-                s.distribution = Distribution::make_float(low, high, log, step);
-            } else {
-                s.distribution = Distribution::make_float(low, high, log, st ? step : 1.0);
-                s.distribution.kind = DistributionKind::Int;
-            }
-        } else {
-            throw SpaceError(atn + ".type '" + t + "' is not one of float, int, categorical");
-        }
-        if (const json::value* p = field(o, "parent")) s.parent = string(*p, atn + ".parent");
-        if (const json::value* w = field(o, "when")) {
-            if (w->is_string()) {
-                s.when.emplace_back(w->as_string());
-            } else if (w->is_array()) {
-                for (const json::value& x : w->as_array())
-                    s.when.push_back(string(x, atn + ".when"));
-            } else {
-                throw SpaceError(atn + ".when must be a string or an array of strings");
-            }
-        }
-        if (const json::value* k = field(o, "key")) s.key = string(*k, atn + ".key");
-        specs.push_back(std::move(s));
-    }
+    for (std::size_t i = 0; i < arr.size(); ++i) specs.push_back(parse_spec(arr[i], i));
     return SearchSpace(std::move(specs));
 }
 

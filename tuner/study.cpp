@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cmath>
+#include <iterator>
 
 #include "tuner/error.hpp"
 #include "tuner/version.hpp"
@@ -41,20 +42,39 @@ void check_metric_name(const std::string& name, std::int64_t number, const Searc
     }
 }
 
+// Index = StopReason.
+constexpr std::string_view kStopReasonNames[] = {
+    "n_trials reached", "timeout", "no improvement within patience", "sampler exhausted"};
+static_assert(std::size(kStopReasonNames) == static_cast<std::size_t>(StopReason::Exhausted) + 1);
+
+// Finished trials, and finished trials since the best Complete one (ties: the earliest).
+struct Progress {
+    std::int64_t finished = 0;
+    std::int64_t since_best = 0;
+    bool has_best = false;
+};
+
+Progress progress_of(std::span<const FrozenTrial> trials, Direction direction) {
+    Progress p;
+    double best = 0.0;
+    for (const FrozenTrial& t : trials) {
+        if (!t.is_finished()) continue;
+        ++p.finished;
+        ++p.since_best;
+        if (t.state == TrialState::Complete &&
+            (!p.has_best || is_better(t.value, best, direction))) {
+            p.has_best = true;
+            best = t.value;
+            p.since_best = 0;
+        }
+    }
+    return p;
+}
+
 }  // namespace
 
 std::string_view stop_reason_name(StopReason r) {
-    switch (r) {
-        case StopReason::NTrials:
-            return "n_trials reached";
-        case StopReason::Timeout:
-            return "timeout";
-        case StopReason::Patience:
-            return "no improvement within patience";
-        case StopReason::Exhausted:
-            return "sampler exhausted";
-    }
-    return "?";
+    return kStopReasonNames[static_cast<std::size_t>(r)];
 }
 
 Study::Study(SearchSpace space, std::unique_ptr<Sampler> sampler, std::unique_ptr<Storage> storage,
@@ -217,6 +237,39 @@ void Study::tell(std::int64_t number, TrialState state, const Evaluation& eval,
     trials_[static_cast<std::size_t>(number)] = std::move(t);
 }
 
+void Study::run_trial(const Objective& objective, const FrozenTrial& frozen,
+                      const OptimizeParams& params) {
+    Evaluation e;
+    TrialState state = TrialState::Complete;
+    std::string error;
+    try {
+        const Trial view(space_, frozen);
+        e = objective(view);
+    } catch (const TrialPruned&) {
+        state = TrialState::Pruned;
+    } catch (const std::exception& ex) {
+        state = TrialState::Fail;
+        error = ex.what();
+    } catch (...) {
+        state = TrialState::Fail;
+        error = "unknown exception";
+    }
+    try {
+        tell(frozen.number, state, e, error);
+    } catch (const StudyError& bad_result) {
+        // An unusable result (a metric name that clashes) fails the trial, not the study.
+        tell(frozen.number, TrialState::Fail, Evaluation{}, bad_result.what());
+    }
+    if (params.on_trial_finished) {
+        FrozenTrial done;
+        {
+            std::lock_guard lock(mu_);
+            done = trials_[static_cast<std::size_t>(frozen.number)];
+        }
+        params.on_trial_finished(done);
+    }
+}
+
 OptimizeResult Study::optimize(const Objective& objective, const OptimizeParams& params) {
     if (params.parallel_trials < 1) throw SettingsError("parallel.trials must be ≥ 1");
     if (params.timeout_seconds < 0.0) throw SettingsError("timeout must be ≥ 0 seconds");
@@ -228,59 +281,17 @@ OptimizeResult Study::optimize(const Objective& objective, const OptimizeParams&
         own_arena = std::make_unique<tbb::task_arena>(static_cast<int>(params.parallel_trials));
         arena = own_arena.get();
     }
-    const auto run_one = [&](const FrozenTrial& frozen) {
-        Evaluation e;
-        TrialState state = TrialState::Complete;
-        std::string error;
-        try {
-            const Trial view(space_, frozen);
-            e = objective(view);
-        } catch (const TrialPruned&) {
-            state = TrialState::Pruned;
-        } catch (const std::exception& ex) {
-            state = TrialState::Fail;
-            error = ex.what();
-        } catch (...) {
-            state = TrialState::Fail;
-            error = "unknown exception";
-        }
-        try {
-            tell(frozen.number, state, e, error);
-        } catch (const StudyError& bad_result) {
-            // An unusable result (a metric name that clashes) fails the trial, not the study.
-            tell(frozen.number, TrialState::Fail, Evaluation{}, bad_result.what());
-        }
-        if (params.on_trial_finished) {
-            FrozenTrial done;
-            {
-                std::lock_guard lock(mu_);
-                done = trials_[static_cast<std::size_t>(frozen.number)];
-            }
-            params.on_trial_finished(done);
-        }
-    };
-
     OptimizeResult result;
     while (true) {
-        std::int64_t finished = 0, since_best = 0;
-        bool has_best = false;
-        double best = 0.0;
+        Progress progress;
         bool exhausted = false;
         {
             std::lock_guard lock(mu_);
-            for (const FrozenTrial& t : trials_) {
-                if (!t.is_finished()) continue;
-                ++finished;
-                ++since_best;
-                if (t.state == TrialState::Complete && (!has_best || better(t.value, best))) {
-                    has_best = true;
-                    best = t.value;
-                    since_best = 0;
-                }
-            }
+            progress = progress_of(trials_, options_.direction);
             exhausted =
                 requeued_.empty() && enqueued_.empty() && sampler_->exhausted(space_, trials_);
         }
+        const std::int64_t finished = progress.finished;
         if (finished >= params.n_trials) {
             result.reason = StopReason::NTrials;
             break;
@@ -291,7 +302,7 @@ OptimizeResult Study::optimize(const Objective& objective, const OptimizeParams&
             result.reason = StopReason::Timeout;
             break;
         }
-        if (params.patience > 0 && has_best && since_best >= params.patience) {
+        if (params.patience > 0 && progress.has_best && progress.since_best >= params.patience) {
             result.reason = StopReason::Patience;
             break;
         }
@@ -305,11 +316,13 @@ OptimizeResult Study::optimize(const Objective& objective, const OptimizeParams&
         if (arena) {
             arena->execute([&] {
                 tbb::task_group group;
-                for (const FrozenTrial& t : asked) group.run([&run_one, &t] { run_one(t); });
+                for (const FrozenTrial& t : asked) {
+                    group.run([&, this] { run_trial(objective, t, params); });
+                }
                 group.wait();
             });
         } else {
-            for (const FrozenTrial& t : asked) run_one(t);
+            for (const FrozenTrial& t : asked) run_trial(objective, t, params);
         }
         result.n_run += static_cast<std::int64_t>(asked.size());
     }
@@ -327,36 +340,16 @@ std::int64_t Study::n_finished() const {
                          [](const FrozenTrial& t) { return t.is_finished(); });
 }
 
-bool Study::better(double a, double b) const {
-    return options_.direction == Direction::Minimize ? a < b : a > b;
-}
-
 FrozenTrial Study::best_trial() const {
     std::lock_guard lock(mu_);
-    const FrozenTrial* best = nullptr;
-    for (const FrozenTrial& t : trials_) {
-        if (t.state == TrialState::Complete && (!best || better(t.value, best->value))) best = &t;
-    }
+    const FrozenTrial* best = tuner::best_trial(trials_, options_.direction);
     if (!best) throw StudyError("the study has no complete trial yet");
     return *best;
 }
 
 std::map<std::string, FrozenTrial> Study::best_trials_by(std::string_view categorical_key) const {
-    const std::size_t p = space_.index_of(categorical_key);
-    const Distribution& d = space_.param(p).distribution;
-    if (!d.is_categorical()) {
-        throw StudyError("best_trials_by: '" + std::string(categorical_key) + "' is " +
-                         d.describe() + ", not categorical");
-    }
     std::lock_guard lock(mu_);
-    std::map<std::string, FrozenTrial> out;
-    for (const FrozenTrial& t : trials_) {
-        if (t.state != TrialState::Complete || std::isnan(t.params[p])) continue;
-        const std::string& label = d.choices[static_cast<std::size_t>(t.params[p])];
-        auto it = out.find(label);
-        if (it == out.end() || better(t.value, it->second.value)) out[label] = t;
-    }
-    return out;
+    return tuner::best_trials_by(space_, trials_, options_.direction, categorical_key);
 }
 
 }  // namespace knntune::tuner

@@ -131,14 +131,17 @@ class Study {
     /// Number of finished (Complete, Pruned or Fail) trials.
     std::int64_t n_finished() const;
     /// The best Complete trial (ties: lowest number). Throws `StudyError` when there is none.
+    /// For a log read from disk use the free `best_trial` (trial.hpp).
     FrozenTrial best_trial() const;
-    /// Best Complete trial per choice of a categorical parameter, keyed by choice label;
-    /// choices never tried are absent.
+    /// Best Complete trial per choice of a categorical parameter (ties: lowest number), keyed
+    /// by choice label; choices never tried are absent. See the free `best_trials_by`.
     std::map<std::string, FrozenTrial> best_trials_by(std::string_view categorical_key) const;
 
   private:
     FrozenTrial ask_locked();
-    bool better(double a, double b) const;
+    /// Evaluates one asked trial and tells its result (a throwing objective fails it).
+    void run_trial(const Objective& objective, const FrozenTrial& frozen,
+                   const OptimizeParams& params);
     SearchSpace space_;
     std::unique_ptr<Sampler> sampler_;
     std::unique_ptr<Storage> storage_;

@@ -18,29 +18,40 @@ namespace {
 
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 
-std::string_view weight_name(WeightScheme w) {
-    return w == WeightScheme::Ramp ? "ramp" : "uniform";
-}
+// NOTE: choice keys store the label's index in the enum; these orders must match the labels.
+static_assert(static_cast<int>(TpeMode::Joint) == 0 && static_cast<int>(TpeMode::Univariate) == 1);
+static_assert(static_cast<int>(WeightScheme::Ramp) == 0 &&
+              static_cast<int>(WeightScheme::Uniform) == 1);
 
-WeightScheme parse_weights(const json::value& v, std::string_view key) {
-    if (v.is_string() && v.as_string() == "ramp") return WeightScheme::Ramp;
-    if (v.is_string() && v.as_string() == "uniform") return WeightScheme::Uniform;
-    throw SettingsError("tpe setting '" + std::string(key) + "' must be \"ramp\" or \"uniform\"");
-}
+constexpr Key<TpeSettings> kTpeKeys[] = {
+    choice_key<&TpeSettings::mode>(
+        "mode", "joint|univariate",
+        "joint: one mixture over the conditional tree; univariate: Optuna 3.1 TPESampler, whose "
+        "defaults (TpeSettings::optuna31) replace the ones shown here before the others apply"),
+    int_key<&TpeSettings::n_startup_trials>("n_startup_trials", {0, 1e9},
+                                            "random trials before the model is used"),
+    int_key<&TpeSettings::n_ei_candidates>("n_ei_candidates", {1, 1e9},
+                                           "candidates drawn from l(x) per proposal"),
+    real_key<&TpeSettings::gamma_ratio>("gamma_ratio", {0, 1, true, false},
+                                        "good-set size: min(ceil(gamma_ratio·n), gamma_cap)"),
+    int_key<&TpeSettings::gamma_cap>("gamma_cap", {1, 1e9}, "largest good set"),
+    bool_key<&TpeSettings::gamma_sqrt>("gamma_sqrt", "use √n instead of n in the good-set size"),
+    real_key<&TpeSettings::prior_weight>("prior_weight", {0, kInf, true, false},
+                                         "raw weight of the prior kernel (1 per observation)"),
+    real_key<&TpeSettings::floor_delta>(
+        "floor_delta", {0, 1, false, true},
+        "kernel width floor max(Δ, (N+1)^-floor_exponent)·range; 0: Optuna's magic clip"),
+    real_key<&TpeSettings::floor_exponent>("floor_exponent", {0, kInf},
+                                           "exponent of the width floor"),
+    choice_key<&TpeSettings::below_weights>("below_weights", "ramp|uniform",
+                                            "weights of the good trials (ramp: Optuna's)"),
+    choice_key<&TpeSettings::above_weights>("above_weights", "ramp|uniform",
+                                            "weights of the other trials"),
+    bool_key<&TpeSettings::constant_liar>("constant_liar",
+                                          "Running trials count as bad (spreads a batch)"),
+};
 
-double as_number(const json::value& v, std::string_view key) {
-    if (v.is_number()) return json::value_to<double>(v);
-    throw SettingsError("tpe setting '" + std::string(key) + "' must be a number");
-}
-
-std::size_t as_count(const json::value& v, std::string_view key, std::size_t min) {
-    const double x = as_number(v, key);
-    if (x < static_cast<double>(min) || x != std::floor(x) || x > 1e9) {
-        throw SettingsError("tpe setting '" + std::string(key) + "' must be an integer ≥ " +
-                            std::to_string(min));
-    }
-    return static_cast<std::size_t>(x);
-}
+constexpr SettingsTable kTpeTable = settings_table<kTpeKeys>();
 
 // Sort key that makes "better" smaller whatever the direction.
 double loss(const FrozenTrial& t, Direction d) {
@@ -62,81 +73,21 @@ TpeSettings TpeSettings::optuna31(std::uint64_t seed) {
 }
 
 TpeSettings TpeSettings::from_json(const json::object& o, std::uint64_t seed) {
-    TpeSettings s;
-    if (auto it = o.find("mode"); it != o.end() && it->value() == "univariate") {
-        s = optuna31(seed);
-    }
+    return from_checked(check_settings(kTpeTable, o, "tpe"), seed);
+}
+
+TpeSettings TpeSettings::from_checked(const CheckedSettings& checked, std::uint64_t seed) {
+    const Parsed* mode = checked.find("mode");
+    const bool univariate =
+        mode != nullptr && static_cast<TpeMode>(mode->choice) == TpeMode::Univariate;
+    TpeSettings s = univariate ? optuna31(seed) : TpeSettings{};
+    apply_settings(std::span(kTpeKeys), checked, s);
     s.seed = seed;
-    for (const auto& kv : o) {
-        const std::string_view k = kv.key();
-        const json::value& v = kv.value();
-        if (k == "mode") {
-            if (v == "joint") {
-                s.mode = TpeMode::Joint;
-            } else if (v == "univariate") {
-                s.mode = TpeMode::Univariate;
-            } else {
-                throw SettingsError("tpe setting 'mode' must be \"joint\" or \"univariate\"");
-            }
-        } else if (k == "n_startup_trials") {
-            s.n_startup_trials = as_count(v, k, 0);
-        } else if (k == "n_ei_candidates") {
-            s.n_ei_candidates = as_count(v, k, 1);
-        } else if (k == "gamma_ratio") {
-            s.gamma.ratio = as_number(v, k);
-            if (!(s.gamma.ratio > 0.0 && s.gamma.ratio <= 1.0)) {
-                throw SettingsError("tpe setting 'gamma_ratio' must be in (0, 1]");
-            }
-        } else if (k == "gamma_cap") {
-            s.gamma.cap = as_count(v, k, 1);
-        } else if (k == "gamma_sqrt") {
-            if (!v.is_bool()) throw SettingsError("tpe setting 'gamma_sqrt' must be true or false");
-            s.gamma.sqrt = v.as_bool();
-        } else if (k == "prior_weight") {
-            s.prior_weight = as_number(v, k);
-            if (!(s.prior_weight > 0.0))
-                throw SettingsError("tpe setting 'prior_weight' must be > 0");
-        } else if (k == "floor_delta") {
-            s.floor_delta = as_number(v, k);
-            if (!(s.floor_delta >= 0.0 && s.floor_delta < 1.0)) {
-                throw SettingsError("tpe setting 'floor_delta' must be in [0, 1)");
-            }
-        } else if (k == "floor_exponent") {
-            s.floor_exponent = as_number(v, k);
-        } else if (k == "below_weights") {
-            s.below_weights = parse_weights(v, k);
-        } else if (k == "above_weights") {
-            s.above_weights = parse_weights(v, k);
-        } else if (k == "constant_liar") {
-            if (!v.is_bool())
-                throw SettingsError("tpe setting 'constant_liar' must be true or false");
-            s.constant_liar = v.as_bool();
-        } else if (k == "seed") {
-            // Recorded by `to_json`; the study's seed wins.
-        } else {
-            throw SettingsError("unknown tpe setting '" + std::string(k) +
-                                "' (known: mode, n_startup_trials, n_ei_candidates, gamma_ratio, "
-                                "gamma_cap, gamma_sqrt, prior_weight, floor_delta, floor_exponent, "
-                                "below_weights, above_weights, constant_liar)");
-        }
-    }
     return s;
 }
 
 json::object TpeSettings::to_json() const {
-    json::object o;
-    o["mode"] = mode == TpeMode::Joint ? "joint" : "univariate";
-    o["n_startup_trials"] = n_startup_trials;
-    o["n_ei_candidates"] = n_ei_candidates;
-    o["gamma_ratio"] = gamma.ratio;
-    o["gamma_cap"] = gamma.cap;
-    o["gamma_sqrt"] = gamma.sqrt;
-    o["prior_weight"] = prior_weight;
-    o["floor_delta"] = floor_delta;
-    o["floor_exponent"] = floor_exponent;
-    o["below_weights"] = weight_name(below_weights);
-    o["above_weights"] = weight_name(above_weights);
-    o["constant_liar"] = constant_liar;
+    json::object o = settings_json(std::span(kTpeKeys), *this);
     o["seed"] = seed;
     return o;
 }
@@ -185,7 +136,7 @@ ParamValues TpeSampler::sample(const SampleContext& ctx) const {
     });
     std::vector<const FrozenTrial*> ranked = complete;
     ranked.insert(ranked.end(), pruned.begin(), pruned.end());
-    const std::size_t n_below = std::min(s_.gamma.n_below(n), ranked.size());
+    const std::size_t n_below = std::min(s_.split().n_below(n), ranked.size());
     std::vector<const FrozenTrial*> below(ranked.begin(), ranked.begin() + n_below);
     std::vector<const FrozenTrial*> above(ranked.begin() + n_below, ranked.end());
     above.insert(above.end(), running.begin(), running.end());
@@ -320,10 +271,12 @@ class TreeMixture {
             }
             // Trials that lack the block get its marginal density; members their own kernel.
             bm.sum.resize(m);
-            for (std::size_t j = 0; j < m; ++j) bm.sum[j] = bm.marginal_log_weights[j] + bm.log_k[j];
+            for (std::size_t j = 0; j < m; ++j)
+                bm.sum[j] = bm.marginal_log_weights[j] + bm.log_k[j];
             const double marginal = truncated_log_sum_exp(bm.sum);
             for (std::size_t t = 0; t < n_trials_; ++t) {
-                terms[t] += bm.pos[t] >= 0 ? bm.log_k[static_cast<std::size_t>(bm.pos[t])] : marginal;
+                terms[t] +=
+                    bm.pos[t] >= 0 ? bm.log_k[static_cast<std::size_t>(bm.pos[t])] : marginal;
             }
             terms[n_trials_] += bm.log_k[m - 1];
         }
@@ -407,5 +360,16 @@ ParamValues TpeSampler::sample_joint(const SampleContext& ctx,
     }
     return best;
 }
+
+extern constinit const SamplerEntry kTpeSampler = {
+    "tpe",
+    "Tree-structured Parzen Estimator (Bergstra et al. 2011): joint tree mode or Optuna 3.1 "
+    "univariate mode",
+    kTpeTable,
+    [](const CheckedSettings& checked, std::uint64_t seed,
+       const SearchSpace&) -> std::unique_ptr<Sampler> {
+        return std::make_unique<TpeSampler>(TpeSettings::from_checked(checked, seed));
+    },
+};
 
 }  // namespace knntune::tuner

@@ -1,31 +1,63 @@
 #include "tuner/trial.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "tuner/error.hpp"
 
 namespace knntune::tuner {
 
+namespace {
+
+// Index = TrialState.
+constexpr std::string_view kStateNames[] = {"Running", "Complete", "Pruned", "Fail"};
+static_assert(std::size(kStateNames) == static_cast<std::size_t>(TrialState::Fail) + 1);
+
+}  // namespace
+
 std::string_view state_name(TrialState state) {
-    switch (state) {
-        case TrialState::Running:
-            return "Running";
-        case TrialState::Complete:
-            return "Complete";
-        case TrialState::Pruned:
-            return "Pruned";
-        case TrialState::Fail:
-            return "Fail";
-    }
-    return "?";
+    return kStateNames[static_cast<std::size_t>(state)];
 }
 
 TrialState parse_state(std::string_view name) {
-    for (TrialState s :
-         {TrialState::Running, TrialState::Complete, TrialState::Pruned, TrialState::Fail}) {
-        if (state_name(s) == name) return s;
+    const auto* it = std::find(std::begin(kStateNames), std::end(kStateNames), name);
+    if (it == std::end(kStateNames)) {
+        throw StorageError("unknown trial state '" + std::string(name) + "'");
     }
-    throw StorageError("unknown trial state '" + std::string(name) + "'");
+    return static_cast<TrialState>(it - std::begin(kStateNames));
+}
+
+bool better_trial(const FrozenTrial& a, const FrozenTrial& b, Direction d) {
+    return is_better(a.value, b.value, d) || (a.value == b.value && a.number < b.number);
+}
+
+const FrozenTrial* best_trial(std::span<const FrozenTrial> trials, Direction d) {
+    const FrozenTrial* best = nullptr;
+    for (const FrozenTrial& t : trials) {
+        if (t.state == TrialState::Complete && (!best || better_trial(t, *best, d))) best = &t;
+    }
+    return best;
+}
+
+std::map<std::string, FrozenTrial> best_trials_by(const SearchSpace& space,
+                                                  std::span<const FrozenTrial> trials, Direction d,
+                                                  std::string_view categorical_key) {
+    const std::size_t p = space.index_of(categorical_key);
+    const Distribution& dist = space.param(p).distribution;
+    if (!dist.is_categorical()) {
+        throw StudyError("best_trials_by: '" + std::string(categorical_key) + "' is " +
+                         dist.describe() + ", not categorical");
+    }
+    std::map<std::string, const FrozenTrial*> best;
+    for (const FrozenTrial& t : trials) {
+        if (t.state != TrialState::Complete || std::isnan(t.params[p])) continue;
+        const FrozenTrial*& b = best[dist.choices[static_cast<std::size_t>(t.params[p])]];
+        if (!b || better_trial(t, *b, d)) b = &t;
+    }
+    std::map<std::string, FrozenTrial> out;
+    for (const auto& [label, t] : best) out.emplace(label, *t);
+    return out;
 }
 
 std::size_t Trial::resolve(std::string_view name) const {

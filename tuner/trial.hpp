@@ -6,9 +6,11 @@
 #include <exception>
 #include <limits>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 
+#include "common/direction.hpp"
 #include "tuner/search_space.hpp"
 
 namespace knntune::tuner {
@@ -36,6 +38,21 @@ struct FrozenTrial {
     /// end − start in seconds; NaN while running.
     double duration() const { return end_time - start_time; }
 };
+
+/// True when Complete trial `a` beats Complete trial `b` in direction `d`: a better value, or
+/// the same value and a lower number (so the earliest of equal trials wins).
+bool better_trial(const FrozenTrial& a, const FrozenTrial& b, Direction d);
+
+/// The best Complete trial of `trials` (ties: lowest number), or null when none is Complete.
+/// Works on any list of trials: a study's, or a log's read back with `read_trial_log`.
+const FrozenTrial* best_trial(std::span<const FrozenTrial> trials, Direction d);
+
+/// The best Complete trial per choice of categorical parameter `categorical_key` (ties: lowest
+/// number), keyed by choice label; choices never tried (or never active) are absent. Throws
+/// `SpaceError` for an unknown key and `StudyError` when it is not categorical.
+std::map<std::string, FrozenTrial> best_trials_by(const SearchSpace& space,
+                                                  std::span<const FrozenTrial> trials, Direction d,
+                                                  std::string_view categorical_key);
 
 /// What an objective returns: the value to optimise plus named extra metrics.
 struct Evaluation {

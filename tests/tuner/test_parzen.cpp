@@ -63,6 +63,22 @@ bool within(double got, double ref, double rtol, double atol) {
     return std::abs(got - ref) <= atol + rtol * std::abs(ref);
 }
 
+// Checks ln p(x) of `est` at the case's queries against the case's list `key`; returns the
+// number of compared values.
+int check_log_pdf(const ParzenEstimator& est, const json::object& c,
+                  const std::vector<std::string>& names, const std::string& key) {
+    const std::vector<double> ref = nums(c.at(key));
+    for (std::size_t q = 0; q < ref.size(); ++q) {
+        std::vector<double> x(names.size());
+        for (std::size_t d = 0; d < names.size(); ++d) {
+            x[d] = num(c.at("queries").at(names[d]).as_array()[q]);
+        }
+        INFO(key << " query " << q);
+        CHECK(within(est.log_pdf(x), ref[q], 1e-6, 1e-9));
+    }
+    return static_cast<int>(ref.size());
+}
+
 // Checks one case; returns the number of compared values.
 int check_case(const json::object& c) {
     const std::string id(c.at("id").as_string());
@@ -118,32 +134,14 @@ int check_case(const json::object& c) {
         }
     }
     const std::string lp_key = stable_ties ? "log_pdf_stable_ties" : "log_pdf";
-    const std::vector<double> log_pdf = nums(c.at(lp_key));
-    for (std::size_t q = 0; q < log_pdf.size(); ++q) {
-        std::vector<double> x(names.size());
-        for (std::size_t d = 0; d < names.size(); ++d) {
-            x[d] = num(c.at("queries").at(names[d]).as_array()[q]);
-        }
-        INFO("query " << q);
-        CHECK(within(est.log_pdf(x), log_pdf[q], 1e-6, 1e-9));
-        ++compared;
-    }
+    compared += check_log_pdf(est, c, names, lp_key);
     // The same mixture with properly normalised continuous kernels (Optuna ≥ 3.5).
     const std::string lpn_key =
         stable_ties ? "log_pdf_normalized_kernels_stable_ties" : "log_pdf_normalized_kernels";
     if (c.contains(lpn_key)) {
         KernelSettings sn = s;
         sn.normalized = true;
-        const ParzenEstimator norm(dims, obs, raw, sn);
-        const std::vector<double> ref = nums(c.at(lpn_key));
-        for (std::size_t q = 0; q < ref.size(); ++q) {
-            std::vector<double> x(names.size());
-            for (std::size_t d = 0; d < names.size(); ++d) {
-                x[d] = num(c.at("queries").at(names[d]).as_array()[q]);
-            }
-            CHECK(within(norm.log_pdf(x), ref[q], 1e-6, 1e-9));
-            ++compared;
-        }
+        compared += check_log_pdf(ParzenEstimator(dims, obs, raw, sn), c, names, lpn_key);
     }
     return compared;
 }

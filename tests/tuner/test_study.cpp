@@ -257,3 +257,69 @@ TEST_CASE("study: same seed and batch size give the same log at 1 and 2 threads"
     }
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("best trials of a trial log read back from disk", "[tuner][study]") {
+    const auto dir = scratch_dir("best");
+    const std::string path = (dir / "trials.h5").string();
+    std::map<std::string, FrozenTrial> study_per;
+    std::int64_t study_best = -1;
+    {
+        auto study = make_study(path, 5, false, Direction::Maximize);
+        OptimizeParams p;
+        p.n_trials = 25;
+        study->optimize(
+            [](const Trial& t) {
+                if (t.number() == 2) throw TrialPruned();
+                return bowl(t);
+            },
+            p);
+        study_per = study->best_trials_by("algorithm");
+        study_best = study->best_trial().number;
+    }
+    const TrialLog log = read_trial_log(path);
+    const FrozenTrial* best = best_trial(log.trials, log.info.direction);
+    REQUIRE(best != nullptr);
+    CHECK(best->number == study_best);
+    const auto per = best_trials_by(log.space, log.trials, log.info.direction, "algorithm");
+    REQUIRE(per.size() == study_per.size());
+    CHECK(per.size() >= 3);
+    for (const auto& [label, t] : per) {
+        CHECK(t.number == study_per.at(label).number);
+        // Oracle: the largest value among the Complete trials of that label.
+        for (const FrozenTrial& u : log.trials) {
+            if (u.state == TrialState::Complete &&
+                log.space.param(0).distribution.format(u.params[0]) == label) {
+                CHECK(t.value >= u.value);
+            }
+        }
+    }
+    CHECK_THROWS_WITH(best_trials_by(log.space, log.trials, log.info.direction, "shrink"),
+                      Catch::Contains("not categorical"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("best trials: ties go to the lowest number, only Complete trials count",
+          "[tuner][study]") {
+    const SearchSpace space = knn_space();
+    const auto trial = [&](std::int64_t number, TrialState state, double value, double algo) {
+        FrozenTrial t;
+        t.number = number;
+        t.state = state;
+        t.value = value;
+        t.params.assign(space.size(), kInactive);
+        t.params[0] = algo;
+        return t;
+    };
+    // In reverse number order, so that the rule, not the order, decides.
+    const std::vector<FrozenTrial> trials = {
+        trial(5, TrialState::Complete, 1.0, 1),      trial(4, TrialState::Running, 0.0, 1),
+        trial(3, TrialState::Complete, 1.0, 1),      trial(2, TrialState::Pruned, 0.5, 2),
+        trial(1, TrialState::Fail, std::nan(""), 1), trial(0, TrialState::Complete, 2.0, 3)};
+    CHECK(best_trial(trials, Direction::Minimize)->number == 3);
+    CHECK(best_trial(trials, Direction::Maximize)->number == 0);
+    const auto per = best_trials_by(space, trials, Direction::Minimize, "algorithm");
+    REQUIRE(per.size() == 2);
+    CHECK(per.at("cosine").number == 3);
+    CHECK(per.at("dice").number == 0);
+    CHECK(best_trial(std::span(trials).subspan(1, 1), Direction::Minimize) == nullptr);
+}
