@@ -19,7 +19,9 @@
 ///     const Key<TverskyParams>& k = kTverskyKeys[0];
 ///     k.set(p, parse_value<ParamError>(k.info, Value(0.7), "parameter 'alpha' of tversky"));
 
+#include <array>
 #include <cmath>
+#include <cstddef>
 #include <limits>
 #include <map>
 #include <optional>
@@ -125,6 +127,15 @@ std::vector<std::string_view> key_names(std::span<const Key<T>> keys) {
     return out;
 }
 
+/// The KeyInfo part of each key, in table order: the view of a table that needs no target
+/// struct (help, docs, search ranges).
+template <class T, std::size_t N>
+constexpr std::array<KeyInfo, N> key_infos(const std::array<Key<T>, N>& keys) {
+    std::array<KeyInfo, N> out{};
+    for (std::size_t i = 0; i < N; ++i) out[i] = keys[i].info;
+    return out;
+}
+
 /// The default of `key`, as text.
 template <class T>
 std::string default_text(const Key<T>& key) {
@@ -163,8 +174,7 @@ using ClassOf = typename detail::MemberOf<decltype(Member)>::Class;
 
 /// A real-valued key stored in a double (or float) member.
 template <auto Member>
-constexpr Key<ClassOf<Member>> real_key(std::string_view name, Bounds bounds,
-                                        std::string_view help,
+constexpr Key<ClassOf<Member>> real_key(std::string_view name, Bounds bounds, std::string_view help,
                                         std::optional<SearchRange> search = std::nullopt) {
     using T = ClassOf<Member>;
     using F = typename detail::MemberOf<decltype(Member)>::Field;
@@ -175,8 +185,7 @@ constexpr Key<ClassOf<Member>> real_key(std::string_view name, Bounds bounds,
 
 /// An integer key stored in an integral member.
 template <auto Member>
-constexpr Key<ClassOf<Member>> int_key(std::string_view name, Bounds bounds,
-                                       std::string_view help,
+constexpr Key<ClassOf<Member>> int_key(std::string_view name, Bounds bounds, std::string_view help,
                                        std::optional<SearchRange> search = std::nullopt) {
     using T = ClassOf<Member>;
     using F = typename detail::MemberOf<decltype(Member)>::Field;

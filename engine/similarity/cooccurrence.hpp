@@ -16,11 +16,12 @@
 
 #include "engine/csr.hpp"
 #include "engine/similarity/params.hpp"
+#include "engine/similarity/stats.hpp"
 
 namespace knntune::engine::similarity {
 
 class CooccurrenceCache {
-public:
+  public:
     /// Computes all pairs with xy > 0 of `user_item` in `orientation` when the input is a
     /// binary pattern (no explicit zeros) and the pair count is at most `max_pairs` (bounded
     /// beforehand by Σ deg², the work of the product). Otherwise returns nothing.
@@ -43,7 +44,10 @@ public:
     [[nodiscard]] Offset pairs() const { return xy_.nnz(); }
     [[nodiscard]] std::size_t memory_bytes() const;
 
-private:
+  private:
+    /// The side statistics of `needs` for the cached input (B = Aᵀ, 0/1 values).
+    [[nodiscard]] SideStats side_stats(const StatsNeeds& needs, const CommonParams& p) const;
+
     CsrMatrix xy_;                ///< n × n co-occurrence counts, all pairs with xy > 0
     std::vector<double> degree_;  ///< stored entries per row of the kernel input A
     bool binary_values_ = false;  ///< every stored value of the input is 1
