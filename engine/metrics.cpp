@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "common/text.hpp"
 #include "engine/error.hpp"
 
 namespace knntune::engine {
@@ -63,6 +64,8 @@ double coverage(const AllRankings& all) {
     return all.best_rank.empty() ? 0.0 : static_cast<double>(covered) / items;
 }
 
+constexpr double kUnbounded = std::numeric_limits<double>::infinity();
+
 // NOTE: arp@k (average recommended popularity) is a popularity-bias measure; lower is read
 // as better, so a study optimising it alone would push towards the long tail.
 // clang-format off
@@ -76,18 +79,16 @@ constexpr MetricFamily kMetrics[] = {
     {"mrr", Direction::Maximize, "1 / rank of the first hit in the top k", 0, 1, &mrr},
     {"coverage", Direction::Maximize, "distinct items in all top-k lists / catalogue size",
      0, 1, &coverage},
-    {"arp", Direction::Minimize, "mean training popularity of the top k", 0, std::numeric_limits<double>::infinity(),
+    {"arp", Direction::Minimize, "mean training popularity of the top k", 0, kUnbounded,
      &average_popularity},
 };
 // clang-format on
 
+/// "precision@k, recall@k, ...": the valid names, for error messages.
 std::string families_text() {
-    std::string out;
-    for (const MetricFamily& m : kMetrics) {
-        if (!out.empty()) out += ", ";
-        out += std::string(m.name) + "@k";
-    }
-    return out;
+    std::vector<std::string> names;
+    for (const MetricFamily& m : kMetrics) names.push_back(std::string(m.name) + "@k");
+    return join(names);
 }
 
 const MetricFamily& family_of(const MetricSpec& spec) {

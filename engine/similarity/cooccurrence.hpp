@@ -6,7 +6,8 @@
 /// co-occurrence count xy(r, c) and of per-row side statistics (X2 = Y2 = the row's degree,
 /// popularity = degree). A trial then costs one pass over the stored pairs (score, threshold,
 /// top-k) instead of a sparse product. p3alpha and rp3beta raise every entry to α before the
-/// product, so they are always computed from scratch.
+/// product, so they are always computed from scratch. Each measure says which case it is in
+/// (`kCooccurrence` in its header; `MeasureInfo::cooccurrence` at run time).
 ///
 /// The result is bit-identical to `compute_similarity`: counts are exact in float, the side
 /// statistics come from the same `powered_stat`, and scores from the same `master_score`.
@@ -29,8 +30,9 @@ class CooccurrenceCache {
                                                                 Orientation orientation,
                                                                 std::size_t max_pairs);
 
-    /// True when `measure` with `params` can be scored from the cache: not p3alpha/rp3beta,
-    /// no weighting or row normalisation, and binary values (given, or forced by `binary`).
+    /// True when `measure` with `params` can be scored from the cache: a measure that allows
+    /// it (not p3alpha/rp3beta), no weighting or row normalisation, and binary values (given, or
+    /// forced by `binary`).
     [[nodiscard]] bool supports(Measure measure, const SimilarityParams& params) const;
 
     /// The same matrix `compute_similarity(user_item, orientation, measure, params)` returns.
