@@ -174,7 +174,8 @@ using ClassOf = typename detail::MemberOf<decltype(Member)>::Class;
 
 /// A real-valued key stored in a double (or float) member.
 template <auto Member>
-constexpr Key<ClassOf<Member>> real_key(std::string_view name, Bounds bounds, std::string_view help,
+constexpr Key<ClassOf<Member>> real_key(std::string_view name, Bounds bounds,
+                                        std::string_view help,
                                         std::optional<SearchRange> search = std::nullopt) {
     using T = ClassOf<Member>;
     using F = typename detail::MemberOf<decltype(Member)>::Field;
@@ -185,7 +186,8 @@ constexpr Key<ClassOf<Member>> real_key(std::string_view name, Bounds bounds, st
 
 /// An integer key stored in an integral member.
 template <auto Member>
-constexpr Key<ClassOf<Member>> int_key(std::string_view name, Bounds bounds, std::string_view help,
+constexpr Key<ClassOf<Member>> int_key(std::string_view name, Bounds bounds,
+                                       std::string_view help,
                                        std::optional<SearchRange> search = std::nullopt) {
     using T = ClassOf<Member>;
     using F = typename detail::MemberOf<decltype(Member)>::Field;
