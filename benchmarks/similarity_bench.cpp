@@ -135,14 +135,16 @@ int main(int argc, char** argv) {
         const double cpu0 = cpu_seconds();
         const auto t0 = std::chrono::steady_clock::now();
         if (call == "item-cosine" || call == "user-cosine") {
-            const auto p = sim::parse_params(sim::Measure::Cosine, {{"k", double(k)}});
+            const sim::Measure cosine = sim::measure_from_name("cosine");
+            const auto p = sim::parse_params(cosine, {{"k", double(k)}});
             out = sim::compute_similarity(
-                r, call == "item-cosine" ? sim::Orientation::Item : sim::Orientation::User,
-                sim::Measure::Cosine, p);
+                r, call == "item-cosine" ? sim::Orientation::Item : sim::Orientation::User, cosine,
+                p);
         } else if (call == "item-rp3beta") {
-            const auto p = sim::parse_params(sim::Measure::Rp3beta,
-                                             {{"k", double(k)}, {"alpha", 0.8}, {"beta", 0.4}});
-            out = sim::compute_similarity(r, sim::Orientation::Item, sim::Measure::Rp3beta, p);
+            const sim::Measure rp3beta = sim::measure_from_name("rp3beta");
+            const auto p =
+                sim::parse_params(rp3beta, {{"k", double(k)}, {"alpha", 0.8}, {"beta", 0.4}});
+            out = sim::compute_similarity(r, sim::Orientation::Item, rp3beta, p);
         } else if (call == "recommend-item") {
             RecommendParams rp;
             rp.top_n = top;

@@ -19,7 +19,9 @@
 ///     const Key<TverskyParams>& k = kTverskyKeys[0];
 ///     k.set(p, parse_value<ParamError>(k.info, Value(0.7), "parameter 'alpha' of tversky"));
 
+#include <array>
 #include <cmath>
+#include <cstddef>
 #include <limits>
 #include <map>
 #include <optional>
@@ -122,6 +124,15 @@ template <class T>
 std::vector<std::string_view> key_names(std::span<const Key<T>> keys) {
     std::vector<std::string_view> out;
     for (const Key<T>& k : keys) out.push_back(k.info.name);
+    return out;
+}
+
+/// The KeyInfo part of each key, in table order: the view of a table that needs no target
+/// struct (help, docs, search ranges).
+template <class T, std::size_t N>
+constexpr std::array<KeyInfo, N> key_infos(const std::array<Key<T>, N>& keys) {
+    std::array<KeyInfo, N> out{};
+    for (std::size_t i = 0; i < N; ++i) out[i] = keys[i].info;
     return out;
 }
 

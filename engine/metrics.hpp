@@ -21,10 +21,15 @@
 ///
 /// Every metric is the mean of its per-user vector over U, except coverage@k, which is one
 /// number over all lists (its per-user vector is empty).
+///
+/// The families are one table in metrics.cpp (name, direction, help, range, function):
+/// adding a metric is its function plus its table line, and a row in the table above.
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "common/direction.hpp"
@@ -33,17 +38,53 @@
 
 namespace knntune::engine {
 
-/// The registered metric families.
-enum class MetricKind { Precision, Recall, Ndcg, Map, HitRate, Mrr, Coverage, Arp };
-
 /// Whether a study should maximise or minimise a metric.
 using knntune::Direction;
 
+/// What a per-user metric sees of one evaluated user u and one cut-off k.
+struct UserRanking {
+    /// hit[i] = 1 when the item at rank i (1-based) is relevant, for i = 1..n; hit[0] is unused.
+    std::span<const std::uint8_t> hit;
+    std::span<const Index> items;  ///< u's ranked list L_u, best first (at least n items)
+    Index cutoff = 0;              ///< k ≥ 1
+    Index n = 0;                   ///< ranks that count: min(k, |L_u|)
+    double relevant = 0;           ///< |rel_u| ≥ 1
+    std::span<const Offset> item_popularity;  ///< training interaction count per item
+    std::span<const double> discount;         ///< discount[i] = 1/log2(i+1), for i = 1..k
+    std::span<const double> ideal;            ///< ideal[i] = Σ_{j≤i} discount[j], ideal[0] = 0
+};
+
+/// What a global metric sees: the lists of every evaluated user at once.
+struct AllRankings {
+    /// Per item: the best (smallest) rank at which it appears in a list, 0 when in none.
+    std::span<const Index> best_rank;
+    Index cutoff = 0;  ///< k ≥ 1
+};
+
+/// A metric computed per user; its value is the mean over U.
+using UserMetricFn = double (*)(const UserRanking&);
+
+/// A metric computed once over all lists.
+using GlobalMetricFn = double (*)(const AllRankings&);
+
+/// One registered metric family.
+struct MetricFamily {
+    std::string_view name;  ///< "precision": names are "precision@k"
+    Direction direction;    ///< which way is better
+    std::string_view help;  ///< one-line definition
+    double low = 0;         ///< every value lies in [low, high]
+    double high = 1;
+    std::variant<UserMetricFn, GlobalMetricFn> compute;
+};
+
+/// Every registered metric family, in table order.
+[[nodiscard]] std::span<const MetricFamily> metric_table();
+
 /// A metric with its cut-off, parsed from a name like "ndcg@10".
 struct MetricSpec {
-    MetricKind kind = MetricKind::Precision;
-    Index cutoff = 10;  ///< k ≥ 1
-    std::string name;   ///< canonical name, "ndcg@10"
+    std::string_view family = "precision";  ///< a name of `metric_table()`
+    Index cutoff = 10;                      ///< k ≥ 1
+    std::string name;                       ///< canonical name, "ndcg@10"
     Direction direction = Direction::Maximize;
 };
 

@@ -6,7 +6,7 @@
 
 #include "engine/error.hpp"
 #include "engine/similarity/kernel.hpp"
-#include "engine/similarity/measures.hpp"
+#include "engine/similarity/measures/dot_product.hpp"
 
 namespace knntune::engine {
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "engine/csr.hpp"
-#include "engine/similarity/params.hpp"
+#include "engine/similarity/common_params.hpp"
 
 namespace knntune::engine {
 

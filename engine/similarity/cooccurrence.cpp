@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include "engine/similarity/kernel.hpp"
-#include "engine/similarity/measures.hpp"
 #include "engine/similarity/registry.hpp"
 #include "engine/similarity/similarity.hpp"
 #include "engine/topk.hpp"
@@ -24,10 +23,12 @@ std::optional<CooccurrenceCache> CooccurrenceCache::build(const CsrMatrix& user_
     double bound = 0;
     if (item) {
         for (Index u = 0; u < user_item.rows; ++u) {
-            bound += static_cast<double>(user_item.row_nnz(u)) * static_cast<double>(user_item.row_nnz(u));
+            bound += static_cast<double>(user_item.row_nnz(u)) *
+                     static_cast<double>(user_item.row_nnz(u));
         }
     } else {
-        for (const Offset d : column_counts(user_item)) bound += static_cast<double>(d) * static_cast<double>(d);
+        for (const Offset d : column_counts(user_item))
+            bound += static_cast<double>(d) * static_cast<double>(d);
     }
     if (bound > static_cast<double>(max_pairs)) return std::nullopt;
 
@@ -36,9 +37,10 @@ std::optional<CooccurrenceCache> CooccurrenceCache::build(const CsrMatrix& user_
                                        [](Score v) { return v == 1; });
     const Index n = item ? user_item.cols : user_item.rows;
     SimilarityParams p;
+    p.own.emplace<kMeasureIndex<DotProduct>>();
     p.k = std::max<Index>(n, 1);
     p.binary = true;
-    cache.xy_ = compute_similarity(user_item, orientation, Measure::DotProduct, p);
+    cache.xy_ = compute_similarity(user_item, orientation, measure_of<DotProduct>(), p);
     cache.degree_.resize(static_cast<std::size_t>(n));
     if (item) {
         const auto counts = column_counts(user_item);
@@ -50,9 +52,8 @@ std::optional<CooccurrenceCache> CooccurrenceCache::build(const CsrMatrix& user_
 }
 
 bool CooccurrenceCache::supports(Measure measure, const SimilarityParams& p) const {
-    return measure != Measure::P3alpha && measure != Measure::Rp3beta &&
-           p.weighting == Weighting::None && p.normalize == RowNorm::None &&
-           (p.binary || binary_values_);
+    return measure_info(measure).cooccurrence && p.weighting == Weighting::None &&
+           p.normalize == RowNorm::None && (p.binary || binary_values_);
 }
 
 std::size_t CooccurrenceCache::memory_bytes() const {
@@ -72,24 +73,27 @@ CsrMatrix rescore(const CsrMatrix& xy, const M& m, const SimilarityParams& p, bo
     const Score h_s = p.shrink_type == ShrinkType::Stabilized ? static_cast<Score>(p.shrink) : 0;
     const Score h_b = p.shrink_type == ShrinkType::Bayesian ? static_cast<Score>(p.shrink) : 0;
     std::vector<std::vector<std::uint64_t>> rows(static_cast<std::size_t>(n));
-    tbb::parallel_for(tbb::blocked_range<Index>(0, n, 16), [&](const tbb::blocked_range<Index>& range) {
-        for (Index r = range.begin(); r != range.end(); ++r) {
-            std::vector<std::uint64_t>& keys = rows[static_cast<std::size_t>(r)];
-            keys.reserve(static_cast<std::size_t>(xy.row_nnz(r)));
-            for (Offset q = xy.indptr[r]; q < xy.indptr[r + 1]; ++q) {
-                const Index c = xy.indices[q];
-                if (p.exclude_self && c == r) continue;
-                const Score s = detail::master_score(m, xy.values[q], r, c, h_s, h_b);
-                // Same acceptance rule as the kernel: s ≥ threshold, never an exact 0 (NaN fails).
-                if (s >= thr && s != 0) keys.push_back(rank_key({s, c}));
+    tbb::parallel_for(
+        tbb::blocked_range<Index>(0, n, 16), [&](const tbb::blocked_range<Index>& range) {
+            for (Index r = range.begin(); r != range.end(); ++r) {
+                std::vector<std::uint64_t>& keys = rows[static_cast<std::size_t>(r)];
+                keys.reserve(static_cast<std::size_t>(xy.row_nnz(r)));
+                for (Offset q = xy.indptr[r]; q < xy.indptr[r + 1]; ++q) {
+                    const Index c = xy.indices[q];
+                    if (p.exclude_self && c == r) continue;
+                    const Score s = detail::master_score(m, xy.values[q], r, c, h_s, h_b);
+                    // Same acceptance rule as the kernel: s ≥ threshold, never an exact 0 (NaN
+                    // fails).
+                    if (s >= thr && s != 0) keys.push_back(rank_key({s, c}));
+                }
+                if (keys.size() > k) {
+                    std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(k),
+                                     keys.end());
+                    keys.resize(k);
+                }
+                if (ranked) std::sort(keys.begin(), keys.end());
             }
-            if (keys.size() > k) {
-                std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(k), keys.end());
-                keys.resize(k);
-            }
-            if (ranked) std::sort(keys.begin(), keys.end());
-        }
-    });
+        });
     CsrMatrix out(n, n);
     Offset total = 0;
     for (const auto& keys : rows) total += static_cast<Offset>(keys.size());
@@ -110,7 +114,20 @@ CsrMatrix rescore(const CsrMatrix& xy, const M& m, const SimilarityParams& p, bo
 
 CsrMatrix CooccurrenceCache::score(Measure measure, const SimilarityParams& p, bool ranked) const {
     KNNTUNE_ASSERT(supports(measure, p));
-    const StatsNeeds needs = measure_info(measure).needs(p);
+    KNNTUNE_ASSERT(parsed_for(p) == measure);
+    return visit_measure(measure, [&]<class M>(std::type_identity<M>) -> CsrMatrix {
+        if constexpr (M::kCooccurrence) {
+            const typename M::Params& own = own_params<M>(p);
+            const SideStats stats = side_stats(M::needs(own), p);
+            return rescore(xy_, M(stats, own), p, ranked);
+        } else {
+            KNNTUNE_ASSERT(false);  // ruled out by supports()
+            return {};
+        }
+    });
+}
+
+SideStats CooccurrenceCache::side_stats(const StatsNeeds& needs, const CommonParams& p) const {
     const double h_add = p.shrink_type == ShrinkType::Additive ? p.shrink : 0.0;
     // B = Aᵀ, so the column statistics of B are the row statistics of A: for a 0/1 input the
     // squared norm and the sum of a row are both its degree.
@@ -125,20 +142,7 @@ CsrMatrix CooccurrenceCache::score(Measure measure, const SimilarityParams& p, b
         stats.row_cos = powered_stat(degree_, h_add, needs.c1);
         stats.col_cos = powered_stat(degree_, h_add, needs.c2);
     }
-    // NOTE: the runtime measure becomes a compile-time type here, as in the registry table.
-    switch (measure) {
-        case Measure::DotProduct: return rescore(xy_, DotProduct(stats, p), p, ranked);
-        case Measure::Cosine: return rescore(xy_, Cosine(stats, p), p, ranked);
-        case Measure::AsymmetricCosine: return rescore(xy_, AsymmetricCosine(stats, p), p, ranked);
-        case Measure::Jaccard: return rescore(xy_, Jaccard(stats, p), p, ranked);
-        case Measure::Dice: return rescore(xy_, Dice(stats, p), p, ranked);
-        case Measure::Tversky: return rescore(xy_, Tversky(stats, p), p, ranked);
-        case Measure::SPlus: return rescore(xy_, SPlus(stats, p), p, ranked);
-        case Measure::P3alpha:
-        case Measure::Rp3beta: break;
-    }
-    KNNTUNE_ASSERT(false);
-    return {};
+    return stats;
 }
 
 }  // namespace knntune::engine::similarity

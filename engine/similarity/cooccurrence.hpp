@@ -6,7 +6,8 @@
 /// co-occurrence count xy(r, c) and of per-row side statistics (X2 = Y2 = the row's degree,
 /// popularity = degree). A trial then costs one pass over the stored pairs (score, threshold,
 /// top-k) instead of a sparse product. p3alpha and rp3beta raise every entry to α before the
-/// product, so they are always computed from scratch.
+/// product, so they are always computed from scratch. Each measure says which case it is in
+/// (`kCooccurrence` in its header; `MeasureInfo::cooccurrence` at run time).
 ///
 /// The result is bit-identical to `compute_similarity`: counts are exact in float, the side
 /// statistics come from the same `powered_stat`, and scores from the same `master_score`.
@@ -16,11 +17,12 @@
 
 #include "engine/csr.hpp"
 #include "engine/similarity/params.hpp"
+#include "engine/similarity/stats.hpp"
 
 namespace knntune::engine::similarity {
 
 class CooccurrenceCache {
-public:
+  public:
     /// Computes all pairs with xy > 0 of `user_item` in `orientation` when the input is a
     /// binary pattern (no explicit zeros) and the pair count is at most `max_pairs` (bounded
     /// beforehand by Σ deg², the work of the product). Otherwise returns nothing.
@@ -28,8 +30,9 @@ public:
                                                                 Orientation orientation,
                                                                 std::size_t max_pairs);
 
-    /// True when `measure` with `params` can be scored from the cache: not p3alpha/rp3beta,
-    /// no weighting or row normalisation, and binary values (given, or forced by `binary`).
+    /// True when `measure` with `params` can be scored from the cache: a measure that allows
+    /// it (not p3alpha/rp3beta), no weighting or row normalisation, and binary values (given, or
+    /// forced by `binary`).
     [[nodiscard]] bool supports(Measure measure, const SimilarityParams& params) const;
 
     /// The same matrix `compute_similarity(user_item, orientation, measure, params)` returns.
@@ -43,7 +46,10 @@ public:
     [[nodiscard]] Offset pairs() const { return xy_.nnz(); }
     [[nodiscard]] std::size_t memory_bytes() const;
 
-private:
+  private:
+    /// The side statistics of `needs` for the cached input (B = Aᵀ, 0/1 values).
+    [[nodiscard]] SideStats side_stats(const StatsNeeds& needs, const CommonParams& p) const;
+
     CsrMatrix xy_;                ///< n × n co-occurrence counts, all pairs with xy > 0
     std::vector<double> degree_;  ///< stored entries per row of the kernel input A
     bool binary_values_ = false;  ///< every stored value of the input is 1

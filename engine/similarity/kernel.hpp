@@ -4,8 +4,8 @@
 /// For each row r of A (n × m) it accumulates xy(r,·) = A[r,·]·B (B is m × p) in a per-thread
 /// dense buffer, scores every touched column with the measure `M`, drops candidates below the
 /// threshold, and keeps the best k by score descending then column ascending. `M` is a
-/// template parameter, so the pair loop is monomorphic; the runtime measure enum becomes this
-/// type in exactly one place (the registry table).
+/// template parameter, so the pair loop is monomorphic; the runtime measure becomes this type
+/// in exactly one place (`visit_measure`, registry.hpp).
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>

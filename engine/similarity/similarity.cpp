@@ -5,6 +5,7 @@
 #include <string>
 
 #include "engine/error.hpp"
+#include "engine/similarity/kernel.hpp"
 #include "engine/similarity/registry.hpp"
 #include "engine/similarity/weighting.hpp"
 
@@ -59,18 +60,21 @@ std::vector<double> col_sums(const CsrMatrix& m, bool squared) {
     return out;
 }
 
-std::vector<Score> to_scores(const std::vector<double>& v) {
-    return {v.begin(), v.end()};
-}
+std::vector<Score> to_scores(const std::vector<double>& v) { return {v.begin(), v.end()}; }
 
-void validate(const SimilarityParams& p) {
+void validate(Measure measure, const SimilarityParams& p) {
+    if (parsed_for(p) != measure) {
+        throw ParamError("similarity: the parameters were parsed for " +
+                         std::string(measure_name(parsed_for(p))) + ", not for " +
+                         std::string(measure_name(measure)));
+    }
     if (p.k < 1) throw ParamError("k = " + std::to_string(p.k) + " is out of range [1, inf)");
     if (!(p.shrink >= 0)) throw ParamError("shrink must be >= 0");
 }
 
 /// A matrix that is either borrowed or owned, so unmodified inputs are never copied.
 class MaybeOwned {
-public:
+  public:
     explicit MaybeOwned(const CsrMatrix& borrowed) : ptr_(&borrowed) {}
     explicit MaybeOwned(CsrMatrix&& owned) : owned_(std::move(owned)), ptr_(&*owned_) {}
     MaybeOwned(const MaybeOwned&) = delete;
@@ -85,18 +89,13 @@ public:
         return *owned_;
     }
 
-private:
+  private:
     std::optional<CsrMatrix> owned_;
     const CsrMatrix* ptr_;
 };
 
-/// Shared tail: binary, p3 transform, side statistics, kernel. `a` and `b` are kernel inputs
-/// that have already been through orientation and weighting.
-CsrMatrix run(MaybeOwned& a, MaybeOwned& b, Measure measure, const SimilarityParams& p) {
-    const MeasureInfo& info = measure_info(measure);
-    const StatsNeeds needs = info.needs(p);
-    const double h_add = p.shrink_type == ShrinkType::Additive ? p.shrink : 0.0;
-
+/// The side statistics of `needs`, after the p3 transform of `a` and `b` when it is asked for.
+SideStats side_stats(MaybeOwned& a, MaybeOwned& b, const StatsNeeds& needs, double h_add) {
     SideStats stats;
     if (needs.row_pop) {
         stats.row_pop = powered_stat(row_sums(a.get(), false), 0.0, needs.row_pop_exp);
@@ -127,14 +126,25 @@ CsrMatrix run(MaybeOwned& a, MaybeOwned& b, Measure measure, const SimilarityPar
             stats.col_cos = powered_stat(y2, h_add, needs.c2);
         }
     }
+    return stats;
+}
 
+/// Shared tail: p3 transform, side statistics, kernel. `a` and `b` are kernel inputs that
+/// have already been through orientation, binary and weighting.
+CsrMatrix run(MaybeOwned& a, MaybeOwned& b, Measure measure, const SimilarityParams& p) {
     KernelOptions opt;
     opt.k = p.k;
     opt.threshold = static_cast<Score>(p.threshold);
-    opt.shrink_stabilized = p.shrink_type == ShrinkType::Stabilized ? static_cast<Score>(p.shrink) : 0;
+    opt.shrink_stabilized =
+        p.shrink_type == ShrinkType::Stabilized ? static_cast<Score>(p.shrink) : 0;
     opt.shrink_bayesian = p.shrink_type == ShrinkType::Bayesian ? static_cast<Score>(p.shrink) : 0;
     opt.exclude_self = p.exclude_self;
-    return info.run(a.get(), b.get(), stats, p, opt);
+    const double h_add = p.shrink_type == ShrinkType::Additive ? p.shrink : 0.0;
+    return visit_measure(measure, [&]<class M>(std::type_identity<M>) -> CsrMatrix {
+        const typename M::Params& own = own_params<M>(p);
+        const SideStats stats = side_stats(a, b, M::needs(own), h_add);
+        return sparse_topk(a.get(), b.get(), M(stats, own), opt);
+    });
 }
 
 void binarize(CsrMatrix& m) { std::fill(m.values.begin(), m.values.end(), Score{1}); }
@@ -152,9 +162,9 @@ std::vector<Score> powered_stat(const std::vector<double>& v, double add, double
     return out;
 }
 
-CsrMatrix compute_similarity(const CsrMatrix& user_item, Orientation orientation,
-                             Measure measure, const SimilarityParams& p) {
-    validate(p);
+CsrMatrix compute_similarity(const CsrMatrix& user_item, Orientation orientation, Measure measure,
+                             const SimilarityParams& p) {
+    validate(measure, p);
     const bool item = orientation == Orientation::Item;
     MaybeOwned a = item ? MaybeOwned(transpose(user_item)) : MaybeOwned(user_item);
     bool modified = false;
@@ -189,10 +199,10 @@ CsrMatrix compute_similarity(const CsrMatrix& user_item, Orientation orientation
 
 CsrMatrix compute_similarity_ab(const CsrMatrix& a_in, const CsrMatrix& b_in, Measure measure,
                                 const SimilarityParams& p) {
-    validate(p);
+    validate(measure, p);
     if (a_in.cols != b_in.rows) {
-        throw ParamError("similarity: A has " + std::to_string(a_in.cols) +
-                         " columns but B has " + std::to_string(b_in.rows) + " rows");
+        throw ParamError("similarity: A has " + std::to_string(a_in.cols) + " columns but B has " +
+                         std::to_string(b_in.rows) + " rows");
     }
     if (p.exclude_self && a_in.rows != b_in.cols) {
         throw ParamError("exclude_self needs a square result");

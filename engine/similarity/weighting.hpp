@@ -3,7 +3,7 @@
 /// section 6). Rows are documents and columns are terms; only stored entries change.
 
 #include "engine/csr.hpp"
-#include "engine/similarity/params.hpp"
+#include "engine/similarity/common_params.hpp"
 
 namespace knntune::engine::similarity {
 

@@ -1,10 +1,12 @@
 #include <catch2/catch.hpp>
 #include <random>
 
+#include "engine/recommend.hpp"
 #include "engine/similarity/cooccurrence.hpp"
+#include "engine/similarity/registry.hpp"
 #include "engine/similarity/similarity.hpp"
 #include "engine/topk.hpp"
-#include "engine/recommend.hpp"
+#include "tests/engine/random_matrix.hpp"
 
 using namespace knntune::engine;
 using namespace knntune::engine::similarity;
@@ -13,15 +15,10 @@ namespace {
 
 CsrMatrix random_binary(Index rows, Index cols, double density, std::uint32_t seed) {
     std::mt19937 rng(seed);
-    std::uniform_real_distribution<double> u(0.0, 1.0);
-    std::vector<Triplet> t;
-    for (Index r = 0; r < rows; ++r) {
-        for (Index c = 0; c < cols; ++c) {
-            // A popularity skew so that degrees differ a lot.
-            if (u(rng) < density * (1.0 + 3.0 * (c % 7 == 0))) t.push_back({r, c, 1.0F});
-        }
-    }
-    return csr_from_triplets(rows, cols, t);
+    // A popularity skew so that degrees differ a lot.
+    return knntune::test::random_sparse(
+        rows, cols, rng, [density](Index, Index c) { return density * (1.0 + 3.0 * (c % 7 == 0)); },
+        [] { return 1.0F; });
 }
 
 }  // namespace
@@ -35,24 +32,22 @@ TEST_CASE("co-occurrence cache scores exactly as the kernel computes from scratc
     for (const Orientation o : {Orientation::Item, Orientation::User}) {
         const auto cache = CooccurrenceCache::build(r, o, 10'000'000);
         REQUIRE(cache.has_value());
-        for (const Measure m : {Measure::DotProduct, Measure::Cosine, Measure::AsymmetricCosine,
-                                Measure::Jaccard, Measure::Dice, Measure::Tversky, Measure::SPlus}) {
+        for (const MeasureInfo& info : measure_table()) {
+            if (!info.cooccurrence) continue;
+            const Measure m = info.id;
             for (int trial = 0; trial < 12; ++trial) {
-                ParamMap values = {{"k", static_cast<double>(1 + static_cast<int>(u(rng) * 60))},
-                                   {"shrink", trial % 4 == 0 ? 0.0 : u(rng) * 20},
-                                   {"shrink_type", std::string(shrink_types[trial % 3])},
-                                   {"threshold", trial % 5 == 0 ? u(rng) * 0.2 : 0.0},
-                                   {"exclude_self", std::string(trial % 2 == 0 ? "true" : "false")}};
-                if (m == Measure::AsymmetricCosine) values["alpha"] = u(rng);
-                if (m == Measure::Tversky) {
-                    values["alpha"] = 2 * u(rng);
-                    values["beta"] = 2 * u(rng);
-                }
-                if (m == Measure::SPlus) {
-                    values["l"] = u(rng);
-                    values["c"] = u(rng);
-                    values["t1"] = 2 * u(rng);
-                    values["t2"] = 2 * u(rng);
+                ParamMap values = {
+                    {"k", static_cast<double>(1 + static_cast<int>(u(rng) * 60))},
+                    {"shrink", trial % 4 == 0 ? 0.0 : u(rng) * 20},
+                    {"shrink_type", std::string(shrink_types[trial % 3])},
+                    {"threshold", trial % 5 == 0 ? u(rng) * 0.2 : 0.0},
+                    {"exclude_self", std::string(trial % 2 == 0 ? "true" : "false")}};
+                // The measure's tuned keys, drawn from their default search ranges.
+                for (const knntune::KeyInfo& key : info.keys) {
+                    if (key.search) {
+                        values[std::string(key.name)] =
+                            key.search->low + (key.search->high - key.search->low) * u(rng);
+                    }
                 }
                 const SimilarityParams p = parse_params(m, values);
                 INFO(measure_name(m) << " trial " << trial << " orientation "
@@ -66,8 +61,10 @@ TEST_CASE("co-occurrence cache scores exactly as the kernel computes from scratc
                 REQUIRE(loose.indptr == expected.indptr);
                 for (Index row = 0; row < loose.rows; ++row) {
                     std::vector<std::pair<Index, Score>> a, b;
-                    for (auto q = loose.indptr[row]; q < loose.indptr[row + 1]; ++q) a.emplace_back(loose.indices[q], loose.values[q]);
-                    for (auto q = expected.indptr[row]; q < expected.indptr[row + 1]; ++q) b.emplace_back(expected.indices[q], expected.values[q]);
+                    for (auto q = loose.indptr[row]; q < loose.indptr[row + 1]; ++q)
+                        a.emplace_back(loose.indices[q], loose.values[q]);
+                    for (auto q = expected.indptr[row]; q < expected.indptr[row + 1]; ++q)
+                        b.emplace_back(expected.indices[q], expected.values[q]);
                     std::sort(a.begin(), a.end());
                     std::sort(b.begin(), b.end());
                     CHECK(a == b);
@@ -86,10 +83,15 @@ TEST_CASE("co-occurrence cache: what it does not serve", "[engine][similarity][c
     const CsrMatrix r = random_binary(50, 40, 0.1, 3);
     const auto cache = CooccurrenceCache::build(r, Orientation::Item, 1'000'000);
     REQUIRE(cache.has_value());
-    CHECK_FALSE(cache->supports(Measure::P3alpha, parse_params(Measure::P3alpha, {})));
-    CHECK_FALSE(cache->supports(Measure::Rp3beta, parse_params(Measure::Rp3beta, {})));
-    CHECK_FALSE(cache->supports(Measure::Cosine,
-                                parse_params(Measure::Cosine, {{"weighting", std::string("bm25")}})));
+    for (const MeasureInfo& info : measure_table()) {
+        INFO(info.name);
+        CHECK(cache->supports(info.id, parse_params(info.id, {})) == info.cooccurrence);
+    }
+    CHECK_FALSE(measure_info(measure_of<P3alpha>()).cooccurrence);
+    CHECK_FALSE(measure_info(measure_of<Rp3beta>()).cooccurrence);
+    const Measure cosine = measure_of<Cosine>();
+    CHECK_FALSE(
+        cache->supports(cosine, parse_params(cosine, {{"weighting", std::string("bm25")}})));
     // The size limit: Σ deg² above it means no cache.
     CHECK_FALSE(CooccurrenceCache::build(r, Orientation::Item, 10).has_value());
     // Weighted input is served only when the measure binarises it.
@@ -97,10 +99,10 @@ TEST_CASE("co-occurrence cache: what it does not serve", "[engine][similarity][c
     for (auto& v : w.values) v = 2.5F;
     const auto wc = CooccurrenceCache::build(w, Orientation::Item, 1'000'000);
     REQUIRE(wc.has_value());
-    CHECK_FALSE(wc->supports(Measure::Cosine, parse_params(Measure::Cosine, {})));
-    const SimilarityParams bin = parse_params(Measure::Cosine, {{"binary", std::string("true")}});
-    REQUIRE(wc->supports(Measure::Cosine, bin));
-    CHECK(wc->score(Measure::Cosine, bin) == compute_similarity(w, Orientation::Item, Measure::Cosine, bin));
+    CHECK_FALSE(wc->supports(cosine, parse_params(cosine, {})));
+    const SimilarityParams bin = parse_params(cosine, {{"binary", std::string("true")}});
+    REQUIRE(wc->supports(cosine, bin));
+    CHECK(wc->score(cosine, bin) == compute_similarity(w, Orientation::Item, cosine, bin));
 }
 
 TEST_CASE("rank keys order like ranks_before and round-trip", "[engine][topk]") {

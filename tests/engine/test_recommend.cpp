@@ -9,7 +9,8 @@
 
 #include "engine/recommend.hpp"
 #include "engine/similarity/kernel.hpp"
-#include "engine/similarity/measures.hpp"
+#include "engine/similarity/measures/dot_product.hpp"
+#include "tests/engine/random_matrix.hpp"
 
 using namespace knntune::engine;
 using knntune::engine::similarity::Orientation;
@@ -110,27 +111,23 @@ struct PopularFixture {
 PopularFixture popular_fixture(Index users, Index items, Values values, unsigned seed) {
     std::mt19937 rng(seed);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
-    std::vector<Triplet> log;
-    for (Index u = 0; u < users; ++u) {
-        for (Index i = 0; i < items; ++i) {
-            // Items 0..39 are popular; the rest are rare.
-            const double p = i < 40 ? 0.3 : 0.02;
-            if (unit(rng) < p) log.push_back({u, i, 1.0F});
-        }
-    }
+    // Items 0..39 are popular; the rest are rare.
+    const CsrMatrix log = knntune::test::random_sparse(
+        users, items, rng, [](Index, Index i) { return i < 40 ? 0.3 : 0.02; }, [] { return 1.0F; });
     std::vector<Triplet> sim;
     for (Index j = 0; j < items; ++j) {
         for (Index i = 0; i < items; ++i) {
             const double p = i < 40 ? 0.9 : 0.03;
             if (i == j || unit(rng) >= p) continue;
             const double x = unit(rng);
-            const float v = values == Values::Random   ? static_cast<float>(0.001 + x)
-                            : values == Values::Dyadic ? static_cast<float>(1 + static_cast<int>(x * 16)) / 8
-                                                       : 1.0F;
+            const float v = values == Values::Random ? static_cast<float>(0.001 + x)
+                            : values == Values::Dyadic
+                                ? static_cast<float>(1 + static_cast<int>(x * 16)) / 8
+                                : 1.0F;
             sim.push_back({j, i, v});
         }
     }
-    return {csr_from_triplets(users, items, log), csr_from_triplets(items, items, sim)};
+    return {log, csr_from_triplets(items, items, sim)};
 }
 
 Eigen::MatrixXd to_dense(const CsrMatrix& m) {
@@ -161,7 +158,8 @@ TEST_CASE("bounded recommendation equals the full scan and a dense product",
     const bool exclude_seen = GENERATE(false, true);
     CAPTURE(static_cast<int>(values), top_n, exclude_seen);
     const Index items = 700;
-    const PopularFixture f = popular_fixture(150, items, values, 11U + static_cast<unsigned>(values));
+    const PopularFixture f =
+        popular_fixture(150, items, values, 11U + static_cast<unsigned>(values));
     const bool exact = values != Values::Random;
     const CsrMatrix s_t = transpose(f.sim);
 

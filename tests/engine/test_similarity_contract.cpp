@@ -11,23 +11,22 @@
 #include "engine/similarity/registry.hpp"
 #include "engine/similarity/similarity.hpp"
 #include "engine/topk.hpp"
+#include "tests/engine/random_matrix.hpp"
 
 using namespace knntune::engine;
 using namespace knntune::engine::similarity;
+using knntune::KeyInfo;
+using knntune::KeyType;
+using knntune::Value;
 
 namespace {
 
 CsrMatrix random_csr(Index rows, Index cols, double density, unsigned seed) {
     std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> unit(0.0F, 1.0F);
-    std::vector<Triplet> t;
-    for (Index r = 0; r < rows; ++r) {
-        for (Index c = 0; c < cols; ++c) {
-            // Few distinct values, so that ties are frequent.
-            if (unit(rng) < density) t.push_back({r, c, 1.0F + static_cast<float>(rng() % 3)});
-        }
-    }
-    return csr_from_triplets(rows, cols, t);
+    // Few distinct values, so that ties are frequent.
+    return knntune::test::random_sparse(
+        rows, cols, rng, [density](Index, Index) { return density; },
+        [&rng] { return 1.0F + static_cast<float>(rng() % 3); });
 }
 
 }  // namespace
@@ -73,62 +72,133 @@ TEST_CASE("every measure: ranked rows, k respected, thread-count independent, se
             for (Index i = 0; i < n; ++i) {
                 for (Index c : no_self.row_indices(i)) CHECK(c != i);
             }
-            if (info.id == Measure::Cosine) CHECK(has_self);
+            if (info.id == measure_of<Cosine>()) CHECK(has_self);
         }
     }
 }
 
 TEST_CASE("parameter errors name the parameter and what is valid", "[engine][similarity][params]") {
+    const Measure cosine = measure_of<Cosine>();
+    const Measure jaccard = measure_of<Jaccard>();
+    const Measure s_plus = measure_of<SPlus>();
     REQUIRE_THROWS_AS(measure_from_name("cosin"), ParamError);
+    // The message lists every registered measure in registry order (a measure added at the end
+    // of the list keeps this prefix).
     REQUIRE_THROWS_WITH(measure_from_name("cosin"),
-                        "unknown similarity measure 'cosin'; valid measures: dot_product, cosine, "
-                        "asymmetric_cosine, jaccard, dice, tversky, p3alpha, rp3beta, s_plus");
-    REQUIRE_THROWS_WITH(parse_params(Measure::Cosine, {{"alpha", 0.5}}),
+                        Catch::Matchers::StartsWith(
+                            "unknown similarity measure 'cosin'; valid measures: dot_product, "
+                            "cosine, asymmetric_cosine, jaccard, dice, tversky, p3alpha, rp3beta, "
+                            "s_plus"));
+    REQUIRE_THROWS_WITH(measure_from_name("cosin"),
+                        Catch::Matchers::EndsWith(std::string(measure_names().back())));
+    REQUIRE_THROWS_WITH(parse_params(cosine, {{"alpha", 0.5}}),
                         Catch::Matchers::StartsWith(
                             "parameter 'alpha' does not apply to cosine; valid parameters: k, "
                             "shrink, shrink_type"));
-    REQUIRE_THROWS_WITH(parse_params(Measure::Cosine, {{"shrnk", 1.0}}),
+    REQUIRE_THROWS_WITH(parse_params(cosine, {{"shrnk", 1.0}}),
                         Catch::Matchers::StartsWith("unknown parameter 'shrnk' for cosine"));
-    REQUIRE_THROWS_WITH(parse_params(Measure::Jaccard, {{"k", 0.0}}),
+    REQUIRE_THROWS_WITH(parse_params(jaccard, {{"k", 0.0}}),
                         "parameter 'k' of jaccard = 0 is out of range [1, 1e+09]");
-    REQUIRE_THROWS_WITH(parse_params(Measure::Jaccard, {{"k", 2.5}}),
+    REQUIRE_THROWS_WITH(parse_params(jaccard, {{"k", 2.5}}),
                         "parameter 'k' of jaccard: expected an integer, got 2.5");
-    REQUIRE_THROWS_WITH(parse_params(Measure::Cosine, {{"shrink", std::string("-1")}}),
+    REQUIRE_THROWS_WITH(parse_params(cosine, {{"shrink", std::string("-1")}}),
                         "parameter 'shrink' of cosine = -1 is out of range [0, inf)");
-    REQUIRE_THROWS_WITH(parse_params(Measure::SPlus, {{"l", 1.5}}),
+    REQUIRE_THROWS_WITH(parse_params(s_plus, {{"l", 1.5}}),
                         "parameter 'l' of s_plus = 1.5 is out of range [0, 1]");
-    REQUIRE_THROWS_WITH(parse_params(Measure::SPlus, {{"l", 0.5}, {"l1", 0.5}}),
+    REQUIRE_THROWS_WITH(parse_params(s_plus, {{"l", 0.5}, {"l1", 0.5}}),
                         "s_plus: give either the classic form (l, c) or the general form (l1, "
                         "l2, c1, c2), not both");
-    REQUIRE_THROWS_WITH(parse_params(Measure::Cosine, {{"shrink_type", std::string("bayes")}}),
+    REQUIRE_THROWS_WITH(parse_params(cosine, {{"shrink_type", std::string("bayes")}}),
                         "parameter 'shrink_type' of cosine: expected one of stabilized, "
                         "bayesian, additive");
-    REQUIRE_THROWS_WITH(parse_params(Measure::Cosine, {{"binary", std::string("yes")}}),
+    REQUIRE_THROWS_WITH(parse_params(cosine, {{"binary", std::string("yes")}}),
                         "parameter 'binary' of cosine: expected true or false, got 'yes'");
-    REQUIRE_THROWS_WITH(parse_params(Measure::Cosine, {{"bm25_k1", 1.0}}),
+    REQUIRE_THROWS_WITH(parse_params(cosine, {{"bm25_k1", 1.0}}),
                         "parameter 'bm25_k1' needs weighting = tfidf, bm25 or bm25plus");
-    REQUIRE_THROWS_WITH(parse_params(Measure::AsymmetricCosine, {{"alpha", 1.5}}),
+    REQUIRE_THROWS_WITH(
+        parse_params(cosine, {{"weighting", std::string("tfidf")}, {"bm25_b", 0.5}}),
+        "parameter 'bm25_b' needs weighting = bm25 or bm25plus");
+    REQUIRE_THROWS_WITH(
+        parse_params(cosine, {{"weighting", std::string("bm25")}, {"bm25_delta", 0.5}}),
+        "parameter 'bm25_delta' needs weighting = bm25plus");
+    CHECK_NOTHROW(
+        parse_params(cosine, {{"weighting", std::string("bm25plus")}, {"bm25_delta", 0.5}}));
+    REQUIRE_THROWS_WITH(parse_params(measure_of<AsymmetricCosine>(), {{"alpha", 1.5}}),
                         "parameter 'alpha' of asymmetric_cosine = 1.5 is out of range [0, 1]");
+    // Parameters parsed for one measure are refused by another.
+    REQUIRE_THROWS_WITH(compute_similarity(random_csr(5, 5, 0.5, 1U), Orientation::Item, cosine,
+                                           parse_params(jaccard, {})),
+                        "similarity: the parameters were parsed for jaccard, not for cosine");
 
-    // Defaults come from the table, per measure.
-    CHECK(parse_params(Measure::AsymmetricCosine, {}).alpha == 0.5);
-    CHECK(parse_params(Measure::Tversky, {}).alpha == 1.0);
-    const SimilarityParams classic = parse_params(Measure::SPlus, {{"l", 0.3}, {"c", 0.8}});
+    // Defaults come from the measure's Params, per measure.
+    CHECK(own_params<AsymmetricCosine>(parse_params(measure_of<AsymmetricCosine>(), {})).alpha ==
+          0.5);
+    CHECK(own_params<Tversky>(parse_params(measure_of<Tversky>(), {})).alpha == 1.0);
+    const SPlusParams classic = own_params<SPlus>(parse_params(s_plus, {{"l", 0.3}, {"c", 0.8}}));
     CHECK(classic.l1 == 0.3);
     CHECK(classic.l2 == Approx(0.7));
     CHECK(classic.c1 == 0.8);
     CHECK(classic.c2 == Approx(0.2));
-    CHECK(params_help(Measure::Cosine).find("shrink_type=stabilized") != std::string::npos);
+    CHECK(params_help(cosine).find("shrink_type=stabilized") != std::string::npos);
+    CHECK(key_default_text(cosine, "shrink_type") == "stabilized");
+    CHECK(key_default_text(s_plus, "l") == "0.5");
+    CHECK(std::get<double>(key_default(measure_of<Rp3beta>(), "beta")) == 1.0);
+    REQUIRE_THROWS_WITH(key_default(cosine, "alpha"),
+                        Catch::Matchers::StartsWith("parameter 'alpha' does not apply to cosine"));
+}
+
+TEST_CASE("every measure: registry entry, parameters, defaults and search ranges",
+          "[engine][similarity][contract]") {
+    const auto check_keys = [](std::span<const KeyInfo> keys, const auto& default_of) {
+        for (const KeyInfo& k : keys) {
+            INFO("key " << k.name);
+            CHECK_FALSE(k.help.empty());
+            // The default passes the key's own validation (bounds, type, choices); a choice's
+            // default is its index, validated as its label.
+            Value def = default_of(k.name);
+            if (k.type == KeyType::Choice) def = knntune::value_text(k, def);
+            knntune::Parsed parsed;
+            CHECK(check_value(k, def, k.name, parsed) == std::nullopt);
+            if (k.search) {
+                CHECK((k.type == KeyType::Real || k.type == KeyType::Int));
+                CHECK(k.search->low <= k.search->high);
+                CHECK(k.bounds.contains(k.search->low));
+                CHECK(k.bounds.contains(k.search->high));
+                CHECK((!k.search->log || k.search->low > 0));
+            }
+        }
+    };
+    for (const MeasureInfo& info : measure_table()) {
+        INFO(info.name);
+        CHECK(info.id == Measure(static_cast<std::size_t>(&info - measure_table().data())));
+        CHECK(measure_name(info.id) == info.name);
+        CHECK_FALSE(info.formula.empty());
+        CHECK(own_keys(info.id).data() == info.keys.data());
+        const SimilarityParams p = parse_params(info.id, {});
+        CHECK(parsed_for(p) == info.id);
+        CHECK(p.own.index() == info.id.index());
+        check_keys(common_keys(), [&](std::string_view n) { return key_default(info.id, n); });
+        check_keys(own_keys(info.id), [&](std::string_view n) { return key_default(info.id, n); });
+        for (const KeyInfo& k : own_keys(info.id)) {
+            // No own key shadows a common one, and each is accepted with its default value.
+            CHECK(std::none_of(common_keys().begin(), common_keys().end(),
+                               [&](const KeyInfo& c) { return c.name == k.name; }));
+            CHECK_NOTHROW(
+                parse_params(info.id, {{std::string(k.name), key_default_text(info.id, k.name)}}));
+            CHECK(params_help(info.id).find("  " + std::string(k.name) + "=") != std::string::npos);
+        }
+    }
+    CHECK(measure_names().size() == measure_table().size());
 }
 
 TEST_CASE("bayesian shrink without a normalisation term keeps scores (den = 1)",
           "[engine][similarity][params]") {
     const CsrMatrix r = random_csr(50, 20, 0.2, 3U);
-    const SimilarityParams p = parse_params(
-        Measure::DotProduct, {{"shrink", 2.0}, {"shrink_type", std::string("bayesian")}});
-    const CsrMatrix s = compute_similarity(r, Orientation::Item, Measure::DotProduct, p);
-    const CsrMatrix plain = compute_similarity(r, Orientation::Item, Measure::DotProduct,
-                                               parse_params(Measure::DotProduct, {}));
+    const Measure dot = measure_of<DotProduct>();
+    const SimilarityParams p =
+        parse_params(dot, {{"shrink", 2.0}, {"shrink_type", std::string("bayesian")}});
+    const CsrMatrix s = compute_similarity(r, Orientation::Item, dot, p);
+    const CsrMatrix plain = compute_similarity(r, Orientation::Item, dot, parse_params(dot, {}));
     REQUIRE(s.nnz() > 0);
     for (Index i = 0; i < s.rows; ++i) {
         // s = xy · xy / (xy + 2), monotone in xy, so the top set is unchanged.
@@ -147,7 +217,9 @@ TEST_CASE("wide matrices (32-bit column path) give the same result as narrow one
     CsrMatrix wide = narrow;
     wide.cols = 70000;
     for (Index& c : wide.indices) c *= 233;
-    for (const Measure m : {Measure::Cosine, Measure::Rp3beta, Measure::SPlus}) {
+    for (const MeasureInfo& info : measure_table()) {
+        INFO(info.name);
+        const Measure m = info.id;
         const SimilarityParams p = parse_params(m, {{"k", 9.0}});
         const CsrMatrix s_narrow = compute_similarity(narrow, Orientation::Item, m, p);
         CsrMatrix s_wide = compute_similarity(wide, Orientation::Item, m, p);

@@ -59,8 +59,70 @@ MatrixXd l1_rows_pow(MatrixXd m, double alpha) {
 /// All candidates of one row, sorted best first.
 using Ranked = std::vector<std::pair<double, int>>;
 
-/// Dense evaluation of the master formula for `measure` on R (users × items).
-std::vector<Ranked> dense_similarity(const MatrixXd& r_in, Orientation o, Measure measure,
+/// What the dense formula of one measure sees of a pair (r, c).
+struct DensePair {
+    double xy;            ///< the co-occurrence
+    double x2, y2;        ///< X2(r), Y2(c)
+    double pop_r, pop_c;  ///< row sums of A at r and at c (before the p3 transform)
+    double pop_col;       ///< column sum of B at c (before the p3 transform)
+    double h_add;         ///< the additive shrink
+};
+
+/// num and den of one measure's formula; `has_den` false when it has no normalisation term.
+struct DenseTerms {
+    double num;
+    double den = 0;
+    bool has_den = true;
+};
+
+using DenseFormula = DenseTerms (*)(const DensePair&, const SimilarityParams&);
+
+DenseTerms plain(const DensePair& x, const SimilarityParams&) { return {x.xy, 0, false}; }
+
+DenseTerms dense_s_plus(const DensePair& x, const SimilarityParams& q) {
+    const SPlusParams& p = own_params<SPlus>(q);
+    const double v = x.xy;
+    const double t = p.t1 * (x.x2 - v) + p.t2 * (x.y2 - v) + v;
+    const double cos = std::pow(x.x2 + x.h_add, p.c1) * std::pow(x.y2 + x.h_add, p.c2);
+    const double d1 = p.pop1 == PopMode::Sum ? std::pow(x.pop_r, p.beta1) : 1.0;
+    const double d2 = p.pop2 == PopMode::Sum ? std::pow(x.pop_c, p.beta2) : 1.0;
+    return {std::pow(v, p.alpha), p.l1 * t + p.l2 * cos + p.l3 * d1 * d2,
+            p.l1 != 0 || p.l2 != 0 || p.l3 != 0};
+}
+
+/// An independent dense statement of each measure's formula (spec section 3), with the
+/// exponent of the p3 transform when the measure has one.
+struct Oracle {
+    std::string_view measure;
+    DenseFormula formula;
+    double (*p3_alpha)(const SimilarityParams&) = nullptr;
+};
+
+// clang-format off
+const Oracle kOracles[] = {
+    {"dot_product", &plain},
+    {"cosine", [](const DensePair& x, const SimilarityParams&) {
+         return DenseTerms{x.xy, std::sqrt(x.x2 + x.h_add) * std::sqrt(x.y2 + x.h_add)}; }},
+    {"asymmetric_cosine", [](const DensePair& x, const SimilarityParams& p) {
+         const double a = own_params<AsymmetricCosine>(p).alpha;
+         return DenseTerms{x.xy, std::pow(x.x2 + x.h_add, a) * std::pow(x.y2 + x.h_add, 1 - a)}; }},
+    {"jaccard", [](const DensePair& x, const SimilarityParams&) {
+         return DenseTerms{x.xy, x.x2 + x.y2 - x.xy}; }},
+    {"dice", [](const DensePair& x, const SimilarityParams&) {
+         return DenseTerms{x.xy, 0.5 * x.x2 + 0.5 * x.y2}; }},
+    {"tversky", [](const DensePair& x, const SimilarityParams& q) {
+         const TverskyParams& p = own_params<Tversky>(q);
+         return DenseTerms{x.xy, p.alpha * (x.x2 - x.xy) + p.beta * (x.y2 - x.xy) + x.xy}; }},
+    {"p3alpha", &plain, [](const SimilarityParams& p) { return own_params<P3alpha>(p).alpha; }},
+    {"rp3beta", [](const DensePair& x, const SimilarityParams& p) {
+         return DenseTerms{x.xy, std::pow(x.pop_col, own_params<Rp3beta>(p).beta)}; },
+     [](const SimilarityParams& p) { return own_params<Rp3beta>(p).alpha; }},
+    {"s_plus", &dense_s_plus},
+};
+// clang-format on
+
+/// Dense evaluation of the master formula for `oracle` on R (users × items).
+std::vector<Ranked> dense_similarity(const MatrixXd& r_in, Orientation o, const Oracle& oracle,
                                      const SimilarityParams& p) {
     MatrixXd a = o == Orientation::Item ? MatrixXd(r_in.transpose()) : r_in;
     // The oracle sees float32 inputs, like the kernel.
@@ -73,9 +135,9 @@ std::vector<Ranked> dense_similarity(const MatrixXd& r_in, Orientation o, Measur
     const double h_add = p.shrink_type == ShrinkType::Additive ? h : 0;
     Eigen::VectorXd pop_col = b.colwise().sum().transpose();  // before the p3 transform
     Eigen::VectorXd pop_row = a.rowwise().sum();
-    if (measure == Measure::P3alpha || measure == Measure::Rp3beta) {
-        a = l1_rows_pow(a, p.alpha);
-        b = l1_rows_pow(b, p.alpha);
+    if (oracle.p3_alpha != nullptr) {
+        a = l1_rows_pow(a, oracle.p3_alpha(p));
+        b = l1_rows_pow(b, oracle.p3_alpha(p));
     }
     const MatrixXd xy = a * b;
     const MatrixXd support =
@@ -88,52 +150,15 @@ std::vector<Ranked> dense_similarity(const MatrixXd& r_in, Orientation o, Measur
         for (int c = 0; c < xy.cols(); ++c) {
             if (support(r, c) == 0) continue;
             if (p.exclude_self && r == c) continue;
-            const double v = xy(r, c);
-            double num = v;
-            double den = 0;
-            bool has_den = true;
-            switch (measure) {
-                case Measure::DotProduct:
-                case Measure::P3alpha:
-                    has_den = false;
-                    break;
-                case Measure::Cosine:
-                    den = std::sqrt(x2(r) + h_add) * std::sqrt(y2(c) + h_add);
-                    break;
-                case Measure::AsymmetricCosine:
-                    den = std::pow(x2(r) + h_add, p.alpha) * std::pow(y2(c) + h_add, 1 - p.alpha);
-                    break;
-                case Measure::Jaccard:
-                    den = x2(r) + y2(c) - v;
-                    break;
-                case Measure::Dice:
-                    den = 0.5 * x2(r) + 0.5 * y2(c);
-                    break;
-                case Measure::Tversky:
-                    den = p.alpha * (x2(r) - v) + p.beta * (y2(c) - v) + v;
-                    break;
-                case Measure::Rp3beta:
-                    den = std::pow(pop_col(c), p.beta);
-                    break;
-                case Measure::SPlus: {
-                    num = std::pow(v, p.alpha);
-                    has_den = p.l1 != 0 || p.l2 != 0 || p.l3 != 0;
-                    const double t = p.t1 * (x2(r) - v) + p.t2 * (y2(c) - v) + v;
-                    const double cos =
-                        std::pow(x2(r) + h_add, p.c1) * std::pow(y2(c) + h_add, p.c2);
-                    const double d1 = p.pop1 == PopMode::Sum ? std::pow(pop_row(r), p.beta1) : 1.0;
-                    const double d2 = p.pop2 == PopMode::Sum ? std::pow(pop_row(c), p.beta2) : 1.0;
-                    den = p.l1 * t + p.l2 * cos + p.l3 * d1 * d2;
-                    break;
-                }
-            }
+            const DenseTerms t = oracle.formula(
+                {xy(r, c), x2(r), y2(c), pop_row(r), pop_row(c), pop_col(c), h_add}, p);
             double s;
-            if (has_den) {
-                s = den + h_s != 0 ? num / (den + h_s) : 0;
+            if (t.has_den) {
+                s = t.den + h_s != 0 ? t.num / (t.den + h_s) : 0;
             } else {
-                s = h_s != 0 ? num / h_s : num;
+                s = h_s != 0 ? t.num / h_s : t.num;
             }
-            if (h_b != 0) s *= num / (num + h_b);
+            if (h_b != 0) s *= t.num / (t.num + h_b);
             if (s >= p.threshold && s != 0) rows[r].emplace_back(s, c);
         }
         std::sort(rows[r].begin(), rows[r].end(), [](const auto& x, const auto& y) {
@@ -191,7 +216,7 @@ struct Variant {
     ParamMap params;
 };
 
-std::vector<Variant> variants_for(Measure m) {
+std::vector<Variant> variants_for(std::string_view m) {
     std::vector<Variant> v = {
         {"defaults", {}},
         {"stabilized shrink", {{"shrink", 3.0}}},
@@ -200,39 +225,27 @@ std::vector<Variant> variants_for(Measure m) {
         {"exclude_self and small k", {{"exclude_self", std::string("true")}, {"k", 3.0}}},
         {"binary", {{"binary", std::string("true")}, {"k", 7.0}}},
     };
-    switch (m) {
-        case Measure::AsymmetricCosine:
-            v.push_back({"alpha", {{"alpha", 0.2}}});
-            break;
-        case Measure::Tversky:
-            v.push_back({"alpha beta", {{"alpha", 0.8}, {"beta", 0.3}}});
-            break;
-        case Measure::P3alpha:
-            v.push_back({"alpha", {{"alpha", 0.6}, {"shrink", 0.5}}});
-            break;
-        case Measure::Rp3beta:
-            v.push_back({"alpha beta", {{"alpha", 0.7}, {"beta", 0.4}}});
-            break;
-        case Measure::SPlus:
-            v.push_back({"classic", {{"l", 0.3}, {"c", 0.7}, {"t1", 0.5}, {"t2", 2.0}}});
-            v.push_back({"general",
-                         {{"l1", 0.3},
-                          {"l2", 0.6},
-                          {"l3", 0.4},
-                          {"t1", 0.7},
-                          {"t2", 0.9},
-                          {"c1", 0.4},
-                          {"c2", 0.6},
-                          {"pop1", std::string("sum")},
-                          {"pop2", std::string("sum")},
-                          {"alpha", 1.5},
-                          {"beta1", 0.2},
-                          {"beta2", 0.5},
-                          {"shrink", 3.0}}});
-            v.push_back({"no terms, power", {{"l1", 0.0}, {"l2", 0.0}, {"alpha", 2.0}}});
-            break;
-        default:
-            break;
+    if (m == "asymmetric_cosine") v.push_back({"alpha", {{"alpha", 0.2}}});
+    if (m == "tversky") v.push_back({"alpha beta", {{"alpha", 0.8}, {"beta", 0.3}}});
+    if (m == "p3alpha") v.push_back({"alpha", {{"alpha", 0.6}, {"shrink", 0.5}}});
+    if (m == "rp3beta") v.push_back({"alpha beta", {{"alpha", 0.7}, {"beta", 0.4}}});
+    if (m == "s_plus") {
+        v.push_back({"classic", {{"l", 0.3}, {"c", 0.7}, {"t1", 0.5}, {"t2", 2.0}}});
+        v.push_back({"general",
+                     {{"l1", 0.3},
+                      {"l2", 0.6},
+                      {"l3", 0.4},
+                      {"t1", 0.7},
+                      {"t2", 0.9},
+                      {"c1", 0.4},
+                      {"c2", 0.6},
+                      {"pop1", std::string("sum")},
+                      {"pop2", std::string("sum")},
+                      {"alpha", 1.5},
+                      {"beta1", 0.2},
+                      {"beta2", 0.5},
+                      {"shrink", 3.0}}});
+        v.push_back({"no terms, power", {{"l1", 0.0}, {"l2", 0.0}, {"alpha", 2.0}}});
     }
     return v;
 }
@@ -245,28 +258,29 @@ TEST_CASE("sparse kernel matches a dense Eigen oracle for every measure",
     const Orientation o = GENERATE(Orientation::Item, Orientation::User);
     const MatrixXd r = random_dense(70, 45, 0.12, binary_data, binary_data ? 5U : 9U);
     const CsrMatrix csr = to_csr(r);
-    for (const MeasureInfo& info : measure_table()) {
-        for (Variant v : variants_for(info.id)) {
+    for (const Oracle& oracle : kOracles) {
+        const Measure m = measure_from_name(oracle.measure);
+        for (Variant v : variants_for(oracle.measure)) {
             if (!v.params.contains("k")) v.params["k"] = 10.0;
-            const SimilarityParams p = parse_params(info.id, v.params);
+            const SimilarityParams p = parse_params(m, v.params);
             // A threshold at roughly the median score of the unpruned oracle.
             for (const bool with_threshold : {false, true}) {
                 SimilarityParams q = p;
                 if (with_threshold) {
                     std::vector<double> all;
-                    for (const Ranked& row : dense_similarity(r, o, info.id, p)) {
+                    for (const Ranked& row : dense_similarity(r, o, oracle, p)) {
                         for (const auto& e : row) all.push_back(e.first);
                     }
                     REQUIRE(!all.empty());
                     std::nth_element(all.begin(), all.begin() + all.size() / 2, all.end());
                     q.threshold = all[all.size() / 2];
                 }
-                const auto oracle = dense_similarity(r, o, info.id, q);
-                const CsrMatrix s = compute_similarity(csr, o, info.id, q);
-                INFO(info.name << " / " << v.label << (with_threshold ? " / threshold" : "")
-                               << (binary_data ? " / binary data" : " / weighted data")
-                               << (o == Orientation::Item ? " / item" : " / user"));
-                CHECK(compare(s, oracle, static_cast<size_t>(q.k), q.threshold) == "");
+                const auto expected = dense_similarity(r, o, oracle, q);
+                const CsrMatrix s = compute_similarity(csr, o, m, q);
+                INFO(oracle.measure << " / " << v.label << (with_threshold ? " / threshold" : "")
+                                    << (binary_data ? " / binary data" : " / weighted data")
+                                    << (o == Orientation::Item ? " / item" : " / user"));
+                CHECK(compare(s, expected, static_cast<size_t>(q.k), q.threshold) == "");
             }
         }
     }
@@ -336,19 +350,18 @@ TEST_CASE("weighted similarity equals the kernel on pre-weighted input",
     // bm25 on the item rows for item-KNN, then cosine, equals cosine of the weighted matrix.
     const MatrixXd r = random_dense(50, 30, 0.15, true, 21U);
     const CsrMatrix csr = to_csr(r);
+    const Measure cosine = measure_of<Cosine>();
     const SimilarityParams p = parse_params(
-        Measure::Cosine,
-        {{"weighting", std::string("bm25")}, {"normalize", std::string("l2")}, {"k", 8.0}});
+        cosine, {{"weighting", std::string("bm25")}, {"normalize", std::string("l2")}, {"k", 8.0}});
     CsrMatrix items = transpose(csr);
     WeightingParams w;
     w.weighting = Weighting::Bm25;
     apply_weighting(items, w);
     normalize_rows(items, RowNorm::L2);
-    const CsrMatrix direct = compute_similarity(csr, Orientation::Item, Measure::Cosine, p);
+    const CsrMatrix direct = compute_similarity(csr, Orientation::Item, cosine, p);
     SimilarityParams plain = p;
     plain.weighting = Weighting::None;
     plain.normalize = RowNorm::None;
-    const CsrMatrix manual =
-        compute_similarity(transpose(items), Orientation::Item, Measure::Cosine, plain);
+    const CsrMatrix manual = compute_similarity(transpose(items), Orientation::Item, cosine, plain);
     CHECK(direct == manual);
 }

@@ -120,9 +120,10 @@ TEST_CASE("model tools: the model file round-trips and --full recomputes with k 
     CHECK(back.measure == "cosine");
     const CsrMatrix full = exp::full_similarity(back);
     namespace sim = engine::similarity;
-    const CsrMatrix expected = sim::compute_similarity(
-        m.train, sim::Orientation::Item, sim::Measure::Cosine,
-        sim::parse_params(sim::Measure::Cosine, {{"k", 5.0}, {"shrink", 0.0}}));
+    const sim::Measure cosine = sim::measure_from_name("cosine");
+    const CsrMatrix expected =
+        sim::compute_similarity(m.train, sim::Orientation::Item, cosine,
+                                sim::parse_params(cosine, {{"k", 5.0}, {"shrink", 0.0}}));
     CHECK(full == expected);
     CHECK_THROWS_WITH(exp::load_model_or_run(dir.path().string()),
                       Catch::Contains("no model-item_knn.h5 in this folder"));
