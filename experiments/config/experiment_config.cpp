@@ -86,26 +86,29 @@ boost::json::value setting_value(const YAML::Node& v) {
     return boost::json::string(v.Scalar());
 }
 
+/// A YAML value as JSON: mappings and lists recursively, scalars as in `setting_value`.
+boost::json::value json_value(const YAML::Node& v) {
+    if (v.IsMap()) {
+        boost::json::object o;
+        for (auto it = v.begin(); it != v.end(); ++it) {
+            o[it->first.as<std::string>()] = json_value(it->second);
+        }
+        return o;
+    }
+    if (v.IsSequence()) {
+        boost::json::array a;
+        for (const auto& e : v) a.push_back(json_value(e));
+        return a;
+    }
+    return setting_value(v);
+}
+
 void read_settings(const ConfigKey&, const Section& s, const std::string& key,
                    ExperimentConfig& cfg) {
     const Section settings = s.child(key);
     for (auto it = settings.node().begin(); it != settings.node().end(); ++it) {
-        const std::string name = it->first.as<std::string>();
-        const YAML::Node& v = it->second;
-        if (v.IsMap()) {
-            // NOTE: a mapping setting (the grid sampler's `values`) goes over as JSON through
-            // its YAML flow text, which JSON reads for the plain values grids use.
-            YAML::Emitter e;
-            e << YAML::Flow << YAML::DoubleQuoted << v;
-            boost::json::error_code ec;
-            boost::json::value parsed = boost::json::parse(e.c_str(), ec);
-            if (ec) settings.fail(name, "cannot read this mapping as sampler settings");
-            cfg.tuner.settings[name] = parsed;
-        } else if (!v.IsScalar()) {
-            settings.fail(name, "expected a value");
-        } else {
-            cfg.tuner.settings[name] = setting_value(v);
-        }
+        if (it->second.IsNull()) settings.fail(it->first.as<std::string>(), "expected a value");
+        cfg.tuner.settings[it->first.as<std::string>()] = json_value(it->second);
     }
 }
 

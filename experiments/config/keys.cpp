@@ -321,8 +321,9 @@ const ConfigKey kKeys[] = {
         "size limit of the co-occurrence cache reused across trials, in stored pairs (8 bytes "
         "each); 0 turns it off"),
     custom("tuner.settings", "map",
-           "sampler settings, checked by the sampler: `knntune config-keys --sampler NAME` "
-           "lists them", keys::read_settings, text<kEmptyMap>, true),
+           "sampler settings, checked by the sampler when the config is read; `knntune "
+           "config-keys --sampler NAME` and docs/samplers.md list them",
+           keys::read_settings, text<kEmptyMap>, true),
 
     section("objective", "what is optimised"),
     {.key = "objective.metric", .type = "string",

@@ -29,17 +29,15 @@ std::vector<std::string> SearchConfig::default_measures() {
 }
 
 std::map<std::string, RangeSpec> default_own_ranges(const std::string& measure) {
-    // TODO(redesign): read the ranges the measure's header declares (own_keys) once the
-    // engine registry lands.
-    auto r = [](double lo, double hi) { return RangeSpec{.low = lo, .high = hi}; };
-    if (measure == "asymmetric_cosine") return {{"alpha", r(0.0, 1.0)}};
-    if (measure == "tversky") return {{"alpha", r(0.0, 2.0)}, {"beta", r(0.0, 2.0)}};
-    if (measure == "p3alpha") return {{"alpha", r(0.0, 2.0)}};
-    if (measure == "rp3beta") return {{"alpha", r(0.0, 2.0)}, {"beta", r(0.0, 1.0)}};
-    if (measure == "s_plus") {
-        return {{"l", r(0.0, 1.0)}, {"t1", r(0.0, 2.0)}, {"t2", r(0.0, 2.0)}, {"c", r(0.0, 1.0)}};
+    std::map<std::string, RangeSpec> out;
+    for (const KeyInfo& k : sim::own_keys(sim::measure_from_name(measure))) {
+        if (!k.search) continue;
+        out[std::string(k.name)] = {.low = k.search->low,
+                                    .high = k.search->high,
+                                    .log = k.search->log,
+                                    .is_int = k.type == KeyType::Int};
     }
-    return {};
+    return out;
 }
 
 std::map<std::string, RangeSpec> SearchConfig::own_ranges(const std::string& measure) const {

@@ -33,18 +33,20 @@ std::vector<MeasureResult> validation_winners(const RunContext& ctx, const std::
         }
         const tuner::TrialLog tl = tuner::read_trial_log(log.string());
         for (const tuner::FrozenTrial& t : tl.trials) {
-            if (t.state != tuner::TrialState::Complete) continue;
-            const KnnConfig c = config_from_trial(cfg.search, tuner::Trial(tl.space, t));
-            ++counts[c.measure];
-            const auto it = winners.find(c.measure);
+            if (t.state == tuner::TrialState::Complete)
+                ++counts[tuner::Trial(tl.space, t).choice("algorithm")];
+        }
+        for (const auto& [measure, t] :
+             tuner::best_trials_by(tl.space, tl.trials, direction, "algorithm")) {
+            const auto it = winners.find(measure);
             if (it != winners.end() && !is_better(t.value, it->second.valid_value, direction)) {
                 continue;
             }
-            winners[c.measure] = {.measure = c.measure,
-                                  .trial = t.number,
-                                  .log = log.filename().string(),
-                                  .valid_value = t.value,
-                                  .config = c};
+            winners[measure] = {.measure = measure,
+                                .trial = t.number,
+                                .log = log.filename().string(),
+                                .valid_value = t.value,
+                                .config = config_from_trial(cfg.search, tuner::Trial(tl.space, t))};
         }
     }
     if (winners.empty()) throw ConfigError(model + ": no completed trial to test");

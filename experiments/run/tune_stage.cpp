@@ -130,9 +130,9 @@ void run_study(const RunContext& ctx, const StudyJob& job, const std::string& fi
     const std::unique_ptr<tuner::Study> owned = open_study(ctx, job, space, fingerprint);
     tuner::Study& study = *owned;
     BestSoFar best(objective, study.direction());
-    for (const auto& t : study.trials()) {
-        if (t.state != tuner::TrialState::Complete) continue;
-        (void)best.update(t.value, config_from_trial(search, tuner::Trial(space, t)).measure);
+    const std::vector<tuner::FrozenTrial> earlier = study.trials();
+    if (const tuner::FrozenTrial* t = tuner::best_trial(earlier, study.direction())) {
+        (void)best.update(t->value, tuner::Trial(space, *t).choice("algorithm"));
     }
     const std::string name = job.model + (job.measure_tag.empty() ? "" : "-" + job.measure_tag);
     ctx.progress().start(name, cfg.tuner.n_trials, study.n_finished());
