@@ -91,15 +91,12 @@ int main(int argc, char** argv) {
     std::string input, call, sim_path, save_path;
     int k = 100, top = 10, threads = 0, repeat = 1;
     using knntune::bench::store;
-    const std::string bad = knntune::bench::apply_options(argc, argv,
-                                                          {{"--input", store(input)},
-                                                           {"--call", store(call)},
-                                                           {"--k", store(k)},
-                                                           {"--top", store(top)},
-                                                           {"--threads", store(threads)},
-                                                           {"--sim", store(sim_path)},
-                                                           {"--save-sim", store(save_path)},
-                                                           {"--repeat", store(repeat)}});
+    // clang-format off
+    const std::string bad = knntune::bench::apply_options(argc, argv, {
+        {"--input", store(input)}, {"--call", store(call)}, {"--k", store(k)},
+        {"--top", store(top)}, {"--threads", store(threads)}, {"--sim", store(sim_path)},
+        {"--save-sim", store(save_path)}, {"--repeat", store(repeat)}});
+    // clang-format on
     if (!bad.empty()) usage();
     if (input.empty() || call.empty()) usage();
     std::unique_ptr<tbb::global_control> limit;

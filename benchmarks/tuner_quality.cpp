@@ -165,14 +165,12 @@ int main(int argc, char** argv) {
     std::string optuna =
         std::string(KNNTUNE_SHARED_DIR) + "/reference/tpe/benchmark_optuna31_runs.json";
     using knntune::bench::store;
-    const std::string bad = knntune::bench::apply_options(argc, argv,
-                                                          {{"--seeds", store(seeds)},
-                                                           {"--trials", store(n_trials)},
-                                                           {"--samplers", store(samplers)},
-                                                           {"--tpe", store(tpe_json)},
-                                                           {"--functions", store(functions)},
-                                                           {"--optuna-runs", store(optuna)},
-                                                           {"--seed-offset", store(seed_offset)}});
+    // clang-format off
+    const std::string bad = knntune::bench::apply_options(argc, argv, {
+        {"--seeds", store(seeds)}, {"--trials", store(n_trials)}, {"--samplers", store(samplers)},
+        {"--tpe", store(tpe_json)}, {"--functions", store(functions)},
+        {"--optuna-runs", store(optuna)}, {"--seed-offset", store(seed_offset)}});
+    // clang-format on
     if (!bad.empty()) {
         std::cerr << "unknown option " << bad << "\n";
         return 2;

@@ -214,6 +214,21 @@ bool Section::get_bool(const std::string& key) const {
     }
 }
 
+std::vector<std::string> Section::get_names(const std::string& key,
+                                           const std::string& what) const {
+    const YAML::Node list = node_[key];
+    if (!list.IsSequence() || list.size() == 0) fail(key, "expected a non-empty list of " + what);
+    std::vector<std::string> names;
+    for (const auto& n : list) {
+        const std::string name = n.IsScalar() ? n.Scalar() : node_text(n);
+        if (std::find(names.begin(), names.end(), name) != names.end()) {
+            fail(key, "'" + name + "' is listed twice");
+        }
+        names.push_back(name);
+    }
+    return names;
+}
+
 std::size_t Section::get_choice(const std::string& key,
                                 const std::vector<std::string_view>& choices) const {
     const std::string v = get_string(key);

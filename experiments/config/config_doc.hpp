@@ -65,6 +65,9 @@ class Section {
     [[nodiscard]] long long get_int(const std::string& key, const Bounds& bounds) const;
     [[nodiscard]] double get_float(const std::string& key, const Bounds& bounds) const;
     [[nodiscard]] bool get_bool(const std::string& key) const;
+    /// A non-empty list of names, none repeated (`what` describes them in the message).
+    [[nodiscard]] std::vector<std::string> get_names(const std::string& key,
+                                                     const std::string& what) const;
     /// A string that must be one of `choices`; returns its index.
     [[nodiscard]] std::size_t get_choice(const std::string& key,
                                          const std::vector<std::string_view>& choices) const;

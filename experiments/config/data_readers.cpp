@@ -11,26 +11,6 @@ namespace knntune::exp::keys {
 
 namespace {
 
-struct OpName {
-    std::string_view name;
-    engine::FilterOp op;
-};
-
-constexpr OpName kOps[] = {
-    {"not_empty", engine::FilterOp::NotEmpty},
-    {"empty", engine::FilterOp::Empty},
-    {"gt", engine::FilterOp::Gt},
-    {"ge", engine::FilterOp::Ge},
-    {"lt", engine::FilterOp::Lt},
-    {"le", engine::FilterOp::Le},
-    {"eq", engine::FilterOp::Eq},
-    {"ne", engine::FilterOp::Ne},
-    {"equals", engine::FilterOp::Equals},
-    {"not_equals", engine::FilterOp::NotEquals},
-    {"starts_with", engine::FilterOp::StartsWith},
-    {"not_starts_with", engine::FilterOp::NotStartsWith},
-};
-
 bool is_numeric(engine::FilterOp op) {
     using engine::FilterOp;
     return op == FilterOp::Gt || op == FilterOp::Ge || op == FilterOp::Lt || op == FilterOp::Le ||
@@ -40,11 +20,10 @@ bool is_numeric(engine::FilterOp op) {
 engine::RowFilter read_filter(const Section& f) {
     engine::RowFilter rf;
     rf.column = parse_column_key(f, "column");
-    std::vector<std::string_view> names;
-    for (const OpName& o : kOps) names.push_back(o.name);
-    if (!f.has("op"))
+    if (!f.has("op")) {
         throw ConfigError(f.where() + ": missing required key '" + f.dotted("op") + "'");
-    rf.op = kOps[f.get_choice("op", names)].op;
+    }
+    rf.op = static_cast<engine::FilterOp>(f.get_choice("op", split_choices(kFilterOps)));
     const bool unary = rf.op == engine::FilterOp::NotEmpty || rf.op == engine::FilterOp::Empty;
     if (is_numeric(rf.op)) {
         if (!f.has("value")) f.fail("value", "required for a numeric comparison");

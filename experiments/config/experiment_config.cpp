@@ -40,18 +40,10 @@ namespace keys {
 
 void read_models(const ConfigKey&, const Section& s, const std::string& key,
                  ExperimentConfig& cfg) {
-    const YAML::Node list = s.node(key);
-    if (!list.IsSequence() || list.size() == 0) {
-        s.fail(key, "expected a non-empty list of item_knn, user_knn");
-    }
     cfg.models.clear();
-    for (const auto& m : list) {
-        const std::string name = m.IsScalar() ? m.Scalar() : node_text(m);
+    for (const std::string& name : s.get_names(key, "item_knn, user_knn")) {
         const auto o = model_from_name(name);
         if (!o) s.fail(key, "'" + name + "' is not one of: item_knn, user_knn");
-        if (std::find(cfg.models.begin(), cfg.models.end(), *o) != cfg.models.end()) {
-            s.fail(key, "'" + name + "' is listed twice");
-        }
         cfg.models.push_back(*o);
     }
 }

@@ -139,6 +139,10 @@ std::string show_choice(const ConfigKey& k) {
 
 namespace knntune::exp::keys {
 
+/// The row-filter ops, in the order of engine::FilterOp's values.
+inline constexpr std::string_view kFilterOps =
+    "not_empty|empty|gt|ge|lt|le|eq|ne|equals|not_equals|starts_with|not_starts_with";
+
 // ---- readers of keys with their own rules (data_readers.cpp, experiment_config.cpp) ----------
 
 void read_delimiter(const ConfigKey&, const Section&, const std::string&, std::string& out);

@@ -193,7 +193,7 @@ const ConfigKey kKeys[] = {
      .help = "one filter: {column, op, value}"},
     part("data.filters[].column", "column", "", "column tested", true),
     part("data.filters[].op", "string",
-         "not_empty|empty|gt|ge|lt|le|eq|ne|equals|not_equals|starts_with|not_starts_with",
+         keys::kFilterOps,
          "comparison; gt..ne are numeric", true),
     part("data.filters[].value", "scalar", "", "operand (not for not_empty and empty)"),
     section("data.item_metadata", "optional item file joined on the log's item column",

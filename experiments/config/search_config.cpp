@@ -195,23 +195,13 @@ boost::json::object read_enqueue_entry(const SearchConfig& search, const Section
 
 void read_search_measures(const ConfigKey&, const Section& s, const std::string& key,
                           SearchConfig& search) {
-    const YAML::Node list = s.node(key);
-    if (!list.IsSequence() || list.size() == 0) {
-        s.fail(key, "expected a non-empty list of measure names");
-    }
-    search.measures.clear();
-    for (const auto& m : list) {
-        const std::string name = m.IsScalar() ? m.Scalar() : node_text(m);
+    search.measures = s.get_names(key, "measure names");
+    for (const std::string& name : search.measures) {
         try {
             (void)sim::measure_from_name(name);
         } catch (const engine::ParamError& e) {
             s.fail(key, e.what());
         }
-        if (std::find(search.measures.begin(), search.measures.end(), name) !=
-            search.measures.end()) {
-            s.fail(key, "'" + name + "' is listed twice");
-        }
-        search.measures.push_back(name);
     }
 }
 

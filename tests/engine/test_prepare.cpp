@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <initializer_list>
 #include <map>
 #include <set>
 #include <string>
@@ -47,6 +49,21 @@ std::map<std::pair<std::string, std::string>, float> entries(const PreparedData&
 
 using Pairs = std::map<std::pair<std::string, std::string>, float>;
 
+/// "train_val: a,y b,y=2; test: b,x": the (user, item) pairs of each period, with the value
+/// when it is not 1.
+std::string pairs_text(const PreparedData& d, std::initializer_list<Period> periods) {
+    std::string out;
+    for (const Period p : periods) {
+        out += std::string(out.empty() ? "" : "; ") + period_name(p) + ":";
+        for (const auto& [pair, v] : entries(d, p)) {
+            char value[32] = "";
+            if (v != 1.0F) std::snprintf(value, sizeof value, "=%g", static_cast<double>(v));
+            out += " " + pair.first + "," + pair.second + value;
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 TEST_CASE("prepare: window boundaries are start-inclusive and end-exclusive", "[engine][data]") {
@@ -63,9 +80,8 @@ TEST_CASE("prepare: window boundaries are start-inclusive and end-exclusive", "[
     PrepareSpec keep = monthly_windows();
     keep.filter.remove_cold_start = false;
     const PreparedData d = prepare(read_log(timed_spec(path)), keep);
-    CHECK(entries(d, Period::TrainVal) == Pairs{{{"a", "y"}, 1.0F}, {{"b", "y"}, 1.0F}});
-    CHECK(entries(d, Period::Train) == Pairs{{{"a", "z"}, 1.0F}, {{"b", "z"}, 1.0F}});
-    CHECK(entries(d, Period::Valid) == Pairs{{{"a", "z"}, 1.0F}, {{"b", "z"}, 1.0F}});
+    CHECK(pairs_text(d, {Period::TrainVal, Period::Train, Period::Valid}) ==
+          "train_val: a,y b,y; train: a,z b,z; valid: a,z b,z");
     // a,x at 2019 is the pair's first interaction, so b,x is b's own first: kept in test.
     CHECK(entries(d, Period::Test) == Pairs{{{"b", "x"}, 1.0F}});
     CHECK(d.stats[3].window->start == *parse_timestamp("2020-03-01"));
@@ -87,9 +103,8 @@ TEST_CASE("prepare: chronological layout counts windows back from the end", "[en
     CHECK(format_timestamp(d.stats[3].window->start) == "2020-03-13");
     CHECK(format_timestamp(d.stats[1].window->start) == "2020-02-13");
     CHECK(format_timestamp(d.stats[0].window->start) == "2020-01-13");
-    CHECK(entries(d, Period::TrainVal) == Pairs{{{"a", "y"}, 1.0F}});
-    CHECK(entries(d, Period::Valid) == Pairs{{{"a", "z"}, 1.0F}, {{"b", "x"}, 1.0F}});
-    CHECK(entries(d, Period::Test) == Pairs{{{"b", "y"}, 1.0F}, {{"b", "z"}, 1.0F}});
+    CHECK(pairs_text(d, {Period::TrainVal, Period::Valid, Period::Test}) ==
+          "train_val: a,y; valid: a,z b,x; test: b,y b,z");
 }
 
 TEST_CASE("prepare: dedup keeps the first interaction; counts stay in its window", "[engine][data]") {
@@ -109,9 +124,8 @@ TEST_CASE("prepare: dedup keeps the first interaction; counts stay in its window
     PrepareSpec p = monthly_windows();
     p.filter.remove_cold_start = false;
     const PreparedData bin = prepare(read_log(spec), p);
-    CHECK(entries(bin, Period::TrainVal) == Pairs{{{"a", "x"}, 1.0F}, {{"b", "y"}, 1.0F}});
-    CHECK(entries(bin, Period::Valid) == Pairs{{{"a", "y"}, 1.0F}, {{"b", "x"}, 1.0F}});
-    CHECK(entries(bin, Period::Test) == Pairs{{{"b", "z"}, 1.0F}});
+    CHECK(pairs_text(bin, {Period::TrainVal, Period::Valid, Period::Test}) ==
+          "train_val: a,x b,y; valid: a,y b,x; test: b,z");
     CHECK(bin.unique_pairs == 5);
 
     p.feedback = Feedback::Count;
@@ -120,8 +134,8 @@ TEST_CASE("prepare: dedup keeps the first interaction; counts stay in its window
     spec.value = {"qty", 0};
     p.feedback = Feedback::Value;
     const PreparedData val = prepare(read_log(spec), p);
-    CHECK(entries(val, Period::TrainVal) == Pairs{{{"a", "x"}, 5.0F}, {{"b", "y"}, 1.0F}});
-    CHECK(entries(val, Period::Valid) == Pairs{{{"a", "y"}, 7.0F}, {{"b", "x"}, 1.0F}});
+    CHECK(pairs_text(val, {Period::TrainVal, Period::Valid}) ==
+          "train_val: a,x=5 b,y; valid: a,y=7 b,x");
 }
 
 TEST_CASE("prepare: minimum filters in one pass or as an iterated k-core", "[engine][data]") {

@@ -74,20 +74,17 @@ TEST_CASE("prepare CLI: bad input gives one line, status 2 and no output", "[exp
         dir.write("cfg.yaml", config("", "log.csv", "customer"));
         expect_failure(dir, "log.csv:1: user column 'customer' not found in header (columns: user, item, time)");
     }
-    SECTION("wrong field count") {
-        dir.write("log.csv", std::string(kLog) + "u3,a\n");
+    SECTION("a bad row: wrong field count, broken quote, unparseable timestamp") {
+        const std::pair<const char*, const char*> rows[] = {
+            {"u3,a\n", "log.csv:11: malformed row: expected 3 fields, found 2"},
+            {"u3,\"a,2020-03-04\n", "log.csv:11: malformed row: quoted field is not closed"},
+            {"u3,a,03/04/2020\n", "log.csv:11: cannot parse timestamp '03/04/2020' in column 'time'"},
+        };
         dir.write("cfg.yaml", config());
-        expect_failure(dir, "log.csv:11: malformed row: expected 3 fields, found 2");
-    }
-    SECTION("broken quote") {
-        dir.write("log.csv", std::string(kLog) + "u3,\"a,2020-03-04\n");
-        dir.write("cfg.yaml", config());
-        expect_failure(dir, "log.csv:11: malformed row: quoted field is not closed");
-    }
-    SECTION("unparseable timestamp") {
-        dir.write("log.csv", std::string(kLog) + "u3,a,03/04/2020\n");
-        dir.write("cfg.yaml", config());
-        expect_failure(dir, "log.csv:11: cannot parse timestamp '03/04/2020' in column 'time'");
+        for (const auto& [row, expected] : rows) {
+            dir.write("log.csv", std::string(kLog) + row);
+            expect_failure(dir, expected);
+        }
     }
     SECTION("a window that selects no rows") {
         dir.write("cfg.yaml", config("  periods: {test: {start: 2021-01-01, end: 2021-02-01}}\n"));
@@ -127,10 +124,7 @@ TEST_CASE("prepare CLI: statistics of the bundled Online Retail quickstart", "[e
     // train. It printed: train_val 53566 1776 1845, valid 19964 990 1662, train 46415 1645
     // 1921, test 33816 1137 1838; 2527 users and 2282 items overall.
     TempDir dir;
-    const std::string src = KNNTUNE_SOURCE_DIR;
-    const auto r = run_cli("prepare '" + src + "/configs/online-retail.yaml' --no-save --set data.path='" +
-                               src + "/data/online-retail/online_retail.csv.gz'",
-                           dir.path());
+    const auto r = run_cli("prepare " + knntune::test::quickstart_args() + " --no-save", dir.path());
     INFO(r.err);
     REQUIRE(r.status == 0);
     CHECK_THAT(r.out, Catch::Contains("541909 rows, 143985 dropped by filters, 266802 unique (user, item) pairs"));

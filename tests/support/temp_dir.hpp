@@ -54,6 +54,13 @@ struct RunResult {
     std::string err;
 };
 
+/// The bundled quickstart config with its data path made absolute, as `knntune` arguments.
+inline std::string quickstart_args() {
+    const std::string src = KNNTUNE_SOURCE_DIR;
+    return "'" + src + "/configs/online-retail.yaml' --set data.path='" + src +
+           "/data/online-retail/online_retail.csv.gz'";
+}
+
 /// Runs `knntune ARGS` (shell syntax) with `cwd` as working directory.
 inline RunResult run_cli(const std::string& args, const std::filesystem::path& cwd) {
     static std::atomic<int> counter{0};

@@ -176,10 +176,7 @@ TEST_CASE("runner: config errors in the experiment sections", "[experiments][run
 TEST_CASE("runner: the Online Retail quickstart runs completely", "[.slow][experiments][runner]") {
     // Hidden: a few minutes. Run with `build/ci/tests/knntune_tests "[.slow]"` (docs/testing.md).
     TempDir dir;
-    const std::string src = KNNTUNE_SOURCE_DIR;
-    const auto r = run_cli("run '" + src + "/configs/online-retail.yaml' --quiet --out run --set data.path='" +
-                               src + "/data/online-retail/online_retail.csv.gz'",
-                           dir.path());
+    const auto r = run_cli("run " + knntune::test::quickstart_args() + " --quiet --out run", dir.path());
     INFO(r.err);
     REQUIRE(r.status == 0);
     for (const char* model : {"item_knn", "user_knn"}) {
