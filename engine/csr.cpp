@@ -38,7 +38,8 @@ CsrMatrix csr_from_triplets(Index rows, Index cols, std::span<const Triplet> tri
     Offset out = 0;
     for (Index r = 0; r < rows; ++r) {
         row.clear();
-        for (Offset p = m.indptr[r]; p < m.indptr[r + 1]; ++p) row.emplace_back(cols_tmp[p], vals_tmp[p]);
+        for (Offset p = m.indptr[r]; p < m.indptr[r + 1]; ++p)
+            row.emplace_back(cols_tmp[p], vals_tmp[p]);
         std::stable_sort(row.begin(), row.end(),
                          [](const auto& a, const auto& b) { return a.first < b.first; });
         m.indptr[r] = out;
@@ -81,8 +82,8 @@ std::vector<Offset> column_counts(const CsrMatrix& m) {
 }
 
 bool operator==(const CsrMatrix& a, const CsrMatrix& b) {
-    return a.rows == b.rows && a.cols == b.cols && a.indptr == b.indptr &&
-           a.indices == b.indices && a.values == b.values;
+    return a.rows == b.rows && a.cols == b.cols && a.indptr == b.indptr && a.indices == b.indices &&
+           a.values == b.values;
 }
 
 }  // namespace knntune::engine

@@ -13,11 +13,11 @@ namespace knntune::engine {
 /// Row r owns positions indptr[r] .. indptr[r+1]-1 of `indices` and `values`. Unless a
 /// producer documents otherwise, column indices inside a row are strictly increasing.
 struct CsrMatrix {
-    Index rows = 0;               ///< number of rows
-    Index cols = 0;               ///< number of columns
-    std::vector<Offset> indptr;   ///< size rows+1, indptr[0] == 0
-    std::vector<Index> indices;   ///< size nnz, column of each stored value
-    std::vector<Score> values;    ///< size nnz
+    Index rows = 0;              ///< number of rows
+    Index cols = 0;              ///< number of columns
+    std::vector<Offset> indptr;  ///< size rows+1, indptr[0] == 0
+    std::vector<Index> indices;  ///< size nnz, column of each stored value
+    std::vector<Score> values;   ///< size nnz
 
     CsrMatrix() : indptr(1, 0) {}
     CsrMatrix(Index n_rows, Index n_cols) : rows(n_rows), cols(n_cols), indptr(n_rows + 1, 0) {}
@@ -45,7 +45,8 @@ struct Triplet {
 
 /// Builds a CSR matrix from triplets. Entries are sorted by (row, col); duplicates are summed.
 /// Indices must lie inside the shape (checked by assertion: callers validate user input).
-[[nodiscard]] CsrMatrix csr_from_triplets(Index rows, Index cols, std::span<const Triplet> triplets);
+[[nodiscard]] CsrMatrix csr_from_triplets(Index rows, Index cols,
+                                          std::span<const Triplet> triplets);
 
 /// Transpose (rows × cols → cols × rows), with sorted column indices in the result.
 [[nodiscard]] CsrMatrix transpose(const CsrMatrix& m);

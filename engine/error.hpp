@@ -14,27 +14,26 @@ namespace knntune::engine {
 
 /// Base of every user-facing engine error. `main` prints `what()` and exits with status 2.
 class Error : public UserError {
-public:
+  public:
     using UserError::UserError;
 };
 
 /// A problem with an input file: missing, unreadable, malformed row, bad timestamp.
 class InputError : public Error {
-public:
+  public:
     using Error::Error;
 };
 
 /// A parameter out of range, an unknown measure or metric name, an inconsistent option.
 class ParamError : public Error {
-public:
+  public:
     using Error::Error;
 };
 
 /// The data is readable but the requested operation selects nothing (e.g. an empty period).
 class DataError : public Error {
-public:
+  public:
     using Error::Error;
 };
 
 }  // namespace knntune::engine
-

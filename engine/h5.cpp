@@ -1,13 +1,11 @@
 #include "engine/h5.hpp"
 
-
 #include <filesystem>
 
 #include "common/atomic_file.hpp"
 #include "engine/error.hpp"
 
 namespace knntune::engine::h5 {
-
 
 void check(herr_t status, const std::string& what) {
     if (status < 0) throw InputError("HDF5: cannot " + what);
@@ -83,7 +81,6 @@ std::vector<std::string> read_strings(hid_t group, const char* name, const std::
     H5Dvlen_reclaim(type, space, H5P_DEFAULT, ptrs.data());
     return out;
 }
-
 
 void write_atomically(const std::string& path, void (*write)(hid_t file, const void* ctx),
                       const void* ctx) {

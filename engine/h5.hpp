@@ -4,10 +4,10 @@
 
 #include <hdf5.h>
 
-#include "common/h5_handle.hpp"
-
 #include <string>
 #include <vector>
+
+#include "common/h5_handle.hpp"
 
 namespace knntune::engine::h5 {
 
@@ -41,8 +41,7 @@ void write_array(hid_t group, const char* name, hid_t file_type, hid_t mem_type,
         H5Pset_chunk(plist, 1, chunk);
         H5Pset_deflate(plist, 1);
     }
-    Handle ds(H5Dcreate2(group, name, file_type, space, H5P_DEFAULT, plist, H5P_DEFAULT),
-              H5Dclose);
+    Handle ds(H5Dcreate2(group, name, file_type, space, H5P_DEFAULT, plist, H5P_DEFAULT), H5Dclose);
     check(ds.ok() ? 0 : -1, std::string("create dataset ") + name);
     if (!v.empty()) check(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), name);
 }

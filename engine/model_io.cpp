@@ -30,7 +30,8 @@ CsrMatrix read_csr(hid_t parent, const char* name, const std::string& path) {
     m.indices = h5::read_array<Index>(g, "indices", H5T_NATIVE_INT32, path);
     m.values = h5::read_array<Score>(g, "data", H5T_NATIVE_FLOAT, path);
     if (m.indptr.size() != static_cast<std::size_t>(m.rows) + 1 ||
-        m.indices.size() != static_cast<std::size_t>(m.nnz()) || m.values.size() != m.indices.size()) {
+        m.indices.size() != static_cast<std::size_t>(m.nnz()) ||
+        m.values.size() != m.indices.size()) {
         throw InputError(path + ": inconsistent CSR arrays in /" + name);
     }
     return m;

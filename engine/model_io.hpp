@@ -11,12 +11,12 @@ namespace knntune::engine {
 
 /// Everything a model file holds.
 struct SimilarityModel {
-    std::string model;          ///< "item_knn" or "user_knn"
-    std::string measure;        ///< e.g. "rp3beta"
-    std::string params_json;    ///< the full parameter set, JSON object text
-    std::string fingerprint;    ///< of the prepared data it was fitted on
-    CsrMatrix similarity;       ///< rows ranked: score descending, then column ascending
-    CsrMatrix train;            ///< users × items matrix it was fitted on
+    std::string model;        ///< "item_knn" or "user_knn"
+    std::string measure;      ///< e.g. "rp3beta"
+    std::string params_json;  ///< the full parameter set, JSON object text
+    std::string fingerprint;  ///< of the prepared data it was fitted on
+    CsrMatrix similarity;     ///< rows ranked: score descending, then column ascending
+    CsrMatrix train;          ///< users × items matrix it was fitted on
     std::vector<std::string> user_keys;
     std::vector<std::string> item_keys;
     std::vector<std::string> item_names;       ///< empty strings when unknown

@@ -6,8 +6,8 @@
 /// which candidates were found, on the thread count or on blocking.
 
 #include <algorithm>
-#include <cstring>
 #include <cstddef>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -135,7 +135,8 @@ class TopKCollector {
         thread_local std::vector<std::uint64_t> keys;
         keys.resize(buf_.size());
         for (std::size_t i = 0; i < buf_.size(); ++i) keys[i] = rank_key(buf_[i]);
-        std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(k_ - 1), keys.end());
+        std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(k_ - 1),
+                         keys.end());
         buf_.resize(k_);
         for (std::size_t i = 0; i < k_; ++i) buf_[i] = from_rank_key(keys[i]);
         cutoff_ = from_rank_key(keys[k_ - 1]).score;

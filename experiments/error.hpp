@@ -11,7 +11,7 @@ namespace knntune::exp {
 
 /// Base of the experiments library's own user errors.
 class Error : public UserError {
-public:
+  public:
     using UserError::UserError;
 };
 
@@ -19,13 +19,13 @@ public:
 /// range, schema version mismatch, a folder holding another run. The message names the file,
 /// line and dotted key.
 class ConfigError : public Error {
-public:
+  public:
     using Error::Error;
 };
 
 /// A bad command line: a missing argument, an unknown or malformed option.
 class UsageError : public Error {
-public:
+  public:
     using Error::Error;
 };
 

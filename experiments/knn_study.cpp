@@ -125,8 +125,12 @@ KnnEvaluator::KnnEvaluator(const engine::CsrMatrix& train, const engine::CsrMatr
 
 KnnEvaluator::~KnnEvaluator() = default;
 
-engine::Offset KnnEvaluator::cache_pairs() const { return cache_ ? cache_->cooccurrence.pairs() : 0; }
-std::size_t KnnEvaluator::cache_bytes() const { return cache_ ? cache_->cooccurrence.memory_bytes() : 0; }
+engine::Offset KnnEvaluator::cache_pairs() const {
+    return cache_ ? cache_->cooccurrence.pairs() : 0;
+}
+std::size_t KnnEvaluator::cache_bytes() const {
+    return cache_ ? cache_->cooccurrence.memory_bytes() : 0;
+}
 
 engine::CsrMatrix KnnEvaluator::fit(const KnnConfig& config, bool* cache_hit) const {
     const sim::Measure m = sim::measure_from_name(config.measure);

@@ -48,7 +48,7 @@ struct KnnResult {
 /// Everything that stays the same across the trials of one study: the matrices, the
 /// metrics, the evaluated users, item popularity and (optionally) the co-occurrence cache.
 class KnnEvaluator {
-public:
+  public:
     /// `cache_max_pairs` bounds the co-occurrence cache (0: no cache).
     KnnEvaluator(const engine::CsrMatrix& train, const engine::CsrMatrix& target,
                  engine::similarity::Orientation orientation,
@@ -65,7 +65,7 @@ public:
     [[nodiscard]] engine::Offset cache_pairs() const;
     [[nodiscard]] std::size_t cache_bytes() const;
 
-private:
+  private:
     const engine::CsrMatrix& train_;
     const engine::CsrMatrix& target_;
     engine::similarity::Orientation orientation_;
@@ -77,7 +77,8 @@ private:
     std::unique_ptr<Cache> cache_;
 };
 
-/// One-off evaluation (no cache): `KnnEvaluator(train, target, orientation, metrics).evaluate(config)`.
+/// One-off evaluation (no cache): `KnnEvaluator(train, target, orientation,
+/// metrics).evaluate(config)`.
 [[nodiscard]] KnnResult evaluate_knn(const engine::CsrMatrix& train,
                                      const engine::CsrMatrix& target,
                                      engine::similarity::Orientation orientation,

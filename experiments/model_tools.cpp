@@ -5,8 +5,8 @@
 #include <cctype>
 #include <filesystem>
 
-#include "engine/error.hpp"
 #include "common/text.hpp"
+#include "engine/error.hpp"
 #include "engine/similarity/similarity.hpp"
 #include "experiments/run/run_folder.hpp"
 
@@ -20,7 +20,8 @@ engine::SimilarityModel load_model_or_run(const std::string& path) {
     if (fs::is_directory(path)) {
         const fs::path model = RunFolder(path).model("item_knn");
         if (!fs::exists(model)) {
-            throw engine::InputError(path + ": no model-item_knn.h5 in this folder (run 'knntune test " +
+            throw engine::InputError(path +
+                                     ": no model-item_knn.h5 in this folder (run 'knntune test " +
                                      path + "' first)");
         }
         return engine::load_model(model.string());
@@ -38,7 +39,6 @@ std::string lower(std::string_view s) {
     while (!out.empty() && out.front() == ' ') out.erase(out.begin());
     return out;
 }
-
 
 std::vector<RankedItem> rank(std::vector<RankedItem> v, Index top) {
     std::sort(v.begin(), v.end(), [](const RankedItem& a, const RankedItem& b) {
@@ -80,20 +80,24 @@ std::vector<std::string> close_names(const engine::SimilarityModel& m, const std
         const auto n_tokens = tokens(l);
         std::size_t missing = 0;
         for (const auto& qt : q_tokens) {
-            const bool found = std::any_of(n_tokens.begin(), n_tokens.end(), [&](const std::string& nt) {
-                return nt.rfind(qt, 0) == 0 || edit_distance(qt, nt) <= (qt.size() > 4 ? 1U : 0U);
-            });
+            const bool found =
+                std::any_of(n_tokens.begin(), n_tokens.end(), [&](const std::string& nt) {
+                    return nt.rfind(qt, 0) == 0 ||
+                           edit_distance(qt, nt) <= (qt.size() > 4 ? 1U : 0U);
+                });
             missing += found ? 0 : 1;
         }
         scored.push_back({missing, edit_distance(q, l.substr(0, q.size())), i});
     }
     std::stable_sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
-        return a.missing != b.missing ? a.missing < b.missing : a.prefix_distance < b.prefix_distance;
+        return a.missing != b.missing ? a.missing < b.missing
+                                      : a.prefix_distance < b.prefix_distance;
     });
     std::vector<std::string> out;
     for (const Scored& sc : scored) {
         if (out.size() == 5) break;
-        const std::string& name = m.item_names[sc.index].empty() ? m.item_keys[sc.index] : m.item_names[sc.index];
+        const std::string& name =
+            m.item_names[sc.index].empty() ? m.item_keys[sc.index] : m.item_names[sc.index];
         if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
     }
     return out;
@@ -111,14 +115,16 @@ ItemMatch match_item(const engine::SimilarityModel& m, const std::string& query)
     const std::string q = lower(query);
     std::vector<Index> named;
     for (std::size_t i = 0; i < m.item_names.size(); ++i) {
-        if (!m.item_names[i].empty() && lower(m.item_names[i]) == q) named.push_back(static_cast<Index>(i));
+        if (!m.item_names[i].empty() && lower(m.item_names[i]) == q)
+            named.push_back(static_cast<Index>(i));
     }
     if (!named.empty()) {
         const std::vector<Offset> count = item_counts(m);
         ItemMatch match;
         match.item = named.front();
         for (const Index i : named) {
-            if (count[static_cast<std::size_t>(i)] > count[static_cast<std::size_t>(match.item)]) match.item = i;
+            if (count[static_cast<std::size_t>(i)] > count[static_cast<std::size_t>(match.item)])
+                match.item = i;
         }
         for (const Index i : named) {
             if (i != match.item) match.same_name.push_back(i);
@@ -199,8 +205,10 @@ engine::CsrMatrix full_similarity(const engine::SimilarityModel& m) {
         }
     }
     params["k"] = static_cast<double>(m.train.cols);
-    const auto orientation = m.model == "user_knn" ? sim::Orientation::User : sim::Orientation::Item;
-    return sim::compute_similarity(m.train, orientation, measure, sim::parse_params(measure, params));
+    const auto orientation =
+        m.model == "user_knn" ? sim::Orientation::User : sim::Orientation::Item;
+    return sim::compute_similarity(m.train, orientation, measure,
+                                   sim::parse_params(measure, params));
 }
 
 }  // namespace knntune::exp

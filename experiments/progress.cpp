@@ -15,9 +15,11 @@ std::string format_seconds(double s) {
     if (s < 60) {
         std::snprintf(buf, sizeof buf, "%.0fs", s);
     } else if (s < 3600) {
-        std::snprintf(buf, sizeof buf, "%dm%02ds", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+        std::snprintf(buf, sizeof buf, "%dm%02ds", static_cast<int>(s) / 60,
+                      static_cast<int>(s) % 60);
     } else {
-        std::snprintf(buf, sizeof buf, "%dh%02dm", static_cast<int>(s) / 3600, static_cast<int>(s) / 60 % 60);
+        std::snprintf(buf, sizeof buf, "%dh%02dm", static_cast<int>(s) / 3600,
+                      static_cast<int>(s) / 60 % 60);
     }
     return buf;
 }
@@ -39,7 +41,8 @@ void Progress::start(const std::string& title, long total, long done) {
     started_ = std::chrono::steady_clock::now();
     if (mode_ == ProgressMode::Bar) draw("");
     if (mode_ == ProgressMode::Lines) {
-        std::cerr << title_ << ": " << total_ << " steps" << (done > 0 ? " (" + std::to_string(done) + " already done)" : "") << "\n";
+        std::cerr << title_ << ": " << total_ << " steps"
+                  << (done > 0 ? " (" + std::to_string(done) + " already done)" : "") << "\n";
     }
 }
 
@@ -47,7 +50,8 @@ void Progress::draw(const std::string& best) {
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     const long run = done_ - done_at_start_;
-    const double eta = run > 0 ? elapsed / static_cast<double>(run) * static_cast<double>(total_ - done_) : -1;
+    const double eta =
+        run > 0 ? elapsed / static_cast<double>(run) * static_cast<double>(total_ - done_) : -1;
     constexpr int kWidth = 28;
     const int filled = total_ > 0 ? static_cast<int>(kWidth * done_ / total_) : 0;
     std::string bar(static_cast<std::size_t>(filled), '#');
@@ -67,7 +71,8 @@ void Progress::step(const std::string& line, const std::string& best) {
 void Progress::finish(const std::string& summary) {
     std::lock_guard lock(mu_);
     if (mode_ == ProgressMode::Bar) std::fprintf(stderr, "\n");
-    if (mode_ != ProgressMode::Quiet && !summary.empty()) std::cerr << title_ << ": " << summary << "\n";
+    if (mode_ != ProgressMode::Quiet && !summary.empty())
+        std::cerr << title_ << ": " << summary << "\n";
 }
 
 void Progress::note(const std::string& text) {

@@ -11,7 +11,7 @@ namespace knntune::exp {
 enum class ProgressMode { Auto, Bar, Lines, Quiet };
 
 class Progress {
-public:
+  public:
     explicit Progress(ProgressMode mode = ProgressMode::Auto);
 
     /// Starts a phase of `total` steps (e.g. a study's trial budget), `done` already finished.
@@ -24,7 +24,7 @@ public:
     void note(const std::string& text);
     [[nodiscard]] bool quiet() const { return mode_ == ProgressMode::Quiet; }
 
-private:
+  private:
     void draw(const std::string& best);
     ProgressMode mode_;
     std::mutex mu_;

@@ -3,8 +3,8 @@
 ///
 /// User errors (a bad search space, an unreadable or mismatched trial log, a misuse of the
 /// study API) throw `tuner::Error` or a subclass; the message says what is wrong and where
-/// (parameter name, JSON path, file). Programmer invariants use `KNNTUNE_ASSERT` (common/assert.hpp),
-/// which aborts: user input must never reach it.
+/// (parameter name, JSON path, file). Programmer invariants use `KNNTUNE_ASSERT`
+/// (common/assert.hpp), which aborts: user input must never reach it.
 
 #include <string>
 
@@ -44,4 +44,3 @@ class StudyError : public Error {
 };
 
 }  // namespace knntune::tuner
-

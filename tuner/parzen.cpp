@@ -5,10 +5,10 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
-#include <unordered_map>
-#include <utility>
 #include <limits>
 #include <numeric>
+#include <unordered_map>
+#include <utility>
 
 #include "tuner/error.hpp"
 
@@ -120,7 +120,8 @@ std::vector<double> neighbour_gaps_floored(std::span<const double> centres, doub
     std::vector<std::size_t> first(n_buckets, kNone), last(n_buckets, kNone);
     for (std::size_t i = 0; i < m; ++i) {
         const double x = centres[i];
-        const auto k = std::min(static_cast<std::size_t>(std::max(0.0, (x - a) / h)), n_buckets - 1);
+        const auto k =
+            std::min(static_cast<std::size_t>(std::max(0.0, (x - a) / h)), n_buckets - 1);
         if (first[k] == kNone || x < centres[first[k]]) first[k] = i;
         if (last[k] == kNone || x >= centres[last[k]]) last[k] = i;
     }

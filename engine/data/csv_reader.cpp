@@ -169,9 +169,10 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
         if (expected_fields_ == 0) {
             expected_fields_ = fields.size();
         } else if (fields.size() != expected_fields_ &&
-                   (min_fields_ == 0 || fields.size() < min_fields_ || fields.size() > expected_fields_)) {
-            fail("malformed row: expected " + std::to_string(expected_fields_) +
-                 " fields, found " + std::to_string(fields.size()));
+                   (min_fields_ == 0 || fields.size() < min_fields_ ||
+                    fields.size() > expected_fields_)) {
+            fail("malformed row: expected " + std::to_string(expected_fields_) + " fields, found " +
+                 std::to_string(fields.size()));
         }
         return true;
     }

@@ -20,7 +20,7 @@ namespace knntune::engine {
 ///
 /// Errors throw `InputError` with `path:line: ...`.
 class CsvReader {
-public:
+  public:
     /// Opens `path`; throws InputError when it cannot be opened.
     CsvReader(std::string path, char delimiter);
     ~CsvReader();
@@ -42,7 +42,7 @@ public:
     /// Throws InputError "path:line: message" for the current record.
     [[noreturn]] void fail(const std::string& message) const;
 
-private:
+  private:
     bool fill();  // reads more bytes; returns false at end of file
 
     std::string path_;

@@ -11,7 +11,7 @@ namespace knntune::engine {
 /// An open-addressing string interner. Keys are copied into one contiguous arena, so
 /// interning costs no allocation per key and the ids are stable. Not thread-safe.
 class StringInterner {
-public:
+  public:
     StringInterner();
 
     /// Id of `key`, inserting it with the next free id when it is new.
@@ -22,11 +22,13 @@ public:
     [[nodiscard]] std::string_view key(std::int32_t id) const {
         return {arena_.data() + offsets_[id], offsets_[id + 1] - offsets_[id]};
     }
-    [[nodiscard]] std::int32_t size() const { return static_cast<std::int32_t>(offsets_.size() - 1); }
+    [[nodiscard]] std::int32_t size() const {
+        return static_cast<std::int32_t>(offsets_.size() - 1);
+    }
     /// Copies all keys out, in id order.
     [[nodiscard]] std::vector<std::string> keys() const;
 
-private:
+  private:
     static std::uint64_t hash(std::string_view key);
     void grow();
 

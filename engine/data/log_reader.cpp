@@ -56,13 +56,20 @@ struct ResolvedFilter {
 bool passes(const ResolvedFilter& rf, std::string_view field, const CsvReader& reader) {
     const RowFilter& f = *rf.filter;
     switch (f.op) {
-        case FilterOp::NotEmpty: return !field.empty();
-        case FilterOp::Empty: return field.empty();
-        case FilterOp::Equals: return field == f.text;
-        case FilterOp::NotEquals: return field != f.text;
-        case FilterOp::StartsWith: return field.starts_with(f.text);
-        case FilterOp::NotStartsWith: return !field.starts_with(f.text);
-        default: break;
+        case FilterOp::NotEmpty:
+            return !field.empty();
+        case FilterOp::Empty:
+            return field.empty();
+        case FilterOp::Equals:
+            return field == f.text;
+        case FilterOp::NotEquals:
+            return field != f.text;
+        case FilterOp::StartsWith:
+            return field.starts_with(f.text);
+        case FilterOp::NotStartsWith:
+            return !field.starts_with(f.text);
+        default:
+            break;
     }
     double v = 0.0;
     if (!parse_number(field, v)) {
@@ -72,13 +79,20 @@ bool passes(const ResolvedFilter& rf, std::string_view field, const CsvReader& r
                     "' is not a number");
     }
     switch (f.op) {
-        case FilterOp::Gt: return v > f.number;
-        case FilterOp::Ge: return v >= f.number;
-        case FilterOp::Lt: return v < f.number;
-        case FilterOp::Le: return v <= f.number;
-        case FilterOp::Eq: return v == f.number;
-        case FilterOp::Ne: return v != f.number;
-        default: return true;
+        case FilterOp::Gt:
+            return v > f.number;
+        case FilterOp::Ge:
+            return v >= f.number;
+        case FilterOp::Lt:
+            return v < f.number;
+        case FilterOp::Le:
+            return v <= f.number;
+        case FilterOp::Eq:
+            return v == f.number;
+        case FilterOp::Ne:
+            return v != f.number;
+        default:
+            return true;
     }
 }
 
@@ -163,10 +177,12 @@ RawLog read_log(const LogSpec& spec) {
         }
         const std::string_view u = fields[c_user];
         std::string_view it = fields[c_item];
-        if (u.empty()) reader.fail("empty user id in " + spec.user.describe() +
-                                   " (add a not_empty filter to drop such rows)");
-        if (it.empty()) reader.fail("empty item id in " + spec.item.describe() +
-                                    " (add a not_empty filter to drop such rows)");
+        if (u.empty())
+            reader.fail("empty user id in " + spec.user.describe() +
+                        " (add a not_empty filter to drop such rows)");
+        if (it.empty())
+            reader.fail("empty item id in " + spec.item.describe() +
+                        " (add a not_empty filter to drop such rows)");
         const ItemMeta* m = nullptr;
         if (spec.item_metadata) {
             auto found = meta.find(std::string(it));

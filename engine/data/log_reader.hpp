@@ -12,27 +12,34 @@ namespace knntune::engine {
 
 /// A column chosen by header name, or by 1-based position for files without a header.
 struct ColumnRef {
-    std::string name;   ///< header name; empty when chosen by position
-    int position = 0;   ///< 1-based position; 0 when chosen by name
+    std::string name;  ///< header name; empty when chosen by position
+    int position = 0;  ///< 1-based position; 0 when chosen by name
     [[nodiscard]] bool empty() const { return name.empty() && position == 0; }
     [[nodiscard]] std::string describe() const;
 };
 
 /// Comparison applied by a row filter.
 enum class FilterOp {
-    NotEmpty,       ///< keep rows whose field is non-empty
-    Empty,          ///< keep rows whose field is empty
-    Gt, Ge, Lt, Le, Eq, Ne,  ///< numeric comparison with `number`
-    Equals, NotEquals,           ///< string (in)equality with `text`
-    StartsWith, NotStartsWith,   ///< string prefix test with `text`
+    NotEmpty,  ///< keep rows whose field is non-empty
+    Empty,     ///< keep rows whose field is empty
+    Gt,
+    Ge,
+    Lt,
+    Le,
+    Eq,
+    Ne,  ///< numeric comparison with `number`
+    Equals,
+    NotEquals,  ///< string (in)equality with `text`
+    StartsWith,
+    NotStartsWith,  ///< string prefix test with `text`
 };
 
 /// Keeps a row only when `column op value` holds. Rows failing any filter are dropped.
 struct RowFilter {
     ColumnRef column;
     FilterOp op = FilterOp::NotEmpty;
-    double number = 0.0;   ///< operand of numeric ops
-    std::string text;      ///< operand of string ops
+    double number = 0.0;  ///< operand of numeric ops
+    std::string text;     ///< operand of string ops
 };
 
 /// A separate item file: maps the log's item id to a grouping key, a display name and an
@@ -68,15 +75,15 @@ struct RawLog {
     std::vector<std::string> item_keys;
     std::vector<std::string> item_names;       ///< per item key; empty when unknown
     std::vector<std::string> item_attributes;  ///< per item key; empty vector when none configured
-    std::vector<std::int32_t> user;     ///< one per row
-    std::vector<std::int32_t> item;     ///< one per row
-    std::vector<Timestamp> timestamp;   ///< one per row, or empty when the log has none
-    std::vector<float> value;           ///< one per row, or empty when no value column
-    std::int64_t rows_read = 0;         ///< data rows in the file
-    std::int64_t rows_filtered = 0;     ///< rows dropped by the row filters
+    std::vector<std::int32_t> user;            ///< one per row
+    std::vector<std::int32_t> item;            ///< one per row
+    std::vector<Timestamp> timestamp;          ///< one per row, or empty when the log has none
+    std::vector<float> value;                  ///< one per row, or empty when no value column
+    std::int64_t rows_read = 0;                ///< data rows in the file
+    std::int64_t rows_filtered = 0;            ///< rows dropped by the row filters
 
     [[nodiscard]] std::size_t size() const { return user.size(); }
-    bool has_timestamps = false;        ///< true when a timestamp column was configured
+    bool has_timestamps = false;  ///< true when a timestamp column was configured
 };
 
 /// Reads the log. Throws InputError naming the file and line for a missing file, a missing

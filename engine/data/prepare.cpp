@@ -12,13 +12,8 @@
 namespace knntune::engine {
 
 const char* period_name(Period p) {
-    switch (p) {
-        case Period::TrainVal: return "train_val";
-        case Period::Valid: return "valid";
-        case Period::Train: return "train";
-        case Period::Test: return "test";
-    }
-    return "?";
+    constexpr const char* kNames[] = {"train_val", "valid", "train", "test"};  // Period order
+    return kNames[static_cast<int>(p)];
 }
 
 double PeriodStats::density() const {
@@ -39,7 +34,10 @@ std::string window_text(const Window& w) {
 /// Resolves the four windows of a chronological split.
 std::array<Window, 4> layout_windows(const SplitSpec& s, Timestamp last_event) {
     std::array<Window, 4> w{};
-    const Timestamp end = s.end ? *s.end : (last_event >= 0 ? last_event / kDay : (last_event - kDay + 1) / kDay) * kDay + kDay;
+    const Timestamp end =
+        s.end
+            ? *s.end
+            : (last_event >= 0 ? last_event / kDay : (last_event - kDay + 1) / kDay) * kDay + kDay;
     auto at = [&](Period p) -> Window& { return w[static_cast<int>(p)]; };
     auto expl = [&](Period p) { return s.explicit_windows[static_cast<int>(p)]; };
     at(Period::Test) = expl(Period::Test).value_or(Window{subtract(end, s.test_window), end});
@@ -48,9 +46,9 @@ std::array<Window, 4> layout_windows(const SplitSpec& s, Timestamp last_event) {
         expl(Period::Valid).value_or(Window{subtract(test_start, s.valid_window), test_start});
     at(Period::Train) = expl(Period::Train).value_or(at(Period::Valid));
     const Timestamp valid_start = at(Period::Valid).start;
-    at(Period::TrainVal) = expl(Period::TrainVal)
-                                .value_or(Window{subtract(valid_start, s.train_val_window),
-                                                 valid_start});
+    at(Period::TrainVal) =
+        expl(Period::TrainVal)
+            .value_or(Window{subtract(valid_start, s.train_val_window), valid_start});
     for (Period p : kPeriods) {
         if (at(p).end <= at(p).start) {
             throw DataError(std::string("split: period '") + period_name(p) + "' window " +
@@ -78,7 +76,8 @@ std::vector<std::uint32_t> group_by_user(const RawLog& log, std::vector<std::int
     for (std::size_t u = 0; u < n_users; ++u) starts[u + 1] += starts[u];
     std::vector<std::uint32_t> order(log.size());
     std::vector<std::int64_t> next(starts.begin(), starts.end() - 1);
-    for (std::size_t r = 0; r < log.size(); ++r) order[next[log.user[r]]++] = static_cast<std::uint32_t>(r);
+    for (std::size_t r = 0; r < log.size(); ++r)
+        order[next[log.user[r]]++] = static_cast<std::uint32_t>(r);
     return order;
 }
 
@@ -102,7 +101,8 @@ Pairs dedup_and_assign(const RawLog& log, const PrepareSpec& spec,
         // first interaction is the earliest one and, on equal times, the earliest row.
         std::sort(first, last, [&](std::uint32_t a, std::uint32_t b) {
             if (log.item[a] != log.item[b]) return log.item[a] < log.item[b];
-            if (timed && log.timestamp[a] != log.timestamp[b]) return log.timestamp[a] < log.timestamp[b];
+            if (timed && log.timestamp[a] != log.timestamp[b])
+                return log.timestamp[a] < log.timestamp[b];
             return a < b;
         });
         for (auto g = first; g != last;) {
@@ -225,7 +225,8 @@ void remove_cold_start(Pairs& pairs, Period target, Period source, std::size_t n
         known_item[pairs.item[i]] = 1;
     }
     for (std::size_t i = 0; i < pairs.size(); ++i) {
-        if ((pairs.mask[i] & t) != 0 && (!known_user[pairs.user[i]] || !known_item[pairs.item[i]])) {
+        if ((pairs.mask[i] & t) != 0 &&
+            (!known_user[pairs.user[i]] || !known_item[pairs.item[i]])) {
             pairs.mask[i] &= static_cast<Mask>(~t);
         }
     }
@@ -298,9 +299,10 @@ PreparedData prepare(RawLog&& log, const PrepareSpec& spec) {
     std::optional<std::array<Window, 4>> windows;
     if (s.method == SplitMethod::Chronological) {
         if (!log.has_timestamps) {
-            throw DataError("a chronological split needs a timestamp column; configure "
-                            "data.columns.timestamp or use split.method: random_holdout" +
-                            origin);
+            throw DataError(
+                "a chronological split needs a timestamp column; configure "
+                "data.columns.timestamp or use split.method: random_holdout" +
+                origin);
         }
         const Timestamp last = *std::max_element(log.timestamp.begin(), log.timestamp.end());
         windows = layout_windows(s, last);
@@ -310,7 +312,8 @@ PreparedData prepare(RawLog&& log, const PrepareSpec& spec) {
             const bool any = std::any_of(log.timestamp.begin(), log.timestamp.end(),
                                          [&](Timestamp t) { return t >= w.start && t < w.end; });
             if (!any) {
-                const Timestamp first = *std::min_element(log.timestamp.begin(), log.timestamp.end());
+                const Timestamp first =
+                    *std::min_element(log.timestamp.begin(), log.timestamp.end());
                 throw DataError(std::string("split: period '") + period_name(p) + "' window " +
                                 window_text(w) + " selects no rows; the log spans [" +
                                 format_timestamp(first) + ", " + format_timestamp(last) + "]" +
@@ -344,7 +347,8 @@ PreparedData prepare(RawLog&& log, const PrepareSpec& spec) {
         if (count_with(pairs, bit(p)) == 0) {
             throw DataError(std::string("period '") + period_name(p) +
                             "' has no interactions after keeping the first interaction of each "
-                            "(user, item) pair" + origin);
+                            "(user, item) pair" +
+                            origin);
         }
     }
     const FilterSpec& f = spec.filter;
@@ -358,8 +362,8 @@ PreparedData prepare(RawLog&& log, const PrepareSpec& spec) {
         if (count_with(pairs, bit(p)) == 0) {
             throw DataError(std::string("period '") + period_name(p) +
                             "' is empty after filtering (min_user_interactions=" +
-                            std::to_string(f.min_user_interactions) + ", min_item_interactions=" +
-                            std::to_string(f.min_item_interactions) +
+                            std::to_string(f.min_user_interactions) +
+                            ", min_item_interactions=" + std::to_string(f.min_item_interactions) +
                             (f.remove_cold_start ? ", cold-start removal" : "") + ")" +
                             (f.origin.empty() ? "" : " (" + f.origin + ")"));
         }
@@ -458,9 +462,9 @@ std::string format_stats_table(const PreparedData& data) {
         const std::string start = s.window ? format_timestamp(s.window->start) : "-";
         const std::string end = s.window ? format_timestamp(s.window->end) : "-";
         std::snprintf(line, sizeof line, "%-10s %-19s %-19s %10lld %8lld %8lld %8.4f%%\n",
-                      period_name(p), start.c_str(), end.c_str(),
-                      static_cast<long long>(s.rows), static_cast<long long>(s.users),
-                      static_cast<long long>(s.items), 100.0 * s.density());
+                      period_name(p), start.c_str(), end.c_str(), static_cast<long long>(s.rows),
+                      static_cast<long long>(s.users), static_cast<long long>(s.items),
+                      100.0 * s.density());
         out += line;
     }
     return out;

@@ -16,8 +16,8 @@ namespace knntune::engine {
 
 /// The four periods, in the order they appear in every table and file.
 enum class Period { TrainVal = 0, Valid = 1, Train = 2, Test = 3 };
-inline constexpr std::array<Period, 4> kPeriods = {Period::TrainVal, Period::Valid,
-                                                   Period::Train, Period::Test};
+inline constexpr std::array<Period, 4> kPeriods = {Period::TrainVal, Period::Valid, Period::Train,
+                                                   Period::Test};
 /// "train_val", "valid", "train", "test".
 [[nodiscard]] const char* period_name(Period p);
 
@@ -46,24 +46,26 @@ enum class SplitMethod {
 /// and the rest form train_val. So train = train_val ∪ valid.
 struct SplitSpec {
     SplitMethod method = SplitMethod::Chronological;
-    std::optional<Timestamp> end;       ///< exclusive end of test; default: midnight after the last event
+    std::optional<Timestamp>
+        end;  ///< exclusive end of test; default: midnight after the last event
     Duration train_val_window{3, 0};
     Duration valid_window{3, 0};
     Duration test_window{3, 0};
     std::array<std::optional<Window>, 4> explicit_windows;  ///< per Period, overrides the layout
-    double valid_fraction = 0.1;  ///< random holdout, in [0, 1)
-    double test_fraction = 0.1;   ///< random holdout, in [0, 1)
-    std::uint64_t seed = 42;      ///< random holdout
-    std::string origin;           ///< where the split was configured, quoted in errors
+    double valid_fraction = 0.1;                            ///< random holdout, in [0, 1)
+    double test_fraction = 0.1;                             ///< random holdout, in [0, 1)
+    std::uint64_t seed = 42;                                ///< random holdout
+    std::string origin;  ///< where the split was configured, quoted in errors
 };
 
 /// Minimum-interaction filters, applied within each training period (train_val, train).
 struct FilterSpec {
     std::int64_t min_user_interactions = 1;
     std::int64_t min_item_interactions = 1;
-    bool k_core = false;            ///< repeat both filters until nothing changes
-    bool remove_cold_start = true;  ///< drop valid/test users and items unseen in their training period
-    std::string origin;             ///< where the filters were configured, quoted in errors
+    bool k_core = false;  ///< repeat both filters until nothing changes
+    bool remove_cold_start =
+        true;            ///< drop valid/test users and items unseen in their training period
+    std::string origin;  ///< where the filters were configured, quoted in errors
 };
 
 /// What a matrix value holds.
@@ -102,7 +104,7 @@ struct PreparedData {
     std::array<PeriodStats, 4> stats;          ///< indexed by Period
     std::int64_t rows_read = 0;
     std::int64_t rows_filtered = 0;
-    std::int64_t unique_pairs = 0;             ///< (user, item) pairs after dedup
+    std::int64_t unique_pairs = 0;  ///< (user, item) pairs after dedup
 
     [[nodiscard]] const CsrMatrix& matrix(Period p) const { return matrices[static_cast<int>(p)]; }
     /// 16 hex digits identifying the ids and all four matrices.

@@ -50,8 +50,7 @@ void write_prepared(hid_t file, const void* ctx_ptr) {
         write_strings(g, "names", data.item_names);
         if (!data.item_attributes.empty()) write_strings(g, "attributes", data.item_attributes);
     }
-    Handle periods(H5Gcreate2(file, "periods", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                   H5Gclose);
+    Handle periods(H5Gcreate2(file, "periods", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
     for (Period p : kPeriods) {
         const CsrMatrix& m = data.matrix(p);
         const PeriodStats& s = data.stats[static_cast<int>(p)];

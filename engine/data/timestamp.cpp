@@ -130,15 +130,14 @@ std::optional<Timestamp> parse_timestamp(std::string_view text) {
             }
         }
     }
-    const std::int64_t days = days_from_civil(year, static_cast<unsigned>(month),
-                                              static_cast<unsigned>(day));
+    const std::int64_t days =
+        days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
     return days * kSecondsPerDay + hour * 3600 + minute * 60 + second - offset;
 }
 
 Timestamp add_months(Timestamp t, int months) {
     const CivilDate d = civil_from_timestamp(t);
-    const std::int64_t day_start =
-        days_from_civil(d.year, d.month, d.day) * kSecondsPerDay;
+    const std::int64_t day_start = days_from_civil(d.year, d.month, d.day) * kSecondsPerDay;
     const std::int64_t time_of_day = t - day_start;
     std::int64_t m0 = d.year * 12 + (d.month - 1) + months;
     const std::int64_t year = m0 >= 0 ? m0 / 12 : (m0 - 11) / 12;
@@ -152,8 +151,8 @@ std::string format_timestamp(Timestamp t) {
     const std::int64_t tod = t - days_from_civil(d.year, d.month, d.day) * kSecondsPerDay;
     char buf[48];
     if (tod == 0) {
-        std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(d.year),
-                      d.month, d.day);
+        std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(d.year), d.month,
+                      d.day);
     } else {
         std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02lld:%02lld:%02lld",
                       static_cast<long long>(d.year), d.month, d.day,
@@ -195,8 +194,6 @@ std::optional<Duration> parse_duration(std::string_view text) {
     return d;
 }
 
-Timestamp subtract(Timestamp t, const Duration& d) {
-    return add_months(t, -d.months) - d.seconds;
-}
+Timestamp subtract(Timestamp t, const Duration& d) { return add_months(t, -d.months) - d.seconds; }
 
 }  // namespace knntune::engine

@@ -45,8 +45,8 @@ struct Duration {
     [[nodiscard]] bool is_zero() const { return months == 0 && seconds == 0; }
 };
 
-/// Parses `N months`, `N weeks`, `N days`, `N hours`, `N minutes`, `N seconds` (singular accepted too, N a positive
-/// integer). Returns nothing on any other text.
+/// Parses `N months`, `N weeks`, `N days`, `N hours`, `N minutes`, `N seconds` (singular accepted
+/// too, N a positive integer). Returns nothing on any other text.
 [[nodiscard]] std::optional<Duration> parse_duration(std::string_view text);
 
 /// t − d (calendar months first, then seconds).

@@ -21,9 +21,9 @@ namespace knntune::engine::similarity::detail {
 // NOTE: one pass per dense row streams the accumulator through the cache once per row; four
 // rows per pass cut that traffic by four. (Measured on the synthetic-10m recommendation: the
 // whole call got about 1.2 times faster. Blocking users so that tiles of the dense rows stay
-// in L2 gave nothing measurable on top, so rows are still processed one at a time.) The grouping is fixed by the row's own terms, so
-// the sums do not depend on threads: ((v0·d0 + v1·d1) + (v2·d2 + v3·d3)) is added per group of
-// four, then the leftover rows one at a time.
+// in L2 gave nothing measurable on top, so rows are still processed one at a time.) The grouping is
+// fixed by the row's own terms, so the sums do not depend on threads: ((v0·d0 + v1·d1) + (v2·d2 +
+// v3·d3)) is added per group of four, then the leftover rows one at a time.
 KNNTUNE_VECTOR_CLONES
 void add_dense_rows(const DenseTerm* terms, size_t n, Index begin, Index end,
                     Score* __restrict acc) {

@@ -59,14 +59,14 @@ struct DenseTerm {
 
 /// Per-thread scratch space; sized once per call.
 struct Workspace {
-    std::vector<Score> acc;          ///< length p, all zero between rows
-    std::vector<Score> score;        ///< length p, scores of a dense row
-    std::vector<std::uint8_t> flag;  ///< length p: bit 0 visited, bit 1 excluded
-    std::vector<Index> touched;      ///< visited columns of the current row
-    std::vector<DenseTerm> dense;    ///< dense B rows used by the current row
-    std::vector<Score> bound;        ///< per column block: upper bound of the row's sums
+    std::vector<Score> acc;            ///< length p, all zero between rows
+    std::vector<Score> score;          ///< length p, scores of a dense row
+    std::vector<std::uint8_t> flag;    ///< length p: bit 0 visited, bit 1 excluded
+    std::vector<Index> touched;        ///< visited columns of the current row
+    std::vector<DenseTerm> dense;      ///< dense B rows used by the current row
+    std::vector<Score> bound;          ///< per column block: upper bound of the row's sums
     std::vector<std::uint64_t> order;  ///< blocks to compute, best bound first
-    TopKCollector top;               ///< best candidates of the current row
+    TopKCollector top;                 ///< best candidates of the current row
 
     explicit Workspace(Index p)
         : acc(static_cast<size_t>(p), 0),
@@ -239,15 +239,14 @@ inline void prefetch_ahead(const CsrMatrix& a, const PackedRows<IndexT>& b, Offs
 template <class IndexT, bool kUnit>
 void scatter_sparse(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, Index r,
                     Score* const acc, std::vector<DenseTerm>& dense) {
-    const Offset a_begin = a.indptr[r];
-    const Offset a_end = a.indptr[r + 1];
-    for (Offset q = a_begin; q < a_end; ++q) {
+    for (Offset q = a.indptr[r], a_end = a.indptr[r + 1]; q < a_end; ++q) {
         prefetch_ahead<IndexT, kUnit>(a, b, q, a_end);
         const Index u = a.indices[q];
         const Score av = a.values[q];
         const std::int32_t slot = b.dense_slot[u];
         if (slot >= 0) {
-            dense.push_back({b.dense.data() + static_cast<size_t>(slot) * static_cast<size_t>(p), av});
+            dense.push_back(
+                {b.dense.data() + static_cast<size_t>(slot) * static_cast<size_t>(p), av});
             continue;
         }
         // Adds av · B[u, ·] without tracking which columns were touched.
@@ -303,7 +302,8 @@ void select_scanned(Index p, const M& m, const KernelOptions& opt, Index r, Work
         if (h_s == 0 && h_b == 0) {
             // The score is the sum itself: select straight from the accumulator.
             select_ascending(acc);
-            std::fill_n(acc, static_cast<std::uint32_t>(p), Score{0});  // p ≥ 0; unsigned keeps GCC 12 from warning
+            std::fill_n(acc, static_cast<std::uint32_t>(p),
+                        Score{0});  // p ≥ 0; unsigned keeps GCC 12 from warning
             selected = true;
         }
     }
@@ -323,7 +323,8 @@ void select_scanned(Index p, const M& m, const KernelOptions& opt, Index r, Work
                 sc[c] = xy != 0 ? master_score(local, xy, r, c, h_s, h_b) : Score{0};
             }
         }
-        std::fill_n(ac, static_cast<std::uint32_t>(p), Score{0});  // p ≥ 0; unsigned keeps GCC 12 from warning
+        std::fill_n(ac, static_cast<std::uint32_t>(p),
+                    Score{0});  // p ≥ 0; unsigned keeps GCC 12 from warning
         select_ascending(sc);
     }
     mark_excluded(opt, r, ws, false);
@@ -372,7 +373,8 @@ void select_bounded(const PackedRows<IndexT>& b, Index row_length, Index p,
         if (ub > 0 && ub >= thr) {
             std::uint32_t bits = 0;
             std::memcpy(&bits, &ub, sizeof bits);
-            order.push_back((static_cast<std::uint64_t>(~bits) << 32) | static_cast<std::uint32_t>(k));
+            order.push_back((static_cast<std::uint64_t>(~bits) << 32) |
+                            static_cast<std::uint32_t>(k));
         }
     }
     // NOTE: a row typically computes a few percent of its blocks, so the order is a heap that
@@ -393,7 +395,8 @@ void select_bounded(const PackedRows<IndexT>& b, Index row_length, Index p,
         if (bound[k] < cutoff) break;
         if (!order.empty()) {
             // The dense rows' next block is at a random place; start fetching it now.
-            const Index next = static_cast<Index>(static_cast<std::uint32_t>(order.front())) * kBoundBlock;
+            const Index next =
+                static_cast<Index>(static_cast<std::uint32_t>(order.front())) * kBoundBlock;
             for (size_t t = 0; t < n_terms; ++t) {
                 for (Index c = 0; c < kBoundBlock && next + c < p; c += 16) {
                     __builtin_prefetch(terms[t].row + next + c);
@@ -409,7 +412,8 @@ void select_bounded(const PackedRows<IndexT>& b, Index row_length, Index p,
             if (s >= cutoff && s >= thr && s != 0 && (flag[c] & kExcluded) == 0) ws.top.push(s, c);
         }
     }
-    std::fill_n(acc, static_cast<std::uint32_t>(p), Score{0});  // p ≥ 0; unsigned keeps GCC 12 from warning
+    std::fill_n(acc, static_cast<std::uint32_t>(p),
+                Score{0});  // p ≥ 0; unsigned keeps GCC 12 from warning
     mark_excluded(opt, r, ws, false);
     const std::vector<ScoredIndex>& best = ws.top.finish();
     out.assign(best.begin(), best.end());
@@ -449,9 +453,7 @@ void kernel_row(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, const 
     std::uint8_t* const flag = ws.flag.data();
     std::vector<Index>& touched = ws.touched;
     touched.clear();
-    const Offset a_begin = a.indptr[r];
-    const Offset a_end = a.indptr[r + 1];
-    for (Offset q = a_begin; q < a_end; ++q) {
+    for (Offset q = a.indptr[r], a_end = a.indptr[r + 1]; q < a_end; ++q) {
         prefetch_ahead<IndexT, kUnit>(a, b, q, a_end);
         const Index u = a.indices[q];
         const Score av = a.values[q];
@@ -524,7 +526,8 @@ CsrMatrix run_rows(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, con
 
 template <class M, class IndexT>
 CsrMatrix run_packed(const CsrMatrix& a, const CsrMatrix& b, const M& m, const KernelOptions& opt) {
-    const PackedRows<IndexT> packed = pack_rows<IndexT>(b, opt.dense_row_budget, opt.dense_row_share, opt.nonnegative);
+    const PackedRows<IndexT> packed =
+        pack_rows<IndexT>(b, opt.dense_row_budget, opt.dense_row_share, opt.nonnegative);
     if (packed.values == nullptr) return run_rows<M, IndexT, true>(a, packed, b.cols, m, opt);
     return run_rows<M, IndexT, false>(a, packed, b.cols, m, opt);
 }

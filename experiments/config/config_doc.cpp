@@ -214,8 +214,7 @@ bool Section::get_bool(const std::string& key) const {
     }
 }
 
-std::vector<std::string> Section::get_names(const std::string& key,
-                                           const std::string& what) const {
+std::vector<std::string> Section::get_names(const std::string& key, const std::string& what) const {
     const YAML::Node list = node_[key];
     if (!list.IsSequence() || list.size() == 0) fail(key, "expected a non-empty list of " + what);
     std::vector<std::string> names;

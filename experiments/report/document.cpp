@@ -279,8 +279,8 @@ std::string Document::markdown(std::string_view figures) const {
             }
             case Block::Kind::Figure:
                 ++figure;
-                m += "![Figure " + std::to_string(figure) + ". " + markdown_escape(b.text) +
-                     "](" + std::string(figures) + "/" + figure_name(figure) + ")\n";
+                m += "![Figure " + std::to_string(figure) + ". " + markdown_escape(b.text) + "](" +
+                     std::string(figures) + "/" + figure_name(figure) + ")\n";
                 break;
         }
     }

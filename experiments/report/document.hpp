@@ -28,9 +28,9 @@ enum class NumberFormat {
 /// One table column: header text and how its numbers are printed. Numeric cells are
 /// right-aligned, text cells left-aligned.
 struct Column {
-    std::string header{};                        ///< header text (plain)
+    std::string header{};                       ///< header text (plain)
     NumberFormat format = NumberFormat::Fixed;  ///< format of double cells
-    int precision = 4;                           ///< digits, in [0, 17]
+    int precision = 4;                          ///< digits, in [0, 17]
 };
 
 /// A table cell: empty, plain text, a real number or an integer.

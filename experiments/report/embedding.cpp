@@ -4,8 +4,8 @@
 #include <cmath>
 #include <string>
 
-#include "experiments/report/error.hpp"
 #include "common/random.hpp"
+#include "experiments/report/error.hpp"
 
 namespace knntune::exp::report {
 namespace {

@@ -16,7 +16,6 @@ std::string model_title(const std::string& model) {
     return model;
 }
 
-
 std::string short_number(double v) { return significant(v, 4); }
 
 std::string param_text(const engine::similarity::ParamValue& v) {

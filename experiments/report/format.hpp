@@ -5,10 +5,9 @@
 #include <cstddef>
 #include <span>
 #include <string>
-
-#include "common/text.hpp"
 #include <vector>
 
+#include "common/text.hpp"
 #include "engine/similarity/params.hpp"
 #include "experiments/knn_study.hpp"
 #include "experiments/report/plot.hpp"
@@ -22,7 +21,6 @@ inline constexpr int kPlotHeight = 430;  ///< pixels, every figure but the item 
 [[nodiscard]] std::string model_title(const std::string& model);
 
 using knntune::join;
-
 
 /// "%.4g" of a number, as KnnConfig::describe() prints parameters.
 [[nodiscard]] std::string short_number(double v);

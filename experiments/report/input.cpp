@@ -13,9 +13,7 @@ namespace {
 namespace fs = std::filesystem;
 
 /// config.resolved.yaml of `folder`.
-ExperimentConfig load_config(const RunFolder& folder) {
-    return load_run_config(folder);
-}
+ExperimentConfig load_config(const RunFolder& folder) { return load_run_config(folder); }
 
 DataSummary load_data(const RunFolder& folder) {
     const fs::path path = folder.prepared();

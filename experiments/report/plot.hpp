@@ -14,8 +14,8 @@
 /// is not plotted). A missing or failing gnuplot throws `ReportError`.
 
 #include <cstddef>
-#include <span>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,12 +25,12 @@ namespace knntune::exp::report {
 
 /// Options shared by every plot.
 struct PlotParams {
-    std::string title{};              ///< plot title; empty for none
-    std::string x_label{};            ///< x-axis label
-    std::string y_label{};            ///< y-axis label
-    int width = 720;                  ///< SVG width in pixels, in [100, 4000]
-    int height = 420;                 ///< SVG height in pixels, in [100, 4000]
-    bool log_x = false;               ///< logarithmic x axis (all plotted x must be > 0)
+    std::string title{};    ///< plot title; empty for none
+    std::string x_label{};  ///< x-axis label
+    std::string y_label{};  ///< y-axis label
+    int width = 720;        ///< SVG width in pixels, in [100, 4000]
+    int height = 420;       ///< SVG height in pixels, in [100, 4000]
+    bool log_x = false;     ///< logarithmic x axis (all plotted x must be > 0)
     /// Ends of the y axis; unset ends follow the data. Points outside are clipped.
     std::optional<double> y_low{};
     std::optional<double> y_high{};

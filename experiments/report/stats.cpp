@@ -6,8 +6,8 @@
 #include <numeric>
 #include <string>
 
-#include "experiments/report/error.hpp"
 #include "common/random.hpp"
+#include "experiments/report/error.hpp"
 
 namespace knntune::exp::report {
 namespace {

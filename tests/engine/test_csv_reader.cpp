@@ -53,8 +53,7 @@ TEST_CASE("csv: quoted fields with delimiters, doubled quotes and newlines", "[e
     CHECK(lines == std::vector<long>{1, 2, 3, 5, 7});
 }
 
-TEST_CASE("csv: gzip input is read transparently, also across block boundaries",
-          "[engine][data]") {
+TEST_CASE("csv: gzip input is read transparently, also across block boundaries", "[engine][data]") {
     TempDir dir;
     std::string text = "user\titem\n";
     for (int i = 0; i < 300000; ++i) {
@@ -76,11 +75,13 @@ TEST_CASE("csv: malformed rows name the file and line", "[engine][data]") {
     CHECK_THROWS_WITH(read_all(fields, ','),
                       fields + ":3: malformed row: expected 3 fields, found 2");
     const auto after = dir.write("after.csv", "a,b\n\"x\"y,2\n");
-    CHECK_THROWS_WITH(read_all(after, ','),
-                      after + ":2: malformed row: unexpected character after closing quote in field 1");
+    CHECK_THROWS_WITH(
+        read_all(after, ','),
+        after + ":2: malformed row: unexpected character after closing quote in field 1");
     const auto open = dir.write("open.csv", "a,b\n1,2\n3,\"never closed\n4,5\n");
-    CHECK_THROWS_WITH(read_all(open, ','),
-                      open + ":3: malformed row: quoted field is not closed before the end of the file");
+    CHECK_THROWS_WITH(
+        read_all(open, ','),
+        open + ":3: malformed row: quoted field is not closed before the end of the file");
     CHECK_THROWS_AS(CsvReader((dir.path() / "missing.csv").string(), ','), InputError);
 }
 

@@ -28,10 +28,13 @@ LogSpec timed_spec(const std::string& path) {
 /// Explicit windows: train_val [01-01, 02-01), valid = train [02-01, 03-01), test [03-01, 04-01).
 PrepareSpec monthly_windows() {
     PrepareSpec p;
-    p.split.explicit_windows[0] = Window{*parse_timestamp("2020-01-01"), *parse_timestamp("2020-02-01")};
-    p.split.explicit_windows[1] = Window{*parse_timestamp("2020-02-01"), *parse_timestamp("2020-03-01")};
+    p.split.explicit_windows[0] =
+        Window{*parse_timestamp("2020-01-01"), *parse_timestamp("2020-02-01")};
+    p.split.explicit_windows[1] =
+        Window{*parse_timestamp("2020-02-01"), *parse_timestamp("2020-03-01")};
     p.split.explicit_windows[2] = p.split.explicit_windows[1];
-    p.split.explicit_windows[3] = Window{*parse_timestamp("2020-03-01"), *parse_timestamp("2020-04-01")};
+    p.split.explicit_windows[3] =
+        Window{*parse_timestamp("2020-03-01"), *parse_timestamp("2020-04-01")};
     return p;
 }
 
@@ -75,8 +78,8 @@ TEST_CASE("prepare: window boundaries are start-inclusive and end-exclusive", "[
                                 "b,y,2020-01-31 23:59:59\n"  // last second of train_val
                                 "a,z,2020-02-01 00:00:00\n"  // valid/train start
                                 "b,z,2020-02-15\n"
-                                "b,x,2020-03-01\n"           // test start
-                                "a,x2,2020-04-01\n");        // test end: excluded
+                                "b,x,2020-03-01\n"     // test start
+                                "a,x2,2020-04-01\n");  // test end: excluded
     PrepareSpec keep = monthly_windows();
     keep.filter.remove_cold_start = false;
     const PreparedData d = prepare(read_log(timed_spec(path)), keep);
@@ -107,16 +110,17 @@ TEST_CASE("prepare: chronological layout counts windows back from the end", "[en
           "train_val: a,y; valid: a,z b,x; test: b,y b,z");
 }
 
-TEST_CASE("prepare: dedup keeps the first interaction; counts stay in its window", "[engine][data]") {
+TEST_CASE("prepare: dedup keeps the first interaction; counts stay in its window",
+          "[engine][data]") {
     TempDir dir;
     // Rows are out of time order on purpose.
     const auto path = dir.write("log.csv",
                                 "user,item,time,qty\n"
                                 "a,x,2020-02-20,5\n"
-                                "a,x,2020-01-05,2\n"   // first interaction of (a, x): train_val
+                                "a,x,2020-01-05,2\n"  // first interaction of (a, x): train_val
                                 "a,x,2020-01-20,3\n"
                                 "b,x,2020-02-02,1\n"
-                                "b,x,2020-03-03,1\n"   // repeat in test: not a new interaction
+                                "b,x,2020-03-03,1\n"  // repeat in test: not a new interaction
                                 "b,y,2020-01-03,1\n"
                                 "a,y,2020-02-03,7\n"
                                 "b,z,2020-03-05,4\n");
@@ -155,19 +159,23 @@ TEST_CASE("prepare: minimum filters in one pass or as an iterated k-core", "[eng
     p.filter.remove_cold_start = false;
     const PreparedData one = prepare(read_log(timed_spec(path)), p);
     // One pass: item c has 1 interaction and goes; every user had 2, so u3 keeps a.
-    CHECK(entries(one, Period::TrainVal) ==
-          Pairs{{{"u1", "a"}, 1.0F}, {{"u1", "b"}, 1.0F}, {{"u2", "a"}, 1.0F},
-                {{"u2", "b"}, 1.0F}, {{"u3", "a"}, 1.0F}});
+    CHECK(entries(one, Period::TrainVal) == Pairs{{{"u1", "a"}, 1.0F},
+                                                  {{"u1", "b"}, 1.0F},
+                                                  {{"u2", "a"}, 1.0F},
+                                                  {{"u2", "b"}, 1.0F},
+                                                  {{"u3", "a"}, 1.0F}});
     CHECK(entries(one, Period::Train).count({"u3", "d"}) == 1);
     CHECK(entries(one, Period::Train).count({"u3", "f"}) == 0);
 
     p.filter.k_core = true;
     const PreparedData core = prepare(read_log(timed_spec(path)), p);
     // Iterated: after c goes, u3 has 1 interaction and goes too; then a and b still have 2.
-    CHECK(entries(core, Period::TrainVal) ==
-          Pairs{{{"u1", "a"}, 1.0F}, {{"u1", "b"}, 1.0F}, {{"u2", "a"}, 1.0F}, {{"u2", "b"}, 1.0F}});
-    CHECK(entries(core, Period::Train) ==
-          Pairs{{{"u1", "d"}, 1.0F}, {{"u1", "e"}, 1.0F}, {{"u2", "d"}, 1.0F}, {{"u2", "e"}, 1.0F}});
+    CHECK(
+        entries(core, Period::TrainVal) ==
+        Pairs{{{"u1", "a"}, 1.0F}, {{"u1", "b"}, 1.0F}, {{"u2", "a"}, 1.0F}, {{"u2", "b"}, 1.0F}});
+    CHECK(
+        entries(core, Period::Train) ==
+        Pairs{{{"u1", "d"}, 1.0F}, {{"u1", "e"}, 1.0F}, {{"u2", "d"}, 1.0F}, {{"u2", "e"}, 1.0F}});
     // Valid is not filtered by the minimum counts (only by cold-start removal, off here).
     CHECK(entries(core, Period::Valid).size() == 6);
 
@@ -179,11 +187,12 @@ TEST_CASE("prepare: minimum filters in one pass or as an iterated k-core", "[eng
 
 TEST_CASE("prepare: cold-start removal is relative to each training period", "[engine][data]") {
     TempDir dir;
-    const auto path = dir.write("log.csv",
-                                "user,item,time\n"
-                                "u1,a,2020-01-02\nu2,b,2020-01-03\n"
-                                "u1,b,2020-02-02\nu3,a,2020-02-03\nu2,c,2020-02-04\nu2,a,2020-02-05\n"
-                                "u1,c,2020-03-02\nu3,b,2020-03-03\nu4,a,2020-03-04\nu2,d,2020-03-05\n");
+    const auto path =
+        dir.write("log.csv",
+                  "user,item,time\n"
+                  "u1,a,2020-01-02\nu2,b,2020-01-03\n"
+                  "u1,b,2020-02-02\nu3,a,2020-02-03\nu2,c,2020-02-04\nu2,a,2020-02-05\n"
+                  "u1,c,2020-03-02\nu3,b,2020-03-03\nu4,a,2020-03-04\nu2,d,2020-03-05\n");
     const PreparedData d = prepare(read_log(timed_spec(path)), monthly_windows());
     // valid vs train_val {u1,u2} × {a,b}: (u1,b) and (u2,a) stay; u3 and c are cold.
     CHECK(entries(d, Period::Valid) == Pairs{{{"u1", "b"}, 1.0F}, {{"u2", "a"}, 1.0F}});
@@ -223,7 +232,8 @@ TEST_CASE("prepare: random holdout is seeded, per user, and shaped like the four
     TempDir dir;
     std::string text = "user,item\n";
     for (int u = 0; u < 200; ++u) {
-        for (int i = 0; i < 20; ++i) text += std::to_string(u) + "," + std::to_string((u * 7 + i * 13) % 300) + "\n";
+        for (int i = 0; i < 20; ++i)
+            text += std::to_string(u) + "," + std::to_string((u * 7 + i * 13) % 300) + "\n";
     }
     const auto path = dir.write("log.csv", text);
     LogSpec spec;
@@ -271,10 +281,11 @@ TEST_CASE("prepare: empty windows and periods are reported", "[engine][data]") {
 
 TEST_CASE("prepared data round-trips through HDF5", "[engine][data]") {
     TempDir dir;
-    const auto path = dir.write("log.csv",
-                                "user,item,time,name\n"
-                                "u1,a,2020-01-02,Apple\nu2,b,2020-01-03,Ball \"B\"\nu1,b,2020-02-02,\n"
-                                "u2,a,2020-02-05,\nu1,c,2020-03-02,Cup\nu2,c,2020-03-03,\n");
+    const auto path =
+        dir.write("log.csv",
+                  "user,item,time,name\n"
+                  "u1,a,2020-01-02,Apple\nu2,b,2020-01-03,Ball \"B\"\nu1,b,2020-02-02,\n"
+                  "u2,a,2020-02-05,\nu1,c,2020-03-02,Cup\nu2,c,2020-03-03,\n");
     LogSpec spec = timed_spec(path);
     spec.item_name = {"name", 0};
     PrepareSpec p = monthly_windows();

@@ -20,9 +20,9 @@ TEST_CASE("timestamps: every accepted format", "[engine][data]") {
 }
 
 TEST_CASE("timestamps: malformed text is rejected", "[engine][data]") {
-    for (const char* bad : {"", "yesterday", "2011-13-01", "2011-02-30", "2011-12-09 25:00",
-                            "2011-12-09 12", "2011/12/09", "12:50", "2011-12-09X12:50",
-                            "2011-12-09T12:50:00+5"}) {
+    for (const char* bad :
+         {"", "yesterday", "2011-13-01", "2011-02-30", "2011-12-09 25:00", "2011-12-09 12",
+          "2011/12/09", "12:50", "2011-12-09X12:50", "2011-12-09T12:50:00+5"}) {
         INFO(bad);
         CHECK_FALSE(parse_timestamp(bad).has_value());
     }

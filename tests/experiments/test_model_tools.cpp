@@ -19,12 +19,10 @@ engine::SimilarityModel toy_model() {
     m.model = "item_knn";
     m.measure = "cosine";
     m.params_json = R"({"k": 3, "shrink": 0})";
-    const std::vector<engine::Triplet> s = {
-        {0, 0, 1.0F}, {0, 1, 0.5F}, {0, 2, 0.25F},
-        {1, 1, 1.0F}, {1, 0, 0.5F}, {1, 3, 0.2F},
-        {2, 2, 1.0F}, {2, 0, 0.3F}, {2, 4, 0.3F},
-        {3, 3, 1.0F}, {3, 1, 0.2F},
-        {4, 4, 1.0F}, {4, 2, 0.3F}, {4, 0, 0.1F}};
+    const std::vector<engine::Triplet> s = {{0, 0, 1.0F}, {0, 1, 0.5F}, {0, 2, 0.25F}, {1, 1, 1.0F},
+                                            {1, 0, 0.5F}, {1, 3, 0.2F}, {2, 2, 1.0F},  {2, 0, 0.3F},
+                                            {2, 4, 0.3F}, {3, 3, 1.0F}, {3, 1, 0.2F},  {4, 4, 1.0F},
+                                            {4, 2, 0.3F}, {4, 0, 0.1F}};
     m.similarity = engine::csr_from_triplets(5, 5, s);
     m.item_keys = {"A1", "B2", "C3", "D4", "E5"};
     m.item_names = {"Red Mug", "Red Plate", "Blue Mug", "", "Blue Plate "};
@@ -35,7 +33,8 @@ engine::SimilarityModel toy_model() {
 
 }  // namespace
 
-TEST_CASE("model tools: items are found by name or key, case-insensitively", "[experiments][model]") {
+TEST_CASE("model tools: items are found by name or key, case-insensitively",
+          "[experiments][model]") {
     const auto m = toy_model();
     CHECK(exp::find_item(m, "blue mug") == 2);
     CHECK(exp::find_item(m, "BLUE PLATE") == 4);  // trailing blank of the name ignored
@@ -82,7 +81,8 @@ TEST_CASE("model tools: similar items exclude the item and break ties by index",
     CHECK(exp::similar_items(m.similarity, 2, 1).size() == 1);
 }
 
-TEST_CASE("model tools: recommendations for a new user equal a dense R·Sᵀ", "[experiments][model]") {
+TEST_CASE("model tools: recommendations for a new user equal a dense R·Sᵀ",
+          "[experiments][model]") {
     const auto m = toy_model();
     const std::vector<Index> items = {0, 3};
     // Dense oracle: score(j) = Σ_{i in items} S[j, i].
@@ -91,7 +91,8 @@ TEST_CASE("model tools: recommendations for a new user equal a dense R·Sᵀ", "
         if (j == 0 || j == 3) continue;
         double s = 0;
         for (auto p = m.similarity.indptr[j]; p < m.similarity.indptr[j + 1]; ++p) {
-            if (m.similarity.indices[p] == 0 || m.similarity.indices[p] == 3) s += m.similarity.values[p];
+            if (m.similarity.indices[p] == 0 || m.similarity.indices[p] == 3)
+                s += m.similarity.values[p];
         }
         if (s > 0) expected[j] = s;
     }
@@ -108,9 +109,16 @@ TEST_CASE("model tools: the model file round-trips and --full recomputes with k 
     engine::SimilarityModel m = toy_model();
     // A real training matrix so that the recomputation is meaningful.
     m.user_keys = {"u1", "u2", "u3"};
-    m.train = engine::csr_from_triplets(
-        3, 5, std::vector<engine::Triplet>{{0, 0, 1}, {0, 1, 1}, {1, 1, 1}, {1, 2, 1}, {1, 3, 1},
-                                           {2, 0, 1}, {2, 2, 1}, {2, 3, 1}, {2, 4, 1}});
+    m.train = engine::csr_from_triplets(3, 5,
+                                        std::vector<engine::Triplet>{{0, 0, 1},
+                                                                     {0, 1, 1},
+                                                                     {1, 1, 1},
+                                                                     {1, 2, 1},
+                                                                     {1, 3, 1},
+                                                                     {2, 0, 1},
+                                                                     {2, 2, 1},
+                                                                     {2, 3, 1},
+                                                                     {2, 4, 1}});
     const std::string path = (dir.path() / "model.h5").string();
     engine::save_model(m, path);
     const auto back = exp::load_model_or_run(path);

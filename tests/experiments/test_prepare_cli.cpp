@@ -22,11 +22,16 @@ std::string config(const std::string& extra_split = "", const std::string& log =
                    const std::string& user_col = "user") {
     return "schema_version: 1\n"
            "data:\n"
-           "  path: " + log + "\n"
-           "  columns: {user: " + user_col + ", item: item, timestamp: time}\n"
+           "  path: " +
+           log +
+           "\n"
+           "  columns: {user: " +
+           user_col +
+           ", item: item, timestamp: time}\n"
            "split:\n"
            "  window: 1 month\n"
-           "  remove_cold_start: false\n" + extra_split +
+           "  remove_cold_start: false\n" +
+           extra_split +
            "output:\n"
            "  dir: out\n";
 }
@@ -38,7 +43,7 @@ void expect_failure(const TempDir& dir, const std::string& expected) {
     CHECK(r.status == 2);
     CHECK_THAT(r.err, Catch::Contains(expected));
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);  // one line
-    CHECK_FALSE(std::filesystem::exists(dir.path() / "out"));   // nothing written
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "out"));  // nothing written
 }
 
 }  // namespace
@@ -72,13 +77,16 @@ TEST_CASE("prepare CLI: bad input gives one line, status 2 and no output", "[exp
     }
     SECTION("missing column") {
         dir.write("cfg.yaml", config("", "log.csv", "customer"));
-        expect_failure(dir, "log.csv:1: user column 'customer' not found in header (columns: user, item, time)");
+        expect_failure(
+            dir,
+            "log.csv:1: user column 'customer' not found in header (columns: user, item, time)");
     }
     SECTION("a bad row: wrong field count, broken quote, unparseable timestamp") {
         const std::pair<const char*, const char*> rows[] = {
             {"u3,a\n", "log.csv:11: malformed row: expected 3 fields, found 2"},
             {"u3,\"a,2020-03-04\n", "log.csv:11: malformed row: quoted field is not closed"},
-            {"u3,a,03/04/2020\n", "log.csv:11: cannot parse timestamp '03/04/2020' in column 'time'"},
+            {"u3,a,03/04/2020\n",
+             "log.csv:11: cannot parse timestamp '03/04/2020' in column 'time'"},
         };
         dir.write("cfg.yaml", config());
         for (const auto& [row, expected] : rows) {
@@ -88,13 +96,15 @@ TEST_CASE("prepare CLI: bad input gives one line, status 2 and no output", "[exp
     }
     SECTION("a window that selects no rows") {
         dir.write("cfg.yaml", config("  periods: {test: {start: 2021-01-01, end: 2021-02-01}}\n"));
-        expect_failure(dir, "split: period 'train_val' window [2020-11-01, 2020-12-01) selects no rows; "
-                            "the log spans [2020-01-02, 2020-03-03] (split at cfg.yaml:5)");
+        expect_failure(dir,
+                       "split: period 'train_val' window [2020-11-01, 2020-12-01) selects no rows; "
+                       "the log spans [2020-01-02, 2020-03-03] (split at cfg.yaml:5)");
     }
     SECTION("a period that is empty after filtering") {
         dir.write("cfg.yaml", config("  min_item_interactions: 3\n"));
-        expect_failure(dir, "period 'train_val' is empty after filtering (min_user_interactions=1, "
-                            "min_item_interactions=3) (split at cfg.yaml:5)");
+        expect_failure(dir,
+                       "period 'train_val' is empty after filtering (min_user_interactions=1, "
+                       "min_item_interactions=3) (split at cfg.yaml:5)");
     }
     SECTION("unknown config key") {
         dir.write("cfg.yaml", config("  min_items: 3\n"));
@@ -102,13 +112,15 @@ TEST_CASE("prepare CLI: bad input gives one line, status 2 and no output", "[exp
     }
     SECTION("wrong value type") {
         dir.write("cfg.yaml", config("  k_core: sometimes\n"));
-        expect_failure(dir, "cfg.yaml:8: key 'split.k_core': expected true or false, got 'sometimes'");
+        expect_failure(dir,
+                       "cfg.yaml:8: key 'split.k_core': expected true or false, got 'sometimes'");
     }
     SECTION("wrong value type through --set") {
         dir.write("cfg.yaml", config());
         const auto r = run_cli("prepare cfg.yaml --set split.seed=abc", dir.path());
         CHECK(r.status == 2);
-        CHECK_THAT(r.err, Catch::Contains("cfg.yaml: --set split.seed: key 'split.seed': expected an integer"));
+        CHECK_THAT(r.err, Catch::Contains(
+                              "cfg.yaml: --set split.seed: key 'split.seed': expected an integer"));
     }
 }
 
@@ -124,18 +136,20 @@ TEST_CASE("prepare CLI: statistics of the bundled Online Retail quickstart", "[e
     // train. It printed: train_val 53566 1776 1845, valid 19964 990 1662, train 46415 1645
     // 1921, test 33816 1137 1838; 2527 users and 2282 items overall.
     TempDir dir;
-    const auto r = run_cli("prepare " + knntune::test::quickstart_args() + " --no-save", dir.path());
-    INFO(r.err);
-    REQUIRE(r.status == 0);
-    CHECK_THAT(r.out, Catch::Contains("541909 rows, 143985 dropped by filters, 266802 unique (user, item) pairs"));
+    const auto r =
+        knntune::test::run_cli_ok("prepare " + knntune::test::quickstart_args() + " --no-save",
+                                  dir.path());
+    CHECK_THAT(r.out,
+               Catch::Contains(
+                   "541909 rows, 143985 dropped by filters, 266802 unique (user, item) pairs"));
     CHECK_THAT(r.out, Catch::Contains("2527 users, 2282 items"));
-    CHECK_THAT(r.out, Catch::Contains(
-        "train_val  2011-03-10          2011-06-10               53566     1776     1845   1.6347%"));
-    CHECK_THAT(r.out, Catch::Contains(
-        "valid      2011-06-10          2011-09-10               19964      990     1662   1.2133%"));
-    CHECK_THAT(r.out, Catch::Contains(
-        "train      2011-06-10          2011-09-10               46415     1645     1921   1.4688%"));
-    CHECK_THAT(r.out, Catch::Contains(
-        "test       2011-09-10          2011-12-10               33816     1137     1838   1.6181%"));
+    CHECK_THAT(r.out, Catch::Contains("train_val  2011-03-10          2011-06-10               "
+                                      "53566     1776     1845   1.6347%"));
+    CHECK_THAT(r.out, Catch::Contains("valid      2011-06-10          2011-09-10               "
+                                      "19964      990     1662   1.2133%"));
+    CHECK_THAT(r.out, Catch::Contains("train      2011-06-10          2011-09-10               "
+                                      "46415     1645     1921   1.4688%"));
+    CHECK_THAT(r.out, Catch::Contains("test       2011-09-10          2011-12-10               "
+                                      "33816     1137     1838   1.6181%"));
     CHECK(dir.count_files() == 0);
 }

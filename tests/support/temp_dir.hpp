@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
+
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -14,7 +16,7 @@ namespace knntune::test {
 
 /// A fresh folder under the system temp dir, removed with its content on destruction.
 class TempDir {
-public:
+  public:
     TempDir() {
         static std::atomic<int> counter{0};
         path_ = std::filesystem::temp_directory_path() /
@@ -39,11 +41,12 @@ public:
     /// Number of entries below the folder (recursively).
     [[nodiscard]] std::size_t count_files() const {
         std::size_t n = 0;
-        for ([[maybe_unused]] const auto& e : std::filesystem::recursive_directory_iterator(path_)) ++n;
+        for ([[maybe_unused]] const auto& e : std::filesystem::recursive_directory_iterator(path_))
+            ++n;
         return n;
     }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
@@ -82,6 +85,14 @@ inline RunResult run_cli(const std::string& args, const std::filesystem::path& c
     r.err = slurp(err);
     std::filesystem::remove(out);
     std::filesystem::remove(err);
+    return r;
+}
+
+/// `run_cli` that requires exit status 0 (showing standard error when it is not).
+inline RunResult run_cli_ok(const std::string& args, const std::filesystem::path& cwd) {
+    RunResult r = run_cli(args, cwd);
+    INFO("knntune " << args << "\n" << r.err);
+    REQUIRE(r.status == 0);
     return r;
 }
 

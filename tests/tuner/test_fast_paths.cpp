@@ -1,8 +1,8 @@
 // The TPE's fast paths against their plain computations: neighbour-gap widths without a
 // sort, and the vectorised Σ exp of the log-sum-exp.
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -12,8 +12,7 @@
 
 using namespace knntune::tuner;
 
-TEST_CASE("floored neighbour gaps equal the sorted ones after the floor clamp",
-          "[tuner][parzen]") {
+TEST_CASE("floored neighbour gaps equal the sorted ones after the floor clamp", "[tuner][parzen]") {
     std::mt19937_64 rng(7);
     int compared = 0;
     for (int rep = 0; rep < 3000; ++rep) {
@@ -31,8 +30,8 @@ TEST_CASE("floored neighbour gaps equal the sorted ones after the floor clamp",
             if (kind == 2) c[i] = a + (u < 0.5 ? 0.1 + 0.01 * u : 0.9 - 0.02 * u) * (b - a);
             if (kind == 3) c[i] = u < 0.2 ? a : (u > 0.8 ? b : a + u * (b - a));
         }
-        const double floors[] = {0.05 * (b - a), (b - a) / std::min(100.0, m + 2.0),
-                                 (b - a) / 3.0, 1e-9 * (b - a)};
+        const double floors[] = {0.05 * (b - a), (b - a) / std::min(100.0, m + 2.0), (b - a) / 3.0,
+                                 1e-9 * (b - a)};
         for (const bool endpoints : {false, true}) {
             const std::vector<double> exact = detail::neighbour_gaps(c, a, b, endpoints);
             for (const double floor : floors) {
@@ -42,7 +41,8 @@ TEST_CASE("floored neighbour gaps equal the sorted ones after the floor clamp",
                 for (std::size_t i = 0; i < m; ++i) {
                     INFO("rep " << rep << " kind " << kind << " i " << i << " floor " << floor);
                     // Bit-identical once both are clamped as NumericKernels clamps them.
-                    REQUIRE(std::clamp(fast[i], floor, b - a) == std::clamp(exact[i], floor, b - a));
+                    REQUIRE(std::clamp(fast[i], floor, b - a) ==
+                            std::clamp(exact[i], floor, b - a));
                     ++compared;
                 }
             }

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -6,7 +7,6 @@
 
 #include "experiments/config/experiment_config.hpp"
 #include "experiments/config/keys.hpp"
-#include <filesystem>
 #include "support/temp_dir.hpp"
 
 using namespace knntune::exp;
@@ -16,11 +16,12 @@ namespace {
 
 DataConfig data_of(const ConfigDoc& doc) { return read_experiment_config(doc).data; }
 
-
 std::string base_config(const std::string& log_path) {
     return "schema_version: 1\n"
            "data:\n"
-           "  path: " + log_path + "\n"
+           "  path: " +
+           log_path +
+           "\n"
            "  columns:\n"
            "    user: user\n"
            "    item: item\n"
@@ -35,10 +36,10 @@ std::string base_config(const std::string& log_path) {
 TEST_CASE("config: values, defaults and --set overrides", "[experiments][config]") {
     TempDir dir;
     const auto log = dir.write("log.csv", "user,item,time\n");
-    const ConfigDoc doc = ConfigDoc::parse(
-        base_config(log), "cfg.yaml",
-        {"split.min_item_interactions=3", "split.periods.test.start=2020-03-01",
-         "split.periods.test.end=2020-04-01", "data.columns.user=1"});
+    const ConfigDoc doc =
+        ConfigDoc::parse(base_config(log), "cfg.yaml",
+                         {"split.min_item_interactions=3", "split.periods.test.start=2020-03-01",
+                          "split.periods.test.end=2020-04-01", "data.columns.user=1"});
     const ExperimentConfig full = read_experiment_config(doc);
     const DataConfig& cfg = full.data;
     CHECK(cfg.log.path == log);
@@ -71,21 +72,23 @@ TEST_CASE("config: errors name the file, line and key", "[experiments][config]")
     CHECK_THROWS_WITH(ConfigDoc::parse(base, "cfg.yaml", {"split.bogus=1"}),
                       Catch::StartsWith("cfg.yaml: --set split.bogus: unknown key 'split.bogus'"));
     // Wrong types.
-    CHECK_THROWS_WITH(data_of(ConfigDoc::parse(base, "cfg.yaml",
-                                                        {"split.min_user_interactions=many"})),
-                      "cfg.yaml: --set split.min_user_interactions: key "
-                      "'split.min_user_interactions': expected an integer, got 'many'");
     CHECK_THROWS_WITH(
-        data_of(ConfigDoc::parse(base + "  k_core: maybe\n", "cfg.yaml")),
-        "cfg.yaml:11: key 'split.k_core': expected true or false, got 'maybe'");
+        data_of(ConfigDoc::parse(base, "cfg.yaml", {"split.min_user_interactions=many"})),
+        "cfg.yaml: --set split.min_user_interactions: key "
+        "'split.min_user_interactions': expected an integer, got 'many'");
+    CHECK_THROWS_WITH(data_of(ConfigDoc::parse(base + "  k_core: maybe\n", "cfg.yaml")),
+                      "cfg.yaml:11: key 'split.k_core': expected true or false, got 'maybe'");
     CHECK_THROWS_WITH(ConfigDoc::parse(base + "  window: 3 fortnights\n", "c.yaml"),
                       "c.yaml:11: duplicate key 'split.window'");
-    CHECK_THROWS_WITH(data_of(ConfigDoc::parse(base + "  test_window: 3 fortnights\n", "c.yaml")),
-                      Catch::StartsWith("c.yaml:11: key 'split.test_window': cannot parse '3 fortnights'"));
-    CHECK_THROWS_WITH(data_of(ConfigDoc::parse(base + "  min_item_interactions: 0\n", "c.yaml")),
-                      "c.yaml:11: key 'split.min_item_interactions': 0 is out of range [1, 1099511627776]");
-    CHECK_THROWS_WITH(data_of(ConfigDoc::parse(base + "  method: magic\n", "c.yaml")),
-                      "c.yaml:11: key 'split.method': 'magic' is not one of: chronological, random_holdout");
+    CHECK_THROWS_WITH(
+        data_of(ConfigDoc::parse(base + "  test_window: 3 fortnights\n", "c.yaml")),
+        Catch::StartsWith("c.yaml:11: key 'split.test_window': cannot parse '3 fortnights'"));
+    CHECK_THROWS_WITH(
+        data_of(ConfigDoc::parse(base + "  min_item_interactions: 0\n", "c.yaml")),
+        "c.yaml:11: key 'split.min_item_interactions': 0 is out of range [1, 1099511627776]");
+    CHECK_THROWS_WITH(
+        data_of(ConfigDoc::parse(base + "  method: magic\n", "c.yaml")),
+        "c.yaml:11: key 'split.method': 'magic' is not one of: chronological, random_holdout");
     // A value key without a value is refused, not silently defaulted; a second YAML document
     // is refused, not ignored.
     CHECK_THROWS_WITH(ConfigDoc::parse(base + "tuner:\n  n_trials: ~\n", "c.yaml"),
@@ -130,11 +133,13 @@ TEST_CASE("config: the shipped configs load", "[experiments][config]") {
         std::vector<std::string> sets = {"data.path=" + bundled};
         const auto raw = YAML::LoadFile(entry.path().string());
         if (raw["data"]["item_metadata"]) sets.push_back("data.item_metadata.path=" + bundled);
-        const ExperimentConfig cfg = read_experiment_config(ConfigDoc::load(entry.path().string(), sets));
+        const ExperimentConfig cfg =
+            read_experiment_config(ConfigDoc::load(entry.path().string(), sets));
         CHECK_FALSE(cfg.search.measures.empty());
         CHECK_FALSE(cfg.models.empty());
     }
-    const ConfigDoc doc = ConfigDoc::load(src + "/configs/online-retail.yaml", {"data.path=" + bundled});
+    const ConfigDoc doc =
+        ConfigDoc::load(src + "/configs/online-retail.yaml", {"data.path=" + bundled});
     const DataConfig cfg = data_of(doc);
     CHECK(cfg.log.filters.size() == 3);
     CHECK(cfg.log.item.name == "StockCode");
