@@ -31,12 +31,8 @@ std::vector<Index> sort_ids(const StringInterner& ids, std::vector<std::string>&
     return remap;
 }
 
-}  // namespace
-
-Interactions read_interactions_csv(const std::string& path) {
-    // NOTE: the general log reader's CSV parser and interner, with this contract's fixed
-    // header; a row may omit its value (it then counts as 1).
-    CsvReader reader(path, ',');
+/// Reads and checks the header: `user,item` or `user,item,value`.
+void read_header(CsvReader& reader, const std::string& path) {
     std::vector<std::string_view> fields;
     if (!reader.next(fields)) throw InputError(path + ": empty file (no header)");
     std::string_view first = fields.empty() ? std::string_view() : fields[0];
@@ -50,17 +46,24 @@ Interactions read_interactions_csv(const std::string& path) {
                          got + "'");
     }
     if (has_value_column) reader.set_min_fields(2);
+}
 
+/// The rows as parallel columns of interned ids.
+struct Rows {
     StringInterner users;
     StringInterner items;
     std::vector<Index> row_of;
     std::vector<Index> col_of;
     std::vector<Score> value_of;  // stays empty while every value is 1
     bool weighted = false;        // some value differs from 1
+};
+
+void read_rows(CsvReader& reader, Rows& rows) {
+    std::vector<std::string_view> fields;
     while (reader.next(fields)) {
         if (fields[0].empty() || fields[1].empty()) reader.fail("empty user or item id");
-        row_of.push_back(users.intern(fields[0]));
-        col_of.push_back(items.intern(fields[1]));
+        rows.row_of.push_back(rows.users.intern(fields[0]));
+        rows.col_of.push_back(rows.items.intern(fields[1]));
         Score value = 1;
         if (fields.size() == 3 && !fields[2].empty()) {
             const std::string_view v = fields[2];
@@ -71,42 +74,37 @@ Interactions read_interactions_csv(const std::string& path) {
             }
             value = parsed;
         }
-        if (value != 1 && !weighted) {
-            value_of.assign(row_of.size() - 1, Score{1});
-            weighted = true;
+        if (value != 1 && !rows.weighted) {
+            rows.value_of.assign(rows.row_of.size() - 1, Score{1});
+            rows.weighted = true;
         }
-        if (weighted) value_of.push_back(value);
+        if (rows.weighted) rows.value_of.push_back(value);
     }
+}
 
-    Interactions out;
-    const std::vector<Index> user_map = sort_ids(users, out.user_ids);
-    const std::vector<Index> item_map = sort_ids(items, out.item_ids);
-    const auto n_users = static_cast<Index>(out.user_ids.size());
-    const auto n_items = static_cast<Index>(out.item_ids.size());
-
-    // Counting sort by user, then sort each row by item; no intermediate triplet copy.
-    CsrMatrix& m = out.matrix;
-    m = CsrMatrix(n_users, n_items);
-    for (Index& r : row_of) {
+/// Counting sort by user into `m` (shape already set), without an intermediate triplet copy.
+void fill_matrix(Rows& rows, const std::vector<Index>& user_map, const std::vector<Index>& item_map,
+                 CsrMatrix& m) {
+    for (Index& r : rows.row_of) {
         r = user_map[r];
         ++m.indptr[r + 1];
     }
-    for (Index r = 0; r < n_users; ++r) m.indptr[r + 1] += m.indptr[r];
-    m.indices.resize(col_of.size());
-    m.values.assign(col_of.size(), Score{1});
-    {
-        std::vector<Offset> next(m.indptr.begin(), m.indptr.end() - 1);
-        for (size_t e = 0; e < row_of.size(); ++e) {
-            const Offset q = next[row_of[e]]++;
-            m.indices[q] = item_map[col_of[e]];
-            if (weighted) m.values[q] = value_of[e];
-        }
+    for (Index r = 0; r < m.rows; ++r) m.indptr[r + 1] += m.indptr[r];
+    m.indices.resize(rows.col_of.size());
+    m.values.assign(rows.col_of.size(), Score{1});
+    std::vector<Offset> next(m.indptr.begin(), m.indptr.end() - 1);
+    for (size_t e = 0; e < rows.row_of.size(); ++e) {
+        const Offset q = next[rows.row_of[e]]++;
+        m.indices[q] = item_map[rows.col_of[e]];
+        if (rows.weighted) m.values[q] = rows.value_of[e];
     }
-    row_of = {};
-    col_of = {};
-    value_of = {};
+}
+
+/// Sorts each row by item and refuses a repeated (user, item) pair.
+void sort_rows(const std::string& path, Interactions& out) {
+    CsrMatrix& m = out.matrix;
     std::vector<std::pair<Index, Score>> row;
-    for (Index r = 0; r < n_users; ++r) {
+    for (Index r = 0; r < m.rows; ++r) {
         const Offset begin = m.indptr[r];
         const Offset end = m.indptr[r + 1];
         if (!std::is_sorted(m.indices.begin() + begin, m.indices.begin() + end)) {
@@ -126,6 +124,25 @@ Interactions read_interactions_csv(const std::string& path) {
             }
         }
     }
+}
+
+}  // namespace
+
+Interactions read_interactions_csv(const std::string& path) {
+    // NOTE: the general log reader's CSV parser and interner, with this contract's fixed
+    // header; a row may omit its value (it then counts as 1).
+    CsvReader reader(path, ',');
+    read_header(reader, path);
+    Rows rows;
+    read_rows(reader, rows);
+    Interactions out;
+    const std::vector<Index> user_map = sort_ids(rows.users, out.user_ids);
+    const std::vector<Index> item_map = sort_ids(rows.items, out.item_ids);
+    out.matrix =
+        CsrMatrix(static_cast<Index>(out.user_ids.size()), static_cast<Index>(out.item_ids.size()));
+    fill_matrix(rows, user_map, item_map, out.matrix);
+    rows = Rows{};
+    sort_rows(path, out);
     return out;
 }
 

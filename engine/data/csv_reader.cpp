@@ -62,118 +62,131 @@ bool CsvReader::fill() {
     return true;
 }
 
+CsvReader::RecordScan CsvReader::scan_record() const {
+    std::size_t pos = begin_;
+    RecordScan scan{std::string::npos, false, false, 0};
+    const char* data = buf_.data();
+    while (pos < end_) {
+        if (!scan.in_quotes) {
+            const void* nl = std::memchr(data + pos, '\n', end_ - pos);
+            const std::size_t stop = nl != nullptr ? static_cast<const char*>(nl) - data : end_;
+            const void* q = std::memchr(data + pos, '"', stop - pos);
+            if (q == nullptr) {
+                if (nl != nullptr) scan.end = stop;
+                return scan;
+            }
+            scan.has_quote = true;
+            scan.in_quotes = true;
+            pos = static_cast<const char*>(q) - data + 1;
+        } else {
+            const void* q = std::memchr(data + pos, '"', end_ - pos);
+            const std::size_t stop = q != nullptr ? static_cast<const char*>(q) - data : end_;
+            for (std::size_t i = pos; i < stop; ++i) scan.newlines += data[i] == '\n';
+            if (q == nullptr) return scan;
+            scan.in_quotes = false;
+            pos = stop + 1;
+        }
+    }
+    return scan;
+}
+
+void CsvReader::split_plain(std::size_t begin, std::size_t end,
+                            std::vector<std::string_view>& fields) {
+    const char* data = buf_.data();
+    std::size_t f = begin;
+    for (;;) {
+        const void* d = std::memchr(data + f, delim_, end - f);
+        if (d == nullptr) {
+            fields.emplace_back(data + f, end - f);
+            return;
+        }
+        const std::size_t dpos = static_cast<const char*>(d) - data;
+        fields.emplace_back(data + f, dpos - f);
+        f = dpos + 1;
+    }
+}
+
+void CsvReader::split_quoted(std::size_t begin, std::size_t end,
+                             std::vector<std::string_view>& fields) {
+    char* data = buf_.data();
+    std::size_t p = begin;
+    for (;;) {
+        if (p < end && data[p] == '"') {
+            // Quoted field: unescape in place (the output never outgrows the input).
+            const std::size_t start = p + 1;
+            std::size_t w = start;
+            std::size_t r = start;
+            for (;;) {
+                if (r >= end) fail("malformed row: quoted field is not closed");
+                if (data[r] == '"') {
+                    if (r + 1 < end && data[r + 1] == '"') {
+                        data[w++] = '"';
+                        r += 2;
+                        continue;
+                    }
+                    ++r;
+                    break;
+                }
+                data[w++] = data[r++];
+            }
+            fields.emplace_back(data + start, w - start);
+            if (r == end) return;
+            if (data[r] != delim_) {
+                fail("malformed row: unexpected character after closing quote in field " +
+                     std::to_string(fields.size()));
+            }
+            p = r + 1;
+        } else {
+            std::size_t e = p;
+            while (e < end && data[e] != delim_) ++e;
+            fields.emplace_back(data + p, e - p);
+            if (e == end) return;
+            p = e + 1;
+        }
+    }
+}
+
+void CsvReader::check_field_count(std::size_t n) {
+    if (expected_fields_ == 0) {
+        expected_fields_ = n;
+    } else if (n != expected_fields_ &&
+               (min_fields_ == 0 || n < min_fields_ || n > expected_fields_)) {
+        fail("malformed row: expected " + std::to_string(expected_fields_) + " fields, found " +
+             std::to_string(n));
+    }
+}
+
 bool CsvReader::next(std::vector<std::string_view>& fields) {
     for (;;) {
         // 1. Find the end of the next record, tracking quote state, so that a record is only
         //    split into fields once it is complete in the buffer.
-        std::size_t pos = begin_;
-        bool in_quotes = false;
-        bool has_quote = false;
-        long newlines = 0;
-        std::size_t record_end = std::string::npos;
-        char* data = buf_.data();
-        while (pos < end_) {
-            if (!in_quotes) {
-                const void* nl = std::memchr(data + pos, '\n', end_ - pos);
-                const std::size_t stop = nl != nullptr ? static_cast<const char*>(nl) - data : end_;
-                const void* q = std::memchr(data + pos, '"', stop - pos);
-                if (q == nullptr) {
-                    if (nl != nullptr) record_end = stop;
-                    pos = stop;
-                    break;
-                }
-                has_quote = true;
-                in_quotes = true;
-                pos = static_cast<const char*>(q) - data + 1;
-            } else {
-                const void* q = std::memchr(data + pos, '"', end_ - pos);
-                const std::size_t stop = q != nullptr ? static_cast<const char*>(q) - data : end_;
-                for (std::size_t i = pos; i < stop; ++i) newlines += data[i] == '\n';
-                if (q == nullptr) {
-                    pos = end_;
-                    break;
-                }
-                in_quotes = false;
-                pos = stop + 1;
-            }
-        }
-        if (record_end == std::string::npos) {
+        RecordScan scan = scan_record();
+        if (scan.end == std::string::npos) {
             if (fill()) continue;
             // End of file: the rest (if any) is the last record, without a trailing newline.
             if (begin_ >= end_) return false;
-            if (in_quotes) {
+            if (scan.in_quotes) {
                 record_line_ = next_line_;
                 fail("malformed row: quoted field is not closed before the end of the file");
             }
-            record_end = end_;
+            scan.end = end_;
         }
         record_line_ = next_line_;
-        next_line_ += 1 + newlines;
-        std::size_t rec_begin = begin_;
-        std::size_t rec_end = record_end;
-        begin_ = record_end < end_ ? record_end + 1 : end_;
-        if (rec_end > rec_begin && data[rec_end - 1] == '\r') --rec_end;
+        next_line_ += 1 + scan.newlines;
+        const std::size_t rec_begin = begin_;
+        std::size_t rec_end = scan.end;
+        begin_ = scan.end < end_ ? scan.end + 1 : end_;
+        if (rec_end > rec_begin && buf_[rec_end - 1] == '\r') --rec_end;
         if (rec_end == rec_begin) continue;  // blank line
 
         // 2. Split into fields.
         fields.clear();
-        if (!has_quote) {
-            std::size_t f = rec_begin;
-            for (;;) {
-                const void* d = std::memchr(data + f, delim_, rec_end - f);
-                if (d == nullptr) {
-                    fields.emplace_back(data + f, rec_end - f);
-                    break;
-                }
-                const std::size_t dpos = static_cast<const char*>(d) - data;
-                fields.emplace_back(data + f, dpos - f);
-                f = dpos + 1;
-            }
+        if (scan.has_quote) {
+            split_quoted(rec_begin, rec_end, fields);
         } else {
-            std::size_t p = rec_begin;
-            for (;;) {
-                if (p < rec_end && data[p] == '"') {
-                    // Quoted field: unescape in place (the output never outgrows the input).
-                    const std::size_t start = p + 1;
-                    std::size_t w = start;
-                    std::size_t r = start;
-                    for (;;) {
-                        if (r >= rec_end) fail("malformed row: quoted field is not closed");
-                        if (data[r] == '"') {
-                            if (r + 1 < rec_end && data[r + 1] == '"') {
-                                data[w++] = '"';
-                                r += 2;
-                                continue;
-                            }
-                            ++r;
-                            break;
-                        }
-                        data[w++] = data[r++];
-                    }
-                    fields.emplace_back(data + start, w - start);
-                    if (r == rec_end) break;
-                    if (data[r] != delim_) {
-                        fail("malformed row: unexpected character after closing quote in field " +
-                             std::to_string(fields.size()));
-                    }
-                    p = r + 1;
-                } else {
-                    std::size_t e = p;
-                    while (e < rec_end && data[e] != delim_) ++e;
-                    fields.emplace_back(data + p, e - p);
-                    if (e == rec_end) break;
-                    p = e + 1;
-                }
-            }
+            split_plain(rec_begin, rec_end, fields);
         }
-        if (expected_fields_ == 0) {
-            expected_fields_ = fields.size();
-        } else if (fields.size() != expected_fields_ &&
-                   (min_fields_ == 0 || fields.size() < min_fields_ ||
-                    fields.size() > expected_fields_)) {
-            fail("malformed row: expected " + std::to_string(expected_fields_) + " fields, found " +
-                 std::to_string(fields.size()));
-        }
+        check_field_count(fields.size());
         return true;
     }
 }

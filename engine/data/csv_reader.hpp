@@ -44,6 +44,22 @@ class CsvReader {
 
   private:
     bool fill();  // reads more bytes; returns false at end of file
+    /// Where the record starting at begin_ ends in the buffer (npos when it is not complete
+    /// yet), whether it holds a quote, whether a quote is open at the end of the buffer, and
+    /// how many newlines its quoted fields hold.
+    struct RecordScan {
+        std::size_t end;
+        bool has_quote;
+        bool in_quotes;
+        long newlines;
+    };
+    [[nodiscard]] RecordScan scan_record() const;
+    /// Splits [begin, end) of the buffer into fields: plain, or with RFC 4180 quotes
+    /// (unescaped in place).
+    void split_plain(std::size_t begin, std::size_t end, std::vector<std::string_view>& fields);
+    void split_quoted(std::size_t begin, std::size_t end, std::vector<std::string_view>& fields);
+    /// Fails when a record's field count disagrees with the first record's.
+    void check_field_count(std::size_t n);
 
     std::string path_;
     char delim_;

@@ -128,113 +128,152 @@ std::unordered_map<std::string, ItemMeta> read_item_metadata(const ItemMetadataS
     return out;
 }
 
+/// The resolved column positions of a log and its filters.
+struct Columns {
+    int user = -1;
+    int item = -1;
+    int time = -1;
+    int value = -1;
+    int name = -1;
+    std::vector<ResolvedFilter> filters;
+};
+
+Columns resolve_columns(const LogSpec& spec, const std::vector<std::string>& header,
+                        std::size_t n) {
+    Columns c;
+    c.user = resolve(spec.user, header, n, spec.path, "user");
+    c.item = resolve(spec.item, header, n, spec.path, "item");
+    c.time = resolve(spec.timestamp, header, n, spec.path, "timestamp");
+    c.value = resolve(spec.value, header, n, spec.path, "value");
+    c.name = resolve(spec.item_name, header, n, spec.path, "item name");
+    for (const RowFilter& f : spec.filters) {
+        c.filters.push_back({resolve(f.column, header, n, spec.path, "filter"), &f});
+    }
+    return c;
+}
+
+/// Builds the RawLog row by row.
+class LogBuilder {
+  public:
+    LogBuilder(const LogSpec& spec, Columns columns)
+        : spec_(spec),
+          c_(std::move(columns)),
+          meta_key_(spec.item_metadata && !spec.item_metadata->key.empty()) {
+        if (spec.item_metadata) meta_ = read_item_metadata(*spec.item_metadata);
+        log_.has_timestamps = c_.time >= 0;
+    }
+
+    /// Adds one data row, or counts it as filtered.
+    void add(const std::vector<std::string_view>& fields, const CsvReader& reader) {
+        ++log_.rows_read;
+        for (const ResolvedFilter& rf : c_.filters) {
+            if (!passes(rf, fields[rf.field], reader)) {
+                ++log_.rows_filtered;
+                return;
+            }
+        }
+        const std::string_view u = fields[c_.user];
+        if (u.empty()) {
+            reader.fail("empty user id in " + spec_.user.describe() +
+                        " (add a not_empty filter to drop such rows)");
+        }
+        // Consecutive rows often share the user: skip the hash lookup then.
+        if (last_user_id_ < 0 || u != last_user_) {
+            last_user_id_ = users_.intern(u);
+            last_user_.assign(u);
+        }
+        log_.user.push_back(last_user_id_);
+        log_.item.push_back(add_item(fields, reader));
+        if (c_.time >= 0) log_.timestamp.push_back(timestamp(fields[c_.time], reader));
+        if (c_.value >= 0) log_.value.push_back(value(fields[c_.value], reader));
+    }
+
+    RawLog finish() {
+        log_.user_keys = users_.keys();
+        log_.item_keys = items_.keys();
+        return std::move(log_);
+    }
+
+  private:
+    std::int32_t add_item(const std::vector<std::string_view>& fields, const CsvReader& reader) {
+        std::string_view it = fields[c_.item];
+        if (it.empty()) {
+            reader.fail("empty item id in " + spec_.item.describe() +
+                        " (add a not_empty filter to drop such rows)");
+        }
+        const ItemMeta* m = nullptr;
+        if (spec_.item_metadata) {
+            const auto found = meta_.find(std::string(it));
+            if (found == meta_.end()) {
+                reader.fail("item '" + std::string(it) + "' is not in the item metadata file " +
+                            spec_.item_metadata->path);
+            }
+            m = &found->second;
+            if (meta_key_) it = m->key;
+        }
+        const std::int32_t id = items_.intern(it);
+        if (static_cast<std::size_t>(id) == log_.item_names.size()) {
+            log_.item_names.emplace_back();
+            if (spec_.item_metadata && !spec_.item_metadata->attribute.empty()) {
+                log_.item_attributes.emplace_back(m != nullptr ? m->attribute : "");
+            }
+        }
+        if (log_.item_names[id].empty()) {
+            if (c_.name >= 0) {
+                log_.item_names[id] = fields[c_.name];
+            } else if (m != nullptr && !m->name.empty()) {
+                log_.item_names[id] = m->name;
+            }
+        }
+        return id;
+    }
+
+    Timestamp timestamp(std::string_view field, const CsvReader& reader) const {
+        const auto t = parse_timestamp(field);
+        if (!t) {
+            reader.fail("cannot parse timestamp '" + std::string(field) + "' in " +
+                        spec_.timestamp.describe() +
+                        " (expected YYYY-MM-DD[ HH:MM[:SS]], ISO-8601 or unix seconds)");
+        }
+        return *t;
+    }
+
+    float value(std::string_view field, const CsvReader& reader) const {
+        double v = 0.0;
+        if (!parse_number(field, v)) {
+            reader.fail("value '" + std::string(field) + "' in " + spec_.value.describe() +
+                        " is not a number");
+        }
+        return static_cast<float>(v);
+    }
+
+    const LogSpec& spec_;
+    Columns c_;
+    bool meta_key_;
+    std::unordered_map<std::string, ItemMeta> meta_;
+    RawLog log_;
+    StringInterner users_;
+    StringInterner items_;
+    std::string last_user_;
+    std::int32_t last_user_id_ = -1;
+};
+
 }  // namespace
 
 RawLog read_log(const LogSpec& spec) {
     if (spec.user.empty() || spec.item.empty()) {
         throw InputError(spec.path + ": the user and item columns must be configured");
     }
-    std::unordered_map<std::string, ItemMeta> meta;
-    if (spec.item_metadata) meta = read_item_metadata(*spec.item_metadata);
-    const bool meta_key = spec.item_metadata && !spec.item_metadata->key.empty();
-
     CsvReader reader(spec.path, spec.delimiter);
     std::vector<std::string_view> fields;
-    std::vector<std::string> header;
-    RawLog log;
     if (!reader.next(fields)) throw InputError(spec.path + ": the file is empty");
+    std::vector<std::string> header;
     if (spec.header) header.assign(fields.begin(), fields.end());
-    const std::size_t n = fields.size();
-    const int c_user = resolve(spec.user, header, n, spec.path, "user");
-    const int c_item = resolve(spec.item, header, n, spec.path, "item");
-    const int c_time = resolve(spec.timestamp, header, n, spec.path, "timestamp");
-    const int c_value = resolve(spec.value, header, n, spec.path, "value");
-    const int c_name = resolve(spec.item_name, header, n, spec.path, "item name");
-    std::vector<ResolvedFilter> filters;
-    for (const RowFilter& f : spec.filters) {
-        filters.push_back({resolve(f.column, header, n, spec.path, "filter"), &f});
-    }
-
-    log.has_timestamps = c_time >= 0;
-    StringInterner users;
-    StringInterner items;
-    std::string last_user_copy;
-    std::int32_t last_user_id = -1;
-    bool first = !spec.header;
-    while (first || reader.next(fields)) {
-        first = false;
-        ++log.rows_read;
-        bool keep = true;
-        for (const ResolvedFilter& rf : filters) {
-            if (!passes(rf, fields[rf.field], reader)) {
-                keep = false;
-                break;
-            }
-        }
-        if (!keep) {
-            ++log.rows_filtered;
-            continue;
-        }
-        const std::string_view u = fields[c_user];
-        std::string_view it = fields[c_item];
-        if (u.empty())
-            reader.fail("empty user id in " + spec.user.describe() +
-                        " (add a not_empty filter to drop such rows)");
-        if (it.empty())
-            reader.fail("empty item id in " + spec.item.describe() +
-                        " (add a not_empty filter to drop such rows)");
-        const ItemMeta* m = nullptr;
-        if (spec.item_metadata) {
-            auto found = meta.find(std::string(it));
-            if (found == meta.end()) {
-                reader.fail("item '" + std::string(it) + "' is not in the item metadata file " +
-                            spec.item_metadata->path);
-            }
-            m = &found->second;
-            if (meta_key) it = m->key;
-        }
-        // Consecutive rows often share the user: skip the hash lookup then.
-        if (last_user_id < 0 || u != last_user_copy) {
-            last_user_id = users.intern(u);
-            last_user_copy.assign(u);
-        }
-        const std::int32_t item_id = items.intern(it);
-        if (static_cast<std::size_t>(item_id) == log.item_names.size()) {
-            log.item_names.emplace_back();
-            if (spec.item_metadata && !spec.item_metadata->attribute.empty()) {
-                log.item_attributes.emplace_back(m != nullptr ? m->attribute : "");
-            }
-        }
-        if (log.item_names[item_id].empty()) {
-            if (c_name >= 0) {
-                log.item_names[item_id] = fields[c_name];
-            } else if (m != nullptr && !m->name.empty()) {
-                log.item_names[item_id] = m->name;
-            }
-        }
-        log.user.push_back(last_user_id);
-        log.item.push_back(item_id);
-        if (c_time >= 0) {
-            const auto t = parse_timestamp(fields[c_time]);
-            if (!t) {
-                reader.fail("cannot parse timestamp '" + std::string(fields[c_time]) + "' in " +
-                            spec.timestamp.describe() +
-                            " (expected YYYY-MM-DD[ HH:MM[:SS]], ISO-8601 or unix seconds)");
-            }
-            log.timestamp.push_back(*t);
-        }
-        if (c_value >= 0) {
-            double v = 0.0;
-            if (!parse_number(fields[c_value], v)) {
-                reader.fail("value '" + std::string(fields[c_value]) + "' in " +
-                            spec.value.describe() + " is not a number");
-            }
-            log.value.push_back(static_cast<float>(v));
-        }
-    }
-    log.user_keys = users.keys();
-    log.item_keys = items.keys();
-    return log;
+    LogBuilder builder(spec, resolve_columns(spec, header, fields.size()));
+    // Without a header the first record is already a data row.
+    if (!spec.header) builder.add(fields, reader);
+    while (reader.next(fields)) builder.add(fields, reader);
+    return builder.finish();
 }
 
 }  // namespace knntune::engine

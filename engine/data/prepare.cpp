@@ -287,62 +287,43 @@ std::int64_t count_with(const Pairs& pairs, Mask b) {
     return n;
 }
 
-}  // namespace
-
-PreparedData prepare(RawLog&& log, const PrepareSpec& spec) {
-    const SplitSpec& s = spec.split;
-    const std::string origin = s.origin.empty() ? "" : " (" + s.origin + ")";
-    if (log.size() == 0) {
-        throw DataError("no rows left after the row filters: " + std::to_string(log.rows_read) +
-                        " read, " + std::to_string(log.rows_filtered) + " filtered out");
-    }
-    std::optional<std::array<Window, 4>> windows;
-    if (s.method == SplitMethod::Chronological) {
-        if (!log.has_timestamps) {
-            throw DataError(
-                "a chronological split needs a timestamp column; configure "
-                "data.columns.timestamp or use split.method: random_holdout" +
-                origin);
-        }
-        const Timestamp last = *std::max_element(log.timestamp.begin(), log.timestamp.end());
-        windows = layout_windows(s, last);
-        // A window that selects no event at all is a configuration mistake worth naming.
-        for (Period p : kPeriods) {
-            const Window& w = (*windows)[static_cast<int>(p)];
-            const bool any = std::any_of(log.timestamp.begin(), log.timestamp.end(),
-                                         [&](Timestamp t) { return t >= w.start && t < w.end; });
-            if (!any) {
-                const Timestamp first =
-                    *std::min_element(log.timestamp.begin(), log.timestamp.end());
-                throw DataError(std::string("split: period '") + period_name(p) + "' window " +
-                                window_text(w) + " selects no rows; the log spans [" +
-                                format_timestamp(first) + ", " + format_timestamp(last) + "]" +
-                                origin);
-            }
-        }
-    } else {
+/// The four windows of a chronological split (none for a random holdout), with the checks
+/// that a window selects some event.
+std::optional<std::array<Window, 4>> split_windows(const RawLog& log, const SplitSpec& s,
+                                                   const std::string& origin) {
+    if (s.method != SplitMethod::Chronological) {
         if (s.valid_fraction < 0 || s.valid_fraction >= 1 || s.test_fraction < 0 ||
             s.test_fraction >= 1) {
             throw DataError("split: valid_fraction and test_fraction must lie in [0, 1)" + origin);
         }
+        return std::nullopt;
     }
+    if (!log.has_timestamps) {
+        throw DataError(
+            "a chronological split needs a timestamp column; configure "
+            "data.columns.timestamp or use split.method: random_holdout" +
+            origin);
+    }
+    const Timestamp last = *std::max_element(log.timestamp.begin(), log.timestamp.end());
+    const std::array<Window, 4> windows = layout_windows(s, last);
+    // A window that selects no event at all is a configuration mistake worth naming.
+    for (Period p : kPeriods) {
+        const Window& w = windows[static_cast<int>(p)];
+        const bool any = std::any_of(log.timestamp.begin(), log.timestamp.end(),
+                                     [&](Timestamp t) { return t >= w.start && t < w.end; });
+        if (!any) {
+            const Timestamp first = *std::min_element(log.timestamp.begin(), log.timestamp.end());
+            throw DataError(std::string("split: period '") + period_name(p) + "' window " +
+                            window_text(w) + " selects no rows; the log spans [" +
+                            format_timestamp(first) + ", " + format_timestamp(last) + "]" + origin);
+        }
+    }
+    return windows;
+}
 
-    std::int64_t unique_pairs = 0;
-    Pairs pairs = dedup_and_assign(log, spec, windows ? &*windows : nullptr, unique_pairs);
-    if (!windows) assign_holdout(pairs, s);
-
-    PreparedData out;
-    out.rows_read = log.rows_read;
-    out.rows_filtered = log.rows_filtered;
-    out.unique_pairs = unique_pairs;
-    const std::size_t n_users = log.user_keys.size();
-    const std::size_t n_items = log.item_keys.size();
-    // The raw rows are no longer needed: release them before the matrices are built.
-    std::vector<std::int32_t>().swap(log.user);
-    std::vector<std::int32_t>().swap(log.item);
-    std::vector<Timestamp>().swap(log.timestamp);
-    std::vector<float>().swap(log.value);
-
+/// The minimum filters and cold-start removal, with a named error for an emptied period.
+void filter_pairs(Pairs& pairs, const PrepareSpec& spec, std::size_t n_users, std::size_t n_items,
+                  const std::string& origin) {
     for (Period p : kPeriods) {
         if (count_with(pairs, bit(p)) == 0) {
             throw DataError(std::string("period '") + period_name(p) +
@@ -368,9 +349,13 @@ PreparedData prepare(RawLog&& log, const PrepareSpec& spec) {
                             (f.origin.empty() ? "" : " (" + f.origin + ")"));
         }
     }
+}
 
-    std::vector<char> used_users(n_users, 0);
-    std::vector<char> used_items(n_items, 0);
+/// Global ids of the users and items left in some period, the id maps, names and matrices.
+void build_output(RawLog& log, const Pairs& pairs,
+                  const std::optional<std::array<Window, 4>>& windows, PreparedData& out) {
+    std::vector<char> used_users(log.user_keys.size(), 0);
+    std::vector<char> used_items(log.item_keys.size(), 0);
     for (std::size_t i = 0; i < pairs.size(); ++i) {
         if (pairs.mask[i] == 0) continue;
         used_users[pairs.user[i]] = 1;
@@ -396,6 +381,33 @@ PreparedData prepare(RawLog&& log, const PrepareSpec& spec) {
         out.stats[k] = compute_period_stats(out.matrices[k]);
         if (windows) out.stats[k].window = (*windows)[k];
     }
+}
+
+}  // namespace
+
+PreparedData prepare(RawLog&& log, const PrepareSpec& spec) {
+    const SplitSpec& s = spec.split;
+    const std::string origin = s.origin.empty() ? "" : " (" + s.origin + ")";
+    if (log.size() == 0) {
+        throw DataError("no rows left after the row filters: " + std::to_string(log.rows_read) +
+                        " read, " + std::to_string(log.rows_filtered) + " filtered out");
+    }
+    const std::optional<std::array<Window, 4>> windows = split_windows(log, s, origin);
+    std::int64_t unique_pairs = 0;
+    Pairs pairs = dedup_and_assign(log, spec, windows ? &*windows : nullptr, unique_pairs);
+    if (!windows) assign_holdout(pairs, s);
+
+    PreparedData out;
+    out.rows_read = log.rows_read;
+    out.rows_filtered = log.rows_filtered;
+    out.unique_pairs = unique_pairs;
+    // The raw rows are no longer needed: release them before the matrices are built.
+    std::vector<std::int32_t>().swap(log.user);
+    std::vector<std::int32_t>().swap(log.item);
+    std::vector<Timestamp>().swap(log.timestamp);
+    std::vector<float>().swap(log.value);
+    filter_pairs(pairs, spec, log.user_keys.size(), log.item_keys.size(), origin);
+    build_output(log, pairs, windows, out);
     return out;
 }
 

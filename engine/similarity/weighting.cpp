@@ -7,6 +7,47 @@
 
 namespace knntune::engine::similarity {
 
+namespace {
+
+/// IDF of a term in `df` documents out of `n_docs`; 0 when it has no positive value.
+double idf_of(IdfMode mode, double d, double n_docs, double log_base) {
+    if (d <= 0) return 0.0;
+    switch (mode) {
+        case IdfMode::Auto:
+        case IdfMode::Unary:
+            return 1.0;
+        case IdfMode::Base:
+            return std::log(n_docs / d) / log_base;
+        case IdfMode::Smooth:
+            return std::log(n_docs / (1.0 + d)) / log_base;
+        case IdfMode::Prob:
+            return std::log((n_docs - d) / d) / log_base;
+        case IdfMode::Bm25:
+            return std::log((n_docs - d + 0.5) / (d + 0.5)) / log_base;
+    }
+    return 0.0;
+}
+
+/// TF of a stored value `x` in a row of length `dl`.
+double tf_of(TfMode mode, double x, double dl, double log_base) {
+    switch (mode) {
+        case TfMode::Binary:
+            return x != 0 ? 1.0 : 0.0;
+        case TfMode::Auto:
+        case TfMode::Raw:
+            return x;
+        case TfMode::Sqrt:
+            return std::sqrt(x);
+        case TfMode::Freq:
+            return dl != 0 ? x / dl : 0.0;
+        case TfMode::Log:
+            return std::log1p(x) / log_base;
+    }
+    return x;
+}
+
+}  // namespace
+
 void apply_weighting(CsrMatrix& m, const WeightingParams& params) {
     if (params.weighting == Weighting::None) return;
     const bool tfidf = params.weighting == Weighting::Tfidf;
@@ -16,7 +57,6 @@ void apply_weighting(CsrMatrix& m, const WeightingParams& params) {
                                  ? params.idf_mode
                                  : (tfidf ? IdfMode::Smooth : IdfMode::Bm25);
     const double log_base = std::log(params.logbase);
-    const auto log_b = [log_base](double x) { return std::log(x) / log_base; };
 
     const double n_docs = static_cast<double>(m.rows);
     std::vector<double> df(static_cast<size_t>(m.cols), 0.0);
@@ -30,30 +70,8 @@ void apply_weighting(CsrMatrix& m, const WeightingParams& params) {
         total_dl += dl[r];
     }
     const double avgdl = m.rows > 0 ? total_dl / n_docs : 0.0;
-
     std::vector<double> idf(df.size(), 0.0);
-    for (size_t j = 0; j < df.size(); ++j) {
-        const double d = df[j];
-        if (d <= 0) continue;  // no positive value: IDF stays 0
-        switch (idf_mode) {
-            case IdfMode::Auto:
-            case IdfMode::Unary:
-                idf[j] = 1.0;
-                break;
-            case IdfMode::Base:
-                idf[j] = log_b(n_docs / d);
-                break;
-            case IdfMode::Smooth:
-                idf[j] = log_b(n_docs / (1.0 + d));
-                break;
-            case IdfMode::Prob:
-                idf[j] = log_b((n_docs - d) / d);
-                break;
-            case IdfMode::Bm25:
-                idf[j] = log_b((n_docs - d + 0.5) / (d + 0.5));
-                break;
-        }
-    }
+    for (size_t j = 0; j < df.size(); ++j) idf[j] = idf_of(idf_mode, df[j], n_docs, log_base);
 
     const double k1 = params.k1;
     const double b = params.b;
@@ -61,26 +79,7 @@ void apply_weighting(CsrMatrix& m, const WeightingParams& params) {
     for (Index r = 0; r < m.rows; ++r) {
         const double length_norm = avgdl != 0 ? (1.0 - b) + b * dl[r] / avgdl : 1.0 - b;
         for (Offset q = m.indptr[r]; q < m.indptr[r + 1]; ++q) {
-            const double x = m.values[q];
-            double tf = x;
-            switch (tf_mode) {
-                case TfMode::Binary:
-                    tf = x != 0 ? 1.0 : 0.0;
-                    break;
-                case TfMode::Auto:
-                case TfMode::Raw:
-                    tf = x;
-                    break;
-                case TfMode::Sqrt:
-                    tf = std::sqrt(x);
-                    break;
-                case TfMode::Freq:
-                    tf = dl[r] != 0 ? x / dl[r] : 0.0;
-                    break;
-                case TfMode::Log:
-                    tf = std::log1p(x) / log_base;
-                    break;
-            }
+            const double tf = tf_of(tf_mode, m.values[q], dl[r], log_base);
             const double w_idf = idf[m.indices[q]];
             double w;
             if (tfidf) {

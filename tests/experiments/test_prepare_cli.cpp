@@ -136,9 +136,8 @@ TEST_CASE("prepare CLI: statistics of the bundled Online Retail quickstart", "[e
     // train. It printed: train_val 53566 1776 1845, valid 19964 990 1662, train 46415 1645
     // 1921, test 33816 1137 1838; 2527 users and 2282 items overall.
     TempDir dir;
-    const auto r =
-        knntune::test::run_cli_ok("prepare " + knntune::test::quickstart_args() + " --no-save",
-                                  dir.path());
+    const auto r = knntune::test::run_cli_ok(
+        "prepare " + knntune::test::quickstart_args() + " --no-save", dir.path());
     CHECK_THAT(r.out,
                Catch::Contains(
                    "541909 rows, 143985 dropped by filters, 266802 unique (user, item) pairs"));

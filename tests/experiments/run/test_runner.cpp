@@ -184,8 +184,8 @@ TEST_CASE("runner: config errors in the experiment sections", "[experiments][run
 TEST_CASE("runner: the Online Retail quickstart runs completely", "[.slow][experiments][runner]") {
     // Hidden: a few minutes. Run with `build/ci/tests/knntune_tests "[.slow]"` (docs/testing.md).
     TempDir dir;
-    (void)knntune::test::run_cli_ok("run " + knntune::test::quickstart_args() + " --quiet --out run",
-                                    dir.path());
+    (void)knntune::test::run_cli_ok(
+        "run " + knntune::test::quickstart_args() + " --quiet --out run", dir.path());
     for (const char* model : {"item_knn", "user_knn"}) {
         const auto res = knntune::exp::load_model_result(dir.path() / "run" /
                                                          (std::string("test-") + model + ".json"));
