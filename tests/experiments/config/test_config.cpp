@@ -144,3 +144,36 @@ TEST_CASE("config: the shipped configs load", "[experiments][config]") {
     CHECK(cfg.log.filters.size() == 3);
     CHECK(cfg.log.item.name == "StockCode");
 }
+
+TEST_CASE("config: the resolved config writes out the defaults", "[experiments][config]") {
+    TempDir dir;
+    const auto log = dir.write("log.csv", "user,item,time\n");
+    const ExperimentConfig cfg =
+        read_experiment_config(ConfigDoc::parse(base_config(log), "c.yaml"));
+    // Keys the config does not give appear with their defaults (from the config structs).
+    CHECK_THAT(cfg.resolved_text, Catch::Contains("n_trials: 100"));
+    CHECK_THAT(cfg.resolved_text, Catch::Contains("sampler: tpe"));
+    CHECK_THAT(cfg.resolved_text, Catch::Contains("metric: precision@10"));
+    CHECK_THAT(cfg.resolved_text, Catch::Contains("k: {low: 5, high: 1000, log: true}"));
+    // The resolved config reads back to the same resolved config.
+    const ExperimentConfig again =
+        read_experiment_config(ConfigDoc::parse(cfg.resolved_text, "resolved.yaml"));
+    CHECK(again.resolved_text == cfg.resolved_text);
+    CHECK(again.tuner.n_trials == 100);
+    CHECK(again.search.measures == cfg.search.measures);
+}
+
+TEST_CASE("config: sampler settings are checked at load, mappings included",
+          "[experiments][config]") {
+    TempDir dir;
+    const auto log = dir.write("log.csv", "user,item,time\n");
+    const std::string base = base_config(log) +
+                             "search:\n  measures: [cosine]\n  k: {low: 10, high: 100}\n"
+                             "  shrink: 0\ntuner:\n  sampler: grid\n";
+    const ExperimentConfig cfg = read_experiment_config(
+        ConfigDoc::parse(base + "  settings:\n    values: {k: [10, 100]}\n", "c.yaml"));
+    CHECK(cfg.tuner.settings.at("values").as_object().at("k").as_array().size() == 2);
+    CHECK_THROWS_WITH(read_experiment_config(ConfigDoc::parse(
+                          base + "  settings:\n    values: {alpha: [1]}\n", "c.yaml")),
+                      Catch::StartsWith("c.yaml:17: key 'tuner.settings':"));
+}

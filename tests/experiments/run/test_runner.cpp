@@ -179,6 +179,8 @@ TEST_CASE("runner: config errors in the experiment sections", "[experiments][run
     fails("objective.metric=precision", "key 'objective.metric'");
     fails("models=[item_knn,svd]", "'svd' is not one of: item_knn, user_knn");
     fails("tuner.timeout=soon", "key 'tuner.timeout': expected a duration");
+    // A failure in the data leaves no run folder behind, so the corrected rerun is not refused.
+    fails("data.columns.item=nope", "item column 'nope' not found in header");
 }
 
 TEST_CASE("runner: the Online Retail quickstart runs completely", "[.slow][experiments][runner]") {

@@ -13,7 +13,7 @@
 #include "engine/interactions_csv.hpp"
 #include "engine/recommend.hpp"
 #include "engine/similarity/similarity.hpp"
-#include "tests/engine/similarity_test_support.hpp"
+#include "tests/engine/similarity/support.hpp"
 
 using namespace knntune::engine;
 using namespace knntune::engine::similarity;

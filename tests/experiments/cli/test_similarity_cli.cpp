@@ -13,7 +13,7 @@
 #include <set>
 #include <string>
 
-#include "tests/engine/similarity_test_support.hpp"
+#include "tests/engine/similarity/support.hpp"
 
 namespace kt = knntune::test;
 namespace fs = std::filesystem;
