@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages knntune needs to build, test and report, skipping the ones
 # already present. Safe to run repeatedly; run as root (or with sudo available).
+# With --lint, also the tools of scripts/check-code-shape.sh (clang-format, clang-tidy).
 #
 # NOTE: Boost comes from the 1.81 packages, not libboost-all-dev (1.74, no Boost.JSON).
 # Debian 12's python3-scipy conflicts with libboost1.81-dev, so the two cannot be co-installed.
@@ -12,6 +13,10 @@ packages=(
     libtbb-dev libeigen3-dev libhdf5-dev catch2 libyaml-cpp-dev zlib1g-dev
     gnuplot-nox
 )
+
+if [ "${1:-}" = "--lint" ]; then
+    packages+=(clang-format clang-tidy)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
