@@ -37,13 +37,16 @@ struct DataConfig {
                               ///< prepared data depends on
 };
 
+/// The `tuner` section. The budget and batch defaults are the tuner library's own
+/// (tuner::OptimizeParams), so they are written once.
 struct TunerConfig {
     std::string sampler = "tpe";
     std::int64_t n_trials = tuner::OptimizeParams{}.n_trials;
-    double timeout_seconds = 0.0;  ///< 0: none
+    double timeout_seconds = tuner::OptimizeParams{}.timeout_seconds;  ///< 0: none
     std::uint64_t seed = 42;
-    std::int64_t parallel_trials = 1;
-    std::int64_t patience = 0;
+    std::int64_t parallel_trials =
+        static_cast<std::int64_t>(tuner::OptimizeParams{}.parallel_trials);
+    std::int64_t patience = tuner::OptimizeParams{}.patience;  ///< 0: off
     bool per_measure = false;
     std::int64_t cache_max_pairs = 50'000'000;  ///< co-occurrence cache size limit (0: off)
     boost::json::object settings;               ///< passed to the sampler
