@@ -52,6 +52,12 @@ std::string bounds_text(const KeyInfo& info) {
     return text;
 }
 
+std::string search_text(const KeyInfo& info) {
+    if (!info.search) return {};
+    return "tuned over [" + short_number(info.search->low) + ", " +
+           short_number(info.search->high) + "]" + (info.search->log ? ", log scale" : "");
+}
+
 namespace {
 
 bool parse_double(std::string_view text, double& out) {

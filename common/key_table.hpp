@@ -142,7 +142,10 @@ std::string default_text(const Key<T>& key) {
     return value_text(key.info, key.get(T{}));
 }
 
-/// One help entry per key: "  name=default  bounds\n      help\n".
+/// "tuned over [0, 2]" (", log scale" when so) for a key with a default search range, else "".
+[[nodiscard]] std::string search_text(const KeyInfo& info);
+
+/// One help entry per key: "  name=default  bounds (scope); tuned over [a, b]\n      help\n".
 template <class T>
 std::string keys_help(std::span<const Key<T>> keys, std::string_view scope = {}) {
     std::string out;
@@ -151,6 +154,7 @@ std::string keys_help(std::span<const Key<T>> keys, std::string_view scope = {})
         if (head.size() < 26) head.resize(26, ' ');
         out += head + ' ' + bounds_text(k.info);
         if (!scope.empty()) out += " (" + std::string(scope) + ")";
+        if (k.info.search) out += "; " + search_text(k.info);
         out += "\n" + std::string(27, ' ') + std::string(k.info.help) + "\n";
     }
     return out;

@@ -126,6 +126,14 @@ std::string measure_names_text(const ConfigKey&) {
 std::string default_measures_text(const ConfigKey&) {
     return "[" + join(SearchConfig::default_measures()) + "]";
 }
+/// The engine's bounds of a shared similarity parameter (the key's last segment).
+std::string engine_bounds_text(const ConfigKey& k) {
+    const std::string_view name = k.key.substr(k.key.rfind('.') + 1);
+    for (const KeyInfo& info : engine::similarity::common_keys()) {
+        if (info.name == name) return bounds_text(info);
+    }
+    return {};
+}
 std::string sampler_names_text(const ConfigKey&) { return join(tuner::sampler_names(), "|"); }
 std::string metric_names_text(const ConfigKey&) {
     return join(engine::metric_families(), "|") + " @k";
@@ -272,15 +280,17 @@ const ConfigKey kKeys[] = {
      .help = "similarity measures taking part (the categorical `algorithm`)",
      .read = keys::read_part<read_search_measures, &EC::search>,
      .default_text = default_measures_text, .allowed_text = measure_names_text,
-     .literal_default = true},
-    {.key = "search.k", .type = "range", .allowed = "integers in [1, 1e9]",
-     .help = "neighbours kept per row, shared by every measure; a number fixes it",
+     .literal_default = true, .doc_default = "every registered measure",
+     .doc_allowed = "the measures of `knntune similarity --help`"},
+    {.key = "search.k", .type = "range",
+     .help = "neighbours kept per row, shared by every measure (integer); a number fixes it",
      .read = keys::read_part<read_search_range, &EC::search>, .default_text = default_k_text,
-     .literal_default = true},
-    {.key = "search.shrink", .type = "range", .allowed = "[0, inf)",
+     .allowed_text = engine_bounds_text, .literal_default = true},
+    {.key = "search.shrink", .type = "range",
      .help = "shrinkage, shared by every measure; a number fixes it",
      .read = keys::read_part<read_search_range, &EC::search>,
-     .default_text = default_shrink_text, .literal_default = true},
+     .default_text = default_shrink_text, .allowed_text = engine_bounds_text,
+     .literal_default = true},
     {.key = "search.threshold", .type = "range",
      .help = "score threshold, shared by every measure: tuned when a range, fixed when a number",
      .read = keys::read_part<read_search_range, &EC::search>},
@@ -300,7 +310,8 @@ const ConfigKey kKeys[] = {
     section("tuner", "the sampler and the budget"),
     {.key = "tuner.sampler", .type = "string", .help = "search strategy",
      .read = keys::read_sampler, .default_text = keys::show<&EC::tuner, &TunerConfig::sampler>,
-     .allowed_text = sampler_names_text, .literal_default = true},
+     .allowed_text = sampler_names_text, .literal_default = true,
+     .doc_allowed = "a sampler of docs/samplers.md"},
     int_key<&EC::tuner, &TunerConfig::n_trials>(
         "tuner.n_trials", {1, 1e7}, "finished trials per model (per measure with per_measure)"),
     {.key = "tuner.timeout", .type = "duration", .allowed = "N hours|minutes|seconds",
@@ -329,7 +340,8 @@ const ConfigKey kKeys[] = {
     {.key = "objective.metric", .type = "string",
      .help = "metric on the valid period; its direction sets the study's",
      .read = keys::read_metric, .default_text = default_metric_text,
-     .allowed_text = metric_names_text, .literal_default = true},
+     .allowed_text = metric_names_text, .literal_default = true,
+     .doc_allowed = "METRIC@k, METRIC from the table of engine/metrics.hpp"},
     {.key = "objective.extra", .type = "list", .allowed = "metric names",
      .help = "further metrics logged with each trial", .read = keys::read_extra_metrics,
      .default_text = text<kExtra>},
@@ -520,9 +532,12 @@ std::string key_allowed(const ConfigKey& k) {
 std::string config_keys_markdown() {
     std::string out = "| key | type | default | allowed | meaning |\n|---|---|---|---|---|\n";
     for (const ConfigKey& k : kKeys) {
+        const std::string def = k.doc_default.empty() ? key_default(k) : std::string(k.doc_default);
+        const std::string allowed =
+            k.doc_allowed.empty() ? key_allowed(k) : std::string(k.doc_allowed);
         out += "| `" + std::string(k.key) + "` | " + std::string(k.type) + " | " +
-               markdown_cell(key_default(k)) + " | " + markdown_cell(key_allowed(k)) + " | " +
-               std::string(k.help) + (k.required ? " (required)" : "") + " |\n";
+               markdown_cell(def) + " | " + markdown_cell(allowed) + " | " + std::string(k.help) +
+               (k.required ? " (required)" : "") + " |\n";
     }
     return out;
 }

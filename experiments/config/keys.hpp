@@ -47,6 +47,11 @@ struct ConfigKey {
     bool required = false;           ///< must be given when its mapping is
     /// The default text is a YAML value: the resolved config writes it for an absent key.
     bool literal_default = false;
+    /// For the docs, in place of a default or allowed values that list registry entries (so
+    /// that configs/README.md does not change when a measure, metric or sampler is added;
+    /// `knntune config-keys` prints the live lists).
+    std::string_view doc_default{};
+    std::string_view doc_allowed{};
 };
 
 /// Every key, in reading order (a key is read after the keys it depends on).
