@@ -159,6 +159,20 @@ SimilarityParams parse_params(Measure measure, const ParamMap& values) {
     });
 }
 
+void check_params(Measure measure, const SimilarityParams& p) {
+    const auto check = [&](const KeyInfo& info, const Value& v) {
+        // A choice reads back as its index; it is checked by its label.
+        const Value given = info.type == KeyType::Choice ? Value(value_text(info, v)) : v;
+        (void)parse_value<ParamError>(
+            info, given,
+            "parameter '" + std::string(info.name) + "' of " + std::string(measure_name(measure)));
+    };
+    for (const Key<CommonParams>& key : kCommonKeys) check(key.info, key.get(p));
+    visit_measure(measure, [&]<class M>(std::type_identity<M>) {
+        for (const auto& key : M::kKeys) check(key.info, key.get(own_params<M>(p)));
+    });
+}
+
 std::string params_help(std::optional<Measure> measure) {
     std::string out = keys_help<CommonParams>(kCommonKeys);
     for (const MeasureInfo& info : measure_table()) {

@@ -61,6 +61,10 @@ using ParamMap = knntune::ValueMap;
 /// classic form `l`, `c` with the general one `l1`, `l2`, `c1`, `c2`).
 [[nodiscard]] SimilarityParams parse_params(Measure measure, const ParamMap& values);
 
+/// Checks every value of `p` (built by `parse_params` for `measure`, then perhaps edited in
+/// code) against the same tables: throws ParamError naming the first one out of its bounds.
+void check_params(Measure measure, const SimilarityParams& p);
+
 /// Help text for the parameters of `measure` (all measures when empty): name, default,
 /// bounds and description, one per line; the common parameters first. Generated from the
 /// same tables as the validation.

@@ -68,8 +68,7 @@ void validate(Measure measure, const SimilarityParams& p) {
                          std::string(measure_name(parsed_for(p))) + ", not for " +
                          std::string(measure_name(measure)));
     }
-    if (p.k < 1) throw ParamError("k = " + std::to_string(p.k) + " is out of range [1, inf)");
-    if (!(p.shrink >= 0)) throw ParamError("shrink must be >= 0");
+    check_params(measure, p);
 }
 
 /// A matrix that is either borrowed or owned, so unmodified inputs are never copied.

@@ -275,3 +275,22 @@ TEST_CASE("top-k collector keeps the best k by score then id, in every mode and 
         }
     }
 }
+
+TEST_CASE("parameters edited after parsing are checked against the same tables",
+          "[engine][similarity][contract]") {
+    const CsrMatrix r = random_csr(20, 10, 0.3, 5U);
+    const Measure cosine = measure_from_name("cosine");
+    SimilarityParams p = parse_params(cosine, {{"k", 5.0}});
+    p.shrink = -1;
+    CHECK_THROWS_WITH(compute_similarity(r, Orientation::Item, cosine, p),
+                      "parameter 'shrink' of cosine = -1 is out of range [0, inf)");
+    p.shrink = 0;
+    p.k = 0;
+    CHECK_THROWS_WITH(compute_similarity(r, Orientation::Item, cosine, p),
+                      Catch::StartsWith("parameter 'k' of cosine = 0 is out of range [1, "));
+    const Measure tversky = measure_from_name("tversky");
+    SimilarityParams t = parse_params(tversky, {});
+    std::get<TverskyParams>(t.own).alpha = -0.5;
+    CHECK_THROWS_WITH(compute_similarity(r, Orientation::Item, tversky, t),
+                      "parameter 'alpha' of tversky = -0.5 is out of range [0, inf)");
+}
