@@ -13,11 +13,20 @@
 #include <string>
 #include <vector>
 
+#include "common/paired_stats.hpp"
 #include "experiments/config/experiment_config.hpp"
-#include "experiments/report/stats.hpp"
 #include "experiments/run/results.hpp"
 
 namespace knntune::exp::report {
+
+// The paired statistics of common/paired_stats.hpp, as the report uses them.
+using stats::bootstrap_mean_ci;
+using stats::ConfidenceInterval;
+using stats::holm_adjust;
+using stats::paired_bootstrap_test;
+using stats::paired_effect_size;
+using stats::PairedEffectSize;
+using stats::wilcoxon_signed_rank;
 
 inline constexpr double kSignificance = 0.05;  ///< level of the "significant" column
 inline constexpr double kConfidence = 0.95;    ///< level of every bootstrap interval

@@ -6,14 +6,15 @@
 #include <string>
 
 #include "common/atomic_file.hpp"
+#include "common/paired_stats.hpp"
 #include "experiments/report/document.hpp"
 #include "experiments/report/error.hpp"
 #include "experiments/report/plot.hpp"
 #include "experiments/report/report_test_support.hpp"
-#include "experiments/report/stats.hpp"
 
 using namespace knntune::exp::report;
 using Catch::Matchers::Contains;
+using knntune::stats::bootstrap_mean_ci;
 using knntune::test::slurp;
 namespace fs = std::filesystem;
 

@@ -2,10 +2,9 @@
 #include <cmath>
 #include <vector>
 
-#include "experiments/report/error.hpp"
-#include "experiments/report/stats.hpp"
+#include "common/paired_stats.hpp"
 
-using namespace knntune::exp::report;
+using namespace knntune::stats;
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
@@ -32,7 +31,7 @@ void check_exact(const WilcoxonResult& r, std::size_t n_nonzero, double w_plus, 
 
 }  // namespace
 
-TEST_CASE("wilcoxon exact p-value without ties, zero dropped", "[report][stats]") {
+TEST_CASE("wilcoxon exact p-value without ties, zero dropped", "[common][stats]") {
     // d = {1, -2, 3, 4, 0, 5}; the zero is dropped, ranks 1..5, W+ = 1+3+4+5 = 13, W− = 2.
     // By hand: P(W− <= 2) for n = 5 counts the subsets {}, {1}, {2} of 32 → p = 2·3/32.
     const std::vector<double> a = {1, -2, 3, 4, 0, 5};
@@ -47,7 +46,7 @@ TEST_CASE("wilcoxon exact p-value without ties, zero dropped", "[report][stats]"
     CHECK_THAT(s.rank_biserial, WithinAbs(-11.0 / 15.0, 1e-12));
 }
 
-TEST_CASE("wilcoxon exact p-value with tied ranks", "[report][stats]") {
+TEST_CASE("wilcoxon exact p-value with tied ranks", "[common][stats]") {
     // d = {1, 1, -1, 2, 3, 3, -3, 4}: |d| ranks 2,2,2,4,6,6,6,8 → W+ = 28, W− = 8.
     // python3 enumeration of 256 sign patterns: p = 0.21875.
     const std::vector<double> b = {10, 10, 10, 10, 10, 10, 10, 10};
@@ -55,7 +54,7 @@ TEST_CASE("wilcoxon exact p-value with tied ranks", "[report][stats]") {
     check_exact(wilcoxon_signed_rank(a, b), 8, 28.0, 8.0, 0.21875);
 }
 
-TEST_CASE("wilcoxon Pratt keeps zeros in the ranking", "[report][stats]") {
+TEST_CASE("wilcoxon Pratt keeps zeros in the ranking", "[common][stats]") {
     // d = {0, 0, 1, -2, 3, 4, 5}: the zeros take ranks 1.5, 1.5, the rest 3..7.
     // W+ = 3+5+6+7 = 21, W− = 4; python3 enumeration over the 5 signed ranks: p = 0.1875.
     const std::vector<double> a = {0, 0, 1, -2, 3, 4, 5};
@@ -68,7 +67,7 @@ TEST_CASE("wilcoxon Pratt keeps zeros in the ranking", "[report][stats]") {
     CHECK(wilcoxon_signed_rank(a, zeros(a.size())).w_plus == 13.0);
 }
 
-TEST_CASE("wilcoxon exact with ties for n = 20 matches enumeration", "[report][stats]") {
+TEST_CASE("wilcoxon exact with ties for n = 20 matches enumeration", "[common][stats]") {
     // d_i = (5i mod 13) − 5 for i = 0..19; two zeros dropped, n = 18 with many ties.
     // python3 enumeration of 2^18 sign patterns: W+ = 108.5, W− = 62.5, p = 0.32976531982421875.
     std::vector<double> a;
@@ -76,7 +75,7 @@ TEST_CASE("wilcoxon exact with ties for n = 20 matches enumeration", "[report][s
     check_exact(wilcoxon_signed_rank(a, zeros(a.size())), 18, 108.5, 62.5, 0.32976531982421875);
 }
 
-TEST_CASE("wilcoxon normal approximation with ties and continuity", "[report][stats]") {
+TEST_CASE("wilcoxon normal approximation with ties and continuity", "[common][stats]") {
     // d_i = ((7i mod 11) − 4)/4 for i = 0..39: 3 zeros dropped, n = 37, heavy ties.
     // python3 with the textbook tie-corrected variance: W+ = 480, W− = 223,
     // z = 1.9385596837785353, p = 0.05255497671780511.
@@ -94,7 +93,27 @@ TEST_CASE("wilcoxon normal approximation with ties and continuity", "[report][st
     CHECK(nc.z > r.z);
 }
 
-TEST_CASE("wilcoxon edge cases and errors", "[report][stats]") {
+TEST_CASE("wilcoxon one-sided p-values", "[common][stats]") {
+    using knntune::stats::Alternative;
+    // Exact: d = {1, -2, 3, 4, 0, 5}, W+ = 13 of n = 5. P(W+ >= 13) = P(W− <= 2) = 3/32;
+    // P(W+ <= 13) = 1 − P(W− <= 1) = 30/32 (subsets {} and {1}).
+    const std::vector<double> a = {1, -2, 3, 4, 0, 5};
+    const auto g = wilcoxon_signed_rank(a, zeros(a.size()), {.alternative = Alternative::Greater});
+    CHECK_THAT(g.p_value, WithinAbs(3.0 / 32.0, 1e-12));
+    const auto l = wilcoxon_signed_rank(a, zeros(a.size()), {.alternative = Alternative::Less});
+    CHECK_THAT(l.p_value, WithinAbs(30.0 / 32.0, 1e-12));
+    // Normal: the 37-pair case below. Greater keeps z (the correction also subtracts 0.5),
+    // p = 1 − Φ(z); Less adds 0.5: z = 129/σ = 1.953704681308055, p = Φ(z).
+    std::vector<double> n;
+    for (int i = 0; i < 40; ++i) n.push_back(((7 * i) % 11 - 4) / 4.0);
+    const auto ng = wilcoxon_signed_rank(n, zeros(n.size()), {.alternative = Alternative::Greater});
+    CHECK_THAT(ng.p_value, WithinRel(0.026277488358902534, 1e-10));
+    const auto nl = wilcoxon_signed_rank(n, zeros(n.size()), {.alternative = Alternative::Less});
+    CHECK_THAT(nl.z, WithinRel(1.953704681308055, 1e-12));
+    CHECK_THAT(nl.p_value, WithinRel(0.9746319238172192, 1e-10));
+}
+
+TEST_CASE("wilcoxon edge cases and errors", "[common][stats]") {
     const std::vector<double> same = {0.1, 0.2, 0.3};
     const auto r = wilcoxon_signed_rank(same, same);
     CHECK(r.n_nonzero == 0);
@@ -106,12 +125,12 @@ TEST_CASE("wilcoxon edge cases and errors", "[report][stats]") {
                         "wilcoxon_signed_rank: paired vectors differ in length (a has 3 values, "
                         "b has 2)");
     const std::vector<double> bad = {0.1, NAN, 0.3};
-    REQUIRE_THROWS_AS(wilcoxon_signed_rank(same, bad), ReportError);
+    REQUIRE_THROWS_AS(wilcoxon_signed_rank(same, bad), StatsError);
     REQUIRE_THROWS_WITH(wilcoxon_signed_rank(same, bad), Contains("b[1] is not finite"));
     REQUIRE_THROWS_WITH(wilcoxon_signed_rank({}, {}), Contains("empty"));
 }
 
-TEST_CASE("holm adjustment matches hand computation", "[report][stats]") {
+TEST_CASE("holm adjustment matches hand computation", "[common][stats]") {
     // Sorted: 0.005·4 = 0.02, 0.01·3 = 0.03, 0.03·2 = 0.06, 0.04·1 = 0.04 → running max 0.06.
     const std::vector<double> p = {0.01, 0.04, 0.03, 0.005};
     const auto adj = holm_adjust(p);
@@ -127,7 +146,7 @@ TEST_CASE("holm adjustment matches hand computation", "[report][stats]") {
                         Contains("p_values[1] is not in [0, 1]"));
 }
 
-TEST_CASE("bootstrap CI is deterministic and agrees with normal theory", "[report][stats]") {
+TEST_CASE("bootstrap CI is deterministic and agrees with normal theory", "[common][stats]") {
     // x_i = (i mod 10)/10 for 500 values: mean 0.45, population sd 0.2872281 (values 0..0.9
     // uniform). Normal theory 95% interval of the mean: 0.45 ± 1.959964·0.2872281/√500
     // = [0.42482, 0.47518]; the percentile bootstrap should agree within Monte Carlo error.
@@ -155,7 +174,7 @@ TEST_CASE("bootstrap CI is deterministic and agrees with normal theory", "[repor
     REQUIRE_THROWS_WITH(bootstrap_mean_ci(x, {.level = 1.0}), Contains("level must be in (0, 1)"));
 }
 
-TEST_CASE("paired bootstrap test", "[report][stats]") {
+TEST_CASE("paired bootstrap test", "[common][stats]") {
     std::vector<double> a;
     std::vector<double> b;
     for (int i = 0; i < 200; ++i) {
@@ -185,7 +204,7 @@ TEST_CASE("paired bootstrap test", "[report][stats]") {
     CHECK(std::abs(std::log10(pb) - std::log10(pw)) < 1.0);
 }
 
-TEST_CASE("paired effect size", "[report][stats]") {
+TEST_CASE("paired effect size", "[common][stats]") {
     // d = {1, -2, 3, 4, 0, 5}: mean 11/6, median (1+3)/2 = 2, sample sd by python3
     // statistics.stdev = 2.6394443859772205, d_z = 0.6945906278887423.
     // Rank-biserial 11/15 as above.
@@ -200,7 +219,7 @@ TEST_CASE("paired effect size", "[report][stats]") {
     CHECK(e.mean_b == 0.0);
 }
 
-TEST_CASE("quantile and normal cdf", "[report][stats]") {
+TEST_CASE("quantile and normal cdf", "[common][stats]") {
     const std::vector<double> s = {1, 2, 3, 4};
     CHECK(quantile_sorted(s, 0.0) == 1.0);
     CHECK(quantile_sorted(s, 1.0) == 4.0);

@@ -4,7 +4,7 @@
 /// percentile bootstrap confidence intervals and effect sizes.
 ///
 /// Every function takes plain `std::span<const double>` views so that it does not depend on
-/// engine types. Inputs must be finite; a NaN or infinity throws `ReportError` naming the
+/// engine types. Inputs must be finite; a NaN or infinity throws `StatsError` naming the
 /// argument and position. Bootstrap functions are deterministic for a given seed.
 
 #include <cstddef>
@@ -12,7 +12,16 @@
 #include <span>
 #include <vector>
 
-namespace knntune::exp::report {
+#include "common/error.hpp"
+
+namespace knntune::stats {
+
+/// Invalid input to a statistic: a NaN, unequal lengths, an empty vector, a knob out of range.
+/// The message names the function and the argument.
+class StatsError : public UserError {
+  public:
+    using UserError::UserError;
+};
 
 /// How the Wilcoxon test treats pairs with a zero difference.
 enum class ZeroMethod {
@@ -25,6 +34,13 @@ enum class ZeroMethod {
     Pratt,
 };
 
+/// The alternative hypothesis of a test of paired differences `a[i] − b[i]`.
+enum class Alternative {
+    TwoSided,  ///< the differences are not centred on 0
+    Greater,   ///< `a` tends to be larger (one-sided)
+    Less,      ///< `a` tends to be smaller (one-sided)
+};
+
 /// Knobs of `wilcoxon_signed_rank`.
 struct WilcoxonParams {
     ZeroMethod zero_method = ZeroMethod::Wilcoxon;  ///< treatment of zero differences
@@ -32,6 +48,8 @@ struct WilcoxonParams {
     /// this; above it, the tie-corrected normal approximation. In [0, 60].
     std::size_t exact_max_n = 25;
     bool continuity = true;  ///< continuity correction of 0.5 in the normal approximation
+    /// The alternative hypothesis about the differences `a[i] − b[i]`.
+    Alternative alternative = Alternative::TwoSided;
 };
 
 /// Result of `wilcoxon_signed_rank`. Differences are `a[i] - b[i]`.
@@ -41,7 +59,7 @@ struct WilcoxonResult {
     double w_plus = 0.0;        ///< sum of the ranks of positive differences
     double w_minus = 0.0;       ///< sum of the ranks of negative differences
     double z = 0.0;             ///< standardised W+ (normal approximation); 0 when exact
-    double p_value = 1.0;       ///< two-sided p-value, in [0, 1]
+    double p_value = 1.0;       ///< p-value of `params.alternative`, in [0, 1]
     bool exact = false;         ///< true when `p_value` comes from the exact distribution
     /// Matched-pairs rank-biserial correlation (W+ − W−) / (W+ + W−), in [-1, 1]; positive
     /// when `a` tends to be larger. 0 when all differences are zero.
@@ -55,7 +73,8 @@ struct WilcoxonResult {
 /// signs, given the observed (possibly tied) ranks, is enumerated by dynamic programming. For
 /// more, W+ is standardised with mean Σr/2 and variance Σr²/4 over the signed ranks, which
 /// equals the textbook tie-corrected variance n(n+1)(2n+1)/24 − Σ(t³−t)/48 when there are no
-/// Pratt zeros, and the p-value is 2·(1 − Φ(|z|)).
+/// Pratt zeros, and the p-value is 2·(1 − Φ(|z|)) (two-sided), 1 − Φ(z) (`Greater`) or Φ(z)
+/// (`Less`). One-sided exact p-values are the upper (`Greater`) or lower tail of W+.
 ///
 /// `a` and `b` must have equal, non-zero length. Example:
 /// `auto r = wilcoxon_signed_rank(ndcg_best, ndcg_other); if (r.p_value < 0.05) ...`
@@ -133,4 +152,4 @@ double normal_cdf(double z);
 /// statistics (Hyndman & Fan type 7, numpy's default). `sorted` must be non-empty.
 double quantile_sorted(std::span<const double> sorted, double q);
 
-}  // namespace knntune::exp::report
+}  // namespace knntune::stats

@@ -1,4 +1,4 @@
-#include "experiments/report/stats.hpp"
+#include "common/paired_stats.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,38 +7,37 @@
 #include <string>
 
 #include "common/random.hpp"
-#include "experiments/report/error.hpp"
 
-namespace knntune::exp::report {
+namespace knntune::stats {
 namespace {
 
 void check_finite(std::span<const double> x, const char* func, const char* arg) {
     for (std::size_t i = 0; i < x.size(); ++i) {
         if (!std::isfinite(x[i])) {
-            throw ReportError(std::string(func) + ": " + arg + "[" + std::to_string(i) +
-                              "] is not finite (" + std::to_string(x[i]) + ")");
+            throw StatsError(std::string(func) + ": " + arg + "[" + std::to_string(i) +
+                             "] is not finite (" + std::to_string(x[i]) + ")");
         }
     }
 }
 
 void check_pair(std::span<const double> a, std::span<const double> b, const char* func) {
     if (a.size() != b.size()) {
-        throw ReportError(std::string(func) + ": paired vectors differ in length (a has " +
-                          std::to_string(a.size()) + " values, b has " + std::to_string(b.size()) +
-                          ")");
+        throw StatsError(std::string(func) + ": paired vectors differ in length (a has " +
+                         std::to_string(a.size()) + " values, b has " + std::to_string(b.size()) +
+                         ")");
     }
-    if (a.empty()) throw ReportError(std::string(func) + ": paired vectors are empty");
+    if (a.empty()) throw StatsError(std::string(func) + ": paired vectors are empty");
     check_finite(a, func, "a");
     check_finite(b, func, "b");
 }
 
 void check_bootstrap(const BootstrapParams& p, const char* func) {
     if (p.n_resamples == 0) {
-        throw ReportError(std::string(func) + ": n_resamples must be >= 1");
+        throw StatsError(std::string(func) + ": n_resamples must be >= 1");
     }
     if (!(p.level > 0.0 && p.level < 1.0)) {
-        throw ReportError(std::string(func) + ": level must be in (0, 1), got " +
-                          std::to_string(p.level));
+        throw StatsError(std::string(func) + ": level must be in (0, 1), got " +
+                         std::to_string(p.level));
     }
 }
 
@@ -67,9 +66,9 @@ std::vector<double> average_ranks(std::span<const double> v) {
     return ranks;
 }
 
-/// Two-sided exact p-value of W+ = `w_plus` given the signed ranks `ranks`. Ranks are
-/// multiples of 1/2, so the DP runs over doubled ranks, which are integers.
-double exact_p_value(std::span<const double> ranks, double w_plus) {
+/// Exact p-value of W+ = `w_plus` given the signed ranks `ranks`, for `alternative`. Ranks
+/// are multiples of 1/2, so the DP runs over doubled ranks, which are integers.
+double exact_p_value(std::span<const double> ranks, double w_plus, Alternative alternative) {
     std::vector<int> doubled(ranks.size());
     int total = 0;
     for (std::size_t i = 0; i < ranks.size(); ++i) {
@@ -96,6 +95,14 @@ double exact_p_value(std::span<const double> ranks, double w_plus) {
         if (s <= observed) lower += prob[static_cast<std::size_t>(s)];
         if (s >= observed) upper += prob[static_cast<std::size_t>(s)];
     }
+    switch (alternative) {
+        case Alternative::Greater:
+            return std::min(1.0, upper);
+        case Alternative::Less:
+            return std::min(1.0, lower);
+        case Alternative::TwoSided:
+            break;
+    }
     return std::min(1.0, 2.0 * std::min(lower, upper));
 }
 
@@ -111,10 +118,10 @@ double mean_of(std::span<const double> x) {
 double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::numbers::sqrt2); }
 
 double quantile_sorted(std::span<const double> sorted, double q) {
-    if (sorted.empty()) throw ReportError("quantile_sorted: empty input");
+    if (sorted.empty()) throw StatsError("quantile_sorted: empty input");
     if (!(q >= 0.0 && q <= 1.0)) {
-        throw ReportError("quantile_sorted: probability must be in [0, 1], got " +
-                          std::to_string(q));
+        throw StatsError("quantile_sorted: probability must be in [0, 1], got " +
+                         std::to_string(q));
     }
     const double h = q * static_cast<double>(sorted.size() - 1);
     const auto lo = static_cast<std::size_t>(std::floor(h));
@@ -127,8 +134,8 @@ WilcoxonResult wilcoxon_signed_rank(std::span<const double> a, std::span<const d
     constexpr const char* kFunc = "wilcoxon_signed_rank";
     check_pair(a, b, kFunc);
     if (params.exact_max_n > 60) {
-        throw ReportError(std::string(kFunc) + ": exact_max_n must be <= 60, got " +
-                          std::to_string(params.exact_max_n));
+        throw StatsError(std::string(kFunc) + ": exact_max_n must be <= 60, got " +
+                         std::to_string(params.exact_max_n));
     }
     const std::vector<double> d = differences(a, b);
 
@@ -161,7 +168,7 @@ WilcoxonResult wilcoxon_signed_rank(std::span<const double> a, std::span<const d
 
     if (res.n_nonzero <= params.exact_max_n) {
         res.exact = true;
-        res.p_value = exact_p_value(signed_ranks, res.w_plus);
+        res.p_value = exact_p_value(signed_ranks, res.w_plus, params.alternative);
         return res;
     }
     double sum_r = 0.0;
@@ -174,10 +181,31 @@ WilcoxonResult wilcoxon_signed_rank(std::span<const double> a, std::span<const d
     const double sd = 0.5 * std::sqrt(sum_r2);
     double dev = res.w_plus - mean;
     if (params.continuity) {
-        dev = std::abs(dev) <= 0.5 ? 0.0 : dev - std::copysign(0.5, dev);
+        // The half-rank correction moves W+ toward the null on the side being tested.
+        switch (params.alternative) {
+            case Alternative::Greater:
+                dev -= 0.5;
+                break;
+            case Alternative::Less:
+                dev += 0.5;
+                break;
+            case Alternative::TwoSided:
+                dev = std::abs(dev) <= 0.5 ? 0.0 : dev - std::copysign(0.5, dev);
+                break;
+        }
     }
     res.z = dev / sd;
-    res.p_value = std::min(1.0, 2.0 * normal_cdf(-std::abs(res.z)));
+    switch (params.alternative) {
+        case Alternative::Greater:
+            res.p_value = normal_cdf(-res.z);
+            break;
+        case Alternative::Less:
+            res.p_value = normal_cdf(res.z);
+            break;
+        case Alternative::TwoSided:
+            res.p_value = std::min(1.0, 2.0 * normal_cdf(-std::abs(res.z)));
+            break;
+    }
     return res;
 }
 
@@ -211,7 +239,7 @@ BootstrapTestResult paired_bootstrap_test(std::span<const double> a, std::span<c
 
 ConfidenceInterval bootstrap_mean_ci(std::span<const double> x, const BootstrapParams& params) {
     constexpr const char* kFunc = "bootstrap_mean_ci";
-    if (x.empty()) throw ReportError(std::string(kFunc) + ": input is empty");
+    if (x.empty()) throw StatsError(std::string(kFunc) + ": input is empty");
     check_finite(x, kFunc, "x");
     check_bootstrap(params, kFunc);
 
@@ -235,8 +263,8 @@ ConfidenceInterval bootstrap_mean_ci(std::span<const double> x, const BootstrapP
 std::vector<double> holm_adjust(std::span<const double> p_values) {
     for (std::size_t i = 0; i < p_values.size(); ++i) {
         if (!(p_values[i] >= 0.0 && p_values[i] <= 1.0)) {
-            throw ReportError("holm_adjust: p_values[" + std::to_string(i) +
-                              "] is not in [0, 1] (" + std::to_string(p_values[i]) + ")");
+            throw StatsError("holm_adjust: p_values[" + std::to_string(i) + "] is not in [0, 1] (" +
+                             std::to_string(p_values[i]) + ")");
         }
     }
     const std::size_t m = p_values.size();
@@ -275,4 +303,4 @@ PairedEffectSize paired_effect_size(std::span<const double> a, std::span<const d
     return e;
 }
 
-}  // namespace knntune::exp::report
+}  // namespace knntune::stats
