@@ -292,10 +292,84 @@ void write_metric_columns(const Writer& w, hid_t mg, std::span<const FrozenTrial
     }
 }
 
+// Group `race`: one row per arm, the race's settings as attributes.
+void write_race(const Writer& w, hid_t root, const RaceRecord& race) {
+    const Handle g = w.group(root, "race", "race");
+    w.string_attr(g.get(), "key", race.key);
+    w.string_attr(g.get(), "test", race.test);
+    w.scalar_attr(g.get(), "alpha", H5T_NATIVE_DOUBLE, race.alpha);
+    w.scalar_attr(g.get(), "min_trials", H5T_NATIVE_INT64, race.min_trials);
+    w.scalar_attr(g.get(), "check_every", H5T_NATIVE_INT64, race.check_every);
+    w.scalar_attr(g.get(), "next_check", H5T_NATIVE_INT64, race.next_check);
+    w.scalar_attr(g.get(), "n_tests", H5T_NATIVE_INT64, race.n_tests);
+    std::vector<std::string> arm, state, leader;
+    std::vector<std::int64_t> stopped_at, n_trials;
+    std::vector<double> p_value, p_raw, value, leader_value;
+    for (const RaceArm& a : race.arms) {
+        arm.push_back(a.label);
+        state.emplace_back(a.racing ? "racing" : "stopped");
+        leader.push_back(a.leader);
+        stopped_at.push_back(a.stopped_at);
+        n_trials.push_back(a.n_trials);
+        p_value.push_back(a.p_value);
+        p_raw.push_back(a.p_raw);
+        value.push_back(a.value);
+        leader_value.push_back(a.leader_value);
+    }
+    w.strings(g.get(), "arm", arm);
+    w.strings(g.get(), "state", state);
+    w.int64s(g.get(), "stopped_at", stopped_at);
+    w.int64s(g.get(), "n_trials", n_trials);
+    w.doubles(g.get(), "p_value", p_value);
+    w.doubles(g.get(), "p_raw", p_raw);
+    w.strings(g.get(), "leader", leader);
+    w.doubles(g.get(), "value", value);
+    w.doubles(g.get(), "leader_value", leader_value);
+}
+
+RaceRecord read_race(const Reader& r, hid_t root) {
+    RaceRecord race;
+    if (H5Lexists(root, "race", H5P_DEFAULT) <= 0) return race;
+    Handle g(check_id(H5Gopen2(root, "race", H5P_DEFAULT), "open group race", r.path), H5Gclose);
+    race.key = r.string_attr(g.get(), "key");
+    race.test = r.string_attr(g.get(), "test");
+    race.alpha = r.scalar_attr<double>(g.get(), "alpha", H5T_NATIVE_DOUBLE);
+    race.min_trials = r.scalar_attr<std::int64_t>(g.get(), "min_trials", H5T_NATIVE_INT64);
+    race.check_every = r.scalar_attr<std::int64_t>(g.get(), "check_every", H5T_NATIVE_INT64);
+    race.next_check = r.scalar_attr<std::int64_t>(g.get(), "next_check", H5T_NATIVE_INT64);
+    race.n_tests = r.scalar_attr<std::int64_t>(g.get(), "n_tests", H5T_NATIVE_INT64);
+    const std::size_t n = r.rows(g.get(), "arm");
+    const auto arm = r.strings(g.get(), "arm", n);
+    const auto state = r.strings(g.get(), "state", n);
+    const auto stopped_at = r.int64s(g.get(), "stopped_at", n);
+    const auto n_trials = r.int64s(g.get(), "n_trials", n);
+    const auto p_value = r.doubles(g.get(), "p_value", n);
+    const auto p_raw = r.doubles(g.get(), "p_raw", n);
+    const auto leader = r.strings(g.get(), "leader", n);
+    const auto value = r.doubles(g.get(), "value", n);
+    const auto leader_value = r.doubles(g.get(), "leader_value", n);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (state[i] != "racing" && state[i] != "stopped") {
+            throw StorageError("trial log '" + r.path + "': race/state[" + std::to_string(i) +
+                               "] is '" + state[i] + "', expected racing or stopped");
+        }
+        race.arms.push_back({.label = arm[i],
+                             .racing = state[i] == "racing",
+                             .stopped_at = stopped_at[i],
+                             .n_trials = n_trials[i],
+                             .p_value = p_value[i],
+                             .p_raw = p_raw[i],
+                             .leader = leader[i],
+                             .value = value[i],
+                             .leader_value = leader_value[i]});
+    }
+    return race;
+}
+
 }  // namespace
 
 void write_trial_log(const std::string& path, const StudyInfo& info, const SearchSpace& space,
-                     std::span<const FrozenTrial> trials) {
+                     std::span<const FrozenTrial> trials, const RaceRecord& race) {
     QuietErrors quiet;
     const Writer w{path};
     // NOTE: the 1.8 file format stores large attributes (a long resolved config) densely; the
@@ -310,6 +384,7 @@ void write_trial_log(const std::string& path, const StudyInfo& info, const Searc
     write_trial_columns(w, g.get(), trials);
     write_param_columns(w, w.group(g.get(), "params", "trials/params").get(), space, trials);
     write_metric_columns(w, w.group(g.get(), "metrics", "trials/metrics").get(), trials);
+    if (!race.empty()) write_race(w, file.get(), race);
     check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "flush", path);
 }
 
@@ -381,6 +456,7 @@ TrialLog read_trial_log(const std::string& path) {
             if (!std::isnan(col[i])) log.trials[i].metrics[m] = col[i];
         }
     }
+    log.race = read_race(r, root);
     return log;
 }
 
@@ -423,6 +499,7 @@ std::vector<FrozenTrial> Hdf5Storage::open(const StudyInfo& info, const SearchSp
                                "space, even with force: its columns would not match");
         }
         for (FrozenTrial& t : log.trials) trials_[t.number] = std::move(t);
+        race_ = std::move(log.race);
     }
     opened_ = true;
     checkpoint();  // records the (possibly updated) study attributes
@@ -432,6 +509,12 @@ std::vector<FrozenTrial> Hdf5Storage::open(const StudyInfo& info, const SearchSp
 void Hdf5Storage::write(std::span<const FrozenTrial> trials) {
     if (!opened_) throw StorageError("trial log '" + path_ + "' is not open");
     for (const FrozenTrial& t : trials) trials_[t.number] = t;
+    checkpoint();
+}
+
+void Hdf5Storage::write_race(const RaceRecord& race) {
+    if (!opened_) throw StorageError("trial log '" + path_ + "' is not open");
+    race_ = race;
     checkpoint();
 }
 
@@ -447,7 +530,7 @@ void Hdf5Storage::checkpoint() {
     try {
         replace_file(path_,
                      [&](const std::filesystem::path& tmp) {
-                         write_trial_log(tmp.string(), info_, space_, rows);
+                         write_trial_log(tmp.string(), info_, space_, rows, race_);
                      },
                      {.durable = options_.fsync});
     } catch (const IoError& e) {

@@ -28,6 +28,7 @@ struct TrialLog {
     SearchSpace space;
     std::vector<FrozenTrial> trials;        ///< by number
     std::vector<std::string> metric_names;  ///< sorted
+    RaceRecord race;                        ///< empty unless the study is a race
 };
 
 /// Reads a trial log (read-only, no lock). Throws `StorageError` naming the file.
@@ -35,7 +36,7 @@ TrialLog read_trial_log(const std::string& path);
 
 /// Writes a complete trial log to `path` directly (not atomic; used through `Hdf5Storage`).
 void write_trial_log(const std::string& path, const StudyInfo& info, const SearchSpace& space,
-                     std::span<const FrozenTrial> trials);
+                     std::span<const FrozenTrial> trials, const RaceRecord& race = {});
 
 /// Options of the HDF5 storage.
 struct Hdf5Options {
@@ -54,6 +55,8 @@ class Hdf5Storage final : public Storage {
                                   OpenMode mode) override;
     void write(std::span<const FrozenTrial> trials) override;
     std::vector<FrozenTrial> trials() const override;
+    void write_race(const RaceRecord& race) override;
+    RaceRecord race() const override { return race_; }
     std::string describe() const override { return path_; }
     const std::string& path() const { return path_; }
 
@@ -66,6 +69,7 @@ class Hdf5Storage final : public Storage {
     StudyInfo info_;
     SearchSpace space_;
     std::map<std::int64_t, FrozenTrial> trials_;
+    RaceRecord race_;
 };
 
 }  // namespace knntune::tuner

@@ -4,6 +4,7 @@
 /// contract test (tests/tuner/test_storage.cpp).
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <span>
 #include <string>
@@ -28,6 +29,36 @@ struct StudyInfo {
     std::string software_version;  ///< knntune version that wrote the log
 };
 
+/// One arm of a race (a choice of the raced categorical), as the trial log records it.
+struct RaceArm {
+    std::string label;
+    bool racing = true;
+    /// Number of the last finished trial when the arm was stopped; -1 while racing.
+    std::int64_t stopped_at = -1;
+    std::int64_t n_trials = 0;  ///< the arm's trials at its last test
+    /// Holm-adjusted p-value of the last test against the leader (NaN: never tested, or it
+    /// was the leader).
+    double p_value = std::numeric_limits<double>::quiet_NaN();
+    double p_raw = std::numeric_limits<double>::quiet_NaN();         ///< the same, unadjusted
+    std::string leader;                                              ///< the leader at that test
+    double value = std::numeric_limits<double>::quiet_NaN();         ///< arm's best then
+    double leader_value = std::numeric_limits<double>::quiet_NaN();  ///< leader's best then
+};
+
+/// The state of a race over the choices of one categorical (tuner/race.hpp). Empty (no
+/// arms) for studies that are not races.
+struct RaceRecord {
+    std::string key;   ///< the raced categorical, e.g. "algorithm"
+    std::string test;  ///< the test, in words
+    double alpha = 0.05;
+    std::int64_t min_trials = 0;   ///< trials per arm before the first test
+    std::int64_t check_every = 0;  ///< trials per arm between tests
+    std::int64_t next_check = 0;   ///< per-arm trial count at which the next test runs
+    std::int64_t n_tests = 0;      ///< tests run so far
+    std::vector<RaceArm> arms;     ///< in choice order
+    [[nodiscard]] bool empty() const { return arms.empty(); }
+};
+
 /// How `Storage::open` treats an existing record.
 struct OpenMode {
     bool resume = false;  ///< load an existing record instead of refusing it
@@ -47,6 +78,10 @@ class Storage {
     virtual void write(std::span<const FrozenTrial> trials) = 0;
     /// All trials, by number.
     virtual std::vector<FrozenTrial> trials() const = 0;
+    /// Replaces the race record; durable when this returns.
+    virtual void write_race(const RaceRecord& race) = 0;
+    /// The race record (loaded by `open`; empty when the study is not a race).
+    virtual RaceRecord race() const = 0;
     /// Human-readable location ("memory", a file path).
     virtual std::string describe() const = 0;
 };
@@ -63,11 +98,14 @@ class InMemoryStorage final : public Storage {
                                   OpenMode mode) override;
     void write(std::span<const FrozenTrial> trials) override;
     std::vector<FrozenTrial> trials() const override;
+    void write_race(const RaceRecord& race) override { race_ = race; }
+    RaceRecord race() const override { return race_; }
     std::string describe() const override { return "memory"; }
 
   private:
     bool opened_ = false;
     StudyInfo info_;
+    RaceRecord race_;
     std::map<std::int64_t, FrozenTrial> trials_;
 };
 

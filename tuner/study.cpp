@@ -334,6 +334,25 @@ std::vector<FrozenTrial> Study::trials() const {
     return trials_;
 }
 
+FrozenTrial Study::trial(std::int64_t number) const {
+    std::lock_guard lock(mu_);
+    if (number < 0 || number >= static_cast<std::int64_t>(trials_.size())) {
+        throw StudyError("no trial " + std::to_string(number) + " (the study has " +
+                         std::to_string(trials_.size()) + ")");
+    }
+    return trials_[static_cast<std::size_t>(number)];
+}
+
+RaceRecord Study::race() const {
+    std::lock_guard lock(mu_);
+    return storage_->race();
+}
+
+void Study::write_race(const RaceRecord& race) {
+    std::lock_guard lock(mu_);
+    storage_->write_race(race);
+}
+
 std::int64_t Study::n_finished() const {
     std::lock_guard lock(mu_);
     return std::count_if(trials_.begin(), trials_.end(),

@@ -128,6 +128,12 @@ class Study {
 
     /// All trials, by number.
     std::vector<FrozenTrial> trials() const;
+    /// Trial `number`; throws `StudyError` when there is none.
+    FrozenTrial trial(std::int64_t number) const;
+    /// The race record of the storage (empty unless a race runs this study).
+    RaceRecord race() const;
+    /// Replaces the race record; durable when this returns.
+    void write_race(const RaceRecord& race);
     /// Number of finished (Complete, Pruned or Fail) trials.
     std::int64_t n_finished() const;
     /// The best Complete trial (ties: lowest number). Throws `StudyError` when there is none.

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/text.hpp"
 #include "experiments/cli/commands.hpp"
 #include "experiments/error.hpp"
 #include "experiments/run/run_folder.hpp"
@@ -59,7 +60,34 @@ struct TrialTable {
     std::string summary;  ///< one line for the table format
     std::vector<std::string> header;
     std::vector<std::vector<std::string>> rows;
+    std::string race;  ///< the race record as text, empty unless the study is a race
 };
+
+/// The race record: one line of settings, then one line per measure.
+std::string race_text(const kt::RaceRecord& race) {
+    if (race.empty()) return {};
+    std::string out = "race over '" + race.key + "': " + std::to_string(race.n_tests) +
+                      " tests, alpha " + significant(race.alpha, 3) + ", min_trials " +
+                      std::to_string(race.min_trials) + ", check_every " +
+                      std::to_string(race.check_every) + " (" + race.test + ")\n";
+    for (const kt::RaceArm& a : race.arms) {
+        out += "  " + a.label + ": ";
+        if (!a.racing) {
+            out += "stopped after trial " + std::to_string(a.stopped_at) + " with " +
+                   std::to_string(a.n_trials) + " trials: best " + significant(a.value, 5) +
+                   " against " + a.leader + "'s " + significant(a.leader_value, 5) +
+                   ", Holm p = " + significant(a.p_value, 3) + " (raw " + significant(a.p_raw, 3) +
+                   ")";
+        } else if (std::isnan(a.p_value)) {
+            out += a.leader == a.label ? "racing, leader at the last test" : "racing";
+        } else {
+            out +=
+                "racing; last test against " + a.leader + ": Holm p = " + significant(a.p_value, 3);
+        }
+        out += "\n";
+    }
+    return out;
+}
 
 TrialTable build_table(const std::string& path, bool csv) {
     const kt::TrialLog log = kt::read_trial_log(path);
@@ -95,6 +123,7 @@ TrialTable build_table(const std::string& path, bool csv) {
         r.push_back(tr.error);
         t.rows.push_back(std::move(r));
     }
+    t.race = race_text(log.race);
     return t;
 }
 
@@ -158,6 +187,7 @@ void print_table(TrialTable t) {
     };
     print(t.header);
     for (const auto& r : t.rows) print(r);
+    if (!t.race.empty()) std::cout << "\n" << t.race;
 }
 
 }  // namespace
@@ -193,7 +223,9 @@ Prints one row per trial of a trial log (a .h5 file, or a run folder: every log 
 trials-MODEL[-MEASURE].h5): number, state, value, every parameter (empty when
 inactive; categoricals by label), every extra metric, start and end time (seconds since
 the Unix epoch), duration in seconds and the error text. With several logs the CSV has a
-leading `study` column. Works on a study that is still running.)",
+leading `study` column. For a race (tuner.strategy: race) the table format ends with the
+race record: per measure, racing or stopped, after which trial, and the test's p-value
+against the leader (docs/race.md). Works on a study that is still running.)",
                       run_trials};
 
 }  // namespace knntune::cli

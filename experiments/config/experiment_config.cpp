@@ -144,7 +144,7 @@ std::vector<engine::MetricSpec> default_extra(const engine::MetricSpec& objectiv
 /// Builds one sampler per study, so that a bad sampler setting is found before any work.
 void check_sampler(const ConfigDoc& doc, const ExperimentConfig& cfg) {
     std::vector<std::vector<std::string>> groups;
-    if (cfg.tuner.per_measure) {
+    if (cfg.tuner.per_measure()) {
         for (const auto& m : cfg.search.measures) groups.push_back({m});
     } else {
         groups.push_back(cfg.search.measures);

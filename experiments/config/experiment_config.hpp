@@ -17,6 +17,7 @@
 #include "engine/similarity/params.hpp"
 #include "experiments/config/config_doc.hpp"
 #include "experiments/config/search_config.hpp"
+#include "tuner/race.hpp"
 #include "tuner/study.hpp"
 
 namespace knntune::exp {
@@ -39,6 +40,20 @@ struct DataConfig {
 
 /// The `tuner` section. The budget and batch defaults are the tuner library's own
 /// (tuner::OptimizeParams), so they are written once.
+/// How the trial budget of a model is spent (`tuner.strategy`).
+enum class TuneStrategy {
+    Race,        ///< every measure its own trials; significantly worse ones stop (tuner/race.hpp)
+    Joint,       ///< one conditional study over all measures
+    PerMeasure,  ///< one study per measure, each with the whole budget
+};
+
+/// `tuner.race.*`: the race's settings (tuner::RaceParams).
+struct RaceConfig {
+    std::int64_t min_trials = 0;   ///< 0: max(8, n_trials / (4 · measures))
+    std::int64_t check_every = 0;  ///< 0: min_trials
+    double alpha = tuner::RaceParams{}.alpha;
+};
+
 struct TunerConfig {
     std::string sampler = "tpe";
     std::int64_t n_trials = tuner::OptimizeParams{}.n_trials;
@@ -47,9 +62,12 @@ struct TunerConfig {
     std::int64_t parallel_trials =
         static_cast<std::int64_t>(tuner::OptimizeParams{}.parallel_trials);
     std::int64_t patience = tuner::OptimizeParams{}.patience;  ///< 0: off
-    bool per_measure = false;
+    TuneStrategy strategy = TuneStrategy::Race;
+    RaceConfig race;
     std::int64_t cache_max_pairs = 50'000'000;  ///< co-occurrence cache size limit (0: off)
     boost::json::object settings;               ///< passed to the sampler
+    /// One study per measure, with a trial log each.
+    [[nodiscard]] bool per_measure() const { return strategy == TuneStrategy::PerMeasure; }
 };
 
 struct ObjectiveConfig {

@@ -313,7 +313,8 @@ const ConfigKey kKeys[] = {
      .allowed_text = sampler_names_text, .literal_default = true,
      .doc_allowed = "a sampler of docs/samplers.md"},
     int_key<&EC::tuner, &TunerConfig::n_trials>(
-        "tuner.n_trials", {1, 1e7}, "finished trials per model (per measure with per_measure)"),
+        "tuner.n_trials", {1, 1e7},
+        "finished trials per model (per measure with strategy per_measure)"),
     {.key = "tuner.timeout", .type = "duration", .allowed = "N hours|minutes|seconds",
      .help = "stop asking for trials after this long, per study", .read = keys::read_timeout,
      .default_text = text<kNone>},
@@ -325,8 +326,21 @@ const ConfigKey kKeys[] = {
     int_key<&EC::tuner, &TunerConfig::patience>(
         "tuner.patience", {0, 1e7},
         "stop after this many finished trials without improvement (0: off)"),
-    bool_key<&EC::tuner, &TunerConfig::per_measure>(
-        "tuner.per_measure", "one study per measure instead of one conditional study"),
+    enum_key<&EC::tuner, &TunerConfig::strategy>(
+        "tuner.strategy", "race|joint|per_measure",
+        "how the budget is spent: race (each measure its own trials, significantly worse "
+        "measures stop; docs/race.md), joint (one conditional study), per_measure (one study "
+        "per measure, each with n_trials)"),
+    section("tuner.race", "settings of tuner.strategy: race (docs/race.md)"),
+    int_key<&EC::tuner, &TunerConfig::race, &RaceConfig::min_trials>(
+        "tuner.race.min_trials", {0, 1e7},
+        "trials of every measure before the first test (0: max(8, n_trials / (4 · measures)))"),
+    int_key<&EC::tuner, &TunerConfig::race, &RaceConfig::check_every>(
+        "tuner.race.check_every", {0, 1e7},
+        "trials per measure between two tests (0: min_trials)"),
+    float_key<&EC::tuner, &TunerConfig::race, &RaceConfig::alpha>(
+        "tuner.race.alpha", {0, 1, true, true},
+        "level of the one-sided, Holm-adjusted test that stops a measure"),
     int_key<&EC::tuner, &TunerConfig::cache_max_pairs>(
         "tuner.cache_max_pairs", {0, kCountMax},
         "size limit of the co-occurrence cache reused across trials, in stored pairs (8 bytes "

@@ -55,7 +55,7 @@ ReportInput load_report_input(const RunFolder& folder) {
     for (std::size_t i = 0; i < cfg.models.size(); ++i) {
         const std::string model = model_name(cfg.models[i]);
         ModelTrials trials = read_model_trials(
-            cfg, folder.model_logs(model, cfg.tuner.per_measure, cfg.search.measures));
+            cfg, folder.model_logs(model, cfg.tuner.per_measure(), cfg.search.measures));
         in.models.push_back(analyse_model(cfg, model, std::move(results[i]), std::move(trials)));
     }
     const fs::path item_model = folder.model("item_knn");

@@ -5,7 +5,7 @@
 ///   config.resolved.yaml       the resolved config (overrides applied, defaults filled in)
 ///   prepared.h5                prepared data (docs/prepared-data.md)
 ///   trials-MODEL.h5            one trial log per model (MODEL = item_knn | user_knn); with
-///                              tuner.per_measure, trials-MODEL-MEASURE.h5 per measure
+///                              tuner.strategy: per_measure, trials-MODEL-MEASURE.h5 per measure
 ///   test-MODEL.json            validation winners per measure retrained on train, test scores
 ///                              and per-user metric vectors
 ///   model-item_knn.h5          the best item-item similarity (docs/model-file.md)
@@ -35,7 +35,7 @@ class RunFolder {
 
     [[nodiscard]] std::filesystem::path config() const { return dir_ / "config.resolved.yaml"; }
     [[nodiscard]] std::filesystem::path prepared() const { return dir_ / "prepared.h5"; }
-    /// The trial log of `model`, or of one of its measures with tuner.per_measure.
+    /// The trial log of `model`, or of one of its measures with tuner.strategy: per_measure.
     [[nodiscard]] std::filesystem::path trials(std::string_view model,
                                                std::string_view measure = {}) const;
     /// The trial logs of `model`: one per measure of `measures` when `per_measure`, else one.

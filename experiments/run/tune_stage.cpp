@@ -1,5 +1,6 @@
 #include <oneapi/tbb/task_arena.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include "experiments/knn_study.hpp"
 #include "experiments/run/stages.hpp"
 #include "tuner/hdf5_storage.hpp"
+#include "tuner/race.hpp"
 #include "tuner/sampler.hpp"
 #include "tuner/study.hpp"
 
@@ -23,7 +25,7 @@ namespace {
 
 /// The measure groups that get one study each: every measure together, or one per measure.
 std::vector<std::vector<std::string>> study_groups(const ExperimentConfig& cfg) {
-    if (!cfg.tuner.per_measure) return {cfg.search.measures};
+    if (!cfg.tuner.per_measure()) return {cfg.search.measures};
     std::vector<std::vector<std::string>> groups;
     for (const auto& m : cfg.search.measures) groups.push_back({m});
     return groups;
@@ -96,10 +98,16 @@ std::unique_ptr<tuner::Study> open_study(const RunContext& ctx, const StudyJob& 
                           ": a trial log already exists; continue it with --resume, or use "
                           "another --out folder");
     }
+    auto sampler =
+        tuner::make_sampler(cfg.tuner.sampler, cfg.tuner.settings, cfg.tuner.seed, space);
+    const bool race = cfg.tuner.strategy == TuneStrategy::Race;
+    if (race) sampler = tuner::make_arm_sampler(std::move(sampler), "algorithm");
     auto study = std::make_unique<tuner::Study>(
-        space, tuner::make_sampler(cfg.tuner.sampler, cfg.tuner.settings, cfg.tuner.seed, space),
-        std::make_unique<tuner::Hdf5Storage>(log.string()), opt);
-    for (const auto& e : cfg.search.enqueued(job.measures)) study->enqueue_json(e);
+        space, std::move(sampler), std::make_unique<tuner::Hdf5Storage>(log.string()), opt);
+    // The race runs each measure's enqueued configurations itself, as its first trials.
+    if (!race) {
+        for (const auto& e : cfg.search.enqueued(job.measures)) study->enqueue_json(e);
+    }
     return study;
 }
 
@@ -120,6 +128,70 @@ tuner::Evaluation evaluate_trial(const KnnEvaluator& evaluator, const KnnConfig&
     e.metrics["eval_seconds"] = r.eval_seconds;
     e.metrics["cache_hit"] = r.cache_hit ? 1.0 : 0.0;
     return e;
+}
+
+/// The race's objective: the trial's evaluation and the objective per validation user.
+tuner::RaceEvaluation race_trial(const KnnEvaluator& evaluator, const KnnConfig& c,
+                                 const std::string& objective, CacheCounts& counts) {
+    const KnnResult r = evaluator.evaluate(c);
+    ++(r.cache_hit ? counts.hits : counts.misses);
+    tuner::RaceEvaluation out;
+    out.evaluation.value = r.metric(objective);
+    for (const auto& m : r.evaluation.metrics) {
+        out.evaluation.metrics[m.spec.name] = m.mean;
+        if (m.spec.name == objective) out.per_unit = m.per_user;
+    }
+    if (out.per_unit.empty()) {
+        throw ConfigError("tuner.strategy: race needs an objective with a value per user; '" +
+                          objective + "' has none (use strategy joint)");
+    }
+    out.evaluation.metrics["fit_seconds"] = r.fit_seconds;
+    out.evaluation.metrics["eval_seconds"] = r.eval_seconds;
+    out.evaluation.metrics["cache_hit"] = r.cache_hit ? 1.0 : 0.0;
+    return out;
+}
+
+/// One progress note per race test: the leader, and the measures it stopped with p-values.
+std::string race_note(const tuner::RaceRecord& record, const std::vector<std::string>& stopped) {
+    std::string leader;
+    std::string text;
+    for (const tuner::RaceArm& a : record.arms) {
+        if (std::find(stopped.begin(), stopped.end(), a.label) == stopped.end()) continue;
+        leader = a.leader;
+        text += (text.empty() ? "" : ", ") + a.label + " (Holm p=" + significant(a.p_value, 2) +
+                ", " + std::to_string(a.n_trials) + " trials)";
+    }
+    std::int64_t racing = 0;
+    for (const tuner::RaceArm& a : record.arms) racing += a.racing ? 1 : 0;
+    return "race test " + std::to_string(record.n_tests) + ": " +
+           (text.empty() ? "no measure stopped" : "stopped " + text + ", worse than " + leader) +
+           "; " + std::to_string(racing) + " racing";
+}
+
+tuner::OptimizeResult optimize_race(const RunContext& ctx, const StudyJob& job, tuner::Study& study,
+                                    const tuner::OptimizeParams& run, CacheCounts& counts) {
+    const ExperimentConfig& cfg = ctx.config();
+    tuner::RaceParams p;
+    p.n_trials = run.n_trials;
+    p.min_trials = cfg.tuner.race.min_trials;
+    p.check_every = cfg.tuner.race.check_every;
+    p.alpha = cfg.tuner.race.alpha;
+    p.timeout_seconds = run.timeout_seconds;
+    p.patience = run.patience;
+    p.parallel_trials = run.parallel_trials;
+    p.arena = run.arena;
+    p.enqueued = cfg.search.enqueued(job.measures);
+    p.on_trial_finished = run.on_trial_finished;
+    p.on_test = [&](const tuner::RaceRecord& r, const std::vector<std::string>& stopped) {
+        ctx.progress().note(job.model + ": " + race_note(r, stopped));
+    };
+    const std::string& objective = cfg.objective.metric.name;
+    return tuner::race(
+        study,
+        [&](const tuner::Trial& t) {
+            return race_trial(*job.evaluator, config_from_trial(cfg.search, t), objective, counts);
+        },
+        p);
 }
 
 void run_study(const RunContext& ctx, const StudyJob& job, const std::string& fingerprint) {
@@ -159,11 +231,15 @@ void run_study(const RunContext& ctx, const StudyJob& job, const std::string& fi
         ctx.progress().step(line, "best " + best_text);
     };
     CacheCounts counts;
-    const auto result = study.optimize(
-        [&](const tuner::Trial& t) {
-            return evaluate_trial(*job.evaluator, config_from_trial(search, t), objective, counts);
-        },
-        run);
+    const auto result =
+        cfg.tuner.strategy == TuneStrategy::Race
+            ? optimize_race(ctx, job, study, run, counts)
+            : study.optimize(
+                  [&](const tuner::Trial& t) {
+                      return evaluate_trial(*job.evaluator, config_from_trial(search, t), objective,
+                                            counts);
+                  },
+                  run);
     ctx.progress().finish(std::to_string(study.n_finished()) + " trials finished (" +
                           std::string(tuner::stop_reason_name(result.reason)) + "); best " +
                           best.text() + "; cache " + std::to_string(counts.hits.load()) +
@@ -181,7 +257,7 @@ void tune_model(const RunContext& ctx, sim::Orientation o) {
                                  static_cast<std::size_t>(cfg.tuner.cache_max_pairs));
     note_cache(ctx, evaluator, model);
     for (const auto& group : study_groups(cfg)) {
-        const StudyJob job{model, group, cfg.tuner.per_measure ? group.front() : "", &evaluator,
+        const StudyJob job{model, group, cfg.tuner.per_measure() ? group.front() : "", &evaluator,
                            &arena};
         run_study(ctx, job, d.fingerprint());
     }

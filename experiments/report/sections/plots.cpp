@@ -100,7 +100,7 @@ void best_so_far_plot(Document& doc, const ModelAnalysis& ma, const ExperimentCo
     }
     auto p =
         plot_params(title + ": best " + objective + " so far",
-                    cfg.tuner.per_measure ? "trial number (per-measure study)" : "trial number",
+                    cfg.tuner.per_measure() ? "trial number (per-measure study)" : "trial number",
                     objective + " on valid");
     const std::string cut = best_so_far_axis(lines, maximize, p);
     doc.figure(plot_lines(lines, p), title + ": best validation " + objective +

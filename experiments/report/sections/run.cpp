@@ -30,7 +30,7 @@ void run_section(Document& doc, const ReportInput& input) {
     row("fixed parameters", fixed.empty() ? "-" : fixed);
     row("sampler", cfg.tuner.sampler + ", seed " + std::to_string(cfg.tuner.seed));
     row("trial budget",
-        std::to_string(cfg.tuner.n_trials) + (cfg.tuner.per_measure
+        std::to_string(cfg.tuner.n_trials) + (cfg.tuner.per_measure()
                                                   ? " per measure and model (one study per measure)"
                                                   : " per model (one study over all measures)"));
     row("statistics",

@@ -41,8 +41,16 @@ TEST_CASE("runner: a tiny experiment runs end to end", "[experiments][runner]") 
     REQUIRE(log.trials.size() == 6);
     CHECK(log.info.data_fingerprint.size() == 16);
 
-    // The enqueued configuration ran first; `evaluate` gives exactly its logged metric.
-    const auto& first = log.trials.front();
+    // The enqueued configuration is rp3beta's first trial (the race gives every measure its
+    // own trials); `evaluate` gives exactly its logged metric.
+    const auto first_of = [&](const std::string& measure) {
+        for (const auto& t : log.trials) {
+            if (knntune::tuner::Trial(log.space, t).choice("algorithm") == measure) return t;
+        }
+        FAIL("no " << measure << " trial");
+        return log.trials.front();
+    };
+    const auto first = first_of("rp3beta");
     REQUIRE(first.state == knntune::tuner::TrialState::Complete);
     const auto e = run_cli(
         "evaluate cfg.yaml --measure rp3beta --param k=10 --param shrink=1 "

@@ -1,0 +1,87 @@
+#pragma once
+/// A race between the choices ("arms") of one root categorical of a search space, e.g. the
+/// similarity measures of `algorithm`: a budget strategy for comparing the arms rather than for
+/// finding the single best configuration fast.
+///
+/// Racing follows F-Race and irace (Birattari et al. 2002; López-Ibáñez et al. 2016): candidates
+/// are evaluated side by side and a candidate is dropped as soon as a statistical test says it
+/// is worse than the best one. Here the candidates are the arms, each arm's strength is its best
+/// configuration so far, and the test is paired over units (the users of a recommender's
+/// validation period), in the way Optuna's WilcoxonPruner compares a trial with the best one
+/// over instances.
+///
+/// The schedule, in rounds:
+/// - *Start:* every arm gets `min_trials` trials before any test.
+/// - *Rounds:* each round gives every racing arm ⌈arms / racing arms⌉ trials (so a round keeps
+///   about `arms` trials, which keeps `parallel_trials` busy), in the order of the arms' current
+///   bests. All trials of a round are asked together, before any of them runs.
+/// - *Tests:* whenever every racing arm has at least `next_check` trials (first `min_trials`,
+///   then every `check_every` more), the leader (the racing arm with the best value; ties: the
+///   lower trial number) is compared with every other racing arm that has a complete trial: a
+///   one-sided Wilcoxon signed-rank test (zero differences dropped, normal approximation with
+///   continuity correction above 25 non-zero pairs) of "the leader's best is better per unit",
+///   Holm-adjusted over the arms tested. An arm with an adjusted p-value below `alpha` stops: it
+///   gets no more trials and keeps its results. The record of every test is in the trial log.
+/// - The race ends when the study has `n_trials` finished trials (or the timeout passes).
+///
+/// Each arm's trials are sampled from that arm's trials only (`make_arm_sampler`): its own
+/// model of k, shrink and its own parameters. Trial numbers, the arm of each trial and the
+/// history each sampler sees depend only on finished rounds, never on `parallel_trials`,
+/// thread timing or a kill: the same seed gives the same trials at any thread count and batch
+/// size, and a resumed race (Running trials re-run first) continues exactly.
+
+#include <oneapi/tbb/task_arena.h>
+
+#include <boost/json/object.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tuner/study.hpp"
+
+namespace knntune::tuner {
+
+/// What a race objective returns: the trial's evaluation and the objective per unit (user),
+/// over the same units in every trial. `per_unit` is held for each arm's best trial only.
+struct RaceEvaluation {
+    Evaluation evaluation;
+    std::vector<double> per_unit;
+};
+
+/// Evaluates one trial of a race. Throwing fails the trial, as in `Study::optimize`.
+using RaceObjective = std::function<RaceEvaluation(const Trial&)>;
+
+/// Settings of one `race` call.
+struct RaceParams {
+    std::string key = "algorithm";  ///< the raced root categorical
+    std::int64_t n_trials = 100;    ///< finished trials of the whole study
+    std::int64_t min_trials = 0;    ///< trials per arm before the first test; 0: the default
+    std::int64_t check_every = 0;   ///< trials per arm between tests; 0: `min_trials`
+    double alpha = 0.05;            ///< level of the Holm-adjusted test
+    double timeout_seconds = 0.0;   ///< stop starting rounds after this long (0: none)
+    /// Stop after this many finished trials without a new best of the whole study (0: off).
+    std::int64_t patience = 0;
+    std::size_t parallel_trials = 1;
+    tbb::task_arena* arena = nullptr;  ///< as in `OptimizeParams`
+    /// Configurations each arm runs first, in order (JSON as `Study::enqueue_json`; each must
+    /// give `key`).
+    std::vector<boost::json::object> enqueued;
+    std::function<void(const FrozenTrial&)> on_trial_finished;
+    /// Called after each test with the record and the arms it stopped.
+    std::function<void(const RaceRecord&, const std::vector<std::string>&)> on_test;
+};
+
+/// The default start of each arm: max(8, n_trials / (4 · arms)).
+std::int64_t default_min_trials(std::int64_t n_trials, std::size_t n_arms);
+
+/// Wraps `inner` so that a trial whose `key` is fixed (as a race fixes it) is sampled from the
+/// trials of the same choice only; other trials see the full history.
+std::unique_ptr<Sampler> make_arm_sampler(std::unique_ptr<Sampler> inner, std::string key);
+
+/// Runs the race on `study` (whose sampler should come from `make_arm_sampler`). A resumed
+/// study continues the race recorded in its log with the settings it started with. Throws
+/// `SettingsError` for bad settings and `StudyError` for per-unit vectors that differ in length.
+OptimizeResult race(Study& study, const RaceObjective& objective, const RaceParams& params);
+
+}  // namespace knntune::tuner
