@@ -300,10 +300,11 @@ void write_race(const Writer& w, hid_t root, const RaceRecord& race) {
     w.scalar_attr(g.get(), "alpha", H5T_NATIVE_DOUBLE, race.alpha);
     w.scalar_attr(g.get(), "min_trials", H5T_NATIVE_INT64, race.min_trials);
     w.scalar_attr(g.get(), "check_every", H5T_NATIVE_INT64, race.check_every);
+    w.scalar_attr(g.get(), "confirm", H5T_NATIVE_INT64, race.confirm);
     w.scalar_attr(g.get(), "next_check", H5T_NATIVE_INT64, race.next_check);
     w.scalar_attr(g.get(), "n_tests", H5T_NATIVE_INT64, race.n_tests);
     std::vector<std::string> arm, state, leader;
-    std::vector<std::int64_t> stopped_at, n_trials;
+    std::vector<std::int64_t> stopped_at, n_trials, strikes;
     std::vector<double> p_value, p_raw, value, leader_value;
     for (const RaceArm& a : race.arms) {
         arm.push_back(a.label);
@@ -311,6 +312,7 @@ void write_race(const Writer& w, hid_t root, const RaceRecord& race) {
         leader.push_back(a.leader);
         stopped_at.push_back(a.stopped_at);
         n_trials.push_back(a.n_trials);
+        strikes.push_back(a.strikes);
         p_value.push_back(a.p_value);
         p_raw.push_back(a.p_raw);
         value.push_back(a.value);
@@ -320,6 +322,7 @@ void write_race(const Writer& w, hid_t root, const RaceRecord& race) {
     w.strings(g.get(), "state", state);
     w.int64s(g.get(), "stopped_at", stopped_at);
     w.int64s(g.get(), "n_trials", n_trials);
+    w.int64s(g.get(), "strikes", strikes);
     w.doubles(g.get(), "p_value", p_value);
     w.doubles(g.get(), "p_raw", p_raw);
     w.strings(g.get(), "leader", leader);
@@ -336,6 +339,7 @@ RaceRecord read_race(const Reader& r, hid_t root) {
     race.alpha = r.scalar_attr<double>(g.get(), "alpha", H5T_NATIVE_DOUBLE);
     race.min_trials = r.scalar_attr<std::int64_t>(g.get(), "min_trials", H5T_NATIVE_INT64);
     race.check_every = r.scalar_attr<std::int64_t>(g.get(), "check_every", H5T_NATIVE_INT64);
+    race.confirm = r.scalar_attr<std::int64_t>(g.get(), "confirm", H5T_NATIVE_INT64);
     race.next_check = r.scalar_attr<std::int64_t>(g.get(), "next_check", H5T_NATIVE_INT64);
     race.n_tests = r.scalar_attr<std::int64_t>(g.get(), "n_tests", H5T_NATIVE_INT64);
     const std::size_t n = r.rows(g.get(), "arm");
@@ -343,6 +347,7 @@ RaceRecord read_race(const Reader& r, hid_t root) {
     const auto state = r.strings(g.get(), "state", n);
     const auto stopped_at = r.int64s(g.get(), "stopped_at", n);
     const auto n_trials = r.int64s(g.get(), "n_trials", n);
+    const auto strikes = r.int64s(g.get(), "strikes", n);
     const auto p_value = r.doubles(g.get(), "p_value", n);
     const auto p_raw = r.doubles(g.get(), "p_raw", n);
     const auto leader = r.strings(g.get(), "leader", n);
@@ -357,6 +362,7 @@ RaceRecord read_race(const Reader& r, hid_t root) {
                              .racing = state[i] == "racing",
                              .stopped_at = stopped_at[i],
                              .n_trials = n_trials[i],
+                             .strikes = strikes[i],
                              .p_value = p_value[i],
                              .p_raw = p_raw[i],
                              .leader = leader[i],

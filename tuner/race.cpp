@@ -16,7 +16,8 @@ namespace {
 
 constexpr const char* kTestText =
     "one-sided Wilcoxon signed-rank test of the leader's best against each racing arm's best "
-    "over the per-unit values, Holm-adjusted over the arms tested";
+    "over the per-unit values, Holm-adjusted over the arms tested; an arm stops after `confirm` "
+    "consecutive significant tests";
 
 /// The arm sampler: fixes the history to the trials of the fixed choice.
 class ArmSampler final : public Sampler {
@@ -111,6 +112,8 @@ void Racer::open_record() {
         if (!(p_.alpha > 0.0 && p_.alpha < 1.0)) {
             throw SettingsError("race: alpha must be in (0, 1)");
         }
+        if (p_.confirm < 1) throw SettingsError("race: confirm must be >= 1");
+        record_.confirm = p_.confirm;
         record_.key = p_.key;
         record_.test = kTestText;
         record_.alpha = p_.alpha;
@@ -239,7 +242,8 @@ void Racer::maybe_test(const std::vector<std::int64_t>& counts, std::int64_t las
         arm.leader = labels_[leader];
         arm.value = best_[tested[i]].value;
         arm.leader_value = best_[leader].value;
-        if (adjusted[i] < record_.alpha) {
+        arm.strikes = adjusted[i] < record_.alpha ? arm.strikes + 1 : 0;
+        if (arm.strikes >= record_.confirm) {
             arm.racing = false;
             arm.stopped_at = last_number;
             stopped.push_back(arm.label);
@@ -249,6 +253,7 @@ void Racer::maybe_test(const std::vector<std::int64_t>& counts, std::int64_t las
     if (leader != labels_.size()) {
         RaceArm& lead = record_.arms[leader];
         lead.p_raw = lead.p_value = std::nan("");
+        lead.strikes = 0;
         lead.leader = labels_[leader];
         lead.value = lead.leader_value = best_[leader].value;
     }

@@ -20,8 +20,10 @@
 ///   lower trial number) is compared with every other racing arm that has a complete trial: a
 ///   one-sided Wilcoxon signed-rank test (zero differences dropped, normal approximation with
 ///   continuity correction above 25 non-zero pairs) of "the leader's best is better per unit",
-///   Holm-adjusted over the arms tested. An arm with an adjusted p-value below `alpha` stops: it
-///   gets no more trials and keeps its results. The record of every test is in the trial log.
+///   Holm-adjusted over the arms tested. An arm whose adjusted p-value is below `alpha` in
+///   `confirm` consecutive tests stops: it gets no more trials and keeps its results. (The
+///   confirmation protects an arm whose first trials all missed: it gets `check_every` more
+///   trials of its own model before it can stop.) The trial log records every test.
 /// - The race ends when the study has `n_trials` finished trials (or the timeout passes).
 ///
 /// Each arm's trials are sampled from that arm's trials only (`make_arm_sampler`): its own
@@ -59,7 +61,9 @@ struct RaceParams {
     std::int64_t min_trials = 0;    ///< trials per arm before the first test; 0: the default
     std::int64_t check_every = 0;   ///< trials per arm between tests; 0: `min_trials`
     double alpha = 0.05;            ///< level of the Holm-adjusted test
-    double timeout_seconds = 0.0;   ///< stop starting rounds after this long (0: none)
+    /// Consecutive tests an arm must be significantly worse in before it stops (>= 1).
+    std::int64_t confirm = 2;
+    double timeout_seconds = 0.0;  ///< stop starting rounds after this long (0: none)
     /// Stop after this many finished trials without a new best of the whole study (0: off).
     std::int64_t patience = 0;
     std::size_t parallel_trials = 1;

@@ -36,6 +36,8 @@ struct RaceArm {
     /// Number of the last finished trial when the arm was stopped; -1 while racing.
     std::int64_t stopped_at = -1;
     std::int64_t n_trials = 0;  ///< the arm's trials at its last test
+    /// Consecutive tests, up to the last, in which the arm was significantly worse.
+    std::int64_t strikes = 0;
     /// Holm-adjusted p-value of the last test against the leader (NaN: never tested, or it
     /// was the leader).
     double p_value = std::numeric_limits<double>::quiet_NaN();
@@ -53,6 +55,7 @@ struct RaceRecord {
     double alpha = 0.05;
     std::int64_t min_trials = 0;   ///< trials per arm before the first test
     std::int64_t check_every = 0;  ///< trials per arm between tests
+    std::int64_t confirm = 2;      ///< consecutive significant tests that stop an arm
     std::int64_t next_check = 0;   ///< per-arm trial count at which the next test runs
     std::int64_t n_tests = 0;      ///< tests run so far
     std::vector<RaceArm> arms;     ///< in choice order

@@ -52,6 +52,7 @@ struct RaceConfig {
     std::int64_t min_trials = 0;   ///< 0: max(8, n_trials / (4 · measures))
     std::int64_t check_every = 0;  ///< 0: min_trials
     double alpha = tuner::RaceParams{}.alpha;
+    std::int64_t confirm = tuner::RaceParams{}.confirm;
 };
 
 struct TunerConfig {

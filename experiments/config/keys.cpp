@@ -341,6 +341,9 @@ const ConfigKey kKeys[] = {
     float_key<&EC::tuner, &TunerConfig::race, &RaceConfig::alpha>(
         "tuner.race.alpha", {0, 1, true, true},
         "level of the one-sided, Holm-adjusted test that stops a measure"),
+    int_key<&EC::tuner, &TunerConfig::race, &RaceConfig::confirm>(
+        "tuner.race.confirm", {1, 100},
+        "consecutive significant tests that stop a measure (2: one more chance after a miss)"),
     int_key<&EC::tuner, &TunerConfig::cache_max_pairs>(
         "tuner.cache_max_pairs", {0, kCountMax},
         "size limit of the co-occurrence cache reused across trials, in stored pairs (8 bytes "

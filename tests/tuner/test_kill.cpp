@@ -6,6 +6,7 @@
 // The child is this test executable itself, re-run with the hidden tag [.kill_child] and the
 // log path in KNNTUNE_KILL_LOG.
 
+#include <oneapi/tbb/task_arena.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -20,8 +21,10 @@
 #include <random>
 #include <thread>
 
+#include "common/random.hpp"
 #include "tests/tuner/fixtures.hpp"
 #include "tuner/hdf5_storage.hpp"
+#include "tuner/race.hpp"
 #include "tuner/study.hpp"
 
 extern char** environ;
@@ -58,6 +61,48 @@ void run_study(const std::string& path, std::size_t parallel, bool durable) {
     p.parallel_trials = parallel;
     study.optimize(cheap, p);
 }
+
+constexpr std::int64_t kRaceTrials = 45;
+
+// The race's objective: per-unit values whose level depends on the measure and on k, so that
+// tests stop some measures; deterministic, with the same short sleep as `cheap`.
+RaceEvaluation cheap_race(const Trial& t) {
+    std::this_thread::sleep_for(std::chrono::microseconds(1000 + 100 * (t.number() % 7)));
+    const double arm = t.value("algorithm");
+    const double level = 0.02 * arm - 0.01 * std::abs(std::log10(t.value("k")) - 2.0);
+    RaceEvaluation r;
+    double sum = 0.0;
+    for (std::uint64_t u = 0; u < 60; ++u) {
+        knntune::Rng rng(static_cast<std::uint64_t>(arm) + 1, u);
+        r.per_unit.push_back(level + 0.05 * (rng.uniform() - 0.5));
+        sum += r.per_unit.back();
+    }
+    r.evaluation.value = sum / 60.0;
+    r.evaluation.metrics["twice"] = 2.0 * r.evaluation.value;
+    return r;
+}
+
+// A race with 2 trials per batch on `storage`; returns the trial table.
+std::vector<FrozenTrial> run_race_study(std::unique_ptr<Storage> storage) {
+    const SearchSpace space = knn_space();
+    StudyOptions opt;
+    opt.seed = kSeed;
+    opt.direction = Direction::Maximize;
+    opt.open.resume = true;
+    Study study(space, make_arm_sampler(make_sampler("tpe", {}, kSeed, space), "algorithm"),
+                std::move(storage), opt);
+    tbb::task_arena arena(2);
+    RaceParams p;
+    p.n_trials = kRaceTrials;
+    p.min_trials = 2;
+    p.check_every = 1;
+    p.parallel_trials = 2;
+    p.arena = &arena;
+    (void)race(study, cheap_race, p);
+    return study.trials();
+}
+
+bool race_mode() { return std::getenv("KNNTUNE_KILL_RACE") != nullptr; }
 
 pid_t spawn_child(const std::string& log) {
     std::vector<std::string> env_strings;
@@ -157,7 +202,54 @@ constexpr int kMaxExtra = 30;    // further kills allowed to reach kMinMidStudy
 TEST_CASE("kill -9 child (helper run by the kill -9 test, not a test)", "[.kill_child]") {
     const char* log = std::getenv("KNNTUNE_KILL_LOG");
     if (!log) return;
-    run_study(log, 2, true);
+    if (race_mode()) {
+        (void)run_race_study(std::make_unique<Hdf5Storage>(log, Hdf5Options{true}));
+    } else {
+        run_study(log, 2, true);
+    }
+}
+
+TEST_CASE("a race killed with -9 at 10 moments resumes to the uninterrupted trial table",
+          "[tuner][race][kill]") {
+    ::setenv("KNNTUNE_KILL_RACE", "1", 1);  // inherited by the children
+    const auto dir = scratch_dir("race-kill");
+    const std::vector<FrozenTrial> whole = run_race_study(std::make_unique<InMemoryStorage>());
+    REQUIRE(whole.size() == static_cast<std::size_t>(kRaceTrials));
+    const std::string calib = (dir / "calibration.h5").string();
+    const pid_t first = spawn_child(calib);
+    int status = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    REQUIRE(::waitpid(first, &status, 0) == first);
+    const double full_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    int mid_study = 0;
+    for (int rep = 0; rep < 40 && mid_study < 10; ++rep) {
+        INFO("kill " << rep);
+        const std::string path = (dir / ("race-" + std::to_string(rep) + ".h5")).string();
+        const pid_t pid = spawn_child(path);
+        std::this_thread::sleep_for(
+            std::chrono::duration<double, std::milli>(full_ms * (0.15 + 0.08 * (rep % 10))));
+        ::kill(pid, SIGKILL);
+        REQUIRE(::waitpid(pid, &status, 0) == pid);
+        if (!std::filesystem::exists(path)) continue;
+        const TrialLog cut = read_trial_log(path);
+        std::size_t complete = 0;
+        for (const FrozenTrial& t : cut.trials) complete += t.state == TrialState::Complete;
+        mid_study += complete > 0 && complete < whole.size() ? 1 : 0;
+        const std::vector<FrozenTrial> resumed =
+            run_race_study(std::make_unique<Hdf5Storage>(path, Hdf5Options{false}));
+        REQUIRE(resumed.size() == whole.size());
+        for (std::size_t i = 0; i < whole.size(); ++i) {
+            CHECK(resumed[i].value == whole[i].value);
+            for (std::size_t k = 0; k < whole[i].params.size(); ++k) {
+                CHECK(((resumed[i].params[k] == whole[i].params[k]) ||
+                       (std::isnan(resumed[i].params[k]) && std::isnan(whole[i].params[k]))));
+            }
+        }
+    }
+    ::unsetenv("KNNTUNE_KILL_RACE");
+    CHECK(mid_study >= 10);
+    std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("trial log survives kill -9 at random moments and resumes exactly",
