@@ -1,6 +1,8 @@
-/// `knntune trials LOG_OR_RUN_DIR [--format table|csv]`: prints the trial table of a study's
-/// HDF5 trial log, finished or still running (the log is read as a consistent snapshot). A run
-/// folder holds one log per study; all of them are shown.
+/// `knntune trials LOG_OR_RUN_DIR [--format table|csv] [--importance]`: prints the trial table
+/// of a study's HDF5 trial log, finished or still running (the log is read as a consistent
+/// snapshot), or with --importance each parameter's PED-ANOVA importance, overall and per value
+/// of the root categorical `algorithm`. A run folder holds one log per study; all of them are
+/// shown.
 
 #include <algorithm>
 #include <boost/program_options.hpp>
@@ -17,6 +19,7 @@
 #include "experiments/run/run_folder.hpp"
 #include "tuner/error.hpp"
 #include "tuner/hdf5_storage.hpp"
+#include "tuner/importance.hpp"
 
 namespace po = boost::program_options;
 namespace kt = knntune::tuner;
@@ -127,6 +130,73 @@ TrialTable build_table(const std::string& path, bool csv) {
     return t;
 }
 
+std::string percent(double share) {
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(1) << 100.0 * share << "%";
+    return s.str();
+}
+
+// The rows of one PED-ANOVA analysis, parameters in decreasing importance. With `per_subset`
+// (a measure's analysis) the parameters never active in it are left out, and a subset where
+// nothing could be evaluated is one row.
+void add_importance_rows(TrialTable& t, const std::string& subset,
+                         const std::vector<kt::ParamImportance>& result, bool csv,
+                         bool per_subset) {
+    const bool any = std::any_of(result.begin(), result.end(),
+                                 [](const kt::ParamImportance& r) { return r.evaluated; });
+    if (per_subset && !any) {
+        // The root parameters are active in every trial of the subset: the largest count.
+        const auto most =
+            std::max_element(result.begin(), result.end(),
+                             [](const auto& a, const auto& b) { return a.n_trials < b.n_trials; });
+        if (most != result.end() && most->n_trials > 0) {
+            t.rows.push_back({subset, "", "", "", std::to_string(most->n_trials),
+                              std::to_string(most->n_local), "too few trials"});
+        }
+        return;
+    }
+    for (const kt::ParamImportance& r : result) {
+        if (per_subset && r.n_trials == 0) continue;
+        const std::string share = csv ? number_text(r.share, 17) : percent(r.share);
+        t.rows.push_back({subset, r.key, r.evaluated ? share : "",
+                          r.evaluated ? number_text(r.raw, csv ? 17 : 4) : "",
+                          std::to_string(r.n_trials), std::to_string(r.n_local),
+                          r.evaluated ? "" : "too few trials"});
+    }
+}
+
+// PED-ANOVA importance of every parameter of one log: over all trials, then per choice of a
+// root categorical `algorithm` (one subset per measure) when it has several.
+TrialTable build_importance(const std::string& path, const kt::PedAnovaParams& params, bool csv) {
+    const kt::TrialLog log = kt::read_trial_log(path);
+    const kt::Direction dir = log.info.direction;
+    TrialTable t;
+    t.study = log.info.name;
+    std::size_t complete = 0;
+    for (const kt::FrozenTrial& tr : log.trials) {
+        complete += tr.state == kt::TrialState::Complete && !std::isnan(tr.value);
+    }
+    t.summary = "study '" + log.info.name + "' (" + path +
+                "): " + std::string(kt::direction_name(dir)) + ", " + std::to_string(complete) +
+                " complete trials; PED-ANOVA importance of reaching the best " +
+                significant(100.0 * params.local_quantile, 3) + "% within the best " +
+                significant(100.0 * params.global_quantile, 3) + "%";
+    t.header = {"subset", "parameter", "share", "importance", "trials", "local", "note"};
+    add_importance_rows(t, "all", kt::ped_anova(log.space, log.trials, dir, params), csv, false);
+    const auto root = log.space.find("algorithm");
+    if (!root || log.space.param(*root).condition) return t;
+    const kt::Distribution& d = log.space.param(*root).distribution;
+    if (!d.is_categorical() || d.n_choices() < 2) return t;
+    for (const std::string& choice : d.choices) {
+        kt::PedAnovaParams p = params;
+        p.where_key = "algorithm";
+        p.where_choice = choice;
+        add_importance_rows(t, "algorithm=" + choice, kt::ped_anova(log.space, log.trials, dir, p),
+                            csv, true);
+    }
+    return t;
+}
+
 void print_csv(const std::vector<TrialTable>& tables) {
     // Several studies: one CSV with a leading `study` column over the union of the columns.
     const bool many = tables.size() > 1;
@@ -196,15 +266,30 @@ int run_trials(const Command& self, const Args& args) {
     CommandLine line(self);
     std::string format = "table";
     std::string path;
+    bool importance = false;
+    kt::PedAnovaParams ped;
     line.options().add_options()("format", po::value(&format)->default_value("table"),
-                                 "table or csv");
+                                 "table or csv")(
+        "importance", po::bool_switch(&importance),
+        "print each parameter's PED-ANOVA importance instead of the trials")(
+        "local-quantile",
+        po::value(&ped.local_quantile)
+            ->default_value(ped.local_quantile, short_number(ped.local_quantile)),
+        "with --importance: share of the best trials to explain, in (0, 1)")(
+        "global-quantile",
+        po::value(&ped.global_quantile)
+            ->default_value(ped.global_quantile, short_number(ped.global_quantile)),
+        "with --importance: share of the best trials taken as reference, in (local, 1]");
     if (!line.parse(args, {{"LOG_OR_RUN_DIR", &path}})) return 0;
     if (format != "table" && format != "csv") {
         throw exp::UsageError("--format must be 'table' or 'csv', got '" + format + "'");
     }
+    if (importance) ped.validate();
     const bool csv = format == "csv";
     std::vector<TrialTable> tables;
-    for (const std::string& log : resolve_logs(path)) tables.push_back(build_table(log, csv));
+    for (const std::string& log : resolve_logs(path)) {
+        tables.push_back(importance ? build_importance(log, ped, csv) : build_table(log, csv));
+    }
     if (csv) {
         print_csv(tables);
         return 0;
@@ -216,8 +301,9 @@ int run_trials(const Command& self, const Args& args) {
     return 0;
 }
 
-const Command kTrials{"trials", "print the trial table of a study's trial log (table or CSV)",
-                      R"(Usage: knntune trials LOG_OR_RUN_DIR [--format table|csv]
+const Command kTrials{"trials",
+                      "print the trial table of a study's trial log, or its parameter importance",
+                      R"(Usage: knntune trials LOG_OR_RUN_DIR [--format table|csv] [--importance]
 
 Prints one row per trial of a trial log (a .h5 file, or a run folder: every log in it,
 trials-MODEL[-MEASURE].h5): number, state, value, every parameter (empty when
@@ -225,7 +311,18 @@ inactive; categoricals by label), every extra metric, start and end time (second
 the Unix epoch), duration in seconds and the error text. With several logs the CSV has a
 leading `study` column. For a race (tuner.strategy: race) the table format ends with the
 race record: per measure, racing or stopped, after which trial, and the test's p-value
-against the leader (docs/race.md). Works on a study that is still running.)",
+against the leader (docs/race.md). Works on a study that is still running.
+
+With --importance, prints instead how much each parameter mattered for reaching the best
+trials, by PED-ANOVA (docs/importance.md): over the Complete trials, the values a parameter
+took in the best --local-quantile of them are compared with those in the best
+--global-quantile (1: all of them). A parameter is analysed on the trials where it is active,
+so a measure's own parameters are judged among that measure's trials. Rows are by decreasing
+importance: subset (`all`, then `algorithm=MEASURE` for each measure of the study), parameter,
+share (the importances of a subset sum to 100%), importance (the raw Pearson divergence),
+trials (Complete trials where it is active), local (how many of them are the best ones). A
+parameter with fewer than 2 best trials is listed with the note `too few trials`, and so is a
+measure none of whose parameters has enough.)",
                       run_trials};
 
 }  // namespace knntune::cli

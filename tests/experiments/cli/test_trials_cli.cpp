@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "benchmarks/tuner_functions.hpp"
 #include "tests/tuner/fixtures.hpp"
 #include "tuner/hdf5_storage.hpp"
 #include "tuner/study.hpp"
@@ -89,5 +90,63 @@ TEST_CASE("knntune trials prints the trial table as CSV and as a table", "[tuner
     std::tie(status, out) = run_cli("trials " + path + " --format json");
     CHECK(status == 2);
     CHECK_THAT(out, Catch::Contains("--format must be 'table' or 'csv'"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("knntune trials --importance prints PED-ANOVA importance per parameter and measure",
+          "[tuner][cli]") {
+    const auto dir = scratch_dir("cli-importance");
+    const std::string path = (dir / "trials.h5").string();
+    {
+        const SearchSpace space = knn_space();
+        StudyOptions opt;
+        opt.seed = 11;
+        Study study(space, make_sampler("random", {}, 11, space),
+                    std::make_unique<Hdf5Storage>(path, Hdf5Options{false}), opt);
+        OptimizeParams p;
+        p.n_trials = 300;
+        study.optimize(
+            [](const Trial& t) -> Evaluation {
+                return Evaluation{knntune::bench::benchmark_function(1, t.values()), {}};
+            },
+            p);
+    }
+    auto [status, out] = run_cli("trials " + path + " --importance");
+    REQUIRE(status == 0);
+    const auto table = lines(out);
+    REQUIRE(table.size() > 3);
+    CHECK_THAT(table[0], Catch::Contains("minimize, 300 complete trials; PED-ANOVA"));
+    CHECK_THAT(table[1], Catch::StartsWith("subset  "));
+    CHECK_THAT(table[2], Catch::StartsWith("all "));
+    CHECK_THAT(table[2], Catch::Contains(" algorithm "));
+    // Every measure has its own rows, its own parameters included, the other measures' not.
+    std::size_t rp3beta_rows = 0;
+    for (const std::string& l : table) {
+        if (l.rfind("algorithm=rp3beta ", 0) != 0) continue;
+        ++rp3beta_rows;
+        CHECK_THAT(l, !Catch::Contains("tversky."));
+    }
+    CHECK(rp3beta_rows == 4);  // k, shrink, rp3beta.alpha, rp3beta.beta
+
+    std::tie(status, out) = run_cli("trials " + path + " --importance --format csv");
+    REQUIRE(status == 0);
+    const auto rows = lines(out);
+    CHECK(rows[0] == "subset,parameter,share,importance,trials,local,note");
+    double total = 0.0;
+    std::size_t n_all = 0;
+    for (const std::string& r : rows) {
+        if (r.rfind("all,", 0) != 0) continue;
+        ++n_all;
+        total += std::stod(r.substr(r.find(',', 4) + 1));
+    }
+    CHECK(n_all == 11);  // every parameter of the space
+    CHECK_THAT(total, Catch::Matchers::WithinAbs(1.0, 1e-9));
+
+    std::tie(status, out) = run_cli("trials " + path + " --importance --local-quantile 1.5");
+    CHECK(status == 2);
+    CHECK_THAT(out, Catch::Contains("importance: local quantile must be in (0, 1), got 1.5"));
+    std::tie(status, out) = run_cli("trials --help");
+    CHECK(status == 0);
+    CHECK_THAT(out, Catch::Contains("--importance") && Catch::Contains("--global-quantile"));
     std::filesystem::remove_all(dir);
 }
