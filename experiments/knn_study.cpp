@@ -34,10 +34,10 @@ KnnConfig config_from_trial(const SearchConfig& search, const tuner::Trial& tria
     c.measure = trial.choice("algorithm");
     c.params = search.fixed;
     for (const auto& [name, r] : search.shared) {
-        c.params[name] = r.fixed ? *r.fixed : trial.value(name);
+        c.params[name] = r.fixed ? *r.fixed : Value(trial.value(name));
     }
     for (const auto& [name, r] : search.own_ranges(c.measure)) {
-        c.params[name] = r.fixed ? *r.fixed : trial.value(c.measure + "." + name);
+        c.params[name] = r.fixed ? *r.fixed : Value(trial.value(c.measure + "." + name));
     }
     return c;
 }

@@ -155,6 +155,7 @@ SimilarityParams parse_params(Measure measure, const ParamMap& values) {
         }
         if constexpr (requires { M::validate(values); }) M::validate(values);
         check_weighting_keys(p, values);
+        if constexpr (requires { M::check(p, own); }) M::check(p, own);
         return p;
     });
 }
@@ -169,7 +170,9 @@ void check_params(Measure measure, const SimilarityParams& p) {
     };
     for (const Key<CommonParams>& key : kCommonKeys) check(key.info, key.get(p));
     visit_measure(measure, [&]<class M>(std::type_identity<M>) {
-        for (const auto& key : M::kKeys) check(key.info, key.get(own_params<M>(p)));
+        const typename M::Params& own = own_params<M>(p);
+        for (const auto& key : M::kKeys) check(key.info, key.get(own));
+        if constexpr (requires { M::check(p, own); }) M::check(p, own);
     });
 }
 

@@ -58,11 +58,13 @@ using ParamMap = knntune::ValueMap;
 /// Throws ParamError on an unknown name, a name that does not apply to the measure (listing
 /// the ones that do), a value of the wrong type or out of range (giving the bounds), a
 /// weighting key without its weighting, or a rule of the measure's own (s_plus: mixing the
-/// classic form `l`, `c` with the general one `l1`, `l2`, `c1`, `c2`).
+/// classic form `l`, `c` with the general one `l1`, `l2`, `c1`, `c2`; p3alpha, rp3beta:
+/// `normalize_rows` without `variant = literature`, or that variant with a weighting).
 [[nodiscard]] SimilarityParams parse_params(Measure measure, const ParamMap& values);
 
 /// Checks every value of `p` (built by `parse_params` for `measure`, then perhaps edited in
-/// code) against the same tables: throws ParamError naming the first one out of its bounds.
+/// code) against the same tables and the measure's rules between parsed values: throws
+/// ParamError naming the first one out of its bounds.
 void check_params(Measure measure, const SimilarityParams& p);
 
 /// Help text for the parameters of `measure` (all measures when empty): name, default,

@@ -3,11 +3,13 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/error.hpp"
 #include "engine/similarity/kernel.hpp"
 #include "engine/similarity/registry.hpp"
 #include "engine/similarity/weighting.hpp"
+#include "engine/topk.hpp"
 
 namespace knntune::engine::similarity {
 
@@ -60,7 +62,14 @@ std::vector<double> col_sums(const CsrMatrix& m, bool squared) {
     return out;
 }
 
+std::vector<double> col_counts(const CsrMatrix& m) {
+    const std::vector<Offset> counts = column_counts(m);
+    return {counts.begin(), counts.end()};
+}
+
 std::vector<Score> to_scores(const std::vector<double>& v) { return {v.begin(), v.end()}; }
+
+void binarize(CsrMatrix& m) { std::fill(m.values.begin(), m.values.end(), Score{1}); }
 
 void validate(Measure measure, const SimilarityParams& p) {
     if (parsed_for(p) != measure) {
@@ -100,13 +109,19 @@ SideStats side_stats(MaybeOwned& a, MaybeOwned& b, const StatsNeeds& needs, doub
         stats.row_pop = powered_stat(row_sums(a.get(), false), 0.0, needs.row_pop_exp);
     }
     if (needs.col_pop) {
-        // NOTE: rp3beta's popularity is taken before the L1 normalisation below (spec 3).
-        stats.col_pop = powered_stat(col_sums(b.get(), false), 0.0, needs.col_pop_exp);
+        // NOTE: rp3beta's popularity is taken before the L1 normalisation below (spec 3). The
+        // literature variant counts the stored entries, as its framework does.
+        const std::vector<double> pop =
+            needs.p3_literature ? col_counts(b.get()) : col_sums(b.get(), false);
+        stats.col_pop = powered_stat(pop, 0.0, needs.col_pop_exp);
     }
     if (needs.p3) {
         // NOTE: `binary` was already applied, before this normalisation (spec 9.2), so
         // binary=true keeps p3alpha a random walk instead of a co-occurrence count.
         CsrMatrix& am = a.mutable_ref();
+        // The literature variant's first step follows A's 0/1 pattern (its framework walks
+        // from the items through the boolean matrix); only B's values weigh the second step.
+        if (needs.p3_literature) binarize(am);
         normalize_rows(am, RowNorm::L1);
         power_values(am, needs.p3_alpha);
         CsrMatrix& bm = b.mutable_ref();
@@ -128,8 +143,44 @@ SideStats side_stats(MaybeOwned& a, MaybeOwned& b, const StatsNeeds& needs, doub
     return stats;
 }
 
-/// Shared tail: p3 transform, side statistics, kernel. `a` and `b` are kernel inputs that
-/// have already been through orientation, binary and weighting.
+/// The literature variant's steps after the kernel (measures/p3_variant.hpp): `w` is the
+/// kernel's result W (self-pair dropped, top-k per row); its rows are L1-normalised when
+/// `normalize`, then S = Wᵀ keeps the top-k of each row, ranked.
+///
+/// NOTE: the second top-k is the framework's top-k per column of W. After the first one a
+/// column of W may hold more than k entries, so it drops some; with `normalize` it compares
+/// values that were divided by different row sums, so it may keep others than without.
+CsrMatrix literature_steps(CsrMatrix w, bool normalize, Index k) {
+    if (normalize) normalize_rows(w, RowNorm::L1);
+    const CsrMatrix t = transpose(w);
+    CsrMatrix s(t.rows, t.cols);
+    std::vector<ScoredIndex> row;
+    for (Index r = 0; r < t.rows; ++r) {
+        row.clear();
+        for (Offset q = t.indptr[r]; q < t.indptr[r + 1]; ++q) {
+            // As everywhere, an exact 0 (here an underflow of the normalisation) is not kept.
+            if (t.values[q] != 0) row.push_back({t.values[q], t.indices[q]});
+        }
+        select_top_k(row, static_cast<std::size_t>(k));
+        for (const ScoredIndex& e : row) {
+            s.indices.push_back(e.index);
+            s.values.push_back(e.score);
+        }
+        s.indptr[r + 1] = static_cast<Offset>(s.indices.size());
+    }
+    return s;
+}
+
+/// True when `measure` with `p` drops the self-pair: `exclude_self`, or the literature variant.
+bool drops_self(Measure measure, const SimilarityParams& p) {
+    return p.exclude_self || visit_measure(measure, [&]<class M>(std::type_identity<M>) {
+               return M::needs(own_params<M>(p)).p3_literature;
+           });
+}
+
+/// Shared tail: p3 transform, side statistics, kernel, and the literature variant's steps
+/// after it. `a` and `b` are kernel inputs that have already been through orientation,
+/// binary and weighting.
 CsrMatrix run(MaybeOwned& a, MaybeOwned& b, Measure measure, const SimilarityParams& p) {
     KernelOptions opt;
     opt.k = p.k;
@@ -141,12 +192,15 @@ CsrMatrix run(MaybeOwned& a, MaybeOwned& b, Measure measure, const SimilarityPar
     const double h_add = p.shrink_type == ShrinkType::Additive ? p.shrink : 0.0;
     return visit_measure(measure, [&]<class M>(std::type_identity<M>) -> CsrMatrix {
         const typename M::Params& own = own_params<M>(p);
-        const SideStats stats = side_stats(a, b, M::needs(own), h_add);
-        return sparse_topk(a.get(), b.get(), M(stats, own), opt);
+        const StatsNeeds needs = M::needs(own);
+        const SideStats stats = side_stats(a, b, needs, h_add);
+        if (!needs.p3_literature) return sparse_topk(a.get(), b.get(), M(stats, own), opt);
+        KernelOptions first = opt;
+        first.exclude_self = true;
+        return literature_steps(sparse_topk(a.get(), b.get(), M(stats, own), first),
+                                needs.p3_normalize_rows, p.k);
     });
 }
-
-void binarize(CsrMatrix& m) { std::fill(m.values.begin(), m.values.end(), Score{1}); }
 
 }  // namespace
 
@@ -203,8 +257,9 @@ CsrMatrix compute_similarity_ab(const CsrMatrix& a_in, const CsrMatrix& b_in, Me
         throw ParamError("similarity: A has " + std::to_string(a_in.cols) + " columns but B has " +
                          std::to_string(b_in.rows) + " rows");
     }
-    if (p.exclude_self && a_in.rows != b_in.cols) {
-        throw ParamError("exclude_self needs a square result");
+    if (drops_self(measure, p) && a_in.rows != b_in.cols) {
+        throw ParamError(p.exclude_self ? "exclude_self needs a square result"
+                                        : "variant = literature needs a square result");
     }
     MaybeOwned a(a_in);
     MaybeOwned b(b_in);

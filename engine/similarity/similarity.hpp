@@ -21,17 +21,19 @@ namespace knntune::engine::similarity {
 /// (A = R, B = Rᵀ). Order of operations on A (spec section 9): explicit zeros are dropped,
 /// then `binary`, then `weighting`, then `normalize`; B is the transpose of the result. p3alpha
 /// and rp3beta then L1-normalise the rows of A and of B and raise them to α; rp3beta's
-/// popularity is the column sum of B taken before that step.
+/// popularity is the column sum of B taken before that step. Their `variant = literature`
+/// changes these steps and adds some after the kernel (measures/p3_variant.hpp).
 ///
-/// The self-pair is kept unless `exclude_self`. Exact zero scores are not stored. Throws
-/// ParamError for invalid parameters (use `parse_params` to build them).
+/// The self-pair is kept unless `exclude_self` (or variant = literature, which always drops
+/// it). Exact zero scores are not stored. Throws ParamError for invalid parameters (use
+/// `parse_params` to build them).
 [[nodiscard]] CsrMatrix compute_similarity(const CsrMatrix& user_item, Orientation orientation,
                                            Measure measure, const SimilarityParams& params);
 
 /// Lower level: the kernel on explicit inputs, A (n × m) and B (m × p), with no orientation
 /// handling and no weighting. `binary`, the p3alpha/rp3beta transform and all side statistics
-/// are applied as in `compute_similarity`; B is not assumed to be Aᵀ. `exclude_self` needs
-/// n == p.
+/// are applied as in `compute_similarity`; B is not assumed to be Aᵀ. `exclude_self` and
+/// p3alpha/rp3beta's `variant = literature` need n == p.
 [[nodiscard]] CsrMatrix compute_similarity_ab(const CsrMatrix& a, const CsrMatrix& b,
                                               Measure measure, const SimilarityParams& params);
 

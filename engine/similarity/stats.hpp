@@ -1,7 +1,8 @@
 #pragma once
 /// What a measure asks of the kernel input besides the co-occurrence: the side statistics
 /// (norms, cosine factors, popularity) and the p3 transform, computed once per call and never
-/// inside the pair loop (in particular no `pow` per pair).
+/// inside the pair loop (in particular no `pow` per pair), and the steps of the literature
+/// variant of P3α/RP3β around the kernel.
 ///
 /// Notation (spec section 1): the kernel input is A (n × m) and B (m × p); xy(r,c) is the
 /// sparse dot product of row r of A and column c of B, X2(r) = Σ A[r,·]², Y2(c) = Σ B[·,c]².
@@ -24,6 +25,12 @@ struct StatsNeeds {
     double col_pop_exp = 0.0;
     bool p3 = false;  ///< L1-normalise the rows of A and B, then raise to p3_alpha
     double p3_alpha = 1.0;
+    /// The literature formulation of P3α/RP3β (measures/p3_variant.hpp): A's rows are
+    /// normalised as a 0/1 pattern, col_pop counts the stored entries of B's columns, the
+    /// kernel drops the self-pair, and its result W becomes S through the steps after the
+    /// kernel (optional row L1 normalisation, transpose, top-k per row).
+    bool p3_literature = false;
+    bool p3_normalize_rows = false;  ///< literature only: L1-normalise the rows of W
 };
 
 /// Per-row (side 1, length n) and per-column (side 2, length p) statistics.

@@ -296,7 +296,8 @@ const ConfigKey kKeys[] = {
      .read = keys::read_part<read_search_range, &EC::search>},
     custom("search.params", "map",
            "per-measure ranges of each measure's own parameters: search.params.MEASURE.PARAM "
-           "(a range {low, high, log, step} or a number)",
+           "(a range {low, high, log, step}, or a fixed value: a number, or the value of a "
+           "choice or boolean such as rp3beta.variant: literature)",
            keys::read_part<read_search_params, &EC::search>, text<kOwnRanges>),
     custom("search.fixed", "map",
            "similarity parameters given to every trial, e.g. {binary: true, shrink_type: "

@@ -85,17 +85,21 @@ std::vector<boost::json::object> SearchConfig::enqueued(
 
 std::optional<double> SearchConfig::fixed_shared(const std::string& name) const {
     const auto it = shared.find(name);
-    return it == shared.end() ? std::nullopt : it->second.fixed;
+    if (it == shared.end() || !it->second.fixed) return std::nullopt;
+    // A shared parameter is always read as a number (read_range).
+    return std::get<double>(*it->second.fixed);
 }
 
 namespace {
 
 /// Throws the config error of `key` when `name = value` is not a valid parameter of
-/// `measure` (the engine's own parameter table decides).
+/// `measure` (the engine's own parameter table decides), given the fixed values `with` of the
+/// measure's other parameters (so that the measure's rules between parameters apply).
 void check_param(const Section& s, const std::string& key, const std::string& measure,
-                 const std::string& name, const Value& value) {
+                 const std::string& name, const Value& value, sim::ParamMap with = {}) {
+    with[name] = value;
     try {
-        (void)sim::parse_params(sim::measure_from_name(measure), {{name, value}});
+        (void)sim::parse_params(sim::measure_from_name(measure), with);
     } catch (const engine::ParamError& e) {
         s.fail(key, e.what());
     }
@@ -105,8 +109,9 @@ RangeSpec read_range(const Section& parent, const std::string& key, RangeSpec de
     const YAML::Node n = parent.node(key);
     RangeSpec r = def;
     if (n.IsScalar()) {
-        r.fixed = parent.get_float(key, {});
-        if (r.is_int && *r.fixed != std::floor(*r.fixed)) parent.fail(key, "expected an integer");
+        const double v = parent.get_float(key, {});
+        if (r.is_int && v != std::floor(v)) parent.fail(key, "expected an integer");
+        r.fixed = v;
         return r;
     }
     if (!n.IsMap()) parent.fail(key, "expected a number or a range {low, high, log, step}");
@@ -136,13 +141,29 @@ RangeSpec read_range(const Section& parent, const std::string& key, RangeSpec de
 }
 
 /// A range of `name` checked against the parameter's bounds for every measure in `measures`
-/// (a shared parameter must be valid for each of them).
+/// (a shared parameter must be valid for each of them), given the fixed values `with`.
 void check_range(const Section& s, const std::string& key, const std::string& name,
-                 const RangeSpec& r, const std::vector<std::string>& measures) {
+                 const RangeSpec& r, const std::vector<std::string>& measures,
+                 const sim::ParamMap& with = {}) {
     for (const std::string& m : measures) {
-        check_param(s, key, m, name, r.fixed ? *r.fixed : r.low);
-        if (!r.fixed) check_param(s, key, m, name, r.high);
+        check_param(s, key, m, name, r.fixed ? *r.fixed : Value(r.low), with);
+        if (!r.fixed) check_param(s, key, m, name, r.high, with);
     }
+}
+
+/// The text of a fixed value, for messages.
+std::string fixed_text(const Value& v) {
+    const double* d = std::get_if<double>(&v);
+    return d != nullptr ? short_number(*d) : std::get<std::string>(v);
+}
+
+/// True when `name` is a choice or boolean parameter of `measure`: a scalar fixes it at its
+/// text (a label, true or false) rather than at a number.
+bool takes_text(const std::string& measure, const std::string& name) {
+    for (const KeyInfo& k : sim::own_keys(sim::measure_from_name(measure))) {
+        if (k.name == name) return k.type == KeyType::Choice || k.type == KeyType::Bool;
+    }
+    return false;
 }
 
 [[noreturn]] void fail_entry(const Section& e, const std::string& message) {
@@ -151,8 +172,8 @@ void check_range(const Section& s, const std::string& key, const std::string& na
 
 void check_enqueued_value(const Section& e, const std::string& name, const RangeSpec& r, double v) {
     if (r.fixed) {
-        if (v != *r.fixed) {
-            e.fail(name, "fixed at " + short_number(*r.fixed) +
+        if (*r.fixed != Value(v)) {
+            e.fail(name, "fixed at " + fixed_text(*r.fixed) +
                              " by the search space; leave it out or give that value");
         }
         return;
@@ -231,16 +252,28 @@ void read_search_params(const ConfigKey&, const Section& s, const std::string& k
         if (!it->second.IsMap()) params.fail(measure, "expected a mapping of parameter ranges");
         const Section ms = params.child(measure);
         std::map<std::string, RangeSpec> ranges = search.own_ranges(measure);
+        std::vector<std::string> given;
+        sim::ParamMap fixed;  // the measure's fixed values, checked together below
         for (auto jt = it->second.begin(); jt != it->second.end(); ++jt) {
             const std::string name = jt->first.as<std::string>();
             if (search.shared.count(name) != 0 || name == "threshold") {
                 ms.fail(name, "shared by every measure: set it under search." + name);
             }
             const auto d = ranges.find(name);
-            const RangeSpec r = read_range(ms, name, d != ranges.end() ? d->second : RangeSpec{});
-            check_range(ms, name, name, r, {measure});
+            RangeSpec r = d != ranges.end() ? d->second : RangeSpec{};
+            if (takes_text(measure, name) && jt->second.IsScalar()) {
+                r.fixed = Value(jt->second.Scalar());
+            } else {
+                r = read_range(ms, name, r);
+            }
+            if (r.fixed) fixed[name] = *r.fixed;
+            given.push_back(name);
             ranges[name] = r;
         }
+        // NOTE: each value is checked with the measure's other fixed values, so that a rule
+        // between them (rp3beta: normalize_rows needs variant = literature) sees both.
+        for (const std::string& name : given)
+            check_range(ms, name, name, ranges[name], {measure}, fixed);
         search.own[measure] = std::move(ranges);
     }
 }

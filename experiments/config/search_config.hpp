@@ -15,7 +15,9 @@ namespace knntune::exp {
 
 /// A tuned parameter's domain, or a fixed value.
 struct RangeSpec {
-    std::optional<double> fixed{};  ///< set: the parameter is not tuned
+    /// Set: the parameter is not tuned. A number, or the text of a choice or boolean
+    /// parameter of a measure (`search.params.rp3beta.variant: literature`).
+    std::optional<Value> fixed{};
     double low = 0.0;
     double high = 0.0;
     bool log = false;

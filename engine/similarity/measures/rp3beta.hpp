@@ -1,11 +1,15 @@
 #pragma once
 /// RP3β (Paudel et al. 2017): P3α divided by pop(c)^β + h_s, where pop(c) is the column sum of
 /// B before the L1 normalisation, i.e. the popularity of the neighbour (output column).
+/// `variant = literature` selects the evaluation framework's formulation instead
+/// (p3_variant.hpp).
 
 #include <array>
 #include <string_view>
 
 #include "common/key_table.hpp"
+#include "engine/similarity/common_params.hpp"
+#include "engine/similarity/measures/p3_variant.hpp"
 #include "engine/similarity/stats.hpp"
 #include "engine/types.hpp"
 
@@ -15,6 +19,8 @@ namespace knntune::engine::similarity {
 struct Rp3betaParams {
     double alpha = 1.0;  ///< exponent of the transition probabilities, ≥ 0
     double beta = 1.0;   ///< popularity penalty exponent, ≥ 0
+    P3Variant variant = P3Variant::Standard;
+    bool normalize_rows = false;  ///< literature only: L1-normalise W's rows between the top-k
 };
 
 /// s = p3alpha / (Yd(c) + h_s) with Yd = pop^β.
@@ -30,9 +36,19 @@ struct Rp3beta {
                                  SearchRange{0, 2}),
         real_key<&Params::beta>("beta", {0, kInf}, "popularity penalty: divide by pop(col)^beta",
                                 SearchRange{0, 1}),
+        choice_key<&Params::variant>("variant", kP3VariantChoices, kP3VariantHelp),
+        bool_key<&Params::normalize_rows>("normalize_rows", kP3NormalizeRowsHelp),
     };
+    static void check(const CommonParams& common, const Params& p) {
+        check_p3_variant(kName, common, p.variant, p.normalize_rows);
+    }
     static StatsNeeds needs(const Params& p) {
-        return {.col_pop = true, .col_pop_exp = p.beta, .p3 = true, .p3_alpha = p.alpha};
+        return {.col_pop = true,
+                .col_pop_exp = p.beta,
+                .p3 = true,
+                .p3_alpha = p.alpha,
+                .p3_literature = p.variant == P3Variant::Literature,
+                .p3_normalize_rows = p.normalize_rows};
     }
 
     static constexpr bool kScoreIsXy = false;

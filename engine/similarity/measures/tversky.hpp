@@ -6,7 +6,9 @@
 /// the default search range of tuned keys), the co-occurrence cache flag, `needs` (the side
 /// statistics for given parameters), and the scoring (kernel flags, has_den, num, den) with a
 /// constructor from the side statistics and the parameters. A measure may also declare
-/// `static void validate(const ValueMap& given)` for rules between its keys (see s_plus.hpp).
+/// `static void validate(const ValueMap& given)` for rules on which keys were given (see
+/// s_plus.hpp), and `static void check(const CommonParams&, const Params&)` for rules between
+/// parsed values, also applied to parameters edited in code (see p3alpha.hpp).
 
 #include <array>
 #include <string_view>

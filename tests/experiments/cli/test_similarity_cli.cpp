@@ -139,3 +139,30 @@ TEST_CASE("knntune similarity writes the documented layout", "[engine][similarit
     }
     fs::remove_all(dir);
 }
+
+TEST_CASE("knntune similarity takes the p3 literature variant as --param",
+          "[engine][similarity][cli][p3_literature]") {
+    const fs::path dir =
+        fs::temp_directory_path() / ("knntune_cli_p3_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    {
+        // The tie case of test_p3_literature.cpp: u0 = {a, b}, u1 = {a, c}.
+        std::ofstream in(dir / "in.csv");
+        in << "user,item\nu0,a\nu0,b\nu1,a\nu1,c\n";
+    }
+    const std::string base = std::string(KNNTUNE_CLI) + " similarity --input " +
+                             (dir / "in.csv").string() + " --orientation item --param k=1";
+    const std::string out = " --output " + (dir / "s.csv").string();
+    REQUIRE(run(base + " --measure p3alpha --param variant=literature" + out) == 0);
+    CHECK(read_all(dir / "s.csv") == "row,col,score\na,b,0.5\nb,a,0.25\n");
+    // normalize_rows: row a of W holds only b after the first top-k (1/4 → 1), row b only a
+    // (1/2 → 1); c keeps nothing.
+    REQUIRE(run(base + " --measure rp3beta --param variant=literature --param normalize_rows=true" +
+                out) == 0);
+    CHECK(read_all(dir / "s.csv") == "row,col,score\na,b,1\nb,a,1\n");
+    CHECK(run(base + " --measure rp3beta --param normalize_rows=true" + out) == 2 * 256);
+    CHECK_THAT(read_all(err_file()),
+               Catch::Matchers::Contains(
+                   "parameter 'normalize_rows' of rp3beta needs variant = literature"));
+    fs::remove_all(dir);
+}

@@ -7,6 +7,7 @@
 
 #include "experiments/config/experiment_config.hpp"
 #include "experiments/config/keys.hpp"
+#include "experiments/knn_study.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace knntune::exp;
@@ -176,4 +177,37 @@ TEST_CASE("config: sampler settings are checked at load, mappings included",
     CHECK_THROWS_WITH(read_experiment_config(ConfigDoc::parse(
                           base + "  settings:\n    values: {alpha: [1]}\n", "c.yaml")),
                       Catch::StartsWith("c.yaml:17: key 'tuner.settings':"));
+}
+
+TEST_CASE("config: search.params fixes a choice or boolean measure parameter by its text",
+          "[experiments][config][p3_literature]") {
+    TempDir dir;
+    const auto log = dir.write("log.csv", "user,item,time\n");
+    const std::string base = base_config(log) +
+                             "search:\n  measures: [rp3beta, cosine]\n  params:\n"
+                             "    rp3beta:\n";
+    const ExperimentConfig cfg = read_experiment_config(ConfigDoc::parse(
+        base + "      normalize_rows: true\n      variant: literature\n", "c.yaml"));
+    // Fixed, so not tuned; every rp3beta trial gets both values, cosine trials neither.
+    const auto space = cfg.search.space({"rp3beta", "cosine"});
+    for (const auto& spec : space.params()) {
+        CHECK(spec.name != "variant");
+        CHECK(spec.name != "normalize_rows");
+    }
+    const knntune::exp::KnnConfig c = config_from_values(
+        cfg.search, "rp3beta", {{"k", 10.0}, {"shrink", 0.0}, {"alpha", 0.5}, {"beta", 0.3}});
+    CHECK(c.params.at("variant") == knntune::Value(std::string("literature")));
+    CHECK(c.params.at("normalize_rows") == knntune::Value(std::string("true")));
+    CHECK(config_from_values(cfg.search, "cosine", {{"k", 10.0}, {"shrink", 0.0}})
+              .params.count("variant") == 0);
+    CHECK_THAT(cfg.resolved_text, Catch::Contains("variant: literature"));
+    // The rule between the two is checked with both values, whatever their order.
+    CHECK_THROWS_WITH(
+        read_experiment_config(ConfigDoc::parse(base + "      normalize_rows: true\n", "c.yaml")),
+        "c.yaml:15: key 'search.params.rp3beta.normalize_rows': parameter 'normalize_rows' of "
+        "rp3beta needs variant = literature");
+    CHECK_THROWS_WITH(
+        read_experiment_config(ConfigDoc::parse(base + "      variant: literal\n", "c.yaml")),
+        "c.yaml:15: key 'search.params.rp3beta.variant': parameter 'variant' of rp3beta: "
+        "expected one of standard, literature");
 }
