@@ -25,23 +25,28 @@ bool finite_nonnegative(const CsrMatrix& m) {
 
 }  // namespace
 
-CsrMatrix recommend(const CsrMatrix& user_item, const CsrMatrix& similarity,
-                    similarity::Orientation orientation, const RecommendParams& params) {
-    using similarity::Orientation;
+void check_recommend_params(const CsrMatrix& user_item, const RecommendParams& params,
+                            const std::string& who) {
     if (params.top_n < 1) {
         throw ParamError("top_n = " + std::to_string(params.top_n) + " is out of range [1, inf)");
     }
+    if (!params.user_mask.empty() &&
+        params.user_mask.size() != static_cast<size_t>(user_item.rows)) {
+        throw ParamError(who + ": user_mask has " + std::to_string(params.user_mask.size()) +
+                         " entries for " + std::to_string(user_item.rows) + " users");
+    }
+}
+
+CsrMatrix recommend(const CsrMatrix& user_item, const CsrMatrix& similarity,
+                    similarity::Orientation orientation, const RecommendParams& params) {
+    using similarity::Orientation;
+    check_recommend_params(user_item, params, "recommend");
     const Index expected = orientation == Orientation::Item ? user_item.cols : user_item.rows;
     if (similarity.rows != expected || similarity.cols != expected) {
         throw ParamError("recommend: similarity is " + shape(similarity) + " but the " +
                          (orientation == Orientation::Item ? "items" : "users") + " of a " +
                          shape(user_item) + " matrix need " + std::to_string(expected) + " × " +
                          std::to_string(expected));
-    }
-    if (!params.user_mask.empty() &&
-        params.user_mask.size() != static_cast<size_t>(user_item.rows)) {
-        throw ParamError("recommend: user_mask has " + std::to_string(params.user_mask.size()) +
-                         " entries for " + std::to_string(user_item.rows) + " users");
     }
     similarity::KernelOptions opt;
     opt.k = params.top_n;

@@ -3,6 +3,7 @@
 /// user, already seen items excluded.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "engine/csr.hpp"
@@ -30,5 +31,11 @@ struct RecommendParams {
 [[nodiscard]] CsrMatrix recommend(const CsrMatrix& user_item, const CsrMatrix& similarity,
                                   similarity::Orientation orientation,
                                   const RecommendParams& params);
+
+/// The checks of `params` that every producer of recommendation lists makes (`recommend` and
+/// the baselines of engine/baselines.hpp): top_n ≥ 1, and `user_mask` empty or one entry per
+/// row of `user_item`. Throws ParamError; `who` starts the mask message ("recommend: ...").
+void check_recommend_params(const CsrMatrix& user_item, const RecommendParams& params,
+                            const std::string& who);
 
 }  // namespace knntune::engine

@@ -161,6 +161,19 @@ KnnResult KnnEvaluator::evaluate(const KnnConfig& config) const {
     return r;
 }
 
+KnnResult KnnEvaluator::evaluate_baseline(engine::Baseline baseline, std::uint64_t seed) const {
+    using Clock = std::chrono::steady_clock;
+    KnnResult r;
+    const auto t0 = Clock::now();
+    engine::RecommendParams rp;
+    rp.top_n = top_n_;
+    rp.user_mask = user_mask_;
+    const engine::CsrMatrix recs = engine::recommend_baseline(train_, baseline, seed, rp);
+    r.evaluation = engine::evaluate_metrics(recs, target_, popularity_, metrics_);
+    r.eval_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    return r;
+}
+
 engine::CsrMatrix fit_knn(const engine::CsrMatrix& train, sim::Orientation orientation,
                           const KnnConfig& config) {
     const sim::Measure m = sim::measure_from_name(config.measure);
@@ -171,6 +184,15 @@ KnnResult evaluate_knn(const engine::CsrMatrix& train, const engine::CsrMatrix& 
                        sim::Orientation orientation, const KnnConfig& config,
                        const std::vector<engine::MetricSpec>& metrics) {
     return KnnEvaluator(train, target, orientation, metrics).evaluate(config);
+}
+
+KnnResult evaluate_baseline(const engine::CsrMatrix& train, const engine::CsrMatrix& target,
+                            engine::Baseline baseline, std::uint64_t seed,
+                            const std::vector<engine::MetricSpec>& metrics) {
+    // NOTE: the orientation only matters to the similarity and its cache, neither of which
+    // a baseline uses.
+    return KnnEvaluator(train, target, sim::Orientation::Item, metrics)
+        .evaluate_baseline(baseline, seed);
 }
 
 }  // namespace knntune::exp

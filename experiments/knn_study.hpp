@@ -2,11 +2,13 @@
 /// The bridge between a KNN configuration and the tuner: the conditional search space over
 /// similarity measures, trial → configuration, and the evaluation of one configuration.
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "engine/baselines.hpp"
 #include "engine/csr.hpp"
 #include "engine/metrics.hpp"
 #include "engine/similarity/params.hpp"
@@ -58,6 +60,10 @@ class KnnEvaluator {
     /// Fits `config` on train, recommends the top-N (N = the largest cut-off) to every user
     /// with at least one item in target, and scores the lists. Thread-safe.
     [[nodiscard]] KnnResult evaluate(const KnnConfig& config) const;
+    /// Recommends the lists of `baseline` (random draws with `seed`) to the same users with
+    /// the same length as `evaluate`, and scores them the same way; fit_seconds is 0 (the
+    /// baselines fit nothing). Thread-safe.
+    [[nodiscard]] KnnResult evaluate_baseline(engine::Baseline baseline, std::uint64_t seed) const;
     /// The similarity matrix of `config` on train (from the cache when it applies).
     [[nodiscard]] engine::CsrMatrix fit(const KnnConfig& config, bool* cache_hit = nullptr) const;
 
@@ -84,6 +90,13 @@ class KnnEvaluator {
                                      engine::similarity::Orientation orientation,
                                      const KnnConfig& config,
                                      const std::vector<engine::MetricSpec>& metrics);
+
+/// One-off evaluation of a baseline on the users and metrics `evaluate_knn` uses:
+/// `KnnEvaluator(train, target, any orientation, metrics).evaluate_baseline(baseline, seed)`.
+[[nodiscard]] KnnResult evaluate_baseline(const engine::CsrMatrix& train,
+                                          const engine::CsrMatrix& target,
+                                          engine::Baseline baseline, std::uint64_t seed,
+                                          const std::vector<engine::MetricSpec>& metrics);
 
 /// The similarity matrix of `config` on `train` (items × items or users × users).
 [[nodiscard]] engine::CsrMatrix fit_knn(const engine::CsrMatrix& train,

@@ -1,11 +1,13 @@
-/// `knntune evaluate CONFIG --measure NAME [--param NAME=VALUE]... [--period valid|test]`:
-/// scores one configuration and prints its metrics as JSON, so other tools can use knntune as
-/// an objective.
+/// `knntune evaluate CONFIG --measure NAME [--param NAME=VALUE]... [--period valid|test]` (or
+/// `--baseline NAME [--seed N]` in place of the measure): scores one configuration and prints
+/// its metrics as JSON, so other tools can use knntune as an objective.
 
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>
 #include <iostream>
+#include <optional>
 
+#include "engine/baselines.hpp"
 #include "experiments/cli/commands.hpp"
 #include "experiments/cli/options.hpp"
 #include "experiments/knn_study.hpp"
@@ -17,13 +19,15 @@ namespace knntune::cli {
 
 namespace {
 
-boost::json::object result_json(const exp::KnnResult& r, const exp::KnnConfig& knn,
-                                const std::string& model, const std::string& period,
+/// The JSON of one evaluation: `model` is item_knn/user_knn for a measure, the baseline's
+/// name for a baseline.
+boost::json::object result_json(const exp::KnnResult& r, const std::string& model,
+                                const std::string& configuration, const std::string& period,
                                 const std::string& fingerprint) {
     boost::json::object o;
     o["model"] = model;
     o["period"] = period;
-    o["configuration"] = knn.describe();
+    o["configuration"] = configuration;
     boost::json::object m;
     for (const auto& mr : r.evaluation.metrics) m[mr.spec.name] = mr.mean;
     o["metrics"] = m;
@@ -44,18 +48,27 @@ int run_evaluate(const Command& self, const Args& args) {
     std::string period = "valid";
     ConfigOptions config_options;
     KnnOptions knn;
+    BaselineOptions base;
     line.options().add_options()("period", po::value(&period), "valid (default) or test");
-    knn.add(line.options(), "item");
+    knn.add(line.options(), "item", MeasureUse::OrBaseline);
+    base.add(line.options(), "the config's tuner.seed");
     config_options.add(line.options());
-    if (!line.parse(args, {{"CONFIG", &config}}, measures_and_params_help())) return 0;
+    if (!line.parse(args, {{"CONFIG", &config}},
+                    measures_and_params_help() + "\n" + baselines_help())) {
+        return 0;
+    }
     if (period != "valid" && period != "test") {
         throw exp::UsageError("--period takes valid or test, got '" + period + "'");
     }
     exp::ExperimentConfig cfg = exp::load_experiment_config(config, config_options.sets);
     if (!config_options.out.empty()) cfg.output.dir = config_options.out;
-    const exp::KnnConfig knn_config =
-        exp::config_from_values(cfg.search, knn.measure, knn.param_map());
-    const auto orientation = knn.orientation_id();
+    const ModelChoice choice = choose_model(knn, base, cfg.tuner.seed);
+    std::optional<exp::KnnConfig> knn_config;
+    if (!choice.baseline) {
+        knn_config = exp::config_from_values(cfg.search, knn.measure, knn.param_map());
+    }
+    const auto orientation =
+        choice.baseline ? engine::similarity::Orientation::Item : knn.orientation_id();
     const auto limit = knn.thread_limit();
     const auto metrics = cfg.objective.all();
     exp::Progress progress(exp::ProgressMode::Quiet);
@@ -64,12 +77,21 @@ int run_evaluate(const Command& self, const Args& args) {
     const engine::PreparedData& d = ctx.data();
     using engine::Period;
     const bool valid = period == "valid";
-    const exp::KnnResult r = exp::evaluate_knn(d.matrix(valid ? Period::TrainVal : Period::Train),
-                                               d.matrix(valid ? Period::Valid : Period::Test),
-                                               orientation, knn_config, metrics);
-    std::cout << boost::json::serialize(result_json(r, knn_config, exp::model_name(orientation),
-                                                    period, d.fingerprint()))
-              << "\n";
+    const engine::CsrMatrix& train = d.matrix(valid ? Period::TrainVal : Period::Train);
+    const engine::CsrMatrix& target = d.matrix(valid ? Period::Valid : Period::Test);
+    boost::json::object out;
+    if (choice.baseline) {
+        const auto r =
+            exp::evaluate_baseline(train, target, *choice.baseline, choice.seed, metrics);
+        out = result_json(r, std::string(engine::baseline_name(*choice.baseline)),
+                          engine::describe_baseline(*choice.baseline, choice.seed), period,
+                          d.fingerprint());
+    } else {
+        const auto r = exp::evaluate_knn(train, target, orientation, *knn_config, metrics);
+        out = result_json(r, exp::model_name(orientation), knn_config->describe(), period,
+                          d.fingerprint());
+    }
+    std::cout << boost::json::serialize(out) << "\n";
     return 0;
 }
 
@@ -77,12 +99,18 @@ const Command kEvaluate{"evaluate", "score one configuration and print its metri
                         R"(Usage: knntune evaluate CONFIG --measure NAME [--param NAME=VALUE]...
                         [--orientation item|user] [--period valid|test]
                         [--set key=value]... [--out RUN_DIR]
+       knntune evaluate CONFIG --baseline top_pop|random [--seed N]
+                        [--period valid|test] [--set key=value]... [--out RUN_DIR]
 
 Scores one KNN configuration and prints a JSON object with its metrics. --param
 gives the similarity parameters (k, shrink, alpha, beta, l, t1, t2, c, ...): every
 parameter the config tunes must be given, the config's fixed ones are added. Period
 'valid' fits on train_val and scores valid, exactly as a tuning trial does; 'test'
-fits on train and scores test. The prepared data is cached in the run folder.)",
+fits on train and scores test. The prepared data is cached in the run folder.
+
+--baseline scores a non-personalised baseline on the same users, metrics and list
+length instead (the 'model' of the JSON is then the baseline's name); random draws
+with the config's tuner.seed unless --seed is given, as the test stage does.)",
                         run_evaluate};
 
 }  // namespace knntune::cli

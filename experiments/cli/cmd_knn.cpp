@@ -1,8 +1,9 @@
 /// `knntune similarity` and `knntune recommend`: one similarity matrix, or the top-N
-/// recommendations built from it, for an interaction file, as CSV.
+/// recommendations built from it (or from a baseline), for an interaction file, as CSV.
 
 #include <boost/program_options.hpp>
 
+#include "engine/baselines.hpp"
 #include "engine/recommend.hpp"
 #include "engine/similarity/similarity.hpp"
 #include "experiments/cli/commands.hpp"
@@ -17,13 +18,29 @@ int run_knn(const Command& self, const Args& args, bool recommend) {
     CommandLine line(self);
     InputOptions io;
     KnnOptions knn;
+    BaselineOptions base;
     TopOption top;
     if (recommend) top.add(line.options(), "recommendations per user");
     io.add(line.options());
-    knn.add(line.options());
-    if (!line.parse(args, {}, measures_and_params_help())) return 0;
-    const KnnJob job = validate(knn);  // everything is checked before the data is read
+    knn.add(line.options(), {}, recommend ? MeasureUse::OrBaseline : MeasureUse::Required);
+    if (recommend) base.add(line.options(), "0");
+    const std::string epilog =
+        measures_and_params_help() + (recommend ? "\n" + baselines_help() : std::string());
+    if (!line.parse(args, {}, epilog)) return 0;
+    // Everything is checked before the data is read.
+    const ModelChoice choice = recommend ? choose_model(knn, base, 0) : ModelChoice{};
     const int top_n = recommend ? top.checked() : 0;
+    engine::RecommendParams rp;
+    rp.top_n = top_n;
+    if (choice.baseline) {
+        const auto limit = knn.thread_limit();
+        const KnnInput data = load_knn_input(io.input, io.period);
+        const engine::CsrMatrix recs =
+            engine::recommend_baseline(data.matrix, *choice.baseline, choice.seed, rp);
+        write_text_file(io.output, recommendations_csv(recs, data));
+        return 0;
+    }
+    const KnnJob job = validate(knn);
 
     const KnnInput data = load_knn_input(io.input, io.period);
     const engine::CsrMatrix s = engine::similarity::compute_similarity(data.matrix, job.orientation,
@@ -33,8 +50,6 @@ int run_knn(const Command& self, const Args& args, bool recommend) {
         write_text_file(io.output, similarity_csv(s, item ? data.item_ids : data.user_ids));
         return 0;
     }
-    engine::RecommendParams rp;
-    rp.top_n = top_n;
     const engine::CsrMatrix recs = engine::recommend(data.matrix, s, job.orientation, rp);
     write_text_file(io.output, recommendations_csv(recs, data));
     return 0;
@@ -57,12 +72,21 @@ const Command kRecommend{
     "recommend", "top-N KNN recommendations for every user of an interaction file",
     R"(Usage: knntune recommend --input FILE --measure NAME --orientation item|user
                          [--param NAME=VALUE]... --top N --output OUT.csv
+       knntune recommend --input FILE --baseline top_pop|random [--seed N]
+                         --top N --output OUT.csv
 
 Builds the similarity exactly as 'knntune similarity' does, then scores items:
 item-KNN score(u,j) = sum_i R[u,i]·S[j,i] (R·Sᵀ), user-KNN score(u,j) =
 sum_v S[u,v]·R[v,j] (S·R). Items the user already has are excluded, scores <= 0 are
 never recommended, ties are broken by item index. Writes user,item,score,rank (rank
-from 1), users sorted by id.)",
+from 1), users sorted by id.
+
+--baseline gives every user a non-personalised list instead, again without the
+items the user has: top_pop, the items with the most interactions in the input
+(score: that count; ties by item index, items nobody has are never recommended);
+random, items drawn uniformly without replacement (score: 1/rank), by a generator
+seeded with --seed and the user's row, so a seed gives the same lists at any
+--threads.)",
     [](const Command& self, const Args& args) { return run_knn(self, args, true); }};
 
 }  // namespace knntune::cli

@@ -1,5 +1,9 @@
 #include "experiments/cli/options.hpp"
 
+#include <algorithm>
+#include <charconv>
+
+#include "common/text.hpp"
 #include "engine/error.hpp"
 #include "engine/similarity/registry.hpp"
 #include "experiments/error.hpp"
@@ -29,26 +33,48 @@ exp::ProgressMode ProgressOptions::progress_mode() const {
     throw exp::UsageError("--progress takes auto, bar or lines, got '" + mode + "'");
 }
 
-void KnnOptions::add(po::options_description& d, const std::string& orientation_default) {
+void KnnOptions::add(po::options_description& d, const std::string& default_orientation,
+                     MeasureUse use) {
+    orientation_default = default_orientation;
+    auto* m = po::value(&measure);
     auto* o = po::value(&orientation);
-    if (orientation_default.empty()) {
-        o->required();
+    std::string orientation_help = "item (item-KNN: item × item) or user (user-KNN: user × user)";
+    if (use == MeasureUse::Required) {
+        m->required();
+        if (default_orientation.empty()) {
+            o->required();
+        } else {
+            o->default_value(default_orientation);
+        }
     } else {
-        o->default_value(orientation_default);
+        // NOTE: no boost default, so that an --orientation given with a baseline is seen.
+        orientation_help += default_orientation.empty()
+                                ? "; required with --measure"
+                                : " (default " + default_orientation + ", with --measure)";
     }
-    d.add_options()("measure", po::value(&measure)->required(), "similarity measure (see below)")(
-        "orientation", o, "item (item-KNN: item × item) or user (user-KNN: user × user)")(
+    const char* measure_help = use == MeasureUse::Required
+                                   ? "similarity measure (see below)"
+                                   : "similarity measure (see below); or give --baseline";
+    d.add_options()("measure", m, measure_help)("orientation", o, orientation_help.c_str())(
         "param", po::value(&params)->composing(),
         "a similarity parameter, NAME=VALUE (repeatable; see below)")(
         "threads", po::value(&threads)->default_value(0), "worker threads, 0 = all cores");
 }
 
 engine::similarity::Measure KnnOptions::measure_id() const {
+    if (engine::is_baseline(measure)) {
+        throw exp::UsageError("'" + measure +
+                              "' is a baseline, not a similarity measure: give --baseline " +
+                              measure + " (knntune recommend and evaluate take one)");
+    }
     return engine::similarity::measure_from_name(measure);
 }
 
 engine::similarity::Orientation KnnOptions::orientation_id() const {
-    return engine::similarity::orientation_from_name(orientation);
+    const std::string& name = orientation.empty() ? orientation_default : orientation;
+    if (name.empty())
+        throw exp::UsageError("the option '--orientation' is required with --measure");
+    return engine::similarity::orientation_from_name(name);
 }
 
 engine::similarity::ParamMap KnnOptions::param_map() const {
@@ -71,6 +97,73 @@ std::unique_ptr<tbb::global_control> KnnOptions::thread_limit() const {
     if (threads == 0) return nullptr;
     return std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
                                                  static_cast<size_t>(threads));
+}
+
+void BaselineOptions::add(po::options_description& d, const std::string& seed_default) {
+    d.add_options()("baseline", po::value(&baseline),
+                    ("a non-personalised baseline in place of --measure: " +
+                     join(engine::baseline_names(), " or ") + " (see below)")
+                        .c_str())(
+        "seed", po::value(&seed),
+        ("seed of --baseline random (default " + seed_default + ")").c_str());
+}
+
+namespace {
+
+std::uint64_t parse_seed(const std::string& text) {
+    std::uint64_t v = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || ptr != text.data() + text.size()) {
+        throw exp::UsageError("--seed takes an integer in [0, 2^64), got '" + text + "'");
+    }
+    return v;
+}
+
+}  // namespace
+
+ModelChoice choose_model(const KnnOptions& knn, const BaselineOptions& b,
+                         std::uint64_t default_seed) {
+    const std::string names = join(engine::baseline_names());
+    if (b.baseline.empty()) {
+        if (knn.measure.empty()) {
+            throw exp::UsageError(
+                "give --measure NAME (a similarity measure) or --baseline NAME (" + names + ")");
+        }
+        if (!b.seed.empty()) throw exp::UsageError("--seed applies to --baseline random only");
+        return {};
+    }
+    if (!knn.measure.empty()) throw exp::UsageError("give --measure or --baseline, not both");
+    const std::vector<std::string_view> measures = engine::similarity::measure_names();
+    if (std::find(measures.begin(), measures.end(), b.baseline) != measures.end()) {
+        throw exp::UsageError("'" + b.baseline +
+                              "' is a similarity measure, not a baseline: give --measure " +
+                              b.baseline + " (baselines: " + names + ")");
+    }
+    ModelChoice c;
+    c.baseline = engine::baseline_from_name(b.baseline);
+    if (!knn.orientation.empty()) {
+        throw exp::UsageError("--orientation does not apply to --baseline " + b.baseline);
+    }
+    if (!knn.params.empty()) {
+        throw exp::UsageError("--param does not apply to --baseline " + b.baseline +
+                              ": baselines have no parameters");
+    }
+    if (*c.baseline != engine::Baseline::Random && !b.seed.empty()) {
+        throw exp::UsageError("--seed applies to --baseline random only");
+    }
+    c.seed = b.seed.empty() ? default_seed : parse_seed(b.seed);
+    return c;
+}
+
+std::string baselines_help() {
+    std::string out =
+        "Baselines (--baseline NAME, in place of --measure, --orientation and --param):\n";
+    for (const auto& info : engine::baseline_table()) {
+        std::string line = "  " + std::string(info.name);
+        line.resize(22, ' ');
+        out += line + std::string(info.help) + "\n";
+    }
+    return out;
 }
 
 void TopOption::add(po::options_description& d, const std::string& what) {

@@ -89,17 +89,24 @@ ModelAnalysis analyse_model(const ExperimentConfig& cfg, std::string model, Mode
         const auto* v = per_user(m, r.objective);
         a.ci.push_back(v ? std::optional(mean_ci(cfg, *v)) : std::nullopt);
     }
+    for (const BaselineResult& b : r.baselines) {
+        const auto* v = per_user(b, r.objective);
+        a.baseline_ci.push_back(v ? std::optional(mean_ci(cfg, *v)) : std::nullopt);
+    }
     if (!ref) return a;
     std::vector<double> p;
-    for (std::size_t i = 1; i < r.measures.size(); ++i) {
-        const MeasureResult& m = r.measures[i];
-        const auto* v = per_user(m, r.objective);
-        if (!v || v->size() != ref->size()) continue;
+    auto compare = [&](const std::vector<double>* v, const std::string& name, bool baseline) {
+        if (!v || v->size() != ref->size()) return;
         Comparison c = paired_test(cfg, *ref, *v);
-        c.name = m.measure;
+        c.name = name;
+        c.baseline = baseline;
         p.push_back(c.p_value);
         a.comparisons.push_back(std::move(c));
+    };
+    for (std::size_t i = 1; i < r.measures.size(); ++i) {
+        compare(per_user(r.measures[i], r.objective), r.measures[i].measure, false);
     }
+    for (const BaselineResult& b : r.baselines) compare(per_user(b, r.objective), b.baseline, true);
     const std::vector<double> adjusted = holm_adjust(p);
     for (std::size_t i = 0; i < adjusted.size(); ++i) a.comparisons[i].p_holm = adjusted[i];
     return a;
@@ -131,6 +138,13 @@ const std::vector<double>* per_user(const MeasureResult& m, const std::string& m
     return it == m.per_user.end() || it->second.empty() ? nullptr : &it->second;
 }
 
+const std::vector<double>* per_user(const BaselineResult& b, const std::string& metric) {
+    const auto it = b.per_user.find(metric);
+    return it == b.per_user.end() || it->second.empty() ? nullptr : &it->second;
+}
+
 double test_objective(const MeasureResult& m) { return m.test_metrics.front().second; }
+
+double test_objective(const BaselineResult& b) { return b.test_metrics.front().second; }
 
 }  // namespace knntune::exp::report

@@ -1,6 +1,7 @@
 #pragma once
 /// The model analysis of the report: each model's trials summarised per measure, the bootstrap
-/// intervals of its test objective and the paired tests of its measures, Holm-adjusted.
+/// intervals of its test objective and the paired tests of its measures and baselines against
+/// the best measure, Holm-adjusted.
 ///
 /// Everything here is a function of the run folder's files and the config's seeds; the
 /// sections only format it.
@@ -59,7 +60,8 @@ struct ModelTrials {
 
 /// A paired comparison of a reference (best on valid) with one other configuration.
 struct Comparison {
-    std::string name{};  ///< the other configuration's measure
+    std::string name{};     ///< the other configuration's measure or baseline
+    bool baseline = false;  ///< the other configuration is a baseline
     PairedEffectSize effect{};
     double p_value = 1.0;
     double p_holm = 1.0;        ///< Holm-adjusted within the model; = p_value when alone
@@ -73,8 +75,11 @@ struct ModelAnalysis {
     ModelTrials trials{};
     /// Per measure (result order): the CI of the test objective, when per-user values exist.
     std::vector<std::optional<ConfidenceInterval>> ci{};
-    /// Per measure other than the first (result order) with per-user values on the same users:
-    /// the paired comparison with the first.
+    /// Per baseline (result order): the CI of its test objective, when per-user values exist.
+    std::vector<std::optional<ConfidenceInterval>> baseline_ci{};
+    /// Per measure other than the first (result order), then per baseline, with per-user
+    /// values on the same users: the paired comparison with the first measure. One Holm
+    /// family: the baselines count towards the adjustment.
     std::vector<Comparison> comparisons{};
     bool has_per_user = false;  ///< the best measure has per-user objective values
 };
@@ -100,7 +105,13 @@ struct ModelAnalysis {
 [[nodiscard]] const std::vector<double>* per_user(const MeasureResult& m,
                                                   const std::string& metric);
 
+/// The per-user values of `metric` for the baseline `b`, or null when it has none.
+[[nodiscard]] const std::vector<double>* per_user(const BaselineResult& b,
+                                                  const std::string& metric);
+
 /// The test value of the objective (the first test metric) of `m`.
 [[nodiscard]] double test_objective(const MeasureResult& m);
+/// The test value of the objective of the baseline `b`.
+[[nodiscard]] double test_objective(const BaselineResult& b);
 
 }  // namespace knntune::exp::report

@@ -36,6 +36,8 @@ double param_number(const KnnConfig& c, const std::string& name) {
     return std::nan("");
 }
 
+std::string baseline_label(const std::string& baseline) { return baseline + " (baseline)"; }
+
 std::string other_params(const KnnConfig& c, const engine::similarity::ParamMap& fixed) {
     engine::similarity::ParamMap other;
     for (const auto& [name, value] : c.params) {

@@ -34,6 +34,9 @@ using knntune::join;
 /// A numeric parameter of `c`, NaN when absent or not a number.
 [[nodiscard]] double param_number(const KnnConfig& c, const std::string& name);
 
+/// "top_pop (baseline)": how a baseline is named in the rows of the report's tables.
+[[nodiscard]] std::string baseline_label(const std::string& baseline);
+
 /// The parameters of `c` other than k, shrink and the `fixed` values: "alpha=0.5 ...", or "-".
 [[nodiscard]] std::string other_params(const KnnConfig& c,
                                        const engine::similarity::ParamMap& fixed);

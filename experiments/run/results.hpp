@@ -28,6 +28,19 @@ struct MeasureResult {
     std::int64_t n_trials = 0;  ///< finished trials of this measure
 };
 
+/// Test result of one non-personalised baseline (engine/baselines.hpp): nothing is tuned, it
+/// is scored on valid (fit on train_val) and on test (fit on train) like the measures.
+struct BaselineResult {
+    std::string baseline;      ///< "top_pop" | "random"
+    std::uint64_t seed = 0;    ///< the random baseline's seed (tuner.seed); 0 for top_pop
+    double valid_value = 0.0;  ///< objective on valid
+    std::vector<std::pair<std::string, double>> test_metrics{};  ///< name → mean, objective first
+    std::map<std::string, std::vector<double>> per_user{};       ///< name → values over `users`
+    double eval_seconds = 0.0;  ///< recommendation + metrics on test
+    /// "top_pop", "random seed=42".
+    [[nodiscard]] std::string describe() const;
+};
+
 /// Test results of one model.
 struct ModelResult {
     std::string model;
@@ -35,6 +48,8 @@ struct ModelResult {
     bool maximize = true;
     std::vector<engine::UserIndex> users;  ///< evaluated test users
     std::vector<MeasureResult> measures;   ///< ordered by validation value, best first
+    /// In baseline-table order, on the same users; empty in files written before baselines.
+    std::vector<BaselineResult> baselines{};
     [[nodiscard]] const MeasureResult& best() const { return measures.front(); }
 };
 

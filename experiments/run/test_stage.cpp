@@ -4,7 +4,9 @@
 #include <filesystem>
 #include <map>
 
+#include "common/assert.hpp"
 #include "common/text.hpp"
+#include "engine/baselines.hpp"
 #include "engine/model_io.hpp"
 #include "experiments/knn_study.hpp"
 #include "experiments/run/results.hpp"
@@ -73,6 +75,36 @@ void score_on_test(const RunContext& ctx, sim::Orientation o, ModelResult& resul
     m.eval_seconds = r.eval_seconds;
 }
 
+/// Every baseline scored on valid (fit on train_val) and on test (fit on train), on the users
+/// and metrics of the measures; random draws with tuner.seed.
+std::vector<BaselineResult> score_baselines(const RunContext& ctx, const ModelResult& result) {
+    const engine::PreparedData& d = ctx.data();
+    const auto metrics = ctx.config().objective.all();
+    const std::uint64_t seed = ctx.config().tuner.seed;
+    std::vector<BaselineResult> out;
+    for (const engine::BaselineInfo& info : engine::baseline_table()) {
+        BaselineResult b;
+        b.baseline = std::string(info.name);
+        b.seed = info.id == engine::Baseline::Random ? seed : 0;
+        const KnnResult valid = evaluate_baseline(
+            d.matrix(Period::TrainVal), d.matrix(Period::Valid), info.id, b.seed, metrics);
+        b.valid_value = valid.evaluation.metrics.front().mean;
+        const KnnResult test = evaluate_baseline(d.matrix(Period::Train), d.matrix(Period::Test),
+                                                 info.id, b.seed, metrics);
+        KNNTUNE_ASSERT(test.evaluation.users == result.users);
+        for (const auto& mr : test.evaluation.metrics) {
+            b.test_metrics.emplace_back(mr.spec.name, mr.mean);
+            if (!mr.per_user.empty()) b.per_user[mr.spec.name] = mr.per_user;
+        }
+        b.eval_seconds = test.eval_seconds;
+        ctx.progress().step(b.baseline + " (baseline) test " + result.objective + "=" +
+                                significant(b.test_metrics.front().second, 5),
+                            "");
+        out.push_back(std::move(b));
+    }
+    return out;
+}
+
 /// The item-KNN model file: the best configuration refitted on train, with the id maps.
 void save_item_model(const RunContext& ctx, const ModelResult& result) {
     const engine::PreparedData& d = ctx.data();
@@ -99,7 +131,8 @@ void test_model(const RunContext& ctx, sim::Orientation o) {
     result.objective = cfg.objective.metric.name;
     result.maximize = direction == Direction::Maximize;
     std::vector<MeasureResult> winners = validation_winners(ctx, result.model);
-    ctx.progress().start(result.model + " test", static_cast<long>(winners.size()));
+    ctx.progress().start(result.model + " test",
+                         static_cast<long>(winners.size() + engine::baseline_table().size()));
     for (MeasureResult& m : winners) {
         score_on_test(ctx, o, result, m);
         ctx.progress().step(m.measure + " test " + result.objective + "=" +
@@ -111,6 +144,7 @@ void test_model(const RunContext& ctx, sim::Orientation o) {
                      [&](const MeasureResult& a, const MeasureResult& b) {
                          return is_better(a.valid_value, b.valid_value, direction);
                      });
+    result.baselines = score_baselines(ctx, result);
     const fs::path path = ctx.folder().test(result.model);
     save_model_result(result, path);
     ctx.progress().finish(

@@ -1,4 +1,5 @@
-/// The model sections: per model, its trials, the measure table and all test metrics.
+/// The model sections: per model, its trials, the measure table and all test metrics, with a
+/// row for each baseline.
 
 #include <algorithm>
 #include <cmath>
@@ -53,10 +54,30 @@ std::string summary(const ModelAnalysis& ma, const ExperimentConfig& cfg) {
     return text;
 }
 
-/// A number cell, or "-" for NaN.
-Cell number_or_dash(double v) { return std::isnan(v) ? Cell{std::string("-")} : Cell{v}; }
+const Cell kDash{std::string("-")};
 
-/// One row per measure: trials, valid and test score, rank, parameters, timings.
+/// A number cell, or "-" for NaN.
+Cell number_or_dash(double v) { return std::isnan(v) ? kDash : Cell{v}; }
+
+/// The row of a baseline in the measure table: nothing tuned, not ranked.
+std::vector<Cell> baseline_row(const BaselineResult& b) {
+    // "random seed=3" → "seed=3": the settings after the name, as the measures' parameters.
+    const std::string settings = b.describe().substr(b.baseline.size());
+    return {baseline_label(b.baseline),
+            kDash,
+            b.valid_value,
+            test_objective(b),
+            kDash,
+            kDash,
+            kDash,
+            settings.empty() ? std::string("-") : settings.substr(1),
+            kDash,
+            b.eval_seconds,
+            kDash};
+}
+
+/// One row per measure: trials, valid and test score, rank, parameters, timings; then one
+/// per baseline.
 Table measure_table(const ModelAnalysis& ma, const ExperimentConfig& cfg) {
     const ModelResult& r = ma.result;
     const std::vector<std::int64_t> rank = test_ranks(r);
@@ -64,6 +85,9 @@ Table measure_table(const ModelAnalysis& ma, const ExperimentConfig& cfg) {
     t.caption =
         "Each measure's best configuration on valid, retrained on train and scored on "
         "test (best on valid first)";
+    if (!r.baselines.empty()) {
+        t.caption += "; the baselines after them, untuned and not ranked";
+    }
     t.columns = {{"measure"},
                  {"trials", NumberFormat::Integer},
                  {"valid " + r.objective},
@@ -86,7 +110,21 @@ Table measure_table(const ModelAnalysis& ma, const ExperimentConfig& cfg) {
                           other_params(m.config, cfg.search.fixed), m.fit_seconds, m.eval_seconds,
                           number_or_dash(mt ? mean_of(mt->seconds) : std::nan(""))});
     }
+    for (const BaselineResult& b : r.baselines) t.rows.push_back(baseline_row(b));
     return t;
+}
+
+/// The `names` metrics of `scores` as cells, "-" for a metric it lacks.
+std::vector<Cell> metric_cells(std::string label,
+                               const std::vector<std::pair<std::string, double>>& scores,
+                               const std::vector<std::pair<std::string, double>>& names) {
+    std::vector<Cell> row{std::move(label)};
+    for (const auto& [name, value] : names) {
+        const auto it = std::find_if(scores.begin(), scores.end(),
+                                     [&](const auto& p) { return p.first == name; });
+        row.push_back(it == scores.end() ? kDash : Cell{it->second});
+    }
+    return row;
 }
 
 /// Every test metric (columns of the best measure) of every measure.
@@ -94,16 +132,15 @@ Table metrics_table(const ModelResult& r) {
     const MeasureResult& best = r.best();
     Table metrics;
     metrics.caption = "All test metrics of each measure's validation winner";
+    if (!r.baselines.empty()) metrics.caption += " and of each baseline";
     metrics.columns = {{"measure"}};
     for (const auto& [name, value] : best.test_metrics) metrics.columns.push_back({name});
     for (const MeasureResult& m : r.measures) {
-        std::vector<Cell> row{m.measure};
-        for (const auto& [name, value] : best.test_metrics) {
-            const auto it = std::find_if(m.test_metrics.begin(), m.test_metrics.end(),
-                                         [&](const auto& p) { return p.first == name; });
-            row.push_back(it == m.test_metrics.end() ? Cell{std::string("-")} : Cell{it->second});
-        }
-        metrics.rows.push_back(std::move(row));
+        metrics.rows.push_back(metric_cells(m.measure, m.test_metrics, best.test_metrics));
+    }
+    for (const BaselineResult& b : r.baselines) {
+        metrics.rows.push_back(
+            metric_cells(baseline_label(b.baseline), b.test_metrics, best.test_metrics));
     }
     return metrics;
 }

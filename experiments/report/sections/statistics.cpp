@@ -1,5 +1,5 @@
 /// The Statistics section: per model, the intervals of the test objective and the paired
-/// tests of the reference (best on valid) against every other measure.
+/// tests of the reference (best on valid) against every other measure and every baseline.
 
 #include <string>
 #include <utility>
@@ -12,8 +12,16 @@
 namespace knntune::exp::report {
 namespace {
 
+/// True when some model has a baseline result.
+bool any_baseline(const ReportInput& input) {
+    for (const ModelAnalysis& ma : input.models) {
+        if (!ma.result.baselines.empty()) return true;
+    }
+    return false;
+}
+
 /// What the reference, the test, the adjustment and the intervals are.
-std::string introduction(const ExperimentConfig& cfg) {
+std::string introduction(const ExperimentConfig& cfg, bool baselines) {
     const bool bootstrap = bootstrap_test(cfg);
     const std::string resamples = std::to_string(cfg.report.bootstrap_samples) +
                                   " resamples, seed " + std::to_string(cfg.report.seed);
@@ -26,14 +34,20 @@ std::string introduction(const ExperimentConfig& cfg) {
            (bootstrap ? resamples + ")"
                       : std::string("exact for at most 25 non-zero pairs, else the normal "
                                     "approximation)")) +
-           ". p-values are adjusted for the number of comparisons within a model by Holm's "
-           "step-down method. Differences are reference minus measure, so a positive "
-           "difference means the reference scores higher. Intervals are 95% percentile "
-           "bootstrap intervals of the mean over test users (" +
+           "." +
+           (baselines ? std::string(" The baselines (rows marked \"(baseline)\") are compared "
+                                    "with it in the same way.")
+                      : "") +
+           " p-values are adjusted for the number of comparisons within a model" +
+           (baselines ? std::string(", the baselines' included,") : "") +
+           " by Holm's step-down method. Differences are reference minus " +
+           (baselines ? "measure or baseline" : "measure") +
+           ", so a positive difference means the reference scores higher. Intervals are 95% "
+           "percentile bootstrap intervals of the mean over test users (" +
            resamples + ").";
 }
 
-/// The mean test objective of each measure with its interval.
+/// The mean test objective of each measure, then each baseline, with its interval.
 Table interval_table(const ModelAnalysis& ma) {
     const ModelResult& r = ma.result;
     Table ci;
@@ -44,6 +58,12 @@ Table interval_table(const ModelAnalysis& ma) {
         const auto& c = *ma.ci[i];
         ci.rows.push_back({r.measures[i].measure, c.estimate, c.lower, c.upper, c.upper - c.lower});
     }
+    for (std::size_t i = 0; i < r.baselines.size(); ++i) {
+        if (!ma.baseline_ci[i]) continue;
+        const auto& c = *ma.baseline_ci[i];
+        ci.rows.push_back({baseline_label(r.baselines[i].baseline), c.estimate, c.lower, c.upper,
+                           c.upper - c.lower});
+    }
     return ci;
 }
 
@@ -51,8 +71,8 @@ Table interval_table(const ModelAnalysis& ma) {
 Table comparison_table(const ModelAnalysis& ma, bool bootstrap) {
     const ModelResult& r = ma.result;
     Table t;
-    t.caption = "Reference " + r.best().measure +
-                " (best on valid) against each other measure, paired over " +
+    t.caption = "Reference " + r.best().measure + " (best on valid) against each other measure" +
+                (r.baselines.empty() ? "" : std::string(" and each baseline")) + ", paired over " +
                 std::to_string(r.users.size()) + " test users";
     t.columns = {{"measure"},
                  {"mean difference"},
@@ -64,7 +84,8 @@ Table comparison_table(const ModelAnalysis& ma, bool bootstrap) {
     t.columns.push_back({"p (Holm)", NumberFormat::PValue, 4});
     t.columns.push_back({"significant at 5%"});
     for (const Comparison& c : ma.comparisons) {
-        std::vector<Cell> row{c.name, c.effect.mean_difference, c.effect.median_difference,
+        std::vector<Cell> row{c.baseline ? baseline_label(c.name) : c.name,
+                              c.effect.mean_difference, c.effect.median_difference,
                               c.effect.standardized_mean_difference, c.effect.rank_biserial};
         if (!bootstrap) row.emplace_back(static_cast<std::int64_t>(c.n_nonzero));
         row.emplace_back(c.p_value);
@@ -79,7 +100,7 @@ Table comparison_table(const ModelAnalysis& ma, bool bootstrap) {
 
 void statistics_section(Document& doc, const ReportInput& input) {
     doc.heading("Statistics");
-    doc.paragraph(introduction(input.config));
+    doc.paragraph(introduction(input.config, any_baseline(input)));
     for (const ModelAnalysis& ma : input.models) {
         const std::string& objective = ma.result.objective;
         doc.heading(model_title(ma.model) + ": " + objective + " on test", 3);
