@@ -297,8 +297,9 @@ TEST_CASE("Report of per-measure studies of one model with the bootstrap test",
                                                       .parallel_trials = 1,
                                                       .report = "  test: bootstrap\n"
                                                                 "  bootstrap_samples: 200\n"}));
-    const auto r = run_cli(
-        "run cfg.yaml --quiet --set models=[item_knn] --set tuner.strategy=per_measure", dir.path());
+    const auto r =
+        run_cli("run cfg.yaml --quiet --set models=[item_knn] --set tuner.strategy=per_measure",
+                dir.path());
     INFO(r.err);
     REQUIRE(r.status == 0);
     const fs::path run = dir.path() / "run";
