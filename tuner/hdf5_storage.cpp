@@ -301,6 +301,7 @@ void write_race(const Writer& w, hid_t root, const RaceRecord& race) {
     w.scalar_attr(g.get(), "min_trials", H5T_NATIVE_INT64, race.min_trials);
     w.scalar_attr(g.get(), "check_every", H5T_NATIVE_INT64, race.check_every);
     w.scalar_attr(g.get(), "confirm", H5T_NATIVE_INT64, race.confirm);
+    w.string_attr(g.get(), "allocation", race.allocation);
     w.scalar_attr(g.get(), "next_check", H5T_NATIVE_INT64, race.next_check);
     w.scalar_attr(g.get(), "n_tests", H5T_NATIVE_INT64, race.n_tests);
     std::vector<std::string> arm, state, leader;
@@ -340,6 +341,7 @@ RaceRecord read_race(const Reader& r, hid_t root) {
     race.min_trials = r.scalar_attr<std::int64_t>(g.get(), "min_trials", H5T_NATIVE_INT64);
     race.check_every = r.scalar_attr<std::int64_t>(g.get(), "check_every", H5T_NATIVE_INT64);
     race.confirm = r.scalar_attr<std::int64_t>(g.get(), "confirm", H5T_NATIVE_INT64);
+    race.allocation = r.string_attr(g.get(), "allocation");
     race.next_check = r.scalar_attr<std::int64_t>(g.get(), "next_check", H5T_NATIVE_INT64);
     race.n_tests = r.scalar_attr<std::int64_t>(g.get(), "n_tests", H5T_NATIVE_INT64);
     const std::size_t n = r.rows(g.get(), "arm");

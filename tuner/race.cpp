@@ -101,6 +101,7 @@ class Racer {
     std::mutex mu_;  // guards best_
     std::vector<ArmBest> best_;
     std::vector<std::vector<boost::json::object>> queue_;
+    std::vector<std::size_t> weight_;  ///< trials per round of each arm, before scaling
 };
 
 void Racer::open_record() {
@@ -113,7 +114,12 @@ void Racer::open_record() {
             throw SettingsError("race: alpha must be in (0, 1)");
         }
         if (p_.confirm < 1) throw SettingsError("race: confirm must be >= 1");
+        if (p_.allocation != "equal" && p_.allocation != "dimension") {
+            throw SettingsError("race: allocation must be 'equal' or 'dimension', got '" +
+                                p_.allocation + "'");
+        }
         record_.confirm = p_.confirm;
+        record_.allocation = p_.allocation;
         record_.key = p_.key;
         record_.test = kTestText;
         record_.alpha = p_.alpha;
@@ -130,6 +136,20 @@ void Racer::open_record() {
     } else if (record_.key != p_.key || record_.arms.size() != labels_.size()) {
         throw StorageError("race: the trial log " + study_.storage().describe() +
                            " holds a race over other choices");
+    }
+    const SearchSpace& space = study_.space();
+    for (std::size_t a = 0; a < labels_.size(); ++a) {
+        std::size_t dims = 0;
+        for (std::size_t i = 0; i < space.size(); ++i) {
+            const Param& q = space.param(i);
+            if (i == key_index_) continue;
+            const bool root = !q.condition;
+            const bool own = q.condition && q.condition->parent == key_index_ &&
+                             std::find(q.condition->choices.begin(), q.condition->choices.end(),
+                                       a) != q.condition->choices.end();
+            dims += root || own ? 1 : 0;
+        }
+        weight_.push_back(record_.allocation == "dimension" ? std::max<std::size_t>(1, dims) : 1);
     }
     // NOTE: bests are rebuilt from the log; their per-unit values are re-evaluated when a test
     // needs them (the evaluation is deterministic, so the test is the same as without a kill).
@@ -273,11 +293,23 @@ std::vector<std::size_t> Racer::next_round(std::int64_t remaining) const {
         }
         return better(best_[a], best_[b]);
     });
-    const std::size_t per_arm = (labels_.size() + racing.size() - 1) / racing.size();
+    // Each arm's weight: 1, or its number of tuned parameters; the round keeps about the size it
+    // had with every arm racing.
+    std::size_t all = 0;
+    std::size_t left = 0;
+    std::size_t most = 0;
+    for (std::size_t a = 0; a < labels_.size(); ++a) {
+        all += weight_[a];
+        if (record_.arms[a].racing) left += weight_[a];
+    }
+    const std::size_t scale = (all + left - 1) / left;
+    for (const std::size_t a : racing) most = std::max(most, weight_[a] * scale);
     std::vector<std::size_t> slots;
-    for (std::size_t r = 0; r < per_arm; ++r) {
+    for (std::size_t r = 0; r < most; ++r) {
         for (const std::size_t a : racing) {
-            if (static_cast<std::int64_t>(slots.size()) < remaining) slots.push_back(a);
+            if (r < weight_[a] * scale && static_cast<std::int64_t>(slots.size()) < remaining) {
+                slots.push_back(a);
+            }
         }
     }
     return slots;

@@ -63,6 +63,9 @@ struct RaceParams {
     double alpha = 0.05;            ///< level of the Holm-adjusted test
     /// Consecutive tests an arm must be significantly worse in before it stops (>= 1).
     std::int64_t confirm = 2;
+    /// Trials per round of a racing arm: "equal" (one each, scaled) or "dimension" (its number
+    /// of tuned parameters, scaled), so that arms with more parameters get more trials.
+    std::string allocation = "equal";
     double timeout_seconds = 0.0;  ///< stop starting rounds after this long (0: none)
     /// Stop after this many finished trials without a new best of the whole study (0: off).
     std::int64_t patience = 0;

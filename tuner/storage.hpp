@@ -53,12 +53,13 @@ struct RaceRecord {
     std::string key;   ///< the raced categorical, e.g. "algorithm"
     std::string test;  ///< the test, in words
     double alpha = 0.05;
-    std::int64_t min_trials = 0;   ///< trials per arm before the first test
-    std::int64_t check_every = 0;  ///< trials per arm between tests
-    std::int64_t confirm = 2;      ///< consecutive significant tests that stop an arm
-    std::int64_t next_check = 0;   ///< per-arm trial count at which the next test runs
-    std::int64_t n_tests = 0;      ///< tests run so far
-    std::vector<RaceArm> arms;     ///< in choice order
+    std::int64_t min_trials = 0;       ///< trials per arm before the first test
+    std::int64_t check_every = 0;      ///< trials per arm between tests
+    std::int64_t confirm = 2;          ///< consecutive significant tests that stop an arm
+    std::string allocation = "equal";  ///< trials per round: "equal" or "dimension"
+    std::int64_t next_check = 0;       ///< per-arm trial count at which the next test runs
+    std::int64_t n_tests = 0;          ///< tests run so far
+    std::vector<RaceArm> arms;         ///< in choice order
     [[nodiscard]] bool empty() const { return arms.empty(); }
 };
 

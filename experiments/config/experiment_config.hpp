@@ -53,6 +53,7 @@ struct RaceConfig {
     std::int64_t check_every = 0;  ///< 0: min_trials
     double alpha = tuner::RaceParams{}.alpha;
     std::int64_t confirm = tuner::RaceParams{}.confirm;
+    std::string allocation = tuner::RaceParams{}.allocation;
 };
 
 struct TunerConfig {

@@ -345,6 +345,10 @@ const ConfigKey kKeys[] = {
     int_key<&EC::tuner, &TunerConfig::race, &RaceConfig::confirm>(
         "tuner.race.confirm", {1, 100},
         "consecutive significant tests that stop a measure (2: one more chance after a miss)"),
+    text_choice_key<&EC::tuner, &TunerConfig::race, &RaceConfig::allocation>(
+        "tuner.race.allocation", "equal|dimension",
+        "trials per round of a racing measure: equal, or in proportion to its number of tuned "
+        "parameters"),
     int_key<&EC::tuner, &TunerConfig::cache_max_pairs>(
         "tuner.cache_max_pairs", {0, kCountMax},
         "size limit of the co-occurrence cache reused across trials, in stored pairs (8 bytes "

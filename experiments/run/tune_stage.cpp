@@ -177,6 +177,7 @@ tuner::OptimizeResult optimize_race(const RunContext& ctx, const StudyJob& job, 
     p.check_every = cfg.tuner.race.check_every;
     p.alpha = cfg.tuner.race.alpha;
     p.confirm = cfg.tuner.race.confirm;
+    p.allocation = cfg.tuner.race.allocation;
     p.timeout_seconds = run.timeout_seconds;
     p.patience = run.patience;
     p.parallel_trials = run.parallel_trials;

@@ -67,7 +67,8 @@ struct RaceRun {
 
 RaceRun run_race(std::int64_t n_trials, std::size_t parallel, int threads,
                  std::unique_ptr<Storage> storage = std::make_unique<InMemoryStorage>(),
-                 const RaceObjective& objective = synthetic, bool resume = false) {
+                 const RaceObjective& objective = synthetic, bool resume = false,
+                 const std::string& allocation = "equal") {
     const SearchSpace space = race_space();
     StudyOptions opt;
     opt.direction = Direction::Maximize;
@@ -82,6 +83,7 @@ RaceRun run_race(std::int64_t n_trials, std::size_t parallel, int threads,
     p.check_every = 4;
     p.parallel_trials = parallel;
     p.arena = &arena;
+    p.allocation = allocation;
     p.enqueued.push_back(boost::json::object{{"algorithm", "c"}, {"k", 100}});
     (void)race(study, objective, p);
     return {study.trials(), study.race()};
@@ -173,6 +175,15 @@ TEST_CASE("race: no arm stops before min_trials, equal arms are never stopped", 
     const RaceRun r = run_race(80, 2, 2, std::make_unique<InMemoryStorage>(), same);
     for (const RaceArm& arm : r.record.arms) CHECK(arm.racing);
     for (const auto& [arm, count] : trials_per_arm(r)) CHECK(count == 20);
+    // By dimension: b tunes k and alpha, the others k only, so b gets two trials per round.
+    const RaceRun dim =
+        run_race(40, 2, 2, std::make_unique<InMemoryStorage>(), same, false, "dimension");
+    const auto n = trials_per_arm(dim);
+    CHECK(n.at("a") == 8);
+    CHECK(n.at("b") == 16);
+    CHECK(n.at("c") == 8);
+    CHECK(n.at("d") == 8);
+    CHECK(dim.record.allocation == "dimension");
     const RaceRun start = run_race(20, 1, 1);
     CHECK(start.record.n_tests == 0);
     for (const auto& [arm, count] : trials_per_arm(start)) CHECK(count == 5);
