@@ -17,7 +17,7 @@ namespace {
 constexpr const char* kTestText =
     "one-sided Wilcoxon signed-rank test of the leader's best against each racing arm's best "
     "over the per-unit values, Holm-adjusted over the arms tested; an arm stops after `confirm` "
-    "consecutive significant tests";
+    "significant tests in a row that found its best unchanged since its previous test";
 
 /// The arm sampler: fixes the history to the trials of the fixed choice.
 class ArmSampler final : public Sampler {
@@ -257,12 +257,20 @@ void Racer::maybe_test(const std::vector<std::int64_t>& counts, std::int64_t las
     std::vector<std::string> stopped;
     for (std::size_t i = 0; i < tested.size(); ++i) {
         RaceArm& arm = record_.arms[tested[i]];
+        // A measure still improving is not struck: its best rose since its previous test.
+        const double now = best_[tested[i]].value;
+        const bool improved =
+            !std::isnan(arm.value) && is_better(now, arm.value, study_.direction());
+        if (adjusted[i] >= record_.alpha) {
+            arm.strikes = 0;
+        } else if (!improved) {
+            ++arm.strikes;
+        }
         arm.p_raw = p_raw[i];
         arm.p_value = adjusted[i];
         arm.leader = labels_[leader];
-        arm.value = best_[tested[i]].value;
+        arm.value = now;
         arm.leader_value = best_[leader].value;
-        arm.strikes = adjusted[i] < record_.alpha ? arm.strikes + 1 : 0;
         if (arm.strikes >= record_.confirm) {
             arm.racing = false;
             arm.stopped_at = last_number;

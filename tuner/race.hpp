@@ -20,10 +20,11 @@
 ///   lower trial number) is compared with every other racing arm that has a complete trial: a
 ///   one-sided Wilcoxon signed-rank test (zero differences dropped, normal approximation with
 ///   continuity correction above 25 non-zero pairs) of "the leader's best is better per unit",
-///   Holm-adjusted over the arms tested. An arm whose adjusted p-value is below `alpha` in
-///   `confirm` consecutive tests stops: it gets no more trials and keeps its results. (The
-///   confirmation protects an arm whose first trials all missed: it gets `check_every` more
-///   trials of its own model before it can stop.) The trial log records every test.
+///   Holm-adjusted over the arms tested. A significant test is a *strike* unless the arm's best
+///   improved since its previous test (a test that is not significant clears the strikes). An
+///   arm with `confirm` strikes stops: it gets no more trials and keeps its results. (This
+///   protects an arm whose first trials all missed and that is still climbing.) The trial log
+///   records every test.
 /// - The race ends when the study has `n_trials` finished trials (or the timeout passes).
 ///
 /// Each arm's trials are sampled from that arm's trials only (`make_arm_sampler`): its own

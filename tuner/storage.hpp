@@ -36,7 +36,8 @@ struct RaceArm {
     /// Number of the last finished trial when the arm was stopped; -1 while racing.
     std::int64_t stopped_at = -1;
     std::int64_t n_trials = 0;  ///< the arm's trials at its last test
-    /// Consecutive tests, up to the last, in which the arm was significantly worse.
+    /// Strikes: significant tests in a row, up to the last, that found the arm's best
+    /// unchanged since its previous test (tuner/race.hpp).
     std::int64_t strikes = 0;
     /// Holm-adjusted p-value of the last test against the leader (NaN: never tested, or it
     /// was the leader).
