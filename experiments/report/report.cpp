@@ -10,6 +10,8 @@ namespace knntune::exp::report {
 namespace {
 
 constexpr Section kSections[] = {
+    {"headline", headline_section, false},
+    {"warnings", warnings_section, false},
     {"run", run_section, false},
     {"data", data_section, false},
     {"models", models_section, false},

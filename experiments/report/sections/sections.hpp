@@ -3,11 +3,22 @@
 /// experiments/report/report.cpp. Each writes its headings, text, tables and figures into the
 /// document from the report input alone.
 
+#include <string>
+#include <vector>
+
 #include "experiments/report/document.hpp"
 #include "experiments/report/input.hpp"
 
 namespace knntune::exp::report {
 
+/// Headline: per model, the measure best on test with its interval, the measures it cannot be
+/// told apart from, the baselines, item- against user-KNN and the trial budget.
+void headline_section(Document& doc, const ReportInput& input);
+/// Warnings: few users, few trials, a best in the last fifth of a measure's trials, intervals
+/// wider than the spread of the measures' test scores; "None" when there is no warning.
+void warnings_section(Document& doc, const ReportInput& input);
+/// The texts of the Warnings section's bullets, in order (without the "Warning:" lead).
+[[nodiscard]] std::vector<std::string> report_warnings(const ReportInput& input);
 /// Run: knntune version, objective, models, measures, fixed parameters, tuner and statistics
 /// settings.
 void run_section(Document& doc, const ReportInput& input);

@@ -123,7 +123,9 @@ std::string without_namespaces(std::string html) {
                               "");
 }
 
-const std::vector<std::string> kSections = {"<h2>Run</h2>",
+const std::vector<std::string> kSections = {"<h2>Headline</h2>",
+                                            "<h2>Warnings</h2>",
+                                            "<h2>Run</h2>",
                                             "<h2>Data</h2>",
                                             "<h2>Item-KNN (item_knn)</h2>",
                                             "<h2>User-KNN (user_knn)</h2>",
@@ -241,7 +243,8 @@ TEST_CASE("Report contents checked against golden files", "[report][experiments]
 TEST_CASE("The section table writes the sections in the documented order",
           "[report][experiments]") {
     const std::vector<std::string> documented = documented_sections();
-    REQUIRE(documented == std::vector<std::string>{"Run", "Data", "Item-KNN / User-KNN",
+    REQUIRE(documented == std::vector<std::string>{"Headline", "Warnings", "Run", "Data",
+                                                   "Item-KNN / User-KNN",
                                                    "Item-KNN against user-KNN", "Statistics",
                                                    "Plots", "Item map", "Methods"});
     const auto sections = rep::report_sections();
