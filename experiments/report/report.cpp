@@ -17,6 +17,7 @@ constexpr Section kSections[] = {
     {"models", models_section, false},
     {"comparison", comparison_section, false},
     {"statistics", statistics_section, false},
+    {"agreement", agreement_section, false},
     {"plots", plots_section, true},
     {"item map", item_map_section, true},
     {"methods", methods_section, false},

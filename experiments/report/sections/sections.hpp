@@ -3,6 +3,7 @@
 /// experiments/report/report.cpp. Each writes its headings, text, tables and figures into the
 /// document from the report input alone.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,12 @@ void models_section(Document& doc, const ReportInput& input);
 void comparison_section(Document& doc, const ReportInput& input);
 /// Statistics: per model, the interval table and the paired tests against the reference.
 void statistics_section(Document& doc, const ReportInput& input);
+/// Validation–test agreement: per model, Kendall's tau-b of the measures' validation and test
+/// scores, and what it means for the ranking.
+void agreement_section(Document& doc, const ReportInput& input);
+/// Kendall's tau-b of the measures' validation and test objectives of `ma`; nothing with fewer
+/// than two measures, NaN when either score is the same for all.
+[[nodiscard]] std::optional<double> validation_test_tau(const ModelAnalysis& ma);
 /// Plots (drawn): per model, best so far, distribution, score against k and shrink, test CIs.
 void plots_section(Document& doc, const ReportInput& input);
 /// Item map (drawn, and only with `report.embedding`): PCA of the best item-item matrix.

@@ -152,3 +152,20 @@ TEST_CASE(
     CHECK_THAT(w[0], Contains("jaccard has only 8 complete trials, fewer than 9 (the race's "
                               "min_trials)"));
 }
+
+TEST_CASE("Validation-test agreement: Kendall's tau of the measures' valid and test scores",
+          "[report][headline]") {
+    rep::ModelTrials mt;
+    mt.measures = {trials("cosine", {.5}), trials("jaccard", {.4})};
+    // cosine 0.5 on valid and 0.30 on test, jaccard 0.4 and 0.35: the one pair is discordant.
+    const std::vector<double> cosine = alternating(80, 0.5, 0.1);
+    const auto in = input(150, 80, mt, cosine, shifted(cosine));
+    REQUIRE(rep::validation_test_tau(in.models[0]).has_value());
+    CHECK(*rep::validation_test_tau(in.models[0]) == -1.0);
+    rep::Document doc("t");
+    rep::agreement_section(doc, in);
+    CHECK_THAT(doc.markdown(), Contains("Item-KNN: Kendall's τ (tau-b, ties counted) between the 2 "
+                                        "measures' validation and test ndcg@5 is -1.000: the "
+                                        "ranking on test tends to be the reverse"));
+    CHECK_THAT(doc.markdown(), Contains("With only 2 measures (1 pair)"));
+}
