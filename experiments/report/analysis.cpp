@@ -47,6 +47,38 @@ ConfidenceInterval mean_ci(const ExperimentConfig& cfg, std::span<const double> 
                               .level = kConfidence});
 }
 
+/// Index of the measure of `r` with the best test objective (the first one on ties).
+std::size_t best_on_test(const ModelResult& r) {
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < r.measures.size(); ++i) {
+        const double v = test_objective(r.measures[i]);
+        const double b = test_objective(r.measures[best]);
+        if (r.maximize ? v > b : v < b) best = i;
+    }
+    return best;
+}
+
+/// The paired tests of the test-best measure of `a` against every other measure, Holm-adjusted.
+void compare_test_best(const ExperimentConfig& cfg, ModelAnalysis& a) {
+    const ModelResult& r = a.result;
+    a.test_best = best_on_test(r);
+    const auto* ref = per_user(r.measures[a.test_best], r.objective);
+    if (!ref) return;
+    std::vector<double> p;
+    for (std::size_t i = 0; i < r.measures.size(); ++i) {
+        const auto* v = per_user(r.measures[i], r.objective);
+        if (i == a.test_best || !v || v->size() != ref->size()) continue;
+        Comparison c = paired_test(cfg, *ref, *v);
+        c.name = r.measures[i].measure;
+        p.push_back(c.p_value);
+        a.test_best_comparisons.push_back(std::move(c));
+    }
+    const std::vector<double> adjusted = holm_adjust(p);
+    for (std::size_t i = 0; i < adjusted.size(); ++i) {
+        a.test_best_comparisons[i].p_holm = adjusted[i];
+    }
+}
+
 }  // namespace
 
 const MeasureTrials* ModelTrials::find(const std::string& measure) const {
@@ -69,6 +101,7 @@ ModelTrials read_model_trials(const ExperimentConfig& cfg, const std::vector<fs:
             continue;
         }
         const tuner::TrialLog log = tuner::read_trial_log(path.string());
+        if (!log.race.empty()) out.race = log.race;
         for (const tuner::FrozenTrial& t : log.trials) {
             if (t.is_finished()) add_trial(cfg, log, t, slot, out);
         }
@@ -85,6 +118,7 @@ ModelAnalysis analyse_model(const ExperimentConfig& cfg, std::string model, Mode
     const ModelResult& r = a.result;
     const auto* ref = per_user(r.best(), r.objective);
     a.has_per_user = ref != nullptr;
+    compare_test_best(cfg, a);
     for (const MeasureResult& m : r.measures) {
         const auto* v = per_user(m, r.objective);
         a.ci.push_back(v ? std::optional(mean_ci(cfg, *v)) : std::nullopt);

@@ -17,6 +17,7 @@
 #include "common/paired_stats.hpp"
 #include "experiments/config/experiment_config.hpp"
 #include "experiments/run/results.hpp"
+#include "tuner/storage.hpp"
 
 namespace knntune::exp::report {
 
@@ -53,6 +54,8 @@ struct ModelTrials {
     std::int64_t n_failed = 0;
     std::int64_t n_pruned = 0;
     std::vector<std::string> missing_logs{};  ///< file names of logs that do not exist
+    /// The race record of the model's trial log; empty unless `tuner.strategy` is race.
+    tuner::RaceRecord race{};
 
     /// The trials of `measure`, or null.
     [[nodiscard]] const MeasureTrials* find(const std::string& measure) const;
@@ -82,6 +85,12 @@ struct ModelAnalysis {
     /// family: the baselines count towards the adjustment.
     std::vector<Comparison> comparisons{};
     bool has_per_user = false;  ///< the best measure has per-user objective values
+    /// Index (result order) of the measure whose validation winner scores best on test.
+    std::size_t test_best = 0;
+    /// Per other measure with per-user values on the same users (result order): the paired
+    /// test, two-sided, of the test-best measure against it, Holm-adjusted over these
+    /// comparisons only (no baselines).
+    std::vector<Comparison> test_best_comparisons{};
 };
 
 /// Reads the trial logs `logs` of one model (a missing log is listed, not an error); the

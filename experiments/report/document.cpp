@@ -31,6 +31,7 @@ tbody tr:nth-child(even) { background: #fafafa; }
 figure { margin: 1rem 0 2rem; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: .9rem; color: #555; }
+ul.warnings { background: #fff4e5; border-left: 4px solid #d9822b; padding: .6rem 1rem .6rem 2rem; }
 )css";
 
 bool is_numeric(const Cell& c) {
@@ -160,6 +161,12 @@ Document& Document::paragraph(std::string text) {
     return *this;
 }
 
+Document& Document::warnings(std::vector<std::string> items) {
+    if (!items.empty())
+        blocks_.push_back({.kind = Block::Kind::Warnings, .items = std::move(items)});
+    return *this;
+}
+
 Document& Document::table(Table table) {
     const std::string name = table.caption.empty() ? "(no caption)" : "'" + table.caption + "'";
     if (table.columns.empty()) throw ReportError("Document::table " + name + ": no columns");
@@ -213,6 +220,13 @@ std::string Document::html() const {
             case Block::Kind::Paragraph:
                 h += "<p>" + html_escape(b.text) + "</p>\n";
                 break;
+            case Block::Kind::Warnings:
+                h += "<ul class=\"warnings\">\n";
+                for (const auto& w : b.items) {
+                    h += "<li><strong>Warning:</strong> " + html_escape(w) + "</li>\n";
+                }
+                h += "</ul>\n";
+                break;
             case Block::Kind::Table: {
                 const Table& t = b.table;
                 h += "<table>\n";
@@ -255,6 +269,9 @@ std::string Document::markdown(std::string_view figures) const {
                 break;
             case Block::Kind::Paragraph:
                 m += markdown_escape(b.text) + "\n";
+                break;
+            case Block::Kind::Warnings:
+                for (const auto& w : b.items) m += "- **Warning:** " + markdown_escape(w) + "\n";
                 break;
             case Block::Kind::Table: {
                 const Table& t = b.table;

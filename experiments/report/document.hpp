@@ -67,6 +67,9 @@ class Document {
     Document& heading(std::string text, int level = 2);
     /// A paragraph of plain text.
     Document& paragraph(std::string text);
+    /// A list of warnings, each rendered as a bullet starting with a bold "Warning:" so that a
+    /// reader cannot miss it; `items` are plain text. Nothing is added when `items` is empty.
+    Document& warnings(std::vector<std::string> items);
     /// A table; throws `ReportError` when a row's cell count differs from the column count.
     Document& table(Table table);
     /// An SVG figure (e.g. from `plot_lines`) with a caption. The XML prolog is dropped and
@@ -86,12 +89,13 @@ class Document {
 
   private:
     struct Block {
-        enum class Kind { Heading, Paragraph, Table, Figure };
+        enum class Kind { Heading, Paragraph, Warnings, Table, Figure };
         Kind kind = Kind::Paragraph;
-        int level = 0;       ///< heading level
-        std::string text{};  ///< heading/paragraph text, figure caption
-        std::string svg{};   ///< figure markup as given, prolog removed
-        Table table{};       ///< table contents
+        int level = 0;                     ///< heading level
+        std::string text{};                ///< heading/paragraph text, figure caption
+        std::string svg{};                 ///< figure markup as given, prolog removed
+        Table table{};                     ///< table contents
+        std::vector<std::string> items{};  ///< warning texts
     };
 
     std::string title_;

@@ -10,11 +10,14 @@ namespace knntune::exp::report {
 namespace {
 
 constexpr Section kSections[] = {
+    {"headline", headline_section, false},
+    {"warnings", warnings_section, false},
     {"run", run_section, false},
     {"data", data_section, false},
     {"models", models_section, false},
     {"comparison", comparison_section, false},
     {"statistics", statistics_section, false},
+    {"agreement", agreement_section, false},
     {"plots", plots_section, true},
     {"item map", item_map_section, true},
     {"methods", methods_section, false},

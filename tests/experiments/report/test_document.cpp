@@ -14,6 +14,7 @@
 
 using namespace knntune::exp::report;
 using Catch::Matchers::Contains;
+using Catch::Matchers::EndsWith;
 using knntune::stats::bootstrap_mean_ci;
 using knntune::test::slurp;
 namespace fs = std::filesystem;
@@ -120,6 +121,17 @@ TEST_CASE("headings, paragraphs and figures", "[report][document]") {
     ragged.rows[1].pop_back();
     REQUIRE_THROWS_WITH(d.table(ragged),
                         "Document::table 'Item-KNN <test>': row 1 has 3 cells, expected 4");
+}
+
+TEST_CASE("warnings render as bold-led bullets, escaped", "[report][document]") {
+    Document d("Report");
+    d.warnings({}).warnings({"only 59 users < 100", "a_b"});
+    CHECK_THAT(d.html(), Contains("<ul class=\"warnings\">\n"
+                                  "<li><strong>Warning:</strong> only 59 users &lt; 100</li>\n"
+                                  "<li><strong>Warning:</strong> a_b</li>\n</ul>\n"));
+    CHECK_THAT(d.markdown(), EndsWith("\n- **Warning:** only 59 users \\< 100\n"
+                                      "- **Warning:** a\\_b\n"));
+    CHECK(Document("Empty").warnings({}).markdown() == "# Empty\n");
 }
 
 TEST_CASE("write produces self-contained files atomically", "[report][document]") {
