@@ -27,10 +27,12 @@ void run_section(Document& doc, const ReportInput& input) {
     row("measures", join(cfg.search.measures));
     row("fixed parameters", fixed.empty() ? "-" : fixed);
     row("sampler", cfg.tuner.sampler + ", seed " + std::to_string(cfg.tuner.seed));
-    row("trial budget",
-        std::to_string(cfg.tuner.n_trials) + (cfg.tuner.per_measure()
-                                                  ? " per measure and model (one study per measure)"
-                                                  : " per model (one study over all measures)"));
+    const char* how = " per model (one study over all measures)";
+    if (cfg.tuner.per_measure()) how = " per measure and model (one study per measure)";
+    if (cfg.tuner.strategy == TuneStrategy::Race) {
+        how = " per model (a race: each measure its own trials, docs/race.md)";
+    }
+    row("trial budget", std::to_string(cfg.tuner.n_trials) + how);
     row("statistics",
         (bootstrap_test(cfg) ? "paired bootstrap test" : "Wilcoxon signed-rank test") +
             std::string(", Holm-adjusted; ") + std::to_string(cfg.report.bootstrap_samples) +
