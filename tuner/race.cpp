@@ -167,26 +167,17 @@ bool Racer::better(const ArmBest& a, const ArmBest& b) const {
 }
 
 void Racer::run_one(const FrozenTrial& t) {
-    RaceEvaluation r;
-    TrialState state = TrialState::Complete;
-    std::string error;
-    try {
-        r = objective_(Trial(study_.space(), t));
-    } catch (const TrialPruned&) {
-        state = TrialState::Pruned;
-    } catch (const std::exception& e) {
-        state = TrialState::Fail;
-        error = e.what();
-    }
-    try {
-        study_.tell(t.number, state, r.evaluation, error);
-    } catch (const StudyError& bad) {
-        study_.tell(t.number, TrialState::Fail, Evaluation{}, bad.what());
-    }
-    const FrozenTrial done = study_.trial(t.number);
+    std::vector<double> per_unit;
+    const FrozenTrial done = study_.run_and_tell(
+        [&](const Trial& view) {
+            RaceEvaluation r = objective_(view);
+            per_unit = std::move(r.per_unit);
+            return r.evaluation;
+        },
+        t);
     if (done.state == TrialState::Complete) {
         std::lock_guard lock(mu_);
-        ArmBest b{done.number, done.value, std::move(r.per_unit)};
+        ArmBest b{done.number, done.value, std::move(per_unit)};
         ArmBest& cur = best_[arm_of(done)];
         if (cur.number < 0 || better(b, cur)) cur = std::move(b);
     }

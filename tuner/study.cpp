@@ -239,6 +239,11 @@ void Study::tell(std::int64_t number, TrialState state, const Evaluation& eval,
 
 void Study::run_trial(const Objective& objective, const FrozenTrial& frozen,
                       const OptimizeParams& params) {
+    const FrozenTrial done = run_and_tell(objective, frozen);
+    if (params.on_trial_finished) params.on_trial_finished(done);
+}
+
+FrozenTrial Study::run_and_tell(const Objective& objective, const FrozenTrial& frozen) {
     Evaluation e;
     TrialState state = TrialState::Complete;
     std::string error;
@@ -260,14 +265,7 @@ void Study::run_trial(const Objective& objective, const FrozenTrial& frozen,
         // An unusable result (a metric name that clashes) fails the trial, not the study.
         tell(frozen.number, TrialState::Fail, Evaluation{}, bad_result.what());
     }
-    if (params.on_trial_finished) {
-        FrozenTrial done;
-        {
-            std::lock_guard lock(mu_);
-            done = trials_[static_cast<std::size_t>(frozen.number)];
-        }
-        params.on_trial_finished(done);
-    }
+    return trial(frozen.number);
 }
 
 OptimizeResult Study::optimize(const Objective& objective, const OptimizeParams& params) {

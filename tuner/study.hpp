@@ -123,6 +123,10 @@ class Study {
     void tell(std::int64_t number, TrialState state, const Evaluation& eval = {},
               const std::string& error = {});
 
+    /// Evaluates an asked trial and tells its result: a throwing objective fails it (or prunes
+    /// it, for `TrialPruned`), and so does an unusable result. Returns the stored trial.
+    FrozenTrial run_and_tell(const Objective& objective, const FrozenTrial& frozen);
+
     /// Runs batches until a stop condition holds.
     OptimizeResult optimize(const Objective& objective, const OptimizeParams& params);
 

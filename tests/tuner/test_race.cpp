@@ -68,7 +68,7 @@ struct RaceRun {
 RaceRun run_race(std::int64_t n_trials, std::size_t parallel, int threads,
                  std::unique_ptr<Storage> storage = std::make_unique<InMemoryStorage>(),
                  const RaceObjective& objective = synthetic, bool resume = false,
-                 const std::string& allocation = "equal") {
+                 const std::string& allocation = "equal", std::int64_t crash_at = -1) {
     const SearchSpace space = race_space();
     StudyOptions opt;
     opt.direction = Direction::Maximize;
@@ -84,6 +84,11 @@ RaceRun run_race(std::int64_t n_trials, std::size_t parallel, int threads,
     p.parallel_trials = parallel;
     p.arena = &arena;
     p.allocation = allocation;
+    // A "crash": the callback throws after one trial is stored; the trials running beside it
+    // stay Running in the log, as after a kill.
+    p.on_trial_finished = [crash_at](const FrozenTrial& t) {
+        if (t.number == crash_at) throw std::runtime_error("crash");
+    };
     p.enqueued.push_back(boost::json::object{{"algorithm", "c"}, {"k", 100}});
     (void)race(study, objective, p);
     return {study.trials(), study.race()};
@@ -204,13 +209,8 @@ TEST_CASE("race: a crash mid-round and a resume give the uninterrupted race", "[
         INFO("crash at trial " << crash_at);
         const auto dir = scratch_dir("race-resume");
         const std::string log = (dir / "trials.h5").string();
-        // The objective "crashes" (throws a non-std exception, which the race does not catch)
-        // at one trial; the trials running then stay Running in the log, as after a kill.
-        const RaceObjective crashing = [crash_at](const Trial& t) {
-            if (t.number() == crash_at) throw 42;
-            return synthetic(t);
-        };
-        REQUIRE_THROWS(run_race(90, 2, 2, std::make_unique<Hdf5Storage>(log), crashing));
+        REQUIRE_THROWS(run_race(90, 2, 2, std::make_unique<Hdf5Storage>(log), synthetic, false,
+                                "equal", crash_at));
         const TrialLog cut = read_trial_log(log);
         CHECK(cut.trials.size() < 90);
         const RaceRun resumed =
