@@ -66,6 +66,9 @@ struct TunerConfig {
     std::int64_t patience = tuner::OptimizeParams{}.patience;  ///< 0: off
     TuneStrategy strategy = TuneStrategy::Race;
     RaceConfig race;
+    /// Whole studies run per model, repeat r with seed + r; the test stage takes each
+    /// measure's best over all of them.
+    std::int64_t repeats = 1;
     std::int64_t cache_max_pairs = 50'000'000;  ///< co-occurrence cache size limit (0: off)
     boost::json::object settings;               ///< passed to the sampler
     /// One study per measure, with a trial log each.

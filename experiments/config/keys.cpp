@@ -332,6 +332,11 @@ const ConfigKey kKeys[] = {
         "how the budget is spent: race (each measure its own trials, significantly worse "
         "measures stop; docs/race.md), joint (one conditional study), per_measure (one study "
         "per measure, each with n_trials)"),
+    int_key<&EC::tuner, &TunerConfig::repeats>(
+        "tuner.repeats", {1, 100},
+        "whole studies per model, repeat r seeded with tuner.seed + r and logged in "
+        "trials-MODEL.rR.h5 (repeat 0: trials-MODEL.h5); the test stage takes each measure's "
+        "best over all repeats"),
     section("tuner.race", "settings of tuner.strategy: race (docs/race.md)"),
     int_key<&EC::tuner, &TunerConfig::race, &RaceConfig::min_trials>(
         "tuner.race.min_trials", {0, 1e7},

@@ -54,8 +54,9 @@ ReportInput load_report_input(const RunFolder& folder) {
     in.data = load_data(folder);
     for (std::size_t i = 0; i < cfg.models.size(); ++i) {
         const std::string model = model_name(cfg.models[i]);
-        ModelTrials trials = read_model_trials(
-            cfg, folder.model_logs(model, cfg.tuner.per_measure(), cfg.search.measures));
+        ModelTrials trials =
+            read_model_trials(cfg, folder.model_logs(model, cfg.tuner.per_measure(),
+                                                     cfg.search.measures, cfg.tuner.repeats));
         in.models.push_back(analyse_model(cfg, model, std::move(results[i]), std::move(trials)));
     }
     const fs::path item_model = folder.model("item_knn");

@@ -18,17 +18,24 @@ std::string RunFolder::name() const {
     return p.filename().string();
 }
 
-fs::path RunFolder::trials(std::string_view model, std::string_view measure) const {
+fs::path RunFolder::trials(std::string_view model, std::string_view measure,
+                           std::int64_t repeat) const {
     std::string name = std::string(kTrialsPrefix) + std::string(model);
     if (!measure.empty()) name += "-" + std::string(measure);
+    if (repeat > 0) name += ".r" + std::to_string(repeat);
     return dir_ / (name + ".h5");
 }
 
 std::vector<fs::path> RunFolder::model_logs(std::string_view model, bool per_measure,
-                                            const std::vector<std::string>& measures) const {
-    if (!per_measure) return {trials(model)};
+                                            const std::vector<std::string>& measures,
+                                            std::int64_t repeats) const {
     std::vector<fs::path> out;
-    for (const std::string& m : measures) out.push_back(trials(model, m));
+    for (std::int64_t r = 0; r < repeats; ++r) {
+        if (!per_measure) out.push_back(trials(model, {}, r));
+        for (const std::string& m : per_measure ? measures : std::vector<std::string>{}) {
+            out.push_back(trials(model, m, r));
+        }
+    }
     return out;
 }
 

@@ -11,6 +11,7 @@
 ///   model-item_knn.h5          the best item-item similarity (docs/model-file.md)
 ///   report.md, report.html     the report, with its figures in figures/
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -35,12 +36,16 @@ class RunFolder {
 
     [[nodiscard]] std::filesystem::path config() const { return dir_ / "config.resolved.yaml"; }
     [[nodiscard]] std::filesystem::path prepared() const { return dir_ / "prepared.h5"; }
-    /// The trial log of `model`, or of one of its measures with tuner.strategy: per_measure.
+    /// The trial log of `model`, or of one of its measures with tuner.strategy: per_measure;
+    /// repeat r > 0 of `tuner.repeats` adds ".rR" before ".h5" (trials-item_knn.r1.h5).
     [[nodiscard]] std::filesystem::path trials(std::string_view model,
-                                               std::string_view measure = {}) const;
-    /// The trial logs of `model`: one per measure of `measures` when `per_measure`, else one.
+                                               std::string_view measure = {},
+                                               std::int64_t repeat = 0) const;
+    /// The trial logs of `model`, repeat by repeat: per repeat one per measure of `measures`
+    /// when `per_measure`, else one.
     [[nodiscard]] std::vector<std::filesystem::path> model_logs(
-        std::string_view model, bool per_measure, const std::vector<std::string>& measures) const;
+        std::string_view model, bool per_measure, const std::vector<std::string>& measures,
+        std::int64_t repeats = 1) const;
     [[nodiscard]] std::filesystem::path test(std::string_view model) const;
     [[nodiscard]] std::filesystem::path model(std::string_view model) const;
     [[nodiscard]] ReportPaths report() const;

@@ -28,8 +28,8 @@ std::vector<MeasureResult> validation_winners(const RunContext& ctx, const std::
     const Direction direction = cfg.objective.metric.direction;
     std::map<std::string, MeasureResult> winners;
     std::map<std::string, std::int64_t> counts;
-    for (const fs::path& log :
-         ctx.folder().model_logs(model, cfg.tuner.per_measure(), cfg.search.measures)) {
+    for (const fs::path& log : ctx.folder().model_logs(model, cfg.tuner.per_measure(),
+                                                       cfg.search.measures, cfg.tuner.repeats)) {
         if (!fs::exists(log)) {
             throw ConfigError(log.string() + ": no trial log (run 'knntune tune' first)");
         }

@@ -76,8 +76,19 @@ struct StudyJob {
     std::string model;
     std::vector<std::string> measures;
     std::string measure_tag;  ///< the measure of a per-measure study, else empty
+    std::int64_t repeat;      ///< of tuner.repeats; seeds the study with tuner.seed + repeat
     const KnnEvaluator* evaluator;
     tbb::task_arena* arena;
+
+    /// The study's name in the log and the progress lines: item_knn, item_knn-cosine,
+    /// item_knn.r1.
+    [[nodiscard]] std::string name() const {
+        return model + (measure_tag.empty() ? "" : "-" + measure_tag) +
+               (repeat > 0 ? ".r" + std::to_string(repeat) : "");
+    }
+    [[nodiscard]] std::uint64_t seed(const ExperimentConfig& cfg) const {
+        return cfg.tuner.seed + static_cast<std::uint64_t>(repeat);
+    }
 };
 
 std::unique_ptr<tuner::Study> open_study(const RunContext& ctx, const StudyJob& job,
@@ -85,21 +96,20 @@ std::unique_ptr<tuner::Study> open_study(const RunContext& ctx, const StudyJob& 
                                          const std::string& fingerprint) {
     const ExperimentConfig& cfg = ctx.config();
     tuner::StudyOptions opt;
-    opt.name = job.model + (job.measure_tag.empty() ? "" : "-" + job.measure_tag);
+    opt.name = job.name();
     opt.direction = cfg.objective.metric.direction;
-    opt.seed = cfg.tuner.seed;
+    opt.seed = job.seed(cfg);
     opt.config = cfg.resolved_text;
     opt.data_fingerprint = fingerprint;
     opt.open.resume = ctx.options().resume;
     opt.open.force = ctx.options().force;
-    const fs::path log = ctx.folder().trials(job.model, job.measure_tag);
+    const fs::path log = ctx.folder().trials(job.model, job.measure_tag, job.repeat);
     if (!ctx.options().resume && fs::exists(log)) {
         throw ConfigError(log.string() +
                           ": a trial log already exists; continue it with --resume, or use "
                           "another --out folder");
     }
-    auto sampler =
-        tuner::make_sampler(cfg.tuner.sampler, cfg.tuner.settings, cfg.tuner.seed, space);
+    auto sampler = tuner::make_sampler(cfg.tuner.sampler, cfg.tuner.settings, job.seed(cfg), space);
     const bool race = cfg.tuner.strategy == TuneStrategy::Race;
     if (race) sampler = tuner::make_arm_sampler(std::move(sampler), "algorithm");
     auto study = std::make_unique<tuner::Study>(
@@ -208,8 +218,7 @@ void run_study(const RunContext& ctx, const StudyJob& job, const std::string& fi
     if (const tuner::FrozenTrial* t = tuner::best_trial(earlier, study.direction())) {
         (void)best.update(t->value, tuner::Trial(space, *t).choice("algorithm"));
     }
-    const std::string name = job.model + (job.measure_tag.empty() ? "" : "-" + job.measure_tag);
-    ctx.progress().start(name, cfg.tuner.n_trials, study.n_finished());
+    ctx.progress().start(job.name(), cfg.tuner.n_trials, study.n_finished());
 
     tuner::OptimizeParams run;
     run.n_trials = cfg.tuner.n_trials;
@@ -246,7 +255,7 @@ void run_study(const RunContext& ctx, const StudyJob& job, const std::string& fi
                           std::string(tuner::stop_reason_name(result.reason)) + "); best " +
                           best.text() + "; cache " + std::to_string(counts.hits.load()) +
                           " hits, " + std::to_string(counts.misses.load()) + " misses; log " +
-                          ctx.folder().trials(job.model, job.measure_tag).string());
+                          ctx.folder().trials(job.model, job.measure_tag, job.repeat).string());
 }
 
 void tune_model(const RunContext& ctx, sim::Orientation o) {
@@ -258,10 +267,12 @@ void tune_model(const RunContext& ctx, sim::Orientation o) {
                                  cfg.objective.all(),
                                  static_cast<std::size_t>(cfg.tuner.cache_max_pairs));
     note_cache(ctx, evaluator, model);
-    for (const auto& group : study_groups(cfg)) {
-        const StudyJob job{model, group, cfg.tuner.per_measure() ? group.front() : "", &evaluator,
-                           &arena};
-        run_study(ctx, job, d.fingerprint());
+    for (std::int64_t r = 0; r < cfg.tuner.repeats; ++r) {
+        for (const auto& group : study_groups(cfg)) {
+            const StudyJob job{model, group,      cfg.tuner.per_measure() ? group.front() : "",
+                               r,     &evaluator, &arena};
+            run_study(ctx, job, d.fingerprint());
+        }
     }
 }
 

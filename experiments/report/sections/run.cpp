@@ -26,13 +26,20 @@ void run_section(Document& doc, const ReportInput& input) {
     row("models", join(models));
     row("measures", join(cfg.search.measures));
     row("fixed parameters", fixed.empty() ? "-" : fixed);
-    row("sampler", cfg.tuner.sampler + ", seed " + std::to_string(cfg.tuner.seed));
+    const std::int64_t repeats = cfg.tuner.repeats;
+    row("sampler", cfg.tuner.sampler + ", seed " + std::to_string(cfg.tuner.seed) +
+                       (repeats > 1 ? " to " + std::to_string(cfg.tuner.seed + repeats - 1) + " (" +
+                                          std::to_string(repeats) + " repeats)"
+                                    : ""));
     const char* how = " per model (one study over all measures)";
     if (cfg.tuner.per_measure()) how = " per measure and model (one study per measure)";
     if (cfg.tuner.strategy == TuneStrategy::Race) {
         how = " per model (a race: each measure its own trials, docs/race.md)";
     }
-    row("trial budget", std::to_string(cfg.tuner.n_trials) + how);
+    row("trial budget", std::to_string(cfg.tuner.n_trials) + how +
+                            (repeats > 1 ? ", in each repeat; test takes each measure's best "
+                                           "over the repeats"
+                                         : ""));
     row("statistics",
         (bootstrap_test(cfg) ? "paired bootstrap test" : "Wilcoxon signed-rank test") +
             std::string(", Holm-adjusted; ") + std::to_string(cfg.report.bootstrap_samples) +
