@@ -19,16 +19,21 @@ constexpr const char* kTestText =
     "over the per-unit values, Holm-adjusted over the arms tested; an arm stops after `confirm` "
     "significant tests in a row that found its best unchanged since its previous test";
 
-/// The arm sampler: fixes the history to the trials of the fixed choice.
+/// The arm sampler: fixes the history to the trials of the fixed choice or, with `share`,
+/// shows it every trial with each Complete value replaced by its rank within its own arm.
 class ArmSampler final : public Sampler {
   public:
-    ArmSampler(std::unique_ptr<Sampler> inner, std::string key)
-        : inner_(std::move(inner)), key_(std::move(key)) {}
+    ArmSampler(std::unique_ptr<Sampler> inner, std::string key, bool share)
+        : inner_(std::move(inner)), key_(std::move(key)), share_(share) {}
     std::string_view name() const override { return inner_->name(); }
     boost::json::object settings() const override { return inner_->settings(); }
     ParamValues sample(const SampleContext& ctx) const override {
         const std::size_t k = ctx.space.index_of(key_);
         if (std::isnan(ctx.fixed[k])) return inner_->sample(ctx);
+        if (share_) {
+            const std::vector<FrozenTrial> pooled = arm_ranked(ctx.history, k, ctx.direction);
+            return inner_->sample({ctx.space, pooled, ctx.number, Direction::Maximize, ctx.fixed});
+        }
         std::vector<FrozenTrial> own;
         for (const FrozenTrial& t : ctx.history) {
             if (t.params[k] == ctx.fixed[k]) own.push_back(t);
@@ -38,8 +43,40 @@ class ArmSampler final : public Sampler {
     }
 
   private:
+    /// `history` with each Complete trial's value replaced by (r + 1) / n, r its rank from the
+    /// worst (0) among the n Complete trials of its own arm (`key` at index `k`): the best of
+    /// every arm scores 1, so a maximising split takes the good trials of every arm alike.
+    static std::vector<FrozenTrial> arm_ranked(std::span<const FrozenTrial> history, std::size_t k,
+                                               Direction d) {
+        std::vector<FrozenTrial> out(history.begin(), history.end());
+        std::vector<std::size_t> complete;
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            if (out[i].state == TrialState::Complete) complete.push_back(i);
+        }
+        // Worst first within each arm; ties: the higher number counts as worse.
+        std::stable_sort(complete.begin(), complete.end(), [&](std::size_t a, std::size_t b) {
+            if (out[a].params[k] != out[b].params[k]) return out[a].params[k] < out[b].params[k];
+            return better_trial(out[b], out[a], d);
+        });
+        std::size_t begin = 0;
+        while (begin < complete.size()) {
+            std::size_t end = begin;
+            while (end < complete.size() &&
+                   out[complete[end]].params[k] == out[complete[begin]].params[k]) {
+                ++end;
+            }
+            const double n = static_cast<double>(end - begin);
+            for (std::size_t r = begin; r < end; ++r) {
+                out[complete[r]].value = static_cast<double>(r - begin + 1) / n;
+            }
+            begin = end;
+        }
+        return out;
+    }
+
     std::unique_ptr<Sampler> inner_;
     std::string key_;
+    bool share_;
 };
 
 /// An arm's best complete trial so far and, once known, its per-unit values.
@@ -381,8 +418,9 @@ std::int64_t default_min_trials(std::int64_t n_trials, std::size_t n_arms) {
     return std::max<std::int64_t>(8, n_trials / (4 * arms));
 }
 
-std::unique_ptr<Sampler> make_arm_sampler(std::unique_ptr<Sampler> inner, std::string key) {
-    return std::make_unique<ArmSampler>(std::move(inner), std::move(key));
+std::unique_ptr<Sampler> make_arm_sampler(std::unique_ptr<Sampler> inner, std::string key,
+                                          bool share) {
+    return std::make_unique<ArmSampler>(std::move(inner), std::move(key), share);
 }
 
 OptimizeResult race(Study& study, const RaceObjective& objective, const RaceParams& params) {

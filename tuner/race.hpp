@@ -84,8 +84,12 @@ struct RaceParams {
 std::int64_t default_min_trials(std::int64_t n_trials, std::size_t n_arms);
 
 /// Wraps `inner` so that a trial whose `key` is fixed (as a race fixes it) is sampled from the
-/// trials of the same choice only; other trials see the full history.
-std::unique_ptr<Sampler> make_arm_sampler(std::unique_ptr<Sampler> inner, std::string key);
+/// trials of the same choice only; other trials see the full history. With `share`, such a
+/// trial sees every trial instead, each Complete value replaced by its rank quantile within
+/// its own choice, so that the shared parameters learn from every arm while an arm's own
+/// parameters still come from its own trials only.
+std::unique_ptr<Sampler> make_arm_sampler(std::unique_ptr<Sampler> inner, std::string key,
+                                          bool share = false);
 
 /// Runs the race on `study` (whose sampler should come from `make_arm_sampler`). A resumed
 /// study continues the race recorded in its log with the settings it started with. Throws

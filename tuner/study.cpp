@@ -268,6 +268,21 @@ FrozenTrial Study::run_and_tell(const Objective& objective, const FrozenTrial& f
     return trial(frozen.number);
 }
 
+std::size_t Study::next_batch(const OptimizeParams& params, std::int64_t finished) const {
+    const std::size_t p = params.parallel_trials;
+    auto batch = static_cast<std::size_t>(
+        std::min<std::int64_t>(static_cast<std::int64_t>(p), params.n_trials - finished));
+    std::lock_guard lock(mu_);
+    // NOTE: trials still Running after a resume are the rest of the batch a crash cut off.
+    // They are finished as that batch, without fresh trials beside them: an uninterrupted run
+    // samples the next batch only once the whole batch has finished. A batch is asked whole
+    // before it runs and batches start at multiples of `p`, so when the crash came while the
+    // batch was being asked, (p − trials_.size() % p) % p of its trials are still to ask.
+    if (!requeued_.empty())
+        batch = std::min(batch, requeued_.size() + (p - trials_.size() % p) % p);
+    return batch;
+}
+
 OptimizeResult Study::optimize(const Objective& objective, const OptimizeParams& params) {
     if (params.parallel_trials < 1) throw SettingsError("parallel.trials must be ≥ 1");
     if (params.timeout_seconds < 0.0) throw SettingsError("timeout must be ≥ 0 seconds");
@@ -308,9 +323,7 @@ OptimizeResult Study::optimize(const Objective& objective, const OptimizeParams&
             result.reason = StopReason::Exhausted;
             break;
         }
-        const auto batch = static_cast<std::size_t>(std::min<std::int64_t>(
-            static_cast<std::int64_t>(params.parallel_trials), params.n_trials - finished));
-        const std::vector<FrozenTrial> asked = ask(batch);
+        const std::vector<FrozenTrial> asked = ask(next_batch(params, finished));
         if (arena) {
             arena->execute([&] {
                 tbb::task_group group;

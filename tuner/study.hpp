@@ -149,6 +149,8 @@ class Study {
 
   private:
     FrozenTrial ask_locked();
+    /// The size of the next batch of `optimize`, `finished` trials having finished.
+    std::size_t next_batch(const OptimizeParams& params, std::int64_t finished) const;
     /// Evaluates one asked trial and tells its result (a throwing objective fails it).
     void run_trial(const Objective& objective, const FrozenTrial& frozen,
                    const OptimizeParams& params);

@@ -54,6 +54,7 @@ struct RaceConfig {
     double alpha = tuner::RaceParams{}.alpha;
     std::int64_t confirm = tuner::RaceParams{}.confirm;
     std::string allocation = tuner::RaceParams{}.allocation;
+    bool share = false;  ///< k and shrink learn from every measure's trials (make_arm_sampler)
 };
 
 struct TunerConfig {

@@ -354,6 +354,11 @@ const ConfigKey kKeys[] = {
         "tuner.race.allocation", "equal|dimension",
         "trials per round of a racing measure: equal, or in proportion to its number of tuned "
         "parameters"),
+    bool_key<&EC::tuner, &TunerConfig::race, &RaceConfig::share>(
+        "tuner.race.share",
+        "a measure's sampler also learns k and shrink from the other measures' trials (each "
+        "trial ranked within its own measure); its own parameters still come from its own "
+        "trials only"),
     int_key<&EC::tuner, &TunerConfig::cache_max_pairs>(
         "tuner.cache_max_pairs", {0, kCountMax},
         "size limit of the co-occurrence cache reused across trials, in stored pairs (8 bytes "

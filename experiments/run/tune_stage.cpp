@@ -111,7 +111,9 @@ std::unique_ptr<tuner::Study> open_study(const RunContext& ctx, const StudyJob& 
     }
     auto sampler = tuner::make_sampler(cfg.tuner.sampler, cfg.tuner.settings, job.seed(cfg), space);
     const bool race = cfg.tuner.strategy == TuneStrategy::Race;
-    if (race) sampler = tuner::make_arm_sampler(std::move(sampler), "algorithm");
+    if (race) {
+        sampler = tuner::make_arm_sampler(std::move(sampler), "algorithm", cfg.tuner.race.share);
+    }
     auto study = std::make_unique<tuner::Study>(
         space, std::move(sampler), std::make_unique<tuner::Hdf5Storage>(log.string()), opt);
     // The race runs each measure's enqueued configurations itself, as its first trials.

@@ -238,3 +238,84 @@ TEST_CASE("race: settings are checked", "[tuner][race]") {
     CHECK(default_min_trials(1000, 9) == 27);
     CHECK(default_min_trials(10, 9) == 8);
 }
+
+namespace {
+
+/// A sampler that records the history it is shown and returns the fixed values.
+class SpySampler final : public Sampler {
+  public:
+    explicit SpySampler(std::vector<FrozenTrial>& seen, Direction& dir) : seen_(seen), dir_(dir) {}
+    std::string_view name() const override { return "spy"; }
+    boost::json::object settings() const override { return {}; }
+    ParamValues sample(const SampleContext& ctx) const override {
+        seen_.assign(ctx.history.begin(), ctx.history.end());
+        dir_ = ctx.direction;
+        return ctx.fixed;
+    }
+
+  private:
+    std::vector<FrozenTrial>& seen_;
+    Direction& dir_;
+};
+
+FrozenTrial arm_trial(std::int64_t number, double arm, double value, TrialState state) {
+    FrozenTrial t;
+    t.number = number;
+    t.state = state;
+    t.value = value;
+    t.params = {arm, 10.0, std::nan("")};
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("race: an arm's sampler sees its own trials, or every trial ranked within its arm",
+          "[tuner][race]") {
+    const SearchSpace space = race_space();
+    // Arm 0 ("a") and arm 1 ("b"); values on very different levels, one tie, one Running.
+    const std::vector<FrozenTrial> history = {
+        arm_trial(0, 0, 0.9, TrialState::Complete), arm_trial(1, 1, 0.1, TrialState::Complete),
+        arm_trial(2, 0, 0.7, TrialState::Complete), arm_trial(3, 1, 0.3, TrialState::Complete),
+        arm_trial(4, 1, 0.1, TrialState::Complete), arm_trial(5, 0, NAN, TrialState::Running),
+        arm_trial(6, 0, 0.8, TrialState::Complete)};
+    ParamValues fixed(space.size(), std::nan(""));
+    fixed[space.index_of("algorithm")] = 1;  // sampling a trial of arm "b"
+    std::vector<FrozenTrial> seen;
+    Direction dir = Direction::Minimize;
+    const SampleContext ctx{space, history, 7, Direction::Minimize, fixed};
+
+    SECTION("own trials only") {
+        const auto s = make_arm_sampler(std::make_unique<SpySampler>(seen, dir), "algorithm");
+        (void)s->sample(ctx);
+        REQUIRE(seen.size() == 3);
+        CHECK(seen[0].number == 1);
+        CHECK(seen[1].number == 3);
+        CHECK(seen[2].number == 4);
+        CHECK(seen[1].value == 0.3);
+        CHECK(dir == Direction::Minimize);
+    }
+    SECTION("shared: every trial, values ranked within the arm, best = 1") {
+        const auto s = make_arm_sampler(std::make_unique<SpySampler>(seen, dir), "algorithm", true);
+        (void)s->sample(ctx);
+        REQUIRE(seen.size() == history.size());
+        CHECK(dir == Direction::Maximize);
+        // Minimised: arm a's 0.7 is best (1), 0.8 next (2/3), 0.9 worst (1/3).
+        CHECK(seen[2].value == Approx(1.0));
+        CHECK(seen[6].value == Approx(2.0 / 3.0));
+        CHECK(seen[0].value == Approx(1.0 / 3.0));
+        // Arm b: the two 0.1 are tied, the earlier (#1) ranks better; 0.3 is worst.
+        CHECK(seen[1].value == Approx(1.0));
+        CHECK(seen[4].value == Approx(2.0 / 3.0));
+        CHECK(seen[3].value == Approx(1.0 / 3.0));
+        CHECK(seen[5].state == TrialState::Running);
+        CHECK(std::isnan(seen[5].value));
+    }
+    SECTION("a trial whose arm is not fixed sees the history unchanged") {
+        const auto s = make_arm_sampler(std::make_unique<SpySampler>(seen, dir), "algorithm", true);
+        const ParamValues free(space.size(), std::nan(""));
+        (void)s->sample({space, history, 7, Direction::Minimize, free});
+        REQUIRE(seen.size() == history.size());
+        CHECK(seen[3].value == 0.3);
+        CHECK(dir == Direction::Minimize);
+    }
+}
