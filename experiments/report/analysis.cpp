@@ -1,9 +1,14 @@
 #include "experiments/report/analysis.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <map>
+#include <string_view>
+#include <system_error>
 #include <utility>
 
 #include "experiments/report/format.hpp"
+#include "experiments/report/importance.hpp"
 #include "tuner/hdf5_storage.hpp"
 
 namespace knntune::exp::report {
@@ -11,10 +16,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// Adds the finished trial `t` of `log` to `out`, creating its measure's entry when the
-/// config does not name it (`slot`: measure → index in out.measures).
+/// Adds the finished trial `t` of `log` (of repeat `repeat`) to `out`, creating its measure's
+/// entry when the config does not name it (`slot`: measure → index in out.measures).
 void add_trial(const ExperimentConfig& cfg, const tuner::TrialLog& log, const tuner::FrozenTrial& t,
-               std::map<std::string, std::size_t>& slot, ModelTrials& out) {
+               int repeat, std::map<std::string, std::size_t>& slot, ModelTrials& out) {
     const KnnConfig c = config_from_trial(cfg.search, tuner::Trial(log.space, t));
     auto it = slot.find(c.measure);
     if (it == slot.end()) {
@@ -34,6 +39,7 @@ void add_trial(const ExperimentConfig& cfg, const tuner::TrialLog& log, const tu
     }
     ++out.n_complete;
     m.number.push_back(static_cast<double>(t.number));
+    m.repeat.push_back(repeat);
     m.value.push_back(t.value);
     m.k.push_back(param_number(c, "k"));
     m.shrink.push_back(param_number(c, "shrink"));
@@ -88,6 +94,22 @@ const MeasureTrials* ModelTrials::find(const std::string& measure) const {
     return nullptr;
 }
 
+int log_repeat(const fs::path& log) {
+    if (log.extension() != ".h5") return 0;
+    const std::string stem = log.stem().string();  // "trials-item_knn.r2"
+    const auto dot = stem.rfind(".r");
+    if (dot == std::string::npos) return 0;
+    const std::string_view digits = std::string_view(stem).substr(dot + 2);
+    const bool decimal = !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) {
+        return c >= '0' && c <= '9';
+    });
+    if (!decimal) return 0;
+    int repeat = 0;
+    const char* last = digits.data() + digits.size();
+    const auto [end, ec] = std::from_chars(digits.data(), last, repeat);
+    return ec == std::errc() && end == last ? repeat : 0;
+}
+
 ModelTrials read_model_trials(const ExperimentConfig& cfg, const std::vector<fs::path>& logs) {
     ModelTrials out;
     std::map<std::string, std::size_t> slot;
@@ -95,6 +117,8 @@ ModelTrials read_model_trials(const ExperimentConfig& cfg, const std::vector<fs:
         slot[m] = out.measures.size();
         out.measures.push_back({.measure = m});
     }
+    const tuner::SearchSpace space = cfg.search.space(cfg.search.measures);
+    std::vector<tuner::FrozenTrial> complete;  // every log's, in `space`, for the importance
     for (const fs::path& path : logs) {
         if (!fs::exists(path)) {
             out.missing_logs.push_back(path.filename().string());
@@ -102,10 +126,14 @@ ModelTrials read_model_trials(const ExperimentConfig& cfg, const std::vector<fs:
         }
         const tuner::TrialLog log = tuner::read_trial_log(path.string());
         if (!log.race.empty()) out.race = log.race;
+        const int repeat = log_repeat(path);
         for (const tuner::FrozenTrial& t : log.trials) {
-            if (t.is_finished()) add_trial(cfg, log, t, slot, out);
+            if (t.is_finished()) add_trial(cfg, log, t, repeat, slot, out);
         }
+        append_trials_in_space(space, log, complete);
     }
+    out.importance =
+        importance_analyses(space, complete, cfg.objective.metric.direction, cfg.search.measures);
     return out;
 }
 

@@ -17,6 +17,7 @@
 #include "common/paired_stats.hpp"
 #include "experiments/config/experiment_config.hpp"
 #include "experiments/run/results.hpp"
+#include "tuner/importance.hpp"
 #include "tuner/storage.hpp"
 
 namespace knntune::exp::report {
@@ -33,16 +34,28 @@ using stats::wilcoxon_signed_rank;
 inline constexpr double kSignificance = 0.05;  ///< level of the "significant" column
 inline constexpr double kConfidence = 0.95;    ///< level of every bootstrap interval
 
-/// The finished trials of one measure, in trial order.
+/// The finished trials of one measure, in trial order (log by log).
 struct MeasureTrials {
     std::string measure{};
-    std::vector<double> number{};   ///< trial numbers of the complete trials
+    std::vector<double> number{};  ///< trial numbers of the complete trials
+    /// Parallel to `number`: the repeat of the study each trial belongs to (`log_repeat` of
+    /// its log), 0 without repeats. Trial numbers count within one repeat's log.
+    std::vector<int> repeat{};
     std::vector<double> value{};    ///< their objective on valid
     std::vector<double> k{};        ///< their k (NaN when absent)
     std::vector<double> shrink{};   ///< their shrink (NaN when absent)
     std::vector<double> seconds{};  ///< their durations, wall-clock seconds
     std::int64_t n_failed = 0;
     std::int64_t n_pruned = 0;
+};
+
+/// The PED-ANOVA importance (tuner/importance.hpp) of one set of a model's trials.
+struct ImportanceAnalysis {
+    std::string measure{};     ///< empty: every trial of the model, else that measure's trials
+    std::size_t n_trials = 0;  ///< complete trials with a value in the set
+    /// Per parameter, in `tuner::ped_anova`'s order: the evaluated ones by decreasing
+    /// importance, then those with too few trials (`evaluated` false).
+    std::vector<tuner::ParamImportance> params{};
 };
 
 /// All trials of a model, one entry per configured measure, in config order (so that a
@@ -56,6 +69,11 @@ struct ModelTrials {
     std::vector<std::string> missing_logs{};  ///< file names of logs that do not exist
     /// The race record of the model's trial log; empty unless `tuner.strategy` is race.
     tuner::RaceRecord race{};
+    /// The parameter importance over every complete trial (the measure choice `algorithm`
+    /// included), then, with two or more configured measures, over each configured measure's
+    /// own trials in config order (`algorithm` left out). Trials of every log (repeats
+    /// included) count, mapped into the config's search space.
+    std::vector<ImportanceAnalysis> importance{};
 
     /// The trials of `measure`, or null.
     [[nodiscard]] const MeasureTrials* find(const std::string& measure) const;
@@ -92,6 +110,11 @@ struct ModelAnalysis {
     /// comparisons only (no baselines).
     std::vector<Comparison> test_best_comparisons{};
 };
+
+/// The repeat of a trial log, from its file name: N for `NAME.rN.h5` (one or more decimal
+/// digits), 0 for any other name (repeat 0 has no suffix). `trials-item_knn.r1.h5` → 1,
+/// `trials-item_knn-cosine.r2.h5` → 2, `trials-item_knn.h5` → 0.
+[[nodiscard]] int log_repeat(const std::filesystem::path& log);
 
 /// Reads the trial logs `logs` of one model (a missing log is listed, not an error); the
 /// trials are turned into configurations by the config's search space.

@@ -95,16 +95,25 @@ std::string html_escape(std::string_view text) {
 }
 
 std::string markdown_escape(std::string_view text) {
-    constexpr std::string_view kSpecial = "\\`*_[]<>#|&!";
+    constexpr std::string_view kSpecial = "\\`*_[]#|!";
     std::string out;
     out.reserve(text.size());
-    for (const char c : text) {
+    const std::size_t first = text.find_first_not_of(" \t\r\n");
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
         if (c == '\n' || c == '\r') {
             out += ' ';
-        } else {
-            if (kSpecial.find(c) != std::string_view::npos) out += '\\';
-            out += c;
+            continue;
         }
+        // NOTE: '<', '&' and '>' are escaped only where Markdown would read them as markup, so
+        // that "p < 0.05" and "a & b" stay as they are in the Markdown text.
+        const char next = i + 1 < text.size() ? text[i + 1] : ' ';
+        const bool letter = (next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z');
+        const bool markup = kSpecial.find(c) != std::string_view::npos ||
+                            (c == '<' && (letter || next == '/' || next == '!' || next == '?')) ||
+                            (c == '&' && (letter || next == '#')) || (c == '>' && i == first);
+        if (markup) out += '\\';
+        out += c;
     }
     return out;
 }

@@ -46,8 +46,12 @@ struct Table {
 /// `text` with `&`, `<`, `>`, `"` and `'` replaced by character references.
 std::string html_escape(std::string_view text);
 
-/// `text` with Markdown punctuation (\ ` * _ [ ] < > # | & !) backslash-escaped and line
-/// breaks turned into spaces, so it renders literally inside a paragraph or table cell.
+/// `text` with Markdown punctuation (\ ` * _ [ ] # | !) backslash-escaped and line breaks
+/// turned into spaces, so it renders literally inside a paragraph or table cell. `<` is
+/// escaped only where it could open an HTML tag or autolink (before an ASCII letter, `/`, `!`
+/// or `?`), `&` only where it could open a character reference (before an ASCII letter or
+/// `#`), and `>` only as the first non-blank character (a block quote): "p < 0.05",
+/// "<0.001" and "a & b" stay as they are.
 std::string markdown_escape(std::string_view text);
 
 /// `value` printed per `format` and `precision`; NaN prints as "n/a", infinities as "inf" and

@@ -1,12 +1,15 @@
 #include "experiments/report/format.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <numeric>
 #include <utility>
 #include <variant>
 
 #include "common/text.hpp"
+#include "experiments/report/document.hpp"
 
 namespace knntune::exp::report {
 
@@ -59,6 +62,46 @@ std::string shorten(const std::string& text, std::size_t max_bytes) {
 double mean_of(std::span<const double> v) {
     if (v.empty()) return std::nan("");
     return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+}
+
+std::string p_value_text(double p, int precision) {
+    const std::string text = format_number(p, NumberFormat::PValue, precision);
+    return text.front() == '<' ? "p < " + text.substr(1) : "p = " + text;
+}
+
+std::string best_so_far_axis(std::span<const Series> lines, bool maximize, PlotParams& p) {
+    std::vector<double> all;
+    double worst_final = maximize ? std::numeric_limits<double>::infinity()
+                                  : -std::numeric_limits<double>::infinity();
+    for (const Series& l : lines) {
+        double last = std::numeric_limits<double>::quiet_NaN();
+        for (double v : l.y) {
+            if (!std::isfinite(v)) continue;
+            all.push_back(v);
+            last = v;
+        }
+        if (std::isfinite(last)) {
+            worst_final = maximize ? std::min(worst_final, last) : std::max(worst_final, last);
+        }
+    }
+    if (all.size() < 8) return "";
+    std::sort(all.begin(), all.end());
+    const double lo = all.front();
+    const double hi = all.back();
+    if (!(hi > lo)) return "";
+    const double margin = 0.05 * (hi - lo);
+    if (maximize) {
+        const double edge = std::min(all[all.size() / 4], worst_final) - margin;
+        if (!(edge > lo)) return "";
+        p.y_low = edge;
+        return " The axis starts at the lower quartile of the plotted values (or lower, to show "
+               "every measure's best), so the poorest early values are cut off.";
+    }
+    const double edge = std::max(all[(3 * all.size()) / 4], worst_final) + margin;
+    if (!(edge < hi)) return "";
+    p.y_high = edge;
+    return " The axis ends at the upper quartile of the plotted values (or higher, to show every "
+           "measure's best), so the poorest early values are cut off.";
 }
 
 PlotParams plot_params(std::string title, std::string x_label, std::string y_label) {

@@ -1,6 +1,6 @@
 #pragma once
-/// Text helpers shared by the report sections: model titles, lists, parameter values, cut
-/// labels, and the size of the figures.
+/// Text helpers shared by the report sections: model titles, lists, parameter values, p-values,
+/// cut labels, the size of the figures and the axis of best-so-far plots.
 
 #include <cstddef>
 #include <span>
@@ -47,6 +47,18 @@ using knntune::join;
 
 /// The mean of `v`, NaN when empty.
 [[nodiscard]] double mean_of(std::span<const double> v);
+
+/// A p-value for a sentence: "p = 0.0123", or "p < 0.0001" when it prints below
+/// 10^-precision (as `NumberFormat::PValue` cells print "<0.0001").
+[[nodiscard]] std::string p_value_text(double p, int precision = 4);
+
+/// Sets the y axis of a best-so-far plot of `lines` so that one poor early trial does not
+/// squash every line into the top of the plot. With at least 8 finite points, the axis starts
+/// (maximize; ends when minimizing) just beyond the lower (upper) quartile of all the lines'
+/// points or the worst line's final best, whichever is worse, so every line's best stays in
+/// view. Returns a sentence for the caption when that cuts points off, else "".
+[[nodiscard]] std::string best_so_far_axis(std::span<const Series> lines, bool maximize,
+                                           PlotParams& p);
 
 /// Plot settings of a report figure: title, axis labels, kPlotWidth × kPlotHeight.
 [[nodiscard]] PlotParams plot_params(std::string title, std::string x_label, std::string y_label);

@@ -21,6 +21,14 @@ DataSummary load_data(const RunFolder& folder) {
         throw ConfigError(path.string() + ": no prepared data (run 'knntune test' first)");
     }
     engine::PreparedData d = engine::load_prepared(path.string());
+    // NOTE: the prepared matrices are users × items (engine/data/prepare.hpp), so a user's
+    // train interactions are the entries of its row.
+    const engine::CsrMatrix& train = d.matrix(engine::Period::Train);
+    std::vector<std::int64_t> train_interactions(d.user_keys.size(), 0);
+    for (engine::Index u = 0; u < train.rows && static_cast<std::size_t>(u) < d.user_keys.size();
+         ++u) {
+        train_interactions[static_cast<std::size_t>(u)] = train.row_nnz(u);
+    }
     return {.rows_read = d.rows_read,
             .rows_filtered = d.rows_filtered,
             .unique_pairs = d.unique_pairs,
@@ -29,7 +37,8 @@ DataSummary load_data(const RunFolder& folder) {
             .stats = d.stats,
             .item_keys = std::move(d.item_keys),
             .item_names = std::move(d.item_names),
-            .item_attributes = std::move(d.item_attributes)};
+            .item_attributes = std::move(d.item_attributes),
+            .train_interactions = std::move(train_interactions)};
 }
 
 ModelResult load_test_result(const RunFolder& folder, const std::string& model) {

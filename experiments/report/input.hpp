@@ -33,6 +33,10 @@ struct DataSummary {
     std::vector<std::string> item_keys{};        ///< per item id
     std::vector<std::string> item_names{};       ///< per item id; empty strings when unknown
     std::vector<std::string> item_attributes{};  ///< per item id, or empty when none configured
+    /// Per user id: the user's interactions in `train` (the period the test stage fits on),
+    /// i.e. the stored entries of the user's row of the train matrix (users × items); 0 for a
+    /// user without any.
+    std::vector<std::int64_t> train_interactions{};
 };
 
 /// Everything the report is made of; the sections read it and nothing else.

@@ -214,6 +214,35 @@ std::string series_plot(std::span<const Series> series, const PlotParams& params
     return render_svg(script, {{"series.dat", data}}, params);
 }
 
+/// Data block of the band of `b` in step shape: each finite (x, low, high) row, followed by
+/// the next finite x at the same edges, so the band's edges step where the line does.
+std::string band_block(const Band& b, const char* func) {
+    if (b.low.size() != b.high.size() || (!b.low.empty() && b.low.size() != b.x.size())) {
+        throw ReportError(std::string(func) + ": band '" + b.title + "' has " +
+                          std::to_string(b.x.size()) + " x values but " +
+                          std::to_string(b.low.size()) + " low and " +
+                          std::to_string(b.high.size()) + " high values");
+    }
+    std::vector<std::array<double, 3>> rows;
+    for (std::size_t i = 0; i < b.low.size(); ++i) {
+        if (std::isfinite(b.x[i]) && std::isfinite(b.low[i]) && std::isfinite(b.high[i])) {
+            rows.push_back({b.x[i], b.low[i], b.high[i]});
+        }
+    }
+    std::string data;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        for (std::size_t at = i; at <= i + 1 && at < rows.size(); ++at) {
+            append_number(data, rows[at][0]);
+            data += ' ';
+            append_number(data, rows[i][1]);
+            data += ' ';
+            append_number(data, rows[i][2]);
+            data += '\n';
+        }
+    }
+    return data;
+}
+
 /// The category of each point of `points`: its position in `names` (filled here), the most
 /// frequent first (ties by name), the rarest merged into "other" beyond `max_categories`;
 /// one category "items" when there are none.
@@ -368,6 +397,39 @@ std::string plot_lines(std::span<const Series> series, const PlotParams& params)
 
 std::string plot_scatter(std::span<const Series> series, const PlotParams& params) {
     return series_plot(series, params, "plot_scatter", "with points");
+}
+
+std::string plot_bands(std::span<const Band> bands, const PlotParams& params) {
+    constexpr const char* kFunc = "plot_bands";
+    check_params(params, kFunc);
+    if (bands.empty()) throw ReportError(std::string(kFunc) + ": no bands to plot");
+    std::vector<Series> lines;
+    std::string band_data;
+    std::string band_clauses;
+    for (std::size_t i = 0; i < bands.size(); ++i) {
+        lines.push_back({bands[i].title, bands[i].x, bands[i].y});
+        const std::string block = band_block(bands[i], kFunc);
+        band_data += "# " + std::to_string(i) + "\n" + (block.empty() ? kEmptyRecord : block);
+        band_data += "\n\n";
+        if (block.empty()) continue;
+        band_clauses += "dir.'/bands.dat' index " + std::to_string(i) +
+                        " using 1:2:3 with filledcurves fillstyle transparent solid 0.2 "
+                        "noborder lt " +
+                        std::to_string(i + 1) + " notitle, \\\n     ";
+    }
+    const std::string line_data = series_blocks(lines, kFunc, params.log_x);
+    std::string clauses;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (!has_finite_point(lines[i])) continue;
+        clauses += (clauses.empty() ? "" : ", \\\n     ");
+        clauses += "dir.'/series.dat' index " + std::to_string(i) + " using 1:2 with steps lt " +
+                   std::to_string(i + 1) + " title " + gnuplot_quote(lines[i].title);
+    }
+    if (clauses.empty()) {
+        throw ReportError(std::string(kFunc) + ": no line has a finite point to plot");
+    }
+    const std::string script = preamble(params) + "plot " + band_clauses + clauses + "\n";
+    return render_svg(script, {{"series.dat", line_data}, {"bands.dat", band_data}}, params);
 }
 
 std::string plot_distribution(std::span<const Group> groups, const PlotParams& params) {

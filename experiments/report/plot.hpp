@@ -44,6 +44,16 @@ struct Series {
     std::vector<double> y{};  ///< ordinates, e.g. scores
 };
 
+/// One named line over an optional shaded band, for `plot_bands`. `x` and `y` have equal
+/// length, and so do `low` and `high`: either empty (no band) or as long as `x`.
+struct Band {
+    std::string title{};         ///< legend entry, e.g. a measure name
+    std::vector<double> x{};     ///< abscissae, e.g. trial counts
+    std::vector<double> y{};     ///< the line, e.g. the median best so far
+    std::vector<double> low{};   ///< lower edge of the band at each x; empty for no band
+    std::vector<double> high{};  ///< upper edge of the band at each x; empty for no band
+};
+
 /// One named sample for a distribution plot.
 struct Group {
     std::string label{};           ///< x tick label, e.g. a measure name
@@ -78,6 +88,12 @@ std::vector<double> best_so_far(std::span<const double> values, bool higher_is_b
 /// (a) Step lines, one per series, e.g. best-so-far score against trial number.
 /// Example: `std::string svg = plot_lines(series, {.title = "Best so far", .x_label = "trial"});`
 std::string plot_lines(std::span<const Series> series, const PlotParams& params = {});
+
+/// (a') Step lines as `plot_lines`, each over a translucent band of its own colour between
+/// `low` and `high`, drawn in the same step shape as the line (the band of x[i] reaches to
+/// x[i+1]). Bands are drawn first, so every line stays visible. Points with a non-finite x, y
+/// or edge are skipped. Example: the median best so far over repeats with its min–max band.
+std::string plot_bands(std::span<const Band> bands, const PlotParams& params = {});
 
 /// (b) Box plot (quartiles, whiskers to 1.5 IQR) per group, overlaid with every observation
 /// jittered horizontally (deterministic jitter). Example: `plot_distribution(groups, p);`

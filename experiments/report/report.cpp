@@ -17,8 +17,11 @@ constexpr Section kSections[] = {
     {"models", models_section, false},
     {"comparison", comparison_section, false},
     {"statistics", statistics_section, false},
+    {"user activity", activity_section, false},
     {"agreement", agreement_section, false},
+    {"importance", importance_section, false},
     {"plots", plots_section, true},
+    {"convergence plots", convergence_section, true},
     {"item map", item_map_section, true},
     {"methods", methods_section, false},
 };

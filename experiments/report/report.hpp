@@ -11,8 +11,13 @@
 ///   Statistics   per model: 95% bootstrap CIs of the test objective per measure, and paired
 ///                per-user tests of the best-on-valid measure against every other measure
 ///                (Wilcoxon signed-rank or paired bootstrap), Holm-adjusted, with effect sizes
+///   By user activity   per model: the test objective per quartile of the test users' train
+///                interactions, best measure against top_pop
+///   Validation–test agreement   per model: Kendall's tau of valid and test scores
+///   Parameter importance   per model: PED-ANOVA over all trials and per measure
 ///   Plots        per model: best so far, score distribution, score vs k, score vs shrink,
 ///                test objective with CIs (gnuplot SVG)
+///   Convergence  per model: best so far against each measure's own trial count, over repeats
 ///   Item map     PCA of the best item-item matrix's columns, most popular items
 ///   Methods      how the numbers above were computed
 ///

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "experiments/report/analysis.hpp"
+#include "experiments/report/format.hpp"
 #include "experiments/report/sections/sections.hpp"
 
 namespace knntune::exp::report {
@@ -35,8 +36,8 @@ std::string paired_sentence(const ReportInput& input) {
            ", Cohen's d_z " +
            format_number(c.effect.standardized_mean_difference, NumberFormat::Fixed, 3) +
            ", rank-biserial r " + format_number(c.effect.rank_biserial, NumberFormat::Fixed, 3) +
-           ", p = " + format_number(c.p_value, NumberFormat::PValue, 4) + " (" +
-           (significant ? "" : "not ") + "significant at the 5% level).";
+           ", " + p_value_text(c.p_value) + " (" + (significant ? "" : "not ") +
+           "significant at the 5% level).";
 }
 
 }  // namespace

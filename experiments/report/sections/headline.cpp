@@ -14,7 +14,6 @@ namespace knntune::exp::report {
 namespace {
 
 std::string fixed4(double v) { return format_number(v, NumberFormat::Fixed, 4); }
-std::string p_text(double p) { return format_number(p, NumberFormat::PValue, 4); }
 
 /// "0.1950 (95% interval 0.1500–0.2400)", or the value alone when there is no interval.
 std::string value_with_ci(double value, const std::optional<ConfidenceInterval>& ci) {
@@ -37,7 +36,7 @@ std::string separation_sentence(const ExperimentConfig& cfg, const ModelAnalysis
     std::vector<std::string> same;
     std::vector<std::string> worse;
     for (const Comparison& c : ma.test_best_comparisons) {
-        const std::string item = c.name + " (p = " + p_text(c.p_holm) + ")";
+        const std::string item = c.name + " (" + p_value_text(c.p_holm) + ")";
         (c.p_holm < kSignificance ? worse : same).push_back(item);
     }
     std::string s;
@@ -72,8 +71,8 @@ std::string race_sentence(const tuner::RaceRecord& race) {
         if (arm.racing) continue;
         stopped.push_back(arm.label + " after " + std::to_string(arm.n_trials) +
                           " of its trials (at trial " + std::to_string(arm.stopped_at) +
-                          ", Holm-adjusted p = " + p_text(arm.p_value) + " against " + arm.leader +
-                          " on valid)");
+                          ", Holm-adjusted " + p_value_text(arm.p_value) + " against " +
+                          arm.leader + " on valid)");
     }
     if (stopped.empty()) return " The race stopped no measure.";
     return " The race stopped " + join(stopped, "; ") + ".";
@@ -129,8 +128,8 @@ std::string models_sentence(const ExperimentConfig& cfg, const ModelAnalysis& a,
            (c.p_value < kSignificance ? "the difference is significant"
                                       : "they cannot be told apart") +
            " (two-sided " + test_name(cfg) + " test over " + std::to_string(va->size()) +
-           " common test users, mean difference " + fixed4(c.effect.mean_difference) +
-           ", p = " + p_text(c.p_value) + ").";
+           " common test users, mean difference " + fixed4(c.effect.mean_difference) + ", " +
+           p_value_text(c.p_value) + ").";
 }
 
 }  // namespace

@@ -3,9 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <optional>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -15,46 +13,6 @@
 
 namespace knntune::exp::report {
 namespace {
-
-/// Sets the y axis of the best-so-far plot so that one poor early trial does not squash every
-/// line into the top of the plot. With at least 8 finite points, the axis starts (maximize; ends
-/// when minimizing) just beyond the lower (upper) quartile of all the lines' points or the
-/// worst measure's final best, whichever is worse, so every measure's best stays in view.
-/// Returns a sentence for the caption when that cuts points off, else "".
-std::string best_so_far_axis(std::span<const Series> lines, bool maximize, PlotParams& p) {
-    std::vector<double> all;
-    double worst_final = maximize ? std::numeric_limits<double>::infinity()
-                                  : -std::numeric_limits<double>::infinity();
-    for (const Series& l : lines) {
-        double last = std::numeric_limits<double>::quiet_NaN();
-        for (double v : l.y) {
-            if (!std::isfinite(v)) continue;
-            all.push_back(v);
-            last = v;
-        }
-        if (std::isfinite(last)) {
-            worst_final = maximize ? std::min(worst_final, last) : std::max(worst_final, last);
-        }
-    }
-    if (all.size() < 8) return "";
-    std::sort(all.begin(), all.end());
-    const double lo = all.front();
-    const double hi = all.back();
-    if (!(hi > lo)) return "";
-    const double margin = 0.05 * (hi - lo);
-    if (maximize) {
-        const double edge = std::min(all[all.size() / 4], worst_final) - margin;
-        if (!(edge > lo)) return "";
-        p.y_low = edge;
-        return " The axis starts at the lower quartile of the plotted values (or lower, to show "
-               "every measure's best), so the poorest early values are cut off.";
-    }
-    const double edge = std::max(all[(3 * all.size()) / 4], worst_final) + margin;
-    if (!(edge < hi)) return "";
-    p.y_high = edge;
-    return " The axis ends at the upper quartile of the plotted values (or higher, to show every "
-           "measure's best), so the poorest early values are cut off.";
-}
 
 /// True when some measure has a finite value of `field` in a complete trial.
 bool any_finite(const ModelTrials& trials, std::vector<double> MeasureTrials::*field) {

@@ -45,8 +45,16 @@ const std::string kSvg =
 TEST_CASE("html and markdown escaping", "[report][document]") {
     CHECK(html_escape("a<b>&\"c\" 'd'") == "a&lt;b&gt;&amp;&quot;c&quot; &#39;d&#39;");
     CHECK(html_escape("Crème") == "Crème");
-    CHECK(markdown_escape("a|b *c* _d_ [e](f) <g> #1 & !\\ `h`\nnext") ==
-          "a\\|b \\*c\\* \\_d\\_ \\[e\\](f) \\<g\\> \\#1 \\& \\!\\\\ \\`h\\` next");
+    CHECK(markdown_escape("a|b *c* _d_ [e](f) <g> #1 &amp; !\\ `h`\nnext") ==
+          "a\\|b \\*c\\* \\_d\\_ \\[e\\](f) \\<g> \\#1 \\&amp; \\!\\\\ \\`h\\` next");
+    // '<', '&' and '>' only where Markdown would take them for markup: a tag or autolink, a
+    // character reference, a block quote.
+    CHECK(markdown_escape("p < 0.0001, <0.001, a & b, x > y") ==
+          "p < 0.0001, <0.001, a & b, x > y");
+    CHECK(markdown_escape("</b> <!-- --> <?x <a@b> &#38;") ==
+          "\\</b> \\<\\!-- --> \\<?x \\<a@b> \\&\\#38;");
+    CHECK(markdown_escape("> quote") == "\\> quote");
+    CHECK(markdown_escape("  > quote") == "  \\> quote");
 }
 
 TEST_CASE("number formatting", "[report][document]") {
@@ -84,14 +92,14 @@ TEST_CASE("table renders to golden HTML and Markdown", "[report][document]") {
     CHECK_THAT(html, Contains("<h1>Run &lt;1&gt;</h1>"));
 
     const std::string golden_md =
-        "# Run \\<1\\>\n"
+        "# Run <1>\n"
         "\n"
-        "**Item-KNN \\<test\\>**\n"
+        "**Item-KNN \\<test>**\n"
         "\n"
         "| measure | precision@10 | p (Holm) | k |\n"
         "| --- | ---: | ---: | ---: |\n"
-        "| cosine | 0.1235 | \\<0.001 | 50 |\n"
-        "| a\\|b \\& \"c\" | n/a | 0.043 |  |\n";
+        "| cosine | 0.1235 | <0.001 | 50 |\n"
+        "| a\\|b & \"c\" | n/a | 0.043 |  |\n";
     CHECK(d.markdown() == golden_md);
 }
 
@@ -108,8 +116,8 @@ TEST_CASE("headings, paragraphs and figures", "[report][document]") {
     CHECK_THAT(html, Contains("<use xlink:href='#fig2-gpPt0'/>"));
     CHECK_THAT(html, Contains("<figcaption>Figure 2. Second</figcaption>"));
     const std::string md = d.markdown();
-    CHECK_THAT(md, Contains("\n## Item \\& user\n\n"
-                            "p \\< 0.05 for \\<b\\>bold\\</b\\>\n\n### Sub\n"));
+    CHECK_THAT(md, Contains("\n## Item & user\n\n"
+                            "p < 0.05 for \\<b>bold\\</b>\n\n### Sub\n"));
     CHECK_THAT(md, Contains("![Figure 1. Best so far](figures/figure-1.svg)\n"));
 
     REQUIRE_THROWS_WITH(d.heading("x", 1), Contains("level must be in [2, 4], got 1"));
@@ -129,7 +137,7 @@ TEST_CASE("warnings render as bold-led bullets, escaped", "[report][document]") 
     CHECK_THAT(d.html(), Contains("<ul class=\"warnings\">\n"
                                   "<li><strong>Warning:</strong> only 59 users &lt; 100</li>\n"
                                   "<li><strong>Warning:</strong> a_b</li>\n</ul>\n"));
-    CHECK_THAT(d.markdown(), EndsWith("\n- **Warning:** only 59 users \\< 100\n"
+    CHECK_THAT(d.markdown(), EndsWith("\n- **Warning:** only 59 users < 100\n"
                                       "- **Warning:** a\\_b\n"));
     CHECK(Document("Empty").warnings({}).markdown() == "# Empty\n");
 }

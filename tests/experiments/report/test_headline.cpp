@@ -138,7 +138,9 @@ TEST_CASE(
     const std::string md = head.markdown();
     CHECK_THAT(md, Contains("cosine scores best on test, ndcg@5 0.3050 (95% interval 0.30"));
     CHECK_THAT(md, Contains("; it is also the best on valid."));
-    CHECK_THAT(md, Contains("It scores significantly better than jaccard (p = \\<0.0001)."));
+    CHECK_THAT(md, Contains("It scores significantly better than jaccard (p < 0.0001)."));
+    CHECK_THAT(head.html(),
+               Contains("It scores significantly better than jaccard (p &lt; 0.0001)."));
     CHECK_THAT(md, Contains("Budget: 8–10 complete trials per measure (18 in all). The race "
                             "stopped jaccard after 8 of its trials (at trial 17, Holm-adjusted "
                             "p = 0.0120 against cosine on valid)."));

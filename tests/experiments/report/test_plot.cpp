@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,40 @@ TEST_CASE("plot_lines draws one step line per series with escaped titles", "[rep
     CHECK_THAT(svg, Contains("<text>Best so far</text>"));
     CHECK_THAT(svg, Contains("<text>p@10</text>"));
     CHECK(svg.find("all failed") == std::string::npos);
+}
+
+TEST_CASE("plot_bands draws a step line per band over a translucent band of its colour",
+          "[report][plot]") {
+    const std::vector<Band> bands = {
+        {"cosine", {1, 2, 3}, {0.2, 0.3, 0.4}, {0.1, 0.2, 0.35}, {0.3, 0.35, 0.45}},
+        {"jaccard", {1, 2}, {0.1, 0.15}, {}, {}},  // no band
+        {"rp3beta", {1, 2, 3}, {0.25, 0.3, 0.3}, {0.2, NAN, 0.25}, {0.3, 0.4, 0.35}},
+    };
+    const std::string svg = plot_bands(bands, {.title = "Convergence", .x_label = "trials"});
+    check_svg(svg);
+    CHECK(plot_groups(svg) == 5);  // two bands, three lines
+    CHECK(count(svg, "<polygon") == 2);
+    CHECK_THAT(svg, Contains("<polygon fill = 'rgb(  0, 158, 115)' fill-opacity"));  // 3rd colour
+    CHECK_THAT(svg, Contains("<text>jaccard</text>"));
+    // cosine's band, in its colour (#0072B2), steps where its line does: its outline has
+    // vertical edges (consecutive vertices at the same x), two inside each edge of the band.
+    const std::string lead =
+        "<polygon fill = 'rgb(  0, 114, 178)' fill-opacity = '0.200000' "
+        "points = '";
+    const auto pos = svg.find(lead);
+    REQUIRE(pos != std::string::npos);
+    std::istringstream points(
+        svg.substr(pos + lead.size(), svg.find('\'', pos + lead.size()) - pos - lead.size()));
+    std::vector<std::string> xs;
+    for (std::string p; points >> p;) xs.push_back(p.substr(0, p.find(',')));
+    std::size_t vertical = 0;
+    for (std::size_t i = 1; i < xs.size(); ++i) vertical += xs[i] == xs[i - 1] ? 1 : 0;
+    CHECK(vertical >= 4);
+
+    REQUIRE_THROWS_WITH(plot_bands({}, {}), "plot_bands: no bands to plot");
+    const std::vector<Band> ragged = {{"cosine", {1, 2}, {0.1, 0.2}, {0.1}, {0.2}}};
+    REQUIRE_THROWS_WITH(plot_bands(ragged, {}),
+                        "plot_bands: band 'cosine' has 2 x values but 1 low and 1 high values");
 }
 
 TEST_CASE("plot_distribution draws a box and every finite observation per group",

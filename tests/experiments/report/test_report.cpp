@@ -131,8 +131,11 @@ const std::vector<std::string> kSections = {"<h2>Headline</h2>",
                                             "<h2>User-KNN (user_knn)</h2>",
                                             "<h2>Item-KNN against user-KNN</h2>",
                                             "<h2>Statistics</h2>",
+                                            "<h2>By user activity</h2>",
                                             "<h2>Validation–test agreement</h2>",
+                                            "<h2>Parameter importance</h2>",
                                             "<h2>Plots</h2>",
+                                            "<h2>Convergence</h2>",
                                             "<h2>Item map</h2>",
                                             "<h2>Methods</h2>"};
 
@@ -200,12 +203,12 @@ TEST_CASE("Report contents checked against golden files", "[report][experiments]
             INFO(s);
             CHECK(count(html, s) == 1);
         }
-        // Per model: best so far, distribution, score vs k, score vs shrink, test CIs; plus
-        // the item map.
-        CHECK(count(html, "<figure") == 11);
-        CHECK(count(html, "<svg") == 11);
-        CHECK(count(md, "](figures/figure-") == 11);
-        for (int i = 1; i <= 11; ++i) {
+        // Per model: best so far, distribution, score vs k, score vs shrink, test CIs, and the
+        // convergence plot; plus the item map.
+        CHECK(count(html, "<figure") == 13);
+        CHECK(count(html, "<svg") == 13);
+        CHECK(count(md, "](figures/figure-") == 13);
+        for (int i = 1; i <= 13; ++i) {
             INFO(i);
             CHECK(fs::exists(run / "figures" / ("figure-" + std::to_string(i) + ".svg")));
         }
@@ -237,6 +240,7 @@ TEST_CASE("Report contents checked against golden files", "[report][experiments]
         CHECK(count(bare, "<figure") == 0);
         CHECK(bare.find("<h2>Plots</h2>") == std::string::npos);
         CHECK(bare.find("<h2>Item map</h2>") == std::string::npos);
+        CHECK(bare.find("<h2>Convergence</h2>") == std::string::npos);
         CHECK(bare.find("<h2>Statistics</h2>") != std::string::npos);
     }
 }
@@ -246,13 +250,15 @@ TEST_CASE("The section table writes the sections in the documented order",
     const std::vector<std::string> documented = documented_sections();
     REQUIRE(documented ==
             std::vector<std::string>{"Headline", "Warnings", "Run", "Data", "Item-KNN / User-KNN",
-                                     "Item-KNN against user-KNN", "Statistics",
-                                     "Validation–test agreement", "Plots", "Item map", "Methods"});
+                                     "Item-KNN against user-KNN", "Statistics", "By user activity",
+                                     "Validation–test agreement", "Parameter importance", "Plots",
+                                     "Convergence", "Item map", "Methods"});
     const auto sections = rep::report_sections();
     REQUIRE(sections.size() == documented.size());
     for (const rep::Section& s : sections) {
         INFO(s.name);
-        CHECK(s.drawn == (s.name == "plots" || s.name == "item map"));
+        CHECK(s.drawn ==
+              (s.name == "plots" || s.name == "convergence plots" || s.name == "item map"));
     }
 
     TempDir dir;
@@ -324,7 +330,7 @@ TEST_CASE("Report of per-measure studies of one model with the bootstrap test",
     }
     // No item attribute configured: one colour, and the text says so.
     CHECK_THAT(md, Catch::Contains("No item attribute is configured"));
-    CHECK(count(html, "<figure") == 6);
+    CHECK(count(html, "<figure") == 7);
 
     // Without gnuplot the tables are still written, and the report says what is missing.
     const char* old_path = std::getenv("PATH");
@@ -340,5 +346,6 @@ TEST_CASE("Report of per-measure studies of one model with the bootstrap test",
     CHECK(count(degraded, "<figure") == 0);
     CHECK_THAT(degraded, Catch::Contains("The plots could not be drawn"));
     CHECK_THAT(degraded, Catch::Contains("The item map could not be drawn"));
+    CHECK_THAT(degraded, Catch::Contains("The convergence plots could not be drawn"));
     CHECK_THAT(degraded, Catch::Contains("<h2>Statistics</h2>"));
 }
