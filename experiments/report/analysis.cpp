@@ -125,8 +125,12 @@ ModelTrials read_model_trials(const ExperimentConfig& cfg, const std::vector<fs:
             continue;
         }
         const tuner::TrialLog log = tuner::read_trial_log(path.string());
-        if (!log.race.empty()) out.race = log.race;
         const int repeat = log_repeat(path);
+        out.n_repeats = std::max(out.n_repeats, repeat + 1);
+        if (!log.race.empty()) {
+            if (out.races.empty()) out.race = log.race;
+            out.races.push_back(log.race);
+        }
         for (const tuner::FrozenTrial& t : log.trials) {
             if (t.is_finished()) add_trial(cfg, log, t, repeat, slot, out);
         }

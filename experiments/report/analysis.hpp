@@ -69,6 +69,11 @@ struct ModelTrials {
     std::vector<std::string> missing_logs{};  ///< file names of logs that do not exist
     /// The race record of the model's trial log; empty unless `tuner.strategy` is race.
     tuner::RaceRecord race{};
+    /// Every race record of the model's logs, one per repeat (tuner.repeats), in log order;
+    /// `race` is the first.
+    std::vector<tuner::RaceRecord> races{};
+    /// The repeats the trials come from (1 + the largest repeat index seen).
+    int n_repeats = 1;
     /// The parameter importance over every complete trial (the measure choice `algorithm`
     /// included), then, with two or more configured measures, over each configured measure's
     /// own trials in config order (`algorithm` left out). Trials of every log (repeats

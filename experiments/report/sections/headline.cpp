@@ -63,9 +63,8 @@ std::string baseline_sentence(const ModelAnalysis& ma) {
     return " Baselines on test: " + join(parts, "; ") + ".";
 }
 
-/// The race's stopped measures, in words, or "" when the study was not a race.
-std::string race_sentence(const tuner::RaceRecord& race) {
-    if (race.empty()) return "";
+/// The measures `race` stopped, in words (empty when none).
+std::vector<std::string> stopped_arms(const tuner::RaceRecord& race) {
     std::vector<std::string> stopped;
     for (const tuner::RaceArm& arm : race.arms) {
         if (arm.racing) continue;
@@ -74,8 +73,31 @@ std::string race_sentence(const tuner::RaceRecord& race) {
                           ", Holm-adjusted " + p_value_text(arm.p_value) + " against " +
                           arm.leader + " on valid)");
     }
-    if (stopped.empty()) return " The race stopped no measure.";
-    return " The race stopped " + join(stopped, "; ") + ".";
+    return stopped;
+}
+
+/// The races' stopped measures, in words, per repeat when there are several; "" when the
+/// study was not a race.
+std::string race_sentence(const std::vector<tuner::RaceRecord>& races) {
+    if (races.empty()) return "";
+    if (races.size() == 1) {
+        const std::vector<std::string> stopped = stopped_arms(races.front());
+        if (stopped.empty()) return " The race stopped no measure.";
+        return " The race stopped " + join(stopped, "; ") + ".";
+    }
+    std::string text;
+    for (std::size_t r = 0; r < races.size(); ++r) {
+        const std::vector<std::string> stopped = stopped_arms(races[r]);
+        if (!stopped.empty()) {
+            text += " In repeat " + std::to_string(r) + " the race stopped " + join(stopped, "; ") +
+                    ".";
+        }
+    }
+    if (text.empty()) {
+        return " The race stopped no measure in any of the " + std::to_string(races.size()) +
+               " repeats.";
+    }
+    return text;
 }
 
 /// Trials per measure (min–max) and, for a race, which measures it stopped.
@@ -91,8 +113,10 @@ std::string budget_sentence(const ModelAnalysis& ma) {
     }
     const std::string range =
         lo == hi ? std::to_string(lo) : std::to_string(lo) + "–" + std::to_string(hi);
+    const int repeats = ma.trials.n_repeats;
     return "Budget: " + range + " complete trials per measure (" +
-           std::to_string(ma.trials.n_complete) + " in all)." + race_sentence(ma.trials.race);
+           (repeats > 1 ? "over " + std::to_string(repeats) + " repeats, " : "") +
+           std::to_string(ma.trials.n_complete) + " in all)." + race_sentence(ma.trials.races);
 }
 
 /// The headline paragraph of one model.

@@ -52,18 +52,28 @@ void best_so_far_plot(Document& doc, const ModelAnalysis& ma, const ExperimentCo
     const bool maximize = cfg.objective.metric.direction == engine::Direction::Maximize;
     const std::string title = model_title(ma.model);
     const std::string& objective = ma.result.objective;
+    // With repeats, trial numbers restart in every log: the plot shows repeat 0, and the
+    // convergence plot shows all repeats against each measure's own trial count.
     std::vector<Series> lines;
     for (const auto& m : ma.trials.measures) {
-        lines.push_back({m.measure, m.number, best_so_far(m.value, maximize)});
+        std::vector<double> number;
+        std::vector<double> value;
+        for (std::size_t i = 0; i < m.value.size(); ++i) {
+            if (i < m.repeat.size() && m.repeat[i] != 0) continue;
+            number.push_back(m.number[i]);
+            value.push_back(m.value[i]);
+        }
+        lines.push_back({m.measure, number, best_so_far(value, maximize)});
     }
+    const bool repeats = ma.trials.n_repeats > 1;
     auto p =
         plot_params(title + ": best " + objective + " so far",
                     cfg.tuner.per_measure() ? "trial number (per-measure study)" : "trial number",
                     objective + " on valid");
     const std::string cut = best_so_far_axis(lines, maximize, p);
     doc.figure(plot_lines(lines, p), title + ": best validation " + objective +
-                                         " so far against trial number, one line per measure." +
-                                         cut);
+                                         " so far against trial number, one line per measure" +
+                                         (repeats ? ", repeat 0 only." : ".") + cut);
 }
 
 /// The validation scores of each measure's trials.

@@ -38,25 +38,43 @@ std::size_t best_index(const std::vector<double>& values, bool maximize) {
     return static_cast<std::size_t>(it - values.begin());
 }
 
-/// Measures with too few trials, and measures whose best came in their last fifth.
+/// The values of `m` from repeat `r`, in trial order.
+std::vector<double> repeat_values(const MeasureTrials& m, int r) {
+    std::vector<double> out;
+    for (std::size_t i = 0; i < m.value.size(); ++i) {
+        if (i >= m.repeat.size() || m.repeat[i] == r) out.push_back(m.value[i]);
+    }
+    return out;
+}
+
+/// Measures with too few trials, and measures whose best came in their last fifth; with
+/// several repeats, each repeat is judged on its own and named.
 void trial_warnings(const ModelAnalysis& ma, std::vector<std::string>& out) {
     const tuner::RaceRecord& race = ma.trials.race;
     const std::int64_t min_trials = race.empty() ? kMinTrials : race.min_trials;
     const std::string why = race.empty() ? "" : " (the race's min_trials)";
     const std::string model = model_title(ma.model) + ": ";
+    const int repeats = ma.trials.n_repeats;
     for (const MeasureTrials& m : ma.trials.measures) {
-        const auto n = static_cast<std::int64_t>(m.value.size());
-        if (n < min_trials) {
-            out.push_back(model + m.measure + " has only " + std::to_string(n) +
-                          " complete trials, fewer than " + std::to_string(min_trials) + why +
-                          ": its best configuration is poorly explored and its rank says little.");
-        }
-        if (n < 2) continue;
-        const auto at = static_cast<std::int64_t>(best_index(m.value, ma.result.maximize)) + 1;
-        if (at * 5 > n * 4) {
-            out.push_back(model + m.measure + "'s best came at its trial " + std::to_string(at) +
-                          " of " + std::to_string(n) +
-                          ", in the last fifth of its trials: it may be under-tuned.");
+        for (int r = 0; r < repeats; ++r) {
+            const std::vector<double> values = repeat_values(m, r);
+            const std::string where =
+                repeats > 1 ? " in repeat " + std::to_string(r) : std::string();
+            const auto n = static_cast<std::int64_t>(values.size());
+            if (n < min_trials) {
+                out.push_back(model + m.measure + " has only " + std::to_string(n) +
+                              " complete trials" + where + ", fewer than " +
+                              std::to_string(min_trials) + why +
+                              ": its best configuration is poorly explored and its rank says "
+                              "little.");
+            }
+            if (n < 2) continue;
+            const auto at = static_cast<std::int64_t>(best_index(values, ma.result.maximize)) + 1;
+            if (at * 5 > n * 4) {
+                out.push_back(model + m.measure + "'s best" + where + " came at its trial " +
+                              std::to_string(at) + " of " + std::to_string(n) +
+                              ", in the last fifth of its trials: it may be under-tuned.");
+            }
         }
     }
 }

@@ -126,6 +126,7 @@ TEST_CASE(
     knntune::tuner::RaceArm leader;
     leader.label = "cosine";
     mt.race.arms = {leader, stopped};
+    mt.races = {mt.race};
     const auto in = input(200, 200, mt, alternating(200, 0.30, 0.31), alternating(200, 0.10, 0.11));
     CHECK(rep::report_warnings(in).empty());
 
@@ -144,6 +145,19 @@ TEST_CASE(
     CHECK_THAT(md, Contains("Budget: 8–10 complete trials per measure (18 in all). The race "
                             "stopped jaccard after 8 of its trials (at trial 17, Holm-adjusted "
                             "p = 0.0120 against cosine on valid)."));
+
+    // With repeats, the stops are named per repeat.
+    rep::ModelTrials two = mt;
+    two.n_repeats = 2;
+    two.races = {knntune::tuner::RaceRecord{}, mt.race};
+    two.races.front().arms = {leader};
+    for (auto& m : two.measures) m.repeat.assign(m.value.size(), 0);
+    rep::Document rh("t");
+    rep::headline_section(
+        rh, input(200, 200, two, alternating(200, 0.30, 0.31), alternating(200, 0.10, 0.11)));
+    CHECK_THAT(rh.markdown(), Contains("(over 2 repeats, 18 in all). In repeat 1 the race "
+                                       "stopped jaccard after 8 of its trials"));
+    CHECK_THAT(rh.markdown(), !Contains("In repeat 0"));
 
     // The race's min_trials, not 8, is the threshold for too few trials.
     rep::ModelTrials few = mt;

@@ -111,6 +111,12 @@ TEST_CASE("repeats: each repeat is the study with the next seed, and test takes 
     // The report names the repeats; `knntune trials` shows all three studies.
     const std::string report = slurp(rep / "report.md");
     CHECK_THAT(report, Catch::Contains("seed 3 to 5 (3 repeats)"));
+    CHECK_THAT(report, Catch::Contains("complete trials per measure (over 3 repeats, 27 in all)"));
+    CHECK_THAT(report, Catch::Contains("one line per measure, repeat 0 only."));
+    CHECK_THAT(report, Catch::Contains("Lines: the median over the repeats of the best so far"));
+    // The warnings judge each repeat on its own (9 trials over 3 measures: fewer than the
+    // race's min_trials of 8 in every repeat).
+    CHECK_THAT(report, Catch::Contains("complete trials in repeat 2, fewer than 8"));
     const auto tr = run_cli_ok("trials rep --format csv", dir.path());
     CHECK(std::count(tr.out.begin(), tr.out.end(), '\n') == 1 + 3 * 9);
     CHECK_THAT(tr.out, Catch::Contains("\nitem_knn.r2,8,"));
