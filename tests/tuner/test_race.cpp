@@ -68,13 +68,14 @@ struct RaceRun {
 RaceRun run_race(std::int64_t n_trials, std::size_t parallel, int threads,
                  std::unique_ptr<Storage> storage = std::make_unique<InMemoryStorage>(),
                  const RaceObjective& objective = synthetic, bool resume = false,
-                 const std::string& allocation = "equal", std::int64_t crash_at = -1) {
+                 const std::string& allocation = "equal", std::int64_t crash_at = -1,
+                 bool share = false) {
     const SearchSpace space = race_space();
     StudyOptions opt;
     opt.direction = Direction::Maximize;
     opt.seed = 5;
     opt.open.resume = resume;
-    Study study(space, make_arm_sampler(make_sampler("tpe", {}, 5, space), "algorithm"),
+    Study study(space, make_arm_sampler(make_sampler("tpe", {}, 5, space), "algorithm", share),
                 std::move(storage), opt);
     tbb::task_arena arena(threads);
     RaceParams p;
@@ -196,30 +197,47 @@ TEST_CASE("race: no arm stops before min_trials, equal arms are never stopped", 
 
 TEST_CASE("race: the same seed gives the same trials at any batch size and thread count",
           "[tuner][race]") {
-    const RaceRun one = run_race(90, 1, 1);
-    const RaceRun three = run_race(90, 3, 2);
-    const RaceRun eight = run_race(90, 8, 2);
-    require_same(one, three);
-    require_same(one, eight);
+    for (const bool share : {false, true}) {
+        INFO("share " << share);
+        const auto run = [share](std::size_t parallel, int threads) {
+            return run_race(90, parallel, threads, std::make_unique<InMemoryStorage>(), synthetic,
+                            false, "dimension", -1, share);
+        };
+        const RaceRun one = run(1, 1);
+        require_same(one, run(3, 2));
+        require_same(one, run(8, 2));
+    }
+    // Sharing changes what the samplers see, so it changes the trials.
+    const RaceRun own = run_race(90, 2, 2);
+    const RaceRun shared = run_race(90, 2, 2, std::make_unique<InMemoryStorage>(), synthetic, false,
+                                    "equal", -1, true);
+    bool differ = false;
+    for (std::size_t i = 0; i < own.trials.size() && !differ; ++i) {
+        differ = own.trials[i].value != shared.trials[i].value;
+    }
+    CHECK(differ);
 }
 
 TEST_CASE("race: a crash mid-round and a resume give the uninterrupted race", "[tuner][race]") {
-    const RaceRun whole = run_race(90, 2, 2);
-    for (const std::int64_t crash_at : {5, 37, 58, 71}) {
-        INFO("crash at trial " << crash_at);
-        const auto dir = scratch_dir("race-resume");
-        const std::string log = (dir / "trials.h5").string();
-        REQUIRE_THROWS(run_race(90, 2, 2, std::make_unique<Hdf5Storage>(log), synthetic, false,
-                                "equal", crash_at));
-        const TrialLog cut = read_trial_log(log);
-        CHECK(cut.trials.size() < 90);
-        const RaceRun resumed =
-            run_race(90, 2, 2, std::make_unique<Hdf5Storage>(log), synthetic, true);
-        require_same(whole, resumed);
-        const TrialLog after = read_trial_log(log);  // the record is in the file too
-        REQUIRE(after.race.arms.size() == 4);
-        CHECK(after.race.n_tests == whole.record.n_tests);
-        std::filesystem::remove_all(dir);
+    for (const bool share : {false, true}) {
+        const RaceRun whole = run_race(90, 2, 2, std::make_unique<InMemoryStorage>(), synthetic,
+                                       false, "equal", -1, share);
+        for (const std::int64_t crash_at : {5, 37, 58, 71}) {
+            INFO("share " << share << ", crash at trial " << crash_at);
+            const auto dir = scratch_dir("race-resume");
+            const std::string log = (dir / "trials.h5").string();
+            REQUIRE_THROWS(run_race(90, 2, 2, std::make_unique<Hdf5Storage>(log), synthetic, false,
+                                    "equal", crash_at, share));
+            const TrialLog cut = read_trial_log(log);
+            CHECK(cut.trials.size() < 90);
+            const RaceRun resumed = run_race(90, 2, 2, std::make_unique<Hdf5Storage>(log),
+                                             synthetic, true, "equal", -1, share);
+            require_same(whole, resumed);
+            const TrialLog after = read_trial_log(log);  // the record is in the file too
+            REQUIRE(after.race.arms.size() == 4);
+            CHECK(after.race.n_tests == whole.record.n_tests);
+            std::filesystem::remove_all(dir);
+        }
     }
 }
 
