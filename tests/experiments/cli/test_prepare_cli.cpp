@@ -1,6 +1,8 @@
 /// End-to-end checks of `knntune prepare`: the statistics table and every bad-input case
 /// (exit status 2, a one-line error naming the file and line or key, nothing written).
 
+#include <zlib.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
@@ -44,6 +46,21 @@ void expect_failure(const TempDir& dir, const std::string& expected) {
     CHECK_THAT(r.err, Catch::Contains(expected));
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);  // one line
     CHECK_FALSE(std::filesystem::exists(dir.path() / "out"));  // nothing written
+}
+
+/// `text` as one gzip member (zlib's deflate with a gzip wrapper).
+std::string gzip_of(const std::string& text) {
+    z_stream zs{};
+    REQUIRE(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+    std::string out(text.size() + 256, '\0');
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    zs.avail_in = static_cast<uInt>(text.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = static_cast<uInt>(out.size());
+    REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
+    out.resize(out.size() - zs.avail_out);
+    deflateEnd(&zs);
+    return out;
 }
 
 }  // namespace
@@ -121,6 +138,21 @@ TEST_CASE("prepare CLI: bad input gives one line, status 2 and no output", "[exp
         CHECK(r.status == 2);
         CHECK_THAT(r.err, Catch::Contains(
                               "cfg.yaml: --set split.seed: key 'split.seed': expected an integer"));
+    }
+}
+
+TEST_CASE("prepare CLI: damaged files, extreme values and empty options are refused",
+          "[experiments][cli]") {
+    TempDir dir;
+    dir.write("log.csv", kLog);
+    SECTION("a truncated gzip log") {
+        std::string gz = gzip_of(kLog);
+        dir.write("log.csv.gz", gz.substr(0, gz.size() - 5));  // cut in the 8-byte trailer
+        dir.write("cfg.yaml", config("", "log.csv.gz"));
+        expect_failure(dir, "log.csv.gz: truncated gzip stream (the file ends inside member 1");
+        gz[gz.size() - 6] = static_cast<char>(gz[gz.size() - 6] ^ 0x20);  // in the CRC-32
+        dir.write("log.csv.gz", gz);
+        expect_failure(dir, "log.csv.gz: corrupt gzip data (CRC mismatch)");
     }
 }
 
