@@ -104,6 +104,16 @@ TEST_CASE("prepare CLI: bad input gives one line, status 2 and no output", "[exp
             {"u3,\"a,2020-03-04\n", "log.csv:11: malformed row: quoted field is not closed"},
             {"u3,a,03/04/2020\n",
              "log.csv:11: cannot parse timestamp '03/04/2020' in column 'time'"},
+            // Unix seconds beyond the accepted years, down to the ends of 64 bits and past them.
+            {"u3,a,9223372036854775807\n",
+             "log.csv:11: timestamp '9223372036854775807' in column 'time' is out of range "
+             "(0000-01-01 to 9999-12-31 23:59:59, unix seconds -62167219200 to 253402300799)"},
+            {"u3,a,-9223372036854775808\n",
+             "log.csv:11: timestamp '-9223372036854775808' in column 'time' is out of range"},
+            {"u3,a,123456789012345678901234\n",
+             "log.csv:11: timestamp '123456789012345678901234' in column 'time' is out of range"},
+            {"u3,a,-62167219201\n",
+             "log.csv:11: timestamp '-62167219201' in column 'time' is out of range"},
         };
         dir.write("cfg.yaml", config());
         for (const auto& [row, expected] : rows) {
@@ -145,6 +155,12 @@ TEST_CASE("prepare CLI: damaged files, extreme values and empty options are refu
           "[experiments][cli]") {
     TempDir dir;
     dir.write("log.csv", kLog);
+    SECTION("a split end out of range") {
+        dir.write("cfg.yaml", config("  end: 99999999999999\n"));
+        expect_failure(dir,
+                       "cfg.yaml:8: key 'split.end': '99999999999999' is out of range (0000-01-01 "
+                       "to 9999-12-31 23:59:59, unix seconds -62167219200 to 253402300799)");
+    }
     SECTION("a truncated gzip log") {
         std::string gz = gzip_of(kLog);
         dir.write("log.csv.gz", gz.substr(0, gz.size() - 5));  // cut in the 8-byte trailer
@@ -153,6 +169,19 @@ TEST_CASE("prepare CLI: damaged files, extreme values and empty options are refu
         gz[gz.size() - 6] = static_cast<char>(gz[gz.size() - 6] ^ 0x20);  // in the CRC-32
         dir.write("log.csv.gz", gz);
         expect_failure(dir, "log.csv.gz: corrupt gzip data (CRC mismatch)");
+    }
+    SECTION("a value that a float cannot hold") {
+        dir.write("cfg.yaml", config());
+        for (const std::string v : {"inf", "-1e39", "nan"}) {
+            dir.write("log.csv",
+                      "user,item,time,v\nu1,a,2020-01-02,1\nu2,a,2020-01-03," + v + "\n");
+            const auto r = run_cli("prepare cfg.yaml --set data.columns.value=v", dir.path());
+            INFO(r.err);
+            CHECK(r.status == 2);
+            CHECK_THAT(r.err, Catch::Contains("log.csv:3: value '" + v +
+                                              "' in column 'v' is out of range (a finite number "
+                                              "of magnitude at most 3.4e38)"));
+        }
     }
 }
 
