@@ -191,6 +191,7 @@ class LogBuilder {
     }
 
     RawLog finish() {
+        log_.path = spec_.path;
         log_.user_keys = users_.keys();
         log_.item_keys = items_.keys();
         return std::move(log_);

@@ -40,7 +40,9 @@ void apply_override(YAML::Node& root, const std::string& assignment,
     } catch (const YAML::Exception& e) {
         throw ConfigError("--set " + dotted + ": cannot parse value '" + value + "': " + e.msg);
     }
-    if (!parsed || parsed.IsNull()) parsed = YAML::Node(value);
+    // An empty value is the empty string; `~` or `null` stays a null, which the key check
+    // refuses like a key written without a value.
+    if (!parsed || (parsed.IsNull() && value.empty())) parsed = YAML::Node(value);
     cur[segs.back()] = parsed;
     keys.push_back(dotted);
 }

@@ -183,6 +183,34 @@ TEST_CASE("prepare CLI: damaged files, extreme values and empty options are refu
                                               "of magnitude at most 3.4e38)"));
         }
     }
+    SECTION("no rows left after the row filters") {
+        dir.write("cfg.yaml", config());
+        const auto r = run_cli(
+            "prepare cfg.yaml --set 'data.filters=[{column: user, op: equals, value: zzz}]'",
+            dir.path());
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Catch::EndsWith("/log.csv: no rows left after the row filters: 9 read, "
+                                          "9 filtered out\n"));
+        CHECK_FALSE(std::filesystem::exists(dir.path() / "out"));
+    }
+    SECTION("an empty --out") {
+        dir.write("cfg.yaml", config());
+        const std::size_t files = dir.count_files();
+        for (const char* command : {"prepare", "run", "tune", "evaluate"}) {
+            const auto r = run_cli(std::string(command) + " cfg.yaml --out ''", dir.path());
+            INFO(command << ": " << r.err);
+            CHECK(r.status == 2);
+            CHECK_THAT(r.err, Catch::Contains("error: --out: the run folder name is empty"));
+        }
+        CHECK(dir.count_files() == files);
+    }
+    SECTION("a key set to null on the command line") {
+        dir.write("cfg.yaml", config());
+        const auto r = run_cli("prepare cfg.yaml --set split.min_item_interactions=~", dir.path());
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Catch::Contains("cfg.yaml: --set split.min_item_interactions: key "
+                                          "'split.min_item_interactions' has no value"));
+    }
 }
 
 TEST_CASE("prepare CLI: statistics of the bundled Online Retail quickstart", "[experiments][cli]") {

@@ -108,6 +108,33 @@ TEST_CASE("config: errors name the file, line and key", "[experiments][config]")
                       "c.yaml: --set data.path: key 'data.path': file 'nope.csv' does not exist");
 }
 
+TEST_CASE("config: a null is refused wherever a value is read", "[experiments][config]") {
+    TempDir dir;
+    const std::string base = base_config(dir.write("log.csv", "user,item,time\n"));
+    const std::string no_value = "' has no value; give one, or remove the key to use the default";
+    // Inside a value read as a whole: a range, a list, an enqueued configuration.
+    CHECK_THROWS_WITH(ConfigDoc::parse(base + "search:\n  k: {low: ~, high: 5}\n", "c.yaml"),
+                      "c.yaml:12: key 'search.k.low" + no_value);
+    CHECK_THROWS_WITH(ConfigDoc::parse(base + "search:\n  k:\n    low: 2\n    high:\n", "c.yaml"),
+                      "c.yaml:14: key 'search.k.high" + no_value);
+    CHECK_THROWS_WITH(ConfigDoc::parse(base + "search:\n  measures: [cosine, ~]\n", "c.yaml"),
+                      "c.yaml:12: key 'search.measures[1]" + no_value);
+    CHECK_THROWS_WITH(ConfigDoc::parse(base + "models:\n  - item_knn\n  -\n", "c.yaml"),
+                      "c.yaml:11: key 'models[1]" + no_value);
+    CHECK_THROWS_WITH(
+        ConfigDoc::parse(base + "search:\n  enqueue:\n    - {algorithm: cosine, k: ~}\n", "c.yaml"),
+        "c.yaml:13: key 'search.enqueue[0].k" + no_value);
+    // On the command line: `~` and `null` are nulls too; an empty value is the empty string.
+    CHECK_THROWS_WITH(ConfigDoc::parse(base, "c.yaml", {"tuner.n_trials=~"}),
+                      "c.yaml: --set tuner.n_trials: key 'tuner.n_trials" + no_value);
+    CHECK_THROWS_WITH(ConfigDoc::parse(base, "c.yaml", {"search.k={low: 1, high: null}"}),
+                      "c.yaml: --set search.k: key 'search.k.high" + no_value);
+    CHECK(read_experiment_config(ConfigDoc::parse(base, "c.yaml", {"output.dir="})).output.dir ==
+          "results/c");
+    // A mapping of declared keys may be empty.
+    CHECK_NOTHROW(ConfigDoc::parse(base + "report:\n", "c.yaml"));
+}
+
 TEST_CASE("config: configs/README.md holds the generated key table", "[experiments][config]") {
     std::ifstream in(std::string(KNNTUNE_SOURCE_DIR) + "/configs/README.md");
     REQUIRE(in.good());
