@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <string>
 
@@ -210,6 +211,19 @@ TEST_CASE("prepare CLI: damaged files, extreme values and empty options are refu
         CHECK(r.status == 2);
         CHECK_THAT(r.err, Catch::Contains("cfg.yaml: --set split.min_item_interactions: key "
                                           "'split.min_item_interactions' has no value"));
+    }
+    SECTION("nested YAML aliases fail at once") {
+        std::string laughs = "tuner:\n  settings:\n    a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+        for (char c = 'b'; c <= 'j'; ++c) {
+            const char p = static_cast<char>(c - 1);
+            laughs += std::string("    ") + c + ": &" + c + " [";
+            for (int i = 0; i < 10; ++i) laughs += std::string(i == 0 ? "*" : ", *") + p;
+            laughs += "]\n";
+        }
+        dir.write("cfg.yaml", config() + laughs);
+        const auto t0 = std::chrono::steady_clock::now();
+        expect_failure(dir, "the config expands to more than 100000 YAML nodes");
+        CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(1));
     }
 }
 

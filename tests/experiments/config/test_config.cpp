@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -133,6 +134,33 @@ TEST_CASE("config: a null is refused wherever a value is read", "[experiments][c
           "results/c");
     // A mapping of declared keys may be empty.
     CHECK_NOTHROW(ConfigDoc::parse(base + "report:\n", "c.yaml"));
+}
+
+TEST_CASE("config: nested aliases are refused before they expand", "[experiments][config]") {
+    TempDir dir;
+    const std::string base = base_config(dir.write("log.csv", "user,item,time\n"));
+    // Ten lines of anchors, each list repeating the one before ten times: 10^10 nodes.
+    std::string laughs = "tuner:\n  settings:\n    a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+    std::string flow = "{a: &a [x, x, x, x, x, x, x, x, x, x]";
+    for (char c = 'b'; c <= 'j'; ++c) {
+        const std::string p(1, static_cast<char>(c - 1));
+        std::string list;
+        for (int i = 0; i < 10; ++i) list += (i == 0 ? "*" : ", *") + p;
+        laughs += std::string("    ") + c + ": &" + c + " [" + list + "]\n";
+        flow += std::string(", ") + c + ": &" + c + " [" + list + "]";
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string too_big =
+        " expands to more than 100000 YAML nodes (anchors and aliases nested too deep?)";
+    CHECK_THROWS_WITH(ConfigDoc::parse(base + laughs, "c.yaml"), "c.yaml:13: the config" + too_big);
+    CHECK_THROWS_WITH(ConfigDoc::parse(base, "c.yaml", {"tuner.settings=" + flow + "}"}),
+                      "--set tuner.settings: the value" + too_big);
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(1));
+    // A few aliases are fine: the anchored range is read at each use.
+    const ExperimentConfig cfg = read_experiment_config(
+        ConfigDoc::parse(base + "search:\n  k: &k {low: 2, high: 40}\n  shrink: *k\n", "c.yaml"));
+    CHECK(cfg.search.shared.at("k").high == 40);
+    CHECK(cfg.search.shared.at("shrink").high == 40);
 }
 
 TEST_CASE("config: configs/README.md holds the generated key table", "[experiments][config]") {
