@@ -1,6 +1,9 @@
 /// The run folder's guard against mixing two configs: a run that failed before it had results
 /// never blocks the corrected rerun, and a folder with results keeps them.
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
@@ -29,6 +32,15 @@ void write_empty_log(const fs::path& path) {
     knntune::tuner::StudyInfo info;
     info.search_space = space.to_json_text();
     knntune::tuner::write_trial_log(path.string(), info, space, {});
+}
+
+/// A process id that no longer runs: a child that has exited and been reaped.
+pid_t dead_pid() {
+    const pid_t pid = ::fork();
+    if (pid == 0) ::_exit(0);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return pid;
 }
 
 /// Runs `knntune ARGS` in `dir` and requires a one-line user error containing `expected`.
@@ -128,6 +140,12 @@ TEST_CASE("run folder: a folder with results is kept from a different config",
     CHECK(knntune::read_file(run / "config.resolved.yaml") == config);
     CHECK(knntune::read_file(run / "trials-item_knn.h5") == log);
     CHECK(knntune::read_file(run / "prepared.h5") == prepared);
-    // The same config is no change: prepare may write its data again.
+    // The same config is no change: prepare may write its data again. Its write removes the
+    // temporaries that writers killed earlier left in the folder (a dead process's id).
+    const std::string dead = std::to_string(dead_pid());
+    const std::string stale_model = dir.write("run/model-item_knn.h5.tmp." + dead, "x");
+    const std::string stale_log = dir.write("run/trials-user_knn.h5.tmp." + dead, "x");
     (void)knntune::test::run_cli_ok("prepare cfg.yaml", dir.path());
+    CHECK_FALSE(fs::exists(stale_model));
+    CHECK_FALSE(fs::exists(stale_log));
 }
