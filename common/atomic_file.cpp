@@ -9,7 +9,9 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <string>
+#include <string_view>
 
 #include "common/error.hpp"
 
@@ -22,20 +24,31 @@ namespace {
 /// True when no process with this id exists (a signal 0 says so without sending anything).
 bool process_gone(long pid) { return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH; }
 
-/// Removes `NAME.tmp.PID` files of `path` whose process is gone. Errors are ignored: a
-/// leftover that cannot be removed does no harm.
+/// The PID of a temporary's name `NAME.tmp.PID` (NAME not empty, PID all digits), or 0.
+long temporary_pid(const std::string& name) {
+    constexpr std::string_view kTag = ".tmp.";
+    const auto at = name.rfind(kTag);
+    if (at == std::string::npos || at == 0) return 0;
+    const char* first = name.data() + at + kTag.size();
+    const char* last = name.data() + name.size();
+    long pid = 0;
+    const auto [ptr, err] = std::from_chars(first, last, pid);
+    if (err != std::errc() || ptr != last || pid > std::numeric_limits<pid_t>::max()) return 0;
+    return pid;
+}
+
+/// Removes the temporaries `NAME.tmp.PID` in the folder of `path` whose process is gone: a
+/// kill, a crash or a signal such as SIGXFSZ during an earlier write of any file there. Those
+/// of a live process (this one included) are its writes in progress and are kept. Errors are
+/// ignored: a leftover that cannot be removed does no harm.
 void remove_stale_temporaries(const fs::path& path) {
     const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
-    const std::string prefix = path.filename().string() + ".tmp.";
     std::error_code ec;
     for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-        const std::string name = it->path().filename().string();
-        if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
-        long pid = 0;
-        const char* first = name.data() + prefix.size();
-        const char* last = name.data() + name.size();
-        const auto [ptr, err] = std::from_chars(first, last, pid);
-        if (err != std::errc() || ptr != last || pid <= 0 || pid == ::getpid()) continue;
+        const long pid = temporary_pid(it->path().filename().string());
+        if (pid <= 0 || pid == ::getpid()) continue;
+        std::error_code type_ec;
+        if (!it->is_regular_file(type_ec)) continue;
         if (process_gone(pid)) {
             std::error_code ignored;
             fs::remove(it->path(), ignored);

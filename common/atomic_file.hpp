@@ -18,8 +18,9 @@ struct AtomicWriteOptions {
 /// Writes `path` through the temporary `PATH.tmp.PID` in the same folder: `fill` writes the
 /// temporary (by name), which is then renamed over `path`. On any exception (from `fill` or
 /// from the rename) the temporary is removed and the old file is untouched. Creates missing
-/// parent folders. Temporaries of `path` left by processes that no longer run (a kill
-/// during an earlier write) are removed first. Throws IoError naming `path`.
+/// parent folders. Temporaries `NAME.tmp.PID` of any file of the folder whose process no
+/// longer runs (a kill or a crash during an earlier write) are removed first; those of a live
+/// process never are. Throws IoError naming `path`.
 void replace_file(const std::filesystem::path& path,
                   const std::function<void(const std::filesystem::path& tmp)>& fill,
                   AtomicWriteOptions options = {});

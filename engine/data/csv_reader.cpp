@@ -1,40 +1,27 @@
 #include "engine/data/csv_reader.hpp"
 
-#include <zlib.h>
-
-#include <cerrno>
 #include <cstring>
 
+#include "engine/data/input_stream.hpp"
 #include "engine/error.hpp"
 
 namespace knntune::engine {
-
-struct CsvReader::Source {
-    gzFile file = nullptr;
-    ~Source() {
-        if (file != nullptr) gzclose(file);
-    }
-};
 
 namespace {
 constexpr std::size_t kBlock = 1 << 22;  // 4 MiB reads
 }
 
 CsvReader::CsvReader(std::string path, char delimiter)
-    : path_(std::move(path)), delim_(delimiter), source_(std::make_unique<Source>()) {
-    // NOTE: zlib's gz reader passes plain files through unchanged, so one code path serves
-    // both compressed and uncompressed logs.
-    source_->file = gzopen(path_.c_str(), "rb");
-    if (source_->file == nullptr) {
-        throw InputError(path_ + ": cannot open: " + std::strerror(errno));
-    }
-    gzbuffer(source_->file, 1 << 20);
+    : path_(std::move(path)), delim_(delimiter), source_(std::make_unique<InputStream>(path_)) {
     buf_.resize(kBlock);
 }
 
 CsvReader::~CsvReader() = default;
 
 void CsvReader::fail(const std::string& message) const {
+    // NOTE: a damaged gzip file can inflate to bytes that break a row before its trailer is
+    // reached; the damage is the error to report, not the row.
+    source_->check_rest();
     throw InputError(path_ + ":" + std::to_string(record_line_) + ": " + message);
 }
 
@@ -47,18 +34,12 @@ bool CsvReader::fill() {
         begin_ = 0;
     }
     if (buf_.size() - end_ < kBlock / 2) buf_.resize(buf_.size() * 2);
-    const int want = static_cast<int>(buf_.size() - end_);
-    const int got = gzread(source_->file, buf_.data() + end_, static_cast<unsigned>(want));
-    if (got < 0) {
-        int err = 0;
-        const char* msg = gzerror(source_->file, &err);
-        throw InputError(path_ + ": read error: " + (msg != nullptr ? msg : "unknown"));
-    }
+    const std::size_t got = source_->read(buf_.data() + end_, buf_.size() - end_);
     if (got == 0) {
         eof_ = true;
         return false;
     }
-    end_ += static_cast<std::size_t>(got);
+    end_ += got;
     return true;
 }
 

@@ -8,9 +8,13 @@
 
 namespace knntune::engine {
 
+class InputStream;
+
 /// Reads a delimited file record by record, in large blocks, without allocating per field.
 ///
-/// - gzip input is detected from its magic bytes and inflated as a stream (zlib).
+/// - gzip input is detected from its magic bytes and inflated as a stream, each member checked
+///   against its trailer (InputStream): a truncated or corrupt file is an error, never a
+///   shorter log.
 /// - Fields may be quoted with `"`; a quoted field may contain the delimiter, newlines and
 ///   doubled quotes (`""` → `"`). A quote that is not followed by a delimiter or the end of the
 ///   record, or a quoted field left open at the end of the file, is a malformed row.
@@ -63,8 +67,7 @@ class CsvReader {
 
     std::string path_;
     char delim_;
-    struct Source;
-    std::unique_ptr<Source> source_;
+    std::unique_ptr<InputStream> source_;
     std::vector<char> buf_;
     std::size_t begin_ = 0;  // first unparsed byte
     std::size_t end_ = 0;    // one past the last valid byte

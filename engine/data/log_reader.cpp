@@ -1,6 +1,8 @@
 #include "engine/data/log_reader.hpp"
 
 #include <charconv>
+#include <cmath>
+#include <limits>
 #include <unordered_map>
 
 #include "engine/data/csv_reader.hpp"
@@ -189,6 +191,7 @@ class LogBuilder {
     }
 
     RawLog finish() {
+        log_.path = spec_.path;
         log_.user_keys = users_.keys();
         log_.item_keys = items_.keys();
         return std::move(log_);
@@ -229,13 +232,17 @@ class LogBuilder {
     }
 
     Timestamp timestamp(std::string_view field, const CsvReader& reader) const {
-        const auto t = parse_timestamp(field);
-        if (!t) {
+        const ParsedTimestamp t = parse_timestamp_checked(field);
+        if (t.status == TimestampStatus::OutOfRange) {
+            reader.fail("timestamp '" + std::string(field) + "' in " + spec_.timestamp.describe() +
+                        " is out of range (" + timestamp_range_text() + ")");
+        }
+        if (t.status != TimestampStatus::Ok) {
             reader.fail("cannot parse timestamp '" + std::string(field) + "' in " +
                         spec_.timestamp.describe() +
                         " (expected YYYY-MM-DD[ HH:MM[:SS]], ISO-8601 or unix seconds)");
         }
-        return *t;
+        return t.value;
     }
 
     float value(std::string_view field, const CsvReader& reader) const {
@@ -243,6 +250,11 @@ class LogBuilder {
         if (!parse_number(field, v)) {
             reader.fail("value '" + std::string(field) + "' in " + spec_.value.describe() +
                         " is not a number");
+        }
+        // NOTE: a value is stored as a float; converting one beyond its range is undefined.
+        if (!std::isfinite(v) || std::fabs(v) > std::numeric_limits<float>::max()) {
+            reader.fail("value '" + std::string(field) + "' in " + spec_.value.describe() +
+                        " is out of range (a finite number of magnitude at most 3.4e38)");
         }
         return static_cast<float>(v);
     }

@@ -71,6 +71,7 @@ struct LogSpec {
 /// The rows that passed the filters, as parallel columns. Ids index `user_keys`/`item_keys`,
 /// numbered in order of first appearance.
 struct RawLog {
+    std::string path;  ///< the file read, named in errors about its rows
     std::vector<std::string> user_keys;
     std::vector<std::string> item_keys;
     std::vector<std::string> item_names;       ///< per item key; empty when unknown

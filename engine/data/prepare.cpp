@@ -389,7 +389,8 @@ PreparedData prepare(RawLog&& log, const PrepareSpec& spec) {
     const SplitSpec& s = spec.split;
     const std::string origin = s.origin.empty() ? "" : " (" + s.origin + ")";
     if (log.size() == 0) {
-        throw DataError("no rows left after the row filters: " + std::to_string(log.rows_read) +
+        throw DataError((log.path.empty() ? "" : log.path + ": ") +
+                        "no rows left after the row filters: " + std::to_string(log.rows_read) +
                         " read, " + std::to_string(log.rows_filtered) + " filtered out");
     }
     const std::optional<std::array<Window, 4>> windows = split_windows(log, s, origin);

@@ -30,23 +30,47 @@ unsigned days_in_month(std::int64_t year, unsigned month) {
     return month == 2 && leap ? 29 : kDays[month - 1];
 }
 
-std::optional<Timestamp> parse_unix(std::string_view text) {
+ParsedTimestamp in_range(Timestamp t) {
+    if (t < kMinTimestamp || t > kMaxTimestamp) return {TimestampStatus::OutOfRange, 0};
+    return {TimestampStatus::Ok, t};
+}
+
+ParsedTimestamp parse_unix(std::string_view text) {
     size_t pos = 0;
     if (pos < text.size() && (text[pos] == '-' || text[pos] == '+')) ++pos;
     const size_t digits_start = pos;
     while (pos < text.size() && is_digit(text[pos])) ++pos;
-    if (pos == digits_start) return std::nullopt;
+    if (pos == digits_start) return {};
     const size_t int_end = pos;
     if (pos < text.size() && text[pos] == '.') {
         ++pos;
         while (pos < text.size() && is_digit(text[pos])) ++pos;
     }
-    if (pos != text.size()) return std::nullopt;
+    if (pos != text.size()) return {};
     std::int64_t v = 0;
     const char* first = text.data() + (text[0] == '+' ? 1 : 0);
     auto [ptr, ec] = std::from_chars(first, text.data() + int_end, v);
-    if (ec != std::errc() || ptr != text.data() + int_end) return std::nullopt;
-    return v;
+    // The text is all digits here, so the only failure is a number beyond 64 bits.
+    if (ec == std::errc::result_out_of_range) return {TimestampStatus::OutOfRange, 0};
+    if (ec != std::errc() || ptr != text.data() + int_end) return {};
+    return in_range(v);
+}
+
+/// The zone offset of `±HH:MM` / `±HHMM` at text[pos] (or `Z`), in seconds east of UTC;
+/// false when it is malformed.
+bool parse_zone(std::string_view text, size_t pos, std::int64_t& offset) {
+    if (text[pos] == 'Z' && pos + 1 == text.size()) return true;
+    if (text[pos] != '+' && text[pos] != '-') return false;
+    const int sign = text[pos] == '-' ? -1 : 1;
+    ++pos;
+    int oh = 0;
+    int om = 0;
+    if (!read_digits(text, pos, 2, oh)) return false;
+    if (pos < text.size() && text[pos] == ':') ++pos;
+    if (!read_digits(text, pos, 2, om)) return false;
+    if (pos != text.size() || oh > 23 || om > 59) return false;
+    offset = sign * (oh * 3600 + om * 60);
+    return true;
 }
 
 }  // namespace
@@ -75,12 +99,18 @@ CivilDate civil_from_timestamp(Timestamp t) {
     return {year, month, day};
 }
 
-std::optional<Timestamp> parse_timestamp(std::string_view text) {
+std::string timestamp_range_text() {
+    return format_timestamp(kMinTimestamp) + " to " + format_timestamp(kMaxTimestamp) +
+           ", unix seconds " + std::to_string(kMinTimestamp) + " to " +
+           std::to_string(kMaxTimestamp);
+}
+
+ParsedTimestamp parse_timestamp_checked(std::string_view text) {
     // Trim surrounding blanks.
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
     while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
         text.remove_suffix(1);
-    if (text.empty()) return std::nullopt;
+    if (text.empty()) return {};
     if (text.size() < 10 || text[4] != '-') return parse_unix(text);
 
     size_t pos = 0;
@@ -88,51 +118,43 @@ std::optional<Timestamp> parse_timestamp(std::string_view text) {
     if (!read_digits(text, pos, 4, year) || text[pos++] != '-' ||
         !read_digits(text, pos, 2, month) || pos >= text.size() || text[pos++] != '-' ||
         !read_digits(text, pos, 2, day)) {
-        return std::nullopt;
+        return {};
     }
     if (month < 1 || month > 12 || day < 1 ||
         static_cast<unsigned>(day) > days_in_month(year, static_cast<unsigned>(month))) {
-        return std::nullopt;
+        return {};
     }
     std::int64_t offset = 0;
     if (pos < text.size()) {
-        if (text[pos] != ' ' && text[pos] != 'T') return std::nullopt;
+        if (text[pos] != ' ' && text[pos] != 'T') return {};
         ++pos;
         if (!read_digits(text, pos, 2, hour) || pos >= text.size() || text[pos++] != ':' ||
             !read_digits(text, pos, 2, minute)) {
-            return std::nullopt;
+            return {};
         }
         if (pos < text.size() && text[pos] == ':') {
             ++pos;
-            if (!read_digits(text, pos, 2, second)) return std::nullopt;
+            if (!read_digits(text, pos, 2, second)) return {};
             if (pos < text.size() && text[pos] == '.') {
                 ++pos;
                 const size_t frac_start = pos;
                 while (pos < text.size() && is_digit(text[pos])) ++pos;
-                if (pos == frac_start) return std::nullopt;
+                if (pos == frac_start) return {};
             }
         }
-        if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
-        if (pos < text.size()) {
-            if (text[pos] == 'Z' && pos + 1 == text.size()) {
-                pos = text.size();
-            } else if (text[pos] == '+' || text[pos] == '-') {
-                const int sign = text[pos] == '-' ? -1 : 1;
-                ++pos;
-                int oh = 0, om = 0;
-                if (!read_digits(text, pos, 2, oh)) return std::nullopt;
-                if (pos < text.size() && text[pos] == ':') ++pos;
-                if (!read_digits(text, pos, 2, om)) return std::nullopt;
-                if (pos != text.size() || oh > 23 || om > 59) return std::nullopt;
-                offset = sign * (oh * 3600 + om * 60);
-            } else {
-                return std::nullopt;
-            }
-        }
+        if (hour > 23 || minute > 59 || second > 60) return {};
+        if (pos < text.size() && !parse_zone(text, pos, offset)) return {};
     }
     const std::int64_t days =
         days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-    return days * kSecondsPerDay + hour * 3600 + minute * 60 + second - offset;
+    // A zone offset can move 0000-01-01 or 9999-12-31 across the range's ends.
+    return in_range(days * kSecondsPerDay + hour * 3600 + minute * 60 + second - offset);
+}
+
+std::optional<Timestamp> parse_timestamp(std::string_view text) {
+    const ParsedTimestamp t = parse_timestamp_checked(text);
+    if (t.status != TimestampStatus::Ok) return std::nullopt;
+    return t.value;
 }
 
 Timestamp add_months(Timestamp t, int months) {

@@ -14,10 +14,34 @@ namespace knntune::engine {
 
 using Timestamp = std::int64_t;  ///< seconds since the unix epoch, UTC
 
+/// The timestamps knntune accepts: 0000-01-01 00:00:00 to 9999-12-31 23:59:59 UTC, the years
+/// the `YYYY-MM-DD` form can write. Calendar arithmetic on them (a split's windows, durations
+/// of up to 100000 months or weeks) stays far inside 64 bits.
+inline constexpr Timestamp kMinTimestamp = -62167219200;
+inline constexpr Timestamp kMaxTimestamp = 253402300799;
+
+/// "0000-01-01 to 9999-12-31 23:59:59, unix seconds -62167219200 to 253402300799", for messages.
+[[nodiscard]] std::string timestamp_range_text();
+
+/// Why a text is not an accepted timestamp.
+enum class TimestampStatus {
+    Ok,
+    Malformed,   ///< none of the accepted forms
+    OutOfRange,  ///< a well-formed date or number outside [kMinTimestamp, kMaxTimestamp]
+};
+
+struct ParsedTimestamp {
+    TimestampStatus status = TimestampStatus::Malformed;
+    Timestamp value = 0;  ///< set when status is Ok
+};
+
 /// Parses one of: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM`, `YYYY-MM-DD HH:MM:SS`, the same with `T`
 /// instead of the space, optional fractional seconds (`.fff`, ignored) and an optional `Z` or
 /// `±HH:MM` / `±HHMM` zone, or unix seconds (an optionally signed integer, optionally with a
-/// fractional part that is truncated). Returns nothing when the text is none of these.
+/// fractional part that is truncated), and checks the range [kMinTimestamp, kMaxTimestamp].
+[[nodiscard]] ParsedTimestamp parse_timestamp_checked(std::string_view text);
+
+/// `parse_timestamp_checked`'s value; nothing when the text is malformed or out of range.
 [[nodiscard]] std::optional<Timestamp> parse_timestamp(std::string_view text);
 
 /// Days since the epoch of a proleptic Gregorian date (month 1..12, day 1..31).

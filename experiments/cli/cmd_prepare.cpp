@@ -33,6 +33,12 @@ int run_prepare(const Command& self, const Args& args) {
     const auto t0 = std::chrono::steady_clock::now();
     exp::ExperimentConfig cfg = exp::load_experiment_config(config, config_options.sets);
     if (!config_options.out.empty()) cfg.output.dir = config_options.out;
+    const exp::RunFolder folder(cfg.output.dir);
+    const bool save = !no_save && cfg.output.save_prepared;
+    if (save) {
+        folder.check_config_change(cfg.resolved_text,
+                                   "use another --out folder, --no-save, or delete the folder");
+    }
     engine::RawLog log = engine::read_log(cfg.data.log);
     const auto t1 = std::chrono::steady_clock::now();
     const std::int64_t read = log.rows_read;
@@ -49,8 +55,7 @@ int run_prepare(const Command& self, const Args& args) {
                   << "memory   matrices + id maps " << data.memory_bytes() / 1e6 << " MB\n\n";
     }
     std::cout << engine::format_stats_table(data);
-    if (!no_save && cfg.output.save_prepared) {
-        const exp::RunFolder folder(cfg.output.dir);
+    if (save) {
         engine::save_prepared(data, {cfg.data.log.path, cfg.data.source_text},
                               folder.prepared().string());
         write_file_atomic(folder.config(), cfg.resolved_text);

@@ -13,9 +13,14 @@ namespace po = boost::program_options;
 namespace knntune::cli {
 
 void ConfigOptions::add(po::options_description& d) {
+    // NOTE: an empty --out (an unset shell variable) names no folder; it is refused rather
+    // than taken for "not given".
+    auto* out_value = po::value(&out)->notifier([](const std::string& v) {
+        if (v.empty()) throw exp::UsageError("--out: the run folder name is empty");
+    });
     d.add_options()("set", po::value(&sets)->composing(),
                     "override a config key: --set tuner.n_trials=20 (repeatable; keys in "
-                    "configs/README.md)")("out", po::value(&out),
+                    "configs/README.md)")("out", out_value,
                                           "run folder (default: the config's output.dir)");
 }
 

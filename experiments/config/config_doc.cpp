@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "common/text.hpp"
@@ -11,6 +12,35 @@
 namespace knntune::exp {
 
 namespace {
+
+/// Counts the nodes of `root` as a reader sees them, an alias once per use, and returns where
+/// the count passes kMaxConfigNodes (nothing when it never does). Iterative, so that a deeply
+/// nested document cannot exhaust the stack.
+// NOTE: yaml-cpp shares an anchored node between its aliases, so a few lines of nested
+// aliases ("billion laughs") load at once but expand exponentially for every later walk.
+std::optional<YAML::Mark> oversized(const YAML::Node& root) {
+    std::vector<YAML::Node> pending{root};
+    std::size_t count = 0;
+    while (!pending.empty()) {
+        const YAML::Node node = pending.back();
+        pending.pop_back();
+        if (++count > kMaxConfigNodes) return node.Mark();
+        if (node.IsMap()) {
+            for (auto it = node.begin(); it != node.end(); ++it) {
+                pending.push_back(it->first);
+                pending.push_back(it->second);
+            }
+        } else if (node.IsSequence()) {
+            for (auto it = node.begin(); it != node.end(); ++it) pending.push_back(*it);
+        }
+    }
+    return std::nullopt;
+}
+
+std::string oversized_text(std::string_view what) {
+    return std::string(what) + " expands to more than " + std::to_string(kMaxConfigNodes) +
+           " YAML nodes (anchors and aliases nested too deep?)";
+}
 
 void apply_override(YAML::Node& root, const std::string& assignment,
                     std::vector<std::string>& keys) {
@@ -40,7 +70,11 @@ void apply_override(YAML::Node& root, const std::string& assignment,
     } catch (const YAML::Exception& e) {
         throw ConfigError("--set " + dotted + ": cannot parse value '" + value + "': " + e.msg);
     }
-    if (!parsed || parsed.IsNull()) parsed = YAML::Node(value);
+    if (oversized(parsed))
+        throw ConfigError("--set " + dotted + ": " + oversized_text("the value"));
+    // An empty value is the empty string; `~` or `null` stays a null, which the key check
+    // refuses like a key written without a value.
+    if (!parsed || (parsed.IsNull() && value.empty())) parsed = YAML::Node(value);
     cur[segs.back()] = parsed;
     keys.push_back(dotted);
 }
@@ -104,6 +138,10 @@ ConfigDoc ConfigDoc::parse(const std::string& text, const std::string& name,
                           ": YAML syntax error: " + e.msg);
     }
     if (!doc.root_ || doc.root_.IsNull()) doc.root_ = YAML::Node(YAML::NodeType::Map);
+    if (const auto mark = oversized(doc.root_)) {
+        throw ConfigError(name + (mark->is_null() ? "" : ":" + std::to_string(mark->line + 1)) +
+                          ": " + oversized_text("the config"));
+    }
     if (!doc.root_.IsMap()) {
         throw ConfigError(name + ":1: the config must be a mapping of sections");
     }

@@ -17,12 +17,17 @@ namespace knntune::exp {
 /// The config schema version this build reads.
 inline constexpr int kSchemaVersion = 1;
 
+/// The most YAML nodes a config may expand to, counting an alias once per use: far above any
+/// real config (the bundled ones have a few hundred), far below what makes reading it slow.
+inline constexpr std::size_t kMaxConfigNodes = 100000;
+
 /// A YAML config with its origin. `--set a.b=value` overrides are applied on load.
 class ConfigDoc {
   public:
     /// Loads `path` and applies `overrides` (each `dotted.key=value`; the value is parsed as
     /// YAML). Throws ConfigError for a missing file, a YAML syntax error, a second YAML
-    /// document, a malformed override, an unknown key or a schema-version mismatch.
+    /// document, more than kMaxConfigNodes nodes, a malformed override, an unknown key or a
+    /// schema-version mismatch.
     static ConfigDoc load(const std::string& path, const std::vector<std::string>& overrides = {});
     /// Same, from text (for tests); `name` is used in messages.
     static ConfigDoc parse(const std::string& text, const std::string& name,

@@ -53,9 +53,14 @@ engine::Duration parse_duration_key(const Section& s, const std::string& key) {
 
 engine::Timestamp parse_timestamp_key(const Section& s, const std::string& key) {
     const std::string text = s.get_string(key);
-    const auto t = engine::parse_timestamp(text);
-    if (!t) s.fail(key, "cannot parse '" + text + "' as a date (YYYY-MM-DD[ HH:MM[:SS]])");
-    return *t;
+    const engine::ParsedTimestamp t = engine::parse_timestamp_checked(text);
+    if (t.status == engine::TimestampStatus::OutOfRange) {
+        s.fail(key, "'" + text + "' is out of range (" + engine::timestamp_range_text() + ")");
+    }
+    if (t.status != engine::TimestampStatus::Ok) {
+        s.fail(key, "cannot parse '" + text + "' as a date (YYYY-MM-DD[ HH:MM[:SS]])");
+    }
+    return t.value;
 }
 
 engine::ColumnRef parse_column_key(const Section& s, const std::string& key) {

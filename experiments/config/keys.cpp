@@ -445,14 +445,39 @@ std::string suggestion(const std::string& path) {
 
 void check_map(const ConfigDoc& doc, const YAML::Node& node, const std::string& path);
 
+[[noreturn]] void fail_no_value(const ConfigDoc& doc, const YAML::Node& key_node,
+                                const std::string& path) {
+    throw ConfigError(doc.where(path, key_node) + ": key '" + path +
+                      "' has no value; give one, or remove the key to use the default");
+}
+
+/// Refuses a null anywhere inside a value read as a whole (a range's `low: ~`, a list element
+/// `~`): it would read as absent and silently give the default.
+void check_no_null(const ConfigDoc& doc, const YAML::Node& key_node, const YAML::Node& value,
+                   const std::string& path) {
+    if (value.IsNull()) fail_no_value(doc, key_node, path);
+    if (value.IsMap()) {
+        for (auto it = value.begin(); it != value.end(); ++it) {
+            check_no_null(doc, it->first, it->second, path + "." + it->first.as<std::string>());
+        }
+    } else if (value.IsSequence()) {
+        // NOTE: the mark of an empty element ("-" alone) points past it, so an element is
+        // reported at its list's key.
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            check_no_null(doc, key_node, value[i], path + "[" + std::to_string(i) + "]");
+        }
+    }
+}
+
 void check_value(const ConfigDoc& doc, const ConfigKey& k, const YAML::Node& key_node,
                  const YAML::Node& value, const std::string& path) {
     if (value.IsNull()) {
         if (k.shape == Shape::Section) return;  // an empty section
-        throw ConfigError(doc.where(path, key_node) + ": key '" + path +
-                          "' has no value; give one, or remove the key to use the default");
+        fail_no_value(doc, key_node, path);
     }
-    if (k.shape == Shape::Section) {
+    if (k.shape == Shape::Leaf) {
+        check_no_null(doc, key_node, value, path);
+    } else if (k.shape == Shape::Section) {
         if (!value.IsMap()) {
             throw ConfigError(doc.where(path, key_node) + ": key '" + path +
                               "': expected a mapping");
@@ -466,6 +491,7 @@ void check_value(const ConfigDoc& doc, const ConfigKey& k, const YAML::Node& key
         for (const auto& el : value) {
             if (element != nullptr) check_value(doc, *element, key_node, el, path + "[]");
         }
+        if (element == nullptr) check_no_null(doc, key_node, value, path);
     }
 }
 

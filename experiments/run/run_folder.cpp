@@ -2,6 +2,11 @@
 
 #include <algorithm>
 
+#include "common/atomic_file.hpp"
+#include "experiments/error.hpp"
+#include "tuner/error.hpp"
+#include "tuner/hdf5_storage.hpp"
+
 namespace knntune::exp {
 
 namespace fs = std::filesystem;
@@ -69,6 +74,49 @@ std::vector<fs::path> RunFolder::trial_logs() const {
 bool RunFolder::is_run(const fs::path& path) {
     std::error_code ec;
     return fs::is_directory(path, ec) && fs::exists(RunFolder(path).config(), ec);
+}
+
+std::vector<fs::path> RunFolder::results() const {
+    std::vector<fs::path> out;
+    for (const fs::path& log : trial_logs()) {
+        if (holds_trials(log)) out.push_back(log);
+    }
+    std::error_code ec;
+    if (!fs::is_directory(dir_, ec)) return out;
+    const ReportPaths report = this->report();
+    for (const auto& e : fs::directory_iterator(dir_, ec)) {
+        const fs::path& p = e.path();
+        const std::string name = p.filename().string();
+        const bool test = name.starts_with("test-") && p.extension() == ".json";
+        const bool model = name.starts_with("model-") && p.extension() == ".h5";
+        if (test || model || p == report.markdown || p == report.html) out.push_back(p);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+void RunFolder::check_config_change(const std::string& resolved_text,
+                                    std::string_view remedy) const {
+    const fs::path resolved = config();
+    if (!fs::exists(resolved) || read_file(resolved) == resolved_text) return;
+    const std::vector<fs::path> found = results();
+    if (found.empty()) return;
+    std::string names;
+    for (std::size_t i = 0; i < found.size() && i < 3; ++i) {
+        names += (i == 0 ? "" : ", ") + found[i].filename().string();
+    }
+    if (found.size() > 3) names += ", ...";
+    throw ConfigError(dir_.string() + ": holds a run of a different config (" +
+                      resolved.filename().string() + " differs) with results (" + names + "); " +
+                      std::string(remedy));
+}
+
+bool holds_trials(const fs::path& path) {
+    try {
+        return !tuner::read_trial_log(path.string()).trials.empty();
+    } catch (const tuner::Error&) {
+        return true;
+    }
 }
 
 }  // namespace knntune::exp

@@ -56,8 +56,25 @@ class RunFolder {
     /// True when `path` names a run folder (it holds a resolved config).
     [[nodiscard]] static bool is_run(const std::filesystem::path& path);
 
+    /// The files that hold results of a run, sorted by name: trial logs holding a trial
+    /// (finished or running; a log that cannot be read counts too), test results, model files
+    /// and the report. Not results: the resolved config, the prepared data (made again from
+    /// the log when the data or split settings differ) and trial logs without a trial, which
+    /// is all a run that failed before its first trial leaves behind.
+    [[nodiscard]] std::vector<std::filesystem::path> results() const;
+
+    /// Refuses to start a run of a different config in a folder that holds results: throws
+    /// ConfigError naming the folder and its first results when the folder's resolved config
+    /// exists, differs from `resolved_text` and results() is not empty. `remedy` ends the
+    /// message ("use another --out folder, ...").
+    void check_config_change(const std::string& resolved_text, std::string_view remedy) const;
+
   private:
     std::filesystem::path dir_;
 };
+
+/// True when the trial log at `path` holds at least one trial, or cannot be read (so that
+/// a damaged log is never taken for an empty one).
+[[nodiscard]] bool holds_trials(const std::filesystem::path& path);
 
 }  // namespace knntune::exp

@@ -19,14 +19,16 @@ struct Stage {
 /// The stages in run order.
 [[nodiscard]] std::span<const Stage> stages();
 
-/// Checks the run folder (a different config already there is refused unless resuming),
-/// loads or prepares the data, and saves the resolved config. Nothing is written before the
-/// data is prepared, so a failed preparation leaves the folder as it was.
+/// Checks the run folder (a different config is refused, unless resuming, when the folder
+/// holds results: RunFolder::results), loads or prepares the data, and saves the resolved
+/// config. Nothing is written before the data is prepared, so a failed preparation leaves the
+/// folder as it was.
 void prepare_stage(const RunContext& ctx);
 
 /// Tunes every model of the config, appending each trial to its log. With
 /// `options.resume`, existing logs are continued (completed trials count toward the budget;
-/// trials that were running are re-run); without it an existing log is an error.
+/// trials that were running are re-run); without it an existing log is an error, unless it
+/// holds no trial (it is then started again).
 void tune_stage(const RunContext& ctx);
 
 /// Retrains each measure's validation winner on train, scores test, and writes

@@ -105,9 +105,14 @@ std::unique_ptr<tuner::Study> open_study(const RunContext& ctx, const StudyJob& 
     opt.open.force = ctx.options().force;
     const fs::path log = ctx.folder().trials(job.model, job.measure_tag, job.repeat);
     if (!ctx.options().resume && fs::exists(log)) {
-        throw ConfigError(log.string() +
-                          ": a trial log already exists; continue it with --resume, or use "
-                          "another --out folder");
+        if (holds_trials(log)) {
+            throw ConfigError(log.string() +
+                              ": a trial log already exists; continue it with --resume, or use "
+                              "another --out folder");
+        }
+        // NOTE: a log without a trial (a run stopped before its first trial) holds nothing to
+        // keep; the study starts it again.
+        fs::remove(log);
     }
     auto sampler = tuner::make_sampler(cfg.tuner.sampler, cfg.tuner.settings, job.seed(cfg), space);
     const bool race = cfg.tuner.strategy == TuneStrategy::Race;

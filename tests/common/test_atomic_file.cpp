@@ -55,16 +55,33 @@ TEST_CASE("replace_file leaves the old file and no temporary when writing fails"
     CHECK(knntune::read_file(p) == "saved");
 }
 
-TEST_CASE("replace_file removes temporaries of dead processes only", "[common]") {
+TEST_CASE("replace_file removes the folder's temporaries of dead processes only", "[common]") {
     TempDir dir;
-    const fs::path p = dir.path() / "log.h5";
-    const std::string stale = dir.write("log.h5.tmp." + std::to_string(dead_pid()), "x");
-    const std::string alive = dir.write("log.h5.tmp." + std::to_string(::getppid()), "x");
-    const std::string other = dir.write("other.h5.tmp.1", "x");
-    knntune::write_file_atomic(p, "new");
-    CHECK_FALSE(fs::exists(stale));
-    CHECK(fs::exists(alive));  // its writer may still be at work
-    CHECK(fs::exists(other));  // another file's
+    const std::string dead = std::to_string(dead_pid());
+    const std::string mine = std::to_string(::getpid());
+    const std::string parent = std::to_string(::getppid());
+    // Left by a kill during a model write and by SIGXFSZ during a prepared-data write.
+    const std::string stale_model = dir.write("model-item_knn.h5.tmp." + dead, "x");
+    const std::string stale_prepared = dir.write("prepared.h5.tmp." + dead, "x");
+    const std::string stale_same = dir.write("log.h5.tmp." + dead, "x");
+    // Writes in progress: this process's own and its parent's.
+    const std::string own = dir.write("prepared.h5.tmp." + mine, "x");
+    const std::string alive = dir.write("trials-item_knn.h5.tmp." + parent, "x");
+    // Not temporaries, or not in the folder written to.
+    const std::string plain = dir.write("notes.tmp", "x");
+    const std::string no_pid = dir.write("notes.tmp.12ab", "x");
+    const std::string no_name = dir.write(".tmp." + dead, "x");
+    const std::string nested = dir.write("sub/model-item_knn.h5.tmp." + dead, "x");
+
+    knntune::write_file_atomic(dir.path() / "log.h5", "new");
+    CHECK_FALSE(fs::exists(stale_model));
+    CHECK_FALSE(fs::exists(stale_prepared));
+    CHECK_FALSE(fs::exists(stale_same));
+    for (const std::string& kept : {own, alive, plain, no_pid, no_name, nested}) {
+        INFO(kept);
+        CHECK(fs::exists(kept));
+    }
+    CHECK(knntune::read_file(dir.path() / "log.h5") == "new");
 }
 
 TEST_CASE("file errors are user errors naming the path", "[common]") {

@@ -50,3 +50,33 @@ TEST_CASE("durations parse with units", "[engine][data]") {
     CHECK_FALSE(parse_duration("0 days").has_value());
     CHECK_FALSE(parse_duration("3 fortnights").has_value());
 }
+
+TEST_CASE("timestamps: the accepted range is years 0000 to 9999", "[engine][data]") {
+    // The ends: 0000-01-01 is 719528 days before the epoch (days_from_civil), 10000-01-01 is
+    // 2932897 days after it.
+    CHECK(kMinTimestamp == -719528LL * 86400);
+    CHECK(kMaxTimestamp == 2932897LL * 86400 - 1);
+    CHECK(parse_timestamp("0000-01-01") == kMinTimestamp);
+    CHECK(parse_timestamp("9999-12-31 23:59:59") == kMaxTimestamp);
+    CHECK(parse_timestamp("-62167219200") == kMinTimestamp);
+    CHECK(parse_timestamp("253402300799") == kMaxTimestamp);
+    CHECK(parse_timestamp("-1") == -1);
+    CHECK(format_timestamp(kMinTimestamp) == "0000-01-01");
+    CHECK(format_timestamp(kMaxTimestamp) == "9999-12-31 23:59:59");
+    for (const char* far : {"9223372036854775807", "-9223372036854775808", "99999999999999999999",
+                            "-99999999999999999999", "253402300800", "-62167219201",
+                            "0000-01-01T00:00:00+00:01", "9999-12-31T23:59:59-00:01", "1e400"}) {
+        INFO(far);
+        const ParsedTimestamp t = parse_timestamp_checked(far);
+        CHECK((std::string_view(far) == "1e400" ? t.status == TimestampStatus::Malformed
+                                                : t.status == TimestampStatus::OutOfRange));
+        CHECK_FALSE(parse_timestamp(far).has_value());
+    }
+    CHECK(parse_timestamp_checked("2011-12-09").status == TimestampStatus::Ok);
+    CHECK(timestamp_range_text() ==
+          "0000-01-01 to 9999-12-31 23:59:59, unix seconds -62167219200 to 253402300799");
+    // Calendar arithmetic at the ends, with the longest durations a config may give.
+    CHECK(format_timestamp(add_months(kMaxTimestamp, -100000)) == "1666-08-31 23:59:59");
+    CHECK(format_timestamp(subtract(kMinTimestamp, Duration{0, 100000LL * 7 * 86400})) ==
+          "-1917-06-19");
+}

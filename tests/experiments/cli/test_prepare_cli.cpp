@@ -1,7 +1,10 @@
 /// End-to-end checks of `knntune prepare`: the statistics table and every bad-input case
 /// (exit status 2, a one-line error naming the file and line or key, nothing written).
 
+#include <zlib.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <string>
 
@@ -46,6 +49,21 @@ void expect_failure(const TempDir& dir, const std::string& expected) {
     CHECK_FALSE(std::filesystem::exists(dir.path() / "out"));  // nothing written
 }
 
+/// `text` as one gzip member (zlib's deflate with a gzip wrapper).
+std::string gzip_of(const std::string& text) {
+    z_stream zs{};
+    REQUIRE(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+    std::string out(text.size() + 256, '\0');
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    zs.avail_in = static_cast<uInt>(text.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = static_cast<uInt>(out.size());
+    REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
+    out.resize(out.size() - zs.avail_out);
+    deflateEnd(&zs);
+    return out;
+}
+
 }  // namespace
 
 TEST_CASE("prepare CLI: prints the table and writes the run folder", "[experiments][cli]") {
@@ -87,6 +105,16 @@ TEST_CASE("prepare CLI: bad input gives one line, status 2 and no output", "[exp
             {"u3,\"a,2020-03-04\n", "log.csv:11: malformed row: quoted field is not closed"},
             {"u3,a,03/04/2020\n",
              "log.csv:11: cannot parse timestamp '03/04/2020' in column 'time'"},
+            // Unix seconds beyond the accepted years, down to the ends of 64 bits and past them.
+            {"u3,a,9223372036854775807\n",
+             "log.csv:11: timestamp '9223372036854775807' in column 'time' is out of range "
+             "(0000-01-01 to 9999-12-31 23:59:59, unix seconds -62167219200 to 253402300799)"},
+            {"u3,a,-9223372036854775808\n",
+             "log.csv:11: timestamp '-9223372036854775808' in column 'time' is out of range"},
+            {"u3,a,123456789012345678901234\n",
+             "log.csv:11: timestamp '123456789012345678901234' in column 'time' is out of range"},
+            {"u3,a,-62167219201\n",
+             "log.csv:11: timestamp '-62167219201' in column 'time' is out of range"},
         };
         dir.write("cfg.yaml", config());
         for (const auto& [row, expected] : rows) {
@@ -121,6 +149,81 @@ TEST_CASE("prepare CLI: bad input gives one line, status 2 and no output", "[exp
         CHECK(r.status == 2);
         CHECK_THAT(r.err, Catch::Contains(
                               "cfg.yaml: --set split.seed: key 'split.seed': expected an integer"));
+    }
+}
+
+TEST_CASE("prepare CLI: damaged files, extreme values and empty options are refused",
+          "[experiments][cli]") {
+    TempDir dir;
+    dir.write("log.csv", kLog);
+    SECTION("a split end out of range") {
+        dir.write("cfg.yaml", config("  end: 99999999999999\n"));
+        expect_failure(dir,
+                       "cfg.yaml:8: key 'split.end': '99999999999999' is out of range (0000-01-01 "
+                       "to 9999-12-31 23:59:59, unix seconds -62167219200 to 253402300799)");
+    }
+    SECTION("a truncated gzip log") {
+        std::string gz = gzip_of(kLog);
+        dir.write("log.csv.gz", gz.substr(0, gz.size() - 5));  // cut in the 8-byte trailer
+        dir.write("cfg.yaml", config("", "log.csv.gz"));
+        expect_failure(dir, "log.csv.gz: truncated gzip stream (the file ends inside member 1");
+        gz[gz.size() - 6] = static_cast<char>(gz[gz.size() - 6] ^ 0x20);  // in the CRC-32
+        dir.write("log.csv.gz", gz);
+        expect_failure(dir, "log.csv.gz: corrupt gzip data (CRC mismatch)");
+    }
+    SECTION("a value that a float cannot hold") {
+        dir.write("cfg.yaml", config());
+        for (const std::string v : {"inf", "-1e39", "nan"}) {
+            dir.write("log.csv",
+                      "user,item,time,v\nu1,a,2020-01-02,1\nu2,a,2020-01-03," + v + "\n");
+            const auto r = run_cli("prepare cfg.yaml --set data.columns.value=v", dir.path());
+            INFO(r.err);
+            CHECK(r.status == 2);
+            CHECK_THAT(r.err, Catch::Contains("log.csv:3: value '" + v +
+                                              "' in column 'v' is out of range (a finite number "
+                                              "of magnitude at most 3.4e38)"));
+        }
+    }
+    SECTION("no rows left after the row filters") {
+        dir.write("cfg.yaml", config());
+        const auto r = run_cli(
+            "prepare cfg.yaml --set 'data.filters=[{column: user, op: equals, value: zzz}]'",
+            dir.path());
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Catch::EndsWith("/log.csv: no rows left after the row filters: 9 read, "
+                                          "9 filtered out\n"));
+        CHECK_FALSE(std::filesystem::exists(dir.path() / "out"));
+    }
+    SECTION("an empty --out") {
+        dir.write("cfg.yaml", config());
+        const std::size_t files = dir.count_files();
+        for (const char* command : {"prepare", "run", "tune", "evaluate"}) {
+            const auto r = run_cli(std::string(command) + " cfg.yaml --out ''", dir.path());
+            INFO(command << ": " << r.err);
+            CHECK(r.status == 2);
+            CHECK_THAT(r.err, Catch::Contains("error: --out: the run folder name is empty"));
+        }
+        CHECK(dir.count_files() == files);
+    }
+    SECTION("a key set to null on the command line") {
+        dir.write("cfg.yaml", config());
+        const auto r = run_cli("prepare cfg.yaml --set split.min_item_interactions=~", dir.path());
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Catch::Contains("cfg.yaml: --set split.min_item_interactions: key "
+                                          "'split.min_item_interactions' has no value"));
+    }
+    SECTION("nested YAML aliases fail at once") {
+        std::string laughs = "tuner:\n  settings:\n    a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+        for (char c = 'b'; c <= 'j'; ++c) {
+            const char p = static_cast<char>(c - 1);
+            laughs += std::string("    ") + c + ": &" + c + " [";
+            for (int i = 0; i < 10; ++i) laughs += std::string(i == 0 ? "*" : ", *") + p;
+            laughs += "]\n";
+        }
+        dir.write("cfg.yaml", config() + laughs);
+        const auto t0 = std::chrono::steady_clock::now();
+        expect_failure(dir, "the config expands to more than 100000 YAML nodes");
+        CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(1));
     }
 }
 

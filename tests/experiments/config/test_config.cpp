@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -106,6 +107,60 @@ TEST_CASE("config: errors name the file, line and key", "[experiments][config]")
                       Catch::StartsWith("--set 'nonsense': expected key=value"));
     CHECK_THROWS_WITH(data_of(ConfigDoc::parse(base, "c.yaml", {"data.path=nope.csv"})),
                       "c.yaml: --set data.path: key 'data.path': file 'nope.csv' does not exist");
+}
+
+TEST_CASE("config: a null is refused wherever a value is read", "[experiments][config]") {
+    TempDir dir;
+    const std::string base = base_config(dir.write("log.csv", "user,item,time\n"));
+    const std::string no_value = "' has no value; give one, or remove the key to use the default";
+    // Inside a value read as a whole: a range, a list, an enqueued configuration.
+    CHECK_THROWS_WITH(ConfigDoc::parse(base + "search:\n  k: {low: ~, high: 5}\n", "c.yaml"),
+                      "c.yaml:12: key 'search.k.low" + no_value);
+    CHECK_THROWS_WITH(ConfigDoc::parse(base + "search:\n  k:\n    low: 2\n    high:\n", "c.yaml"),
+                      "c.yaml:14: key 'search.k.high" + no_value);
+    CHECK_THROWS_WITH(ConfigDoc::parse(base + "search:\n  measures: [cosine, ~]\n", "c.yaml"),
+                      "c.yaml:12: key 'search.measures[1]" + no_value);
+    CHECK_THROWS_WITH(ConfigDoc::parse(base + "models:\n  - item_knn\n  -\n", "c.yaml"),
+                      "c.yaml:11: key 'models[1]" + no_value);
+    CHECK_THROWS_WITH(
+        ConfigDoc::parse(base + "search:\n  enqueue:\n    - {algorithm: cosine, k: ~}\n", "c.yaml"),
+        "c.yaml:13: key 'search.enqueue[0].k" + no_value);
+    // On the command line: `~` and `null` are nulls too; an empty value is the empty string.
+    CHECK_THROWS_WITH(ConfigDoc::parse(base, "c.yaml", {"tuner.n_trials=~"}),
+                      "c.yaml: --set tuner.n_trials: key 'tuner.n_trials" + no_value);
+    CHECK_THROWS_WITH(ConfigDoc::parse(base, "c.yaml", {"search.k={low: 1, high: null}"}),
+                      "c.yaml: --set search.k: key 'search.k.high" + no_value);
+    CHECK(read_experiment_config(ConfigDoc::parse(base, "c.yaml", {"output.dir="})).output.dir ==
+          "results/c");
+    // A mapping of declared keys may be empty.
+    CHECK_NOTHROW(ConfigDoc::parse(base + "report:\n", "c.yaml"));
+}
+
+TEST_CASE("config: nested aliases are refused before they expand", "[experiments][config]") {
+    TempDir dir;
+    const std::string base = base_config(dir.write("log.csv", "user,item,time\n"));
+    // Ten lines of anchors, each list repeating the one before ten times: 10^10 nodes.
+    std::string laughs = "tuner:\n  settings:\n    a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+    std::string flow = "{a: &a [x, x, x, x, x, x, x, x, x, x]";
+    for (char c = 'b'; c <= 'j'; ++c) {
+        const std::string p(1, static_cast<char>(c - 1));
+        std::string list;
+        for (int i = 0; i < 10; ++i) list += (i == 0 ? "*" : ", *") + p;
+        laughs += std::string("    ") + c + ": &" + c + " [" + list + "]\n";
+        flow += std::string(", ") + c + ": &" + c + " [" + list + "]";
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string too_big =
+        " expands to more than 100000 YAML nodes (anchors and aliases nested too deep?)";
+    CHECK_THROWS_WITH(ConfigDoc::parse(base + laughs, "c.yaml"), "c.yaml:13: the config" + too_big);
+    CHECK_THROWS_WITH(ConfigDoc::parse(base, "c.yaml", {"tuner.settings=" + flow + "}"}),
+                      "--set tuner.settings: the value" + too_big);
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(1));
+    // A few aliases are fine: the anchored range is read at each use.
+    const ExperimentConfig cfg = read_experiment_config(
+        ConfigDoc::parse(base + "search:\n  k: &k {low: 2, high: 40}\n  shrink: *k\n", "c.yaml"));
+    CHECK(cfg.search.shared.at("k").high == 40);
+    CHECK(cfg.search.shared.at("shrink").high == 40);
 }
 
 TEST_CASE("config: configs/README.md holds the generated key table", "[experiments][config]") {
