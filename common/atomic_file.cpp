@@ -37,16 +37,36 @@ long temporary_pid(const std::string& name) {
     return pid;
 }
 
+/// True when `name` is a file knntune writes into a run folder (docs/run-folder.md) or its
+/// figures folder, or `target`, the file being written. Only their temporaries are swept, so
+/// that a user's own `X.tmp.123` beside an exported file is never touched.
+bool own_file_name(std::string_view name, std::string_view target) {
+    const auto starts = [name](std::string_view p) { return name.substr(0, p.size()) == p; };
+    const auto ends = [name](std::string_view x) {
+        return name.size() >= x.size() && name.substr(name.size() - x.size()) == x;
+    };
+    if (name == target) return true;
+    if (name == "config.resolved.yaml" || name == "prepared.h5" || name == "trials.h5") return true;
+    if (name == "report.md" || name == "report.html") return true;
+    return (starts("trials-") && ends(".h5")) || (starts("model-") && ends(".h5")) ||
+           (starts("test-") && ends(".json")) || (starts("figure-") && ends(".svg"));
+}
+
 /// Removes the temporaries `NAME.tmp.PID` in the folder of `path` whose process is gone: a
-/// kill, a crash or a signal such as SIGXFSZ during an earlier write of any file there. Those
-/// of a live process (this one included) are its writes in progress and are kept. Errors are
-/// ignored: a leftover that cannot be removed does no harm.
+/// kill, a crash or a signal such as SIGXFSZ during an earlier write of `path` or of another
+/// file knntune writes there (`own_file_name`). Those of a live process (this one included)
+/// are its writes in progress and are kept. Errors are ignored: a leftover that cannot be
+/// removed does no harm.
 void remove_stale_temporaries(const fs::path& path) {
     const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
     std::error_code ec;
     for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-        const long pid = temporary_pid(it->path().filename().string());
+        const std::string name = it->path().filename().string();
+        const long pid = temporary_pid(name);
         if (pid <= 0 || pid == ::getpid()) continue;
+        if (!own_file_name(name.substr(0, name.rfind(".tmp.")), path.filename().string())) {
+            continue;
+        }
         std::error_code type_ec;
         if (!it->is_regular_file(type_ec)) continue;
         if (process_gone(pid)) {

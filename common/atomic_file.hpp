@@ -18,9 +18,11 @@ struct AtomicWriteOptions {
 /// Writes `path` through the temporary `PATH.tmp.PID` in the same folder: `fill` writes the
 /// temporary (by name), which is then renamed over `path`. On any exception (from `fill` or
 /// from the rename) the temporary is removed and the old file is untouched. Creates missing
-/// parent folders. Temporaries `NAME.tmp.PID` of any file of the folder whose process no
-/// longer runs (a kill or a crash during an earlier write) are removed first; those of a live
-/// process never are. Throws IoError naming `path`.
+/// parent folders. Temporaries `NAME.tmp.PID` whose process no longer runs (a kill or a crash
+/// during an earlier write) are removed first when NAME is `path`'s own name or a file
+/// knntune writes into a run folder (config.resolved.yaml, prepared.h5, trials-*.h5,
+/// model-*.h5, test-*.json, report.md/html, figure-*.svg); those of a live process never are,
+/// nor anybody else's files. Throws IoError naming `path`.
 void replace_file(const std::filesystem::path& path,
                   const std::function<void(const std::filesystem::path& tmp)>& fill,
                   AtomicWriteOptions options = {});

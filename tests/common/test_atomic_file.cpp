@@ -72,12 +72,14 @@ TEST_CASE("replace_file removes the folder's temporaries of dead processes only"
     const std::string no_pid = dir.write("notes.tmp.12ab", "x");
     const std::string no_name = dir.write(".tmp." + dead, "x");
     const std::string nested = dir.write("sub/model-item_knn.h5.tmp." + dead, "x");
+    // A user's own file that only looks like a temporary of a dead process.
+    const std::string user_file = dir.write("notes.csv.tmp." + dead, "x");
 
     knntune::write_file_atomic(dir.path() / "log.h5", "new");
     CHECK_FALSE(fs::exists(stale_model));
     CHECK_FALSE(fs::exists(stale_prepared));
     CHECK_FALSE(fs::exists(stale_same));
-    for (const std::string& kept : {own, alive, plain, no_pid, no_name, nested}) {
+    for (const std::string& kept : {own, alive, plain, no_pid, no_name, nested, user_file}) {
         INFO(kept);
         CHECK(fs::exists(kept));
     }
