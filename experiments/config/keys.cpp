@@ -334,9 +334,7 @@ const ConfigKey kKeys[] = {
         "per measure, each with n_trials)"),
     int_key<&EC::tuner, &TunerConfig::repeats>(
         "tuner.repeats", {1, 100},
-        "whole studies per model, repeat r seeded with tuner.seed + r and logged in "
-        "trials-MODEL.rR.h5 (repeat 0: trials-MODEL.h5); the test stage takes each measure's "
-        "best over all repeats"),
+        "whole studies per model, seeds tuner.seed + r (docs/race.md); test takes the best"),
     section("tuner.race", "settings of tuner.strategy: race (docs/race.md)"),
     int_key<&EC::tuner, &TunerConfig::race, &RaceConfig::min_trials>(
         "tuner.race.min_trials", {0, 1e7},
@@ -355,10 +353,7 @@ const ConfigKey kKeys[] = {
         "trials per round of a racing measure: equal, or in proportion to its number of tuned "
         "parameters"),
     bool_key<&EC::tuner, &TunerConfig::race, &RaceConfig::share>(
-        "tuner.race.share",
-        "a measure's sampler also learns k and shrink from the other measures' trials (each "
-        "trial ranked within its own measure); its own parameters still come from its own "
-        "trials only"),
+        "tuner.race.share", "k and shrink also learn from the other measures' trials"),
     int_key<&EC::tuner, &TunerConfig::cache_max_pairs>(
         "tuner.cache_max_pairs", {0, kCountMax},
         "size limit of the co-occurrence cache reused across trials, in stored pairs (8 bytes "
