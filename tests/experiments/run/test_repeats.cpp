@@ -4,11 +4,10 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 
+#include "common/atomic_file.hpp"
 #include "experiments/run/results.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tiny_experiment.hpp"
@@ -27,13 +26,6 @@ struct LogBests {
     std::map<std::string, double> best;
     std::map<std::string, std::int64_t> count;
 };
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 /// Equal parameter vectors, an absent parameter (NaN) equal to an absent one.
 bool same_params(const std::vector<double>& a, const std::vector<double>& b) {
@@ -109,7 +101,7 @@ TEST_CASE("repeats: each repeat is the study with the next seed, and test takes 
     }
 
     // The report names the repeats; `knntune trials` shows all three studies.
-    const std::string report = slurp(rep / "report.md");
+    const std::string report = knntune::read_file(rep / "report.md");
     CHECK_THAT(report, Catch::Contains("seed 3 to 5 (3 repeats)"));
     CHECK_THAT(report, Catch::Contains("complete trials per measure (over 3 repeats, 27 in all)"));
     CHECK_THAT(report, Catch::Contains("one line per measure, repeat 0 only."));
