@@ -1,4 +1,5 @@
-// The benchmark functions F1..F5 match the check values of ../shared/reference/tpe.
+// The benchmark functions F1..F5 match the check values of the TPE benchmark (vendored in
+// tests/fixtures/reference/tpe).
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -6,17 +7,14 @@
 #include <sstream>
 
 #include "benchmarks/tuner_functions.hpp"
+#include "tests/support/reference.hpp"
 #include "tuner/search_space.hpp"
 
 using namespace knntune::tuner;
 
 TEST_CASE("benchmark functions F1..F5 reproduce the reference check values", "[tuner][bench]") {
-    std::ifstream in(std::string(KNNTUNE_SHARED_DIR) +
-                     "/reference/tpe/benchmark_check_values.json");
-    REQUIRE(in.good());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const boost::json::value doc = boost::json::parse(ss.str());
+    const boost::json::value doc = boost::json::parse(knntune::test::read_text(
+        knntune::test::fixture("tpe/benchmark_check_values.json")));
     const SearchSpace space = SearchSpace::from_json_text(knntune::bench::kBenchmarkSpaceJson);
     int checked = 0;
     for (const boost::json::value& c : doc.at("checks").as_array()) {

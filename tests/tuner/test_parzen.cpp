@@ -1,5 +1,6 @@
-// Parity of the Parzen estimator with Optuna 3.1.0: every vector file in
-// ../shared/reference/tpe is loaded and compared within the README's tolerances.
+// Parity of the Parzen estimator with Optuna 3.1.0: every vector file (vendored in
+// tests/fixtures/reference/tpe) is loaded and compared within the tolerances of
+// tests/fixtures/README.md.
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -8,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "tests/support/reference.hpp"
 #include "tuner/parzen.hpp"
 
 namespace json = boost::json;
@@ -16,12 +18,7 @@ using namespace knntune::tuner;
 namespace {
 
 json::value load(const std::string& name) {
-    const std::string path = std::string(KNNTUNE_SHARED_DIR) + "/reference/tpe/" + name;
-    std::ifstream in(path);
-    REQUIRE(in.good());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return json::parse(ss.str());
+    return json::parse(knntune::test::read_text(knntune::test::fixture("tpe/" + name)));
 }
 
 double num(const json::value& v) { return v.is_null() ? 0.0 : json::value_to<double>(v); }
@@ -196,5 +193,16 @@ TEST_CASE("default weights and split sizes match Optuna 3.1", "[tuner][parzen]")
         INFO("n = " << n);
         CHECK(optuna.n_below(n) == static_cast<std::size_t>(g[n].as_int64()));
         CHECK(hyperopt.n_below(n) == static_cast<std::size_t>(h[n].as_int64()));
+    }
+}
+
+TEST_CASE("the vendored Parzen vectors equal ../shared/reference/tpe", "[tuner][parzen]") {
+    for (const char* name :
+         {"parzen_float_linear.json", "parzen_float_log.json", "parzen_int_linear.json",
+          "parzen_int_log.json", "parzen_float_step.json", "parzen_categorical.json",
+          "parzen_multivariate_2d.json", "parzen_root_block_3d.json", "weights_gamma.json",
+          "benchmark_check_values.json"}) {
+        INFO(name);
+        CHECK(knntune::test::matches_shared(std::string("tpe/") + name));
     }
 }

@@ -17,6 +17,7 @@
 
 #include "engine/csr.hpp"
 #include "engine/interactions_csv.hpp"
+#include "tests/support/reference.hpp"
 
 namespace knntune::test {
 
@@ -57,8 +58,7 @@ using RowsById = std::map<std::string, std::vector<RowEntry>>;
 
 /// Reads a `row,col,score` (or `user,item,score[,rank]`) file.
 inline RowsById read_rows(const std::string& path) {
-    std::ifstream in(path);
-    REQUIRE(in.good());
+    std::istringstream in(read_text(path));
     RowsById rows;
     std::string line;
     std::getline(in, line);
@@ -130,6 +130,20 @@ inline std::string compare_rows(const RowsById& expected, const RowsById& actual
 
 /// Path of the shared folder.
 inline std::filesystem::path shared_dir() { return KNNTUNE_SHARED_DIR; }
+
+/// The reference result of case `id`: vendored for the synthetic inputs, from
+/// ../shared/reference for MovieLens (empty when absent).
+inline std::string case_file(const std::string& id) {
+    return id.rfind("movielens", 0) == 0 ? shared_reference("similarity/cases/" + id + ".csv")
+                                         : fixture("similarity/cases/" + id + ".csv");
+}
+
+/// The boundary-tie list: ../shared's (MovieLens rows included) when present, else the
+/// vendored one of the synthetic cases.
+inline std::string ties_file() {
+    const std::string shared = shared_reference("similarity/boundary_ties.csv");
+    return shared.empty() ? fixture("similarity/boundary_ties.csv") : shared;
+}
 
 /// Writes MovieLens 100K (tab-separated, no header) as a binarised `user,item` CSV once and
 /// returns its path; an empty path when the data is absent.

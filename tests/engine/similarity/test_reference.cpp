@@ -1,5 +1,6 @@
-// Reproduces every case of ../shared/reference/similarity (similaripy 0.6 outputs) with the
-// tie-insensitive rule of that folder's README.
+// Reproduces every similaripy 0.6 reference case (the synthetic ones vendored in
+// tests/fixtures/reference, the MovieLens ones from ../shared/reference) with the
+// tie-insensitive rule of tests/fixtures/README.md.
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -7,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -28,8 +30,7 @@ struct Case {
 };
 
 std::vector<Case> load_cases() {
-    std::ifstream in(kt::shared_dir() / "reference/similarity/cases.csv");
-    REQUIRE(in.good());
+    std::istringstream in(kt::read_text(kt::fixture("similarity/cases.csv")));
     std::vector<Case> cases;
     std::string line;
     std::getline(in, line);
@@ -44,8 +45,7 @@ std::vector<Case> load_cases() {
 }
 
 std::map<std::string, std::set<std::string>> load_ties() {
-    std::ifstream in(kt::shared_dir() / "reference/similarity/boundary_ties.csv");
-    REQUIRE(in.good());
+    std::istringstream in(kt::read_text(kt::ties_file()));
     std::map<std::string, std::set<std::string>> ties;
     std::string line;
     std::getline(in, line);
@@ -93,10 +93,11 @@ TEST_CASE("every similaripy reference case is reproduced", "[engine][similarity]
     const auto cases = load_cases();
     REQUIRE(cases.size() == 104);
     const auto ties = load_ties();
-    const std::string ml_path = kt::movielens_csv();
+    const std::string ml_path =
+        kt::shared_reference("similarity/cases.csv").empty() ? "" : kt::movielens_csv();
     if (ml_path.empty())
-        WARN("MovieLens 100K not found under " << kt::shared_dir()
-                                               << "/data; its 20 cases are skipped");
+        WARN("MovieLens 100K or its reference cases not found under "
+             << kt::shared_dir() << "; its 20 cases are skipped");
 
     std::map<std::string, std::unique_ptr<Interactions>> inputs;
     const auto input_of = [&](const std::string& name) -> const Interactions& {
@@ -105,7 +106,7 @@ TEST_CASE("every similaripy reference case is reproduced", "[engine][similarity]
             const std::string path =
                 name == "u.data" || name.find("movielens") != std::string::npos
                     ? ml_path
-                    : (kt::shared_dir() / "reference/similarity" / name).string();
+                    : kt::fixture("similarity/" + name);
             slot = std::make_unique<Interactions>(read_interactions_csv(path));
         }
         return *slot;
@@ -118,8 +119,7 @@ TEST_CASE("every similaripy reference case is reproduced", "[engine][similarity]
         const Interactions& data = input_of(movielens ? "movielens" : c.input);
         const auto& users = data.user_ids;
         const auto& items = data.item_ids;
-        const auto expected = kt::read_rows(
-            (kt::shared_dir() / "reference/similarity/cases" / (c.id + ".csv")).string());
+        const auto expected = kt::read_rows(kt::case_file(c.id));
         const auto tie_it = ties.find(c.id);
         const std::set<std::string> tied =
             tie_it == ties.end() ? std::set<std::string>{} : tie_it->second;
@@ -137,8 +137,7 @@ TEST_CASE("every similaripy reference case is reproduced", "[engine][similarity]
             // The step alone: S is the reference similarity named by the case.
             const bool item = c.orientation == "recommend_item";
             const std::string s_case = std::string(c.params.at("similarity_case").as_string());
-            const auto s_rows = kt::read_rows(
-                (kt::shared_dir() / "reference/similarity/cases" / (s_case + ".csv")).string());
+            const auto s_rows = kt::read_rows(kt::case_file(s_case));
             const auto& ids = item ? items : users;
             const CsrMatrix s = matrix_from_rows(s_rows, ids, ids);
             RecommendParams rp;
@@ -152,4 +151,22 @@ TEST_CASE("every similaripy reference case is reproduced", "[engine][similarity]
         ++checked;
     }
     CHECK(checked == (ml_path.empty() ? 84U : 104U));
+}
+
+TEST_CASE("the vendored similarity references equal ../shared/reference",
+          "[engine][similarity][reference]") {
+    for (const char* rel : {"similarity/cases.csv", "similarity/small_binary.csv",
+                            "similarity/small_weighted.csv"}) {
+        INFO(rel);
+        CHECK(kt::matches_shared(rel));
+    }
+    CHECK(kt::matches_shared("similarity/boundary_ties.csv", "movielens"));
+    size_t compared = 0;
+    for (const Case& c : load_cases()) {
+        if (c.id.rfind("movielens", 0) == 0) continue;
+        INFO("case " << c.id);
+        CHECK(kt::matches_shared("similarity/cases/" + c.id + ".csv"));
+        ++compared;
+    }
+    CHECK(compared == 84);
 }

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "tests/engine/similarity/support.hpp"
@@ -43,11 +44,12 @@ std::string set_value(const boost::json::value& v) {
 
 TEST_CASE("knntune similarity reproduces every reference similarity case",
           "[engine][similarity][cli]") {
-    const std::string ml = kt::movielens_csv();
-    if (ml.empty()) WARN("MovieLens 100K not found; its cases are skipped");
+    const std::string ml =
+        kt::shared_reference("similarity/cases.csv").empty() ? "" : kt::movielens_csv();
+    if (ml.empty()) WARN("MovieLens 100K or its reference cases not found; its cases are skipped");
     std::map<std::string, std::set<std::string>> ties;
     {
-        std::ifstream in(kt::shared_dir() / "reference/similarity/boundary_ties.csv");
+        std::istringstream in(kt::read_text(kt::ties_file()));
         std::string line;
         std::getline(in, line);
         while (std::getline(in, line)) {
@@ -55,7 +57,7 @@ TEST_CASE("knntune similarity reproduces every reference similarity case",
             ties[f[0]].insert(f[1]);
         }
     }
-    std::ifstream in(kt::shared_dir() / "reference/similarity/cases.csv");
+    std::istringstream in(kt::read_text(kt::fixture("similarity/cases.csv")));
     std::string line;
     std::getline(in, line);
     const fs::path out =
@@ -68,7 +70,7 @@ TEST_CASE("knntune similarity reproduces every reference similarity case",
         const bool movielens = id.rfind("movielens", 0) == 0;
         if (movielens && ml.empty()) continue;
         const std::string input =
-            movielens ? ml : (kt::shared_dir() / "reference/similarity" / f[1]).string();
+            movielens ? ml : kt::fixture("similarity/" + f[1]);
         const auto params = boost::json::parse(f[4]).as_object();
         std::string cmd = std::string(KNNTUNE_CLI);
         if (orientation == "item" || orientation == "user") {
@@ -92,8 +94,7 @@ TEST_CASE("knntune similarity reproduces every reference similarity case",
         cmd += " --output " + out.string();
         INFO("case " << id << "\n" << cmd);
         REQUIRE(run(cmd) == 0);
-        const auto expected = kt::read_rows(
-            (kt::shared_dir() / "reference/similarity/cases" / (id + ".csv")).string());
+        const auto expected = kt::read_rows(kt::case_file(id));
         const auto actual = kt::read_rows(out.string());
         const auto t = ties.find(id);
         CHECK(kt::compare_rows(expected, actual, std::stoul(f[5]),
