@@ -13,8 +13,8 @@
 using namespace knntune::tuner;
 
 TEST_CASE("benchmark functions F1..F5 reproduce the reference check values", "[tuner][bench]") {
-    const boost::json::value doc = boost::json::parse(knntune::test::read_text(
-        knntune::test::fixture("tpe/benchmark_check_values.json")));
+    const boost::json::value doc = boost::json::parse(
+        knntune::test::read_text(knntune::test::fixture("tpe/benchmark_check_values.json")));
     const SearchSpace space = SearchSpace::from_json_text(knntune::bench::kBenchmarkSpaceJson);
     int checked = 0;
     for (const boost::json::value& c : doc.at("checks").as_array()) {

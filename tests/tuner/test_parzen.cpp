@@ -197,6 +197,7 @@ TEST_CASE("default weights and split sizes match Optuna 3.1", "[tuner][parzen]")
 }
 
 TEST_CASE("the vendored Parzen vectors equal ../shared/reference/tpe", "[tuner][parzen]") {
+    if (!knntune::test::shared_present()) return;
     for (const char* name :
          {"parzen_float_linear.json", "parzen_float_log.json", "parzen_int_linear.json",
           "parzen_int_log.json", "parzen_float_step.json", "parzen_categorical.json",
