@@ -117,17 +117,33 @@ void replace_file(const fs::path& path, const std::function<void(const fs::path&
     }
 }
 
+namespace {
+
+/// Writes `text` to the new file `tmp` with POSIX calls, so that a failure says why (errno):
+/// "No space left on device", "File too large", "Read-only file system", ...
+void write_new_file(const fs::path& tmp, const fs::path& path, std::string_view text) {
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) throw IoError(path.string() + ": cannot write: " + std::strerror(errno));
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            const int saved = n < 0 ? errno : EIO;
+            ::close(fd);
+            throw IoError(path.string() + ": write failed: " + std::strerror(saved));
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    // NOTE: a network or quota file system may report a failed write only at close.
+    if (::close(fd) != 0) throw IoError(path.string() + ": write failed: " + std::strerror(errno));
+}
+
+}  // namespace
+
 void write_file_atomic(const fs::path& path, std::string_view text, AtomicWriteOptions options) {
     replace_file(
-        path,
-        [&](const fs::path& tmp) {
-            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-            if (!out) throw IoError(path.string() + ": cannot write");
-            out.write(text.data(), static_cast<std::streamsize>(text.size()));
-            out.close();
-            if (!out) throw IoError(path.string() + ": write failed");
-        },
-        options);
+        path, [&](const fs::path& tmp) { write_new_file(tmp, path, text); }, options);
 }
 
 }  // namespace knntune

@@ -92,7 +92,8 @@ std::optional<std::string> check_value(const KeyInfo& info, const Value& value,
             } else if (*text == "false" || *text == "0") {
                 out.number = 0;
             } else {
-                return where + ": expected true or false, got '" + *text + "'";
+                return where + ": expected true or false, got '" + printable(*text, kEchoBytes) +
+                       "'";
             }
             return std::nullopt;
         }
@@ -104,7 +105,7 @@ std::optional<std::string> check_value(const KeyInfo& info, const Value& value,
     if (text == nullptr) {
         v = std::get<double>(value);
     } else if (!parse_double(*text, v)) {
-        return where + ": expected a number, got '" + *text + "'";
+        return where + ": expected a number, got '" + printable(*text, kEchoBytes) + "'";
     }
     if (std::isnan(v)) return where + ": value is NaN";
     if (info.type == KeyType::Int && v != std::floor(v)) {

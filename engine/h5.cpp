@@ -1,6 +1,8 @@
 #include "engine/h5.hpp"
 
 #include <filesystem>
+#include <string_view>
+#include <vector>
 
 #include "common/atomic_file.hpp"
 #include "engine/error.hpp"
@@ -85,12 +87,25 @@ std::vector<std::string> read_strings(hid_t group, const char* name, const std::
 void write_atomically(const std::string& path, void (*write)(hid_t file, const void* ctx),
                       const void* ctx) {
     const QuietErrors quiet;
-    replace_file(path, [&](const std::filesystem::path& tmp) {
-        Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    // NOTE: HDF5 builds the file in memory (the core driver, no backing store) and knntune
+    // writes its bytes. When HDF5 itself wrote to a full or failing disk, its H5Fclose failed
+    // too and left a half-closed file that HDF5's exit handler then crashed on (SIGSEGV after
+    // the error message); now HDF5 never meets an I/O error, and the write reports its cause.
+    Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    check(H5Pset_fapl_core(fapl, std::size_t{1} << 24, 0), "set the in-memory file driver");
+    std::vector<char> image;
+    {
+        Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose);
         if (!file.ok()) throw InputError(path + ": cannot create file");
         write(file, ctx);
-        check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + tmp.string());
-    });
+        check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + path);
+        const ssize_t size = H5Fget_file_image(file, nullptr, 0);
+        check(size < 0 ? -1 : 0, "build the file image of " + path);
+        image.resize(static_cast<std::size_t>(size));
+        check(H5Fget_file_image(file, image.data(), image.size()) == size ? 0 : -1,
+              "build the file image of " + path);
+    }
+    write_file_atomic(path, std::string_view(image.data(), image.size()));
 }
 
 hid_t open_read_only(const std::string& path) {

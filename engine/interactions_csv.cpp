@@ -6,6 +6,7 @@
 #include <numeric>
 #include <string_view>
 
+#include "common/text.hpp"
 #include "engine/data/csv_reader.hpp"
 #include "engine/data/interner.hpp"
 #include "engine/error.hpp"
@@ -35,15 +36,14 @@ std::vector<Index> sort_ids(const StringInterner& ids, std::vector<std::string>&
 void read_header(CsvReader& reader, const std::string& path) {
     std::vector<std::string_view> fields;
     if (!reader.next(fields)) throw InputError(path + ": empty file (no header)");
-    std::string_view first = fields.empty() ? std::string_view() : fields[0];
-    if (first.substr(0, 3) == "\xEF\xBB\xBF") first.remove_prefix(3);  // UTF-8 byte order mark
+    const std::string_view first = fields.empty() ? std::string_view() : fields[0];
     const bool has_value_column = fields.size() == 3 && fields[2] == "value";
     if (first != "user" || fields.size() < 2 || fields[1] != "item" ||
         (fields.size() == 3 && !has_value_column) || fields.size() > 3) {
         std::string got;
         for (size_t i = 0; i < fields.size(); ++i) got += (i ? "," : "") + std::string(fields[i]);
         throw InputError(path + ":1: expected the header 'user,item' or 'user,item,value', got '" +
-                         got + "'");
+                         printable(got, kEchoBytes) + "'");
     }
     if (has_value_column) reader.set_min_fields(2);
 }
@@ -64,13 +64,21 @@ void read_rows(CsvReader& reader, Rows& rows) {
         if (fields[0].empty() || fields[1].empty()) reader.fail("empty user or item id");
         rows.row_of.push_back(rows.users.intern(fields[0]));
         rows.col_of.push_back(rows.items.intern(fields[1]));
+        // A new id is checked once, when it is first seen.
+        if (rows.row_of.back() + 1 == rows.users.size()) {
+            reader.check_id(fields[0], "user id in column 'user' (field 1)");
+        }
+        if (rows.col_of.back() + 1 == rows.items.size()) {
+            reader.check_id(fields[1], "item id in column 'item' (field 2)");
+        }
         Score value = 1;
         if (fields.size() == 3 && !fields[2].empty()) {
             const std::string_view v = fields[2];
             float parsed = 0;
             auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), parsed);
             if (ec != std::errc() || ptr != v.data() + v.size() || !std::isfinite(parsed)) {
-                reader.fail("bad value '" + std::string(v) + "'");
+                reader.fail("bad value '" + printable(v, kEchoBytes) +
+                            "' in column 'value' (field 3)");
             }
             value = parsed;
         }
@@ -119,8 +127,9 @@ void sort_rows(const std::string& path, Interactions& out) {
         }
         for (Offset q = begin + 1; q < end; ++q) {
             if (m.indices[q] == m.indices[q - 1]) {
-                throw InputError(path + ": repeated interaction of user '" + out.user_ids[r] +
-                                 "' with item '" + out.item_ids[m.indices[q]] + "'");
+                throw InputError(path + ": repeated interaction of user '" +
+                                 printable(out.user_ids[r], kEchoBytes) + "' with item '" +
+                                 printable(out.item_ids[m.indices[q]], kEchoBytes) + "'");
             }
         }
     }

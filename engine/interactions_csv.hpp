@@ -3,7 +3,9 @@
 ///
 /// Format: a header `user,item` or `user,item,value`, then one line per interaction. Ids are
 /// arbitrary strings (RFC-4180 quoting, as in the log reader: `engine/data/csv_reader.hpp`);
-/// an absent or empty value means 1. A `.gz` file is decompressed transparently.
+/// an absent or empty value means 1. A `.gz` file is decompressed transparently. A UTF-8 byte
+/// order mark is skipped; an id holding a NUL byte or bytes that are not UTF-8 is an error
+/// (docs/prepared-data.md, "Text in the input").
 /// Rows and columns follow the distinct ids sorted lexicographically as byte strings, so "10"
 /// comes before "2".
 
@@ -22,7 +24,7 @@ struct Interactions {
 };
 
 /// Reads `path`. Throws InputError naming the file and line on a bad header, a missing field,
-/// an unparsable value, or a repeated (user, item) pair.
+/// an id that is not UTF-8 text, an unparsable value, or a repeated (user, item) pair.
 [[nodiscard]] Interactions read_interactions_csv(const std::string& path);
 
 }  // namespace knntune::engine

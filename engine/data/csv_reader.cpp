@@ -1,7 +1,9 @@
 #include "engine/data/csv_reader.hpp"
 
+#include <algorithm>
 #include <cstring>
 
+#include "common/text.hpp"
 #include "engine/data/input_stream.hpp"
 #include "engine/error.hpp"
 
@@ -23,6 +25,52 @@ void CsvReader::fail(const std::string& message) const {
     // reached; the damage is the error to report, not the row.
     source_->check_rest();
     throw InputError(path_ + ":" + std::to_string(record_line_) + ": " + message);
+}
+
+namespace {
+
+/// NOTE: HDF5 stores a string up to its first NUL, so a NUL byte would silently cut an id
+/// (and merge `i\0AAA` with `i\0BBB`); it is refused wherever text is stored.
+void check_no_nul(const CsvReader& reader, std::string_view field, const std::string& what) {
+    const std::size_t nul = field.find('\0');
+    if (nul != std::string_view::npos) {
+        reader.fail(what + " holds a NUL byte at byte " + std::to_string(nul + 1) + ": '" +
+                    printable(field, kEchoBytes) + "'");
+    }
+}
+
+}  // namespace
+
+void CsvReader::check_id(std::string_view field, const std::string& what) const {
+    check_no_nul(*this, field, what);
+    const std::size_t bad = invalid_utf8_at(field);
+    if (bad != std::string_view::npos) {
+        fail(what + " is not valid UTF-8 (byte " + std::to_string(bad + 1) + "): '" +
+             printable(field, kEchoBytes) +
+             "'; ids are stored as UTF-8, so convert the file first (e.g. iconv -f latin1 -t "
+             "utf-8)");
+    }
+}
+
+std::string CsvReader::label(std::string_view field, const std::string& what) const {
+    check_no_nul(*this, field, what);
+    return invalid_utf8_at(field) == std::string_view::npos ? std::string(field)
+                                                            : replace_invalid_utf8(field);
+}
+
+void CsvReader::skip_byte_order_mark() {
+    started_ = true;
+    while (end_ - begin_ < 3 && fill()) {
+    }
+    const std::string_view head(buf_.data() + begin_, std::min<std::size_t>(end_ - begin_, 3));
+    if (head == "\xEF\xBB\xBF") {
+        begin_ += 3;
+    } else if (head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF")) {
+        record_line_ = 1;
+        fail(
+            "the file is UTF-16 (it starts with a UTF-16 byte order mark); knntune reads "
+            "UTF-8: convert it first (e.g. iconv -f utf-16 -t utf-8)");
+    }
 }
 
 bool CsvReader::fill() {
@@ -138,6 +186,7 @@ void CsvReader::check_field_count(std::size_t n) {
 }
 
 bool CsvReader::next(std::vector<std::string_view>& fields) {
+    if (!started_) skip_byte_order_mark();
     for (;;) {
         // 1. Find the end of the next record, tracking quote state, so that a record is only
         //    split into fields once it is complete in the buffer.

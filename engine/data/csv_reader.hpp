@@ -21,6 +21,10 @@ class InputStream;
 /// - `\r\n` and `\n` line ends are accepted; blank lines are skipped.
 /// - Every record must have the same number of fields as the first one (the header when
 ///   there is one).
+/// - A UTF-8 byte order mark (EF BB BF) at the start of the data is skipped; a UTF-16 one
+///   (FF FE or FE FF) is an error: the file must be converted to UTF-8 first.
+/// - Bytes are returned as they are; `check_id` and `label` apply the rules for the text
+///   that is stored (docs/prepared-data.md, "Text in the input").
 ///
 /// Errors throw `InputError` with `path:line: ...`.
 class CsvReader {
@@ -46,8 +50,19 @@ class CsvReader {
     /// Throws InputError "path:line: message" for the current record.
     [[noreturn]] void fail(const std::string& message) const;
 
+    /// Checks a field of the current record that is stored as an id: it must not hold a NUL
+    /// byte and must be well-formed UTF-8. Fails with "path:line: WHAT holds a NUL byte at
+    /// byte K: 'VALUE'" or "... is not valid UTF-8 (byte K): 'VALUE'; ...", VALUE escaped
+    /// (`printable`). `what` names the field, e.g. "item id in column 'item' (field 2)".
+    void check_id(std::string_view field, const std::string& what) const;
+
+    /// A display text of the current record (an item name, an attribute) as it is stored: a
+    /// NUL byte fails as in `check_id`; ill-formed UTF-8 is replaced by U+FFFD.
+    [[nodiscard]] std::string label(std::string_view field, const std::string& what) const;
+
   private:
     bool fill();  // reads more bytes; returns false at end of file
+    void skip_byte_order_mark();
     /// Where the record starting at begin_ ends in the buffer (npos when it is not complete
     /// yet), whether it holds a quote, whether a quote is open at the end of the buffer, and
     /// how many newlines its quoted fields hold.
@@ -72,6 +87,7 @@ class CsvReader {
     std::size_t begin_ = 0;  // first unparsed byte
     std::size_t end_ = 0;    // one past the last valid byte
     bool eof_ = false;
+    bool started_ = false;  ///< the start of the data has been checked for a byte order mark
     long next_line_ = 1;
     long record_line_ = 0;
     std::size_t expected_fields_ = 0;

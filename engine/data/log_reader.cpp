@@ -5,6 +5,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include "common/text.hpp"
 #include "engine/data/csv_reader.hpp"
 #include "engine/data/interner.hpp"
 #include "engine/error.hpp"
@@ -12,33 +13,57 @@
 namespace knntune::engine {
 
 std::string ColumnRef::describe() const {
-    return name.empty() ? "column " + std::to_string(position) : "column '" + name + "'";
+    return name.empty() ? "column " + std::to_string(position)
+                        : "column '" + printable(name, kEchoBytes) + "'";
 }
 
 namespace {
 
+/// The header's names, escaped for a message.
+std::string header_text(const std::vector<std::string>& header) {
+    std::string have;
+    for (const auto& h : header) have += (have.empty() ? "" : ", ") + printable(h, kEchoBytes);
+    return have;
+}
+
 /// Resolves a column reference to a 0-based field index, from the header when there is one.
+/// A name must appear in the header exactly once.
 int resolve(const ColumnRef& ref, const std::vector<std::string>& header, std::size_t n_fields,
             const std::string& path, const char* role) {
     if (ref.empty()) return -1;
     if (!ref.name.empty()) {
-        for (std::size_t i = 0; i < header.size(); ++i) {
-            if (header[i] == ref.name) return static_cast<int>(i);
-        }
-        std::string have;
-        for (const auto& h : header) have += (have.empty() ? "" : ", ") + h;
         if (header.empty()) {
-            throw InputError(path + ": " + role + " column '" + ref.name +
-                             "' named, but the file has no header (use a 1-based position)");
+            throw InputError(path + ": " + role + " " + ref.describe() +
+                             " named, but the file has no header (use a 1-based position)");
         }
-        throw InputError(path + ":1: " + role + " column '" + ref.name +
-                         "' not found in header (columns: " + have + ")");
+        int found = -1;
+        for (std::size_t i = 0; i < header.size(); ++i) {
+            if (header[i] != ref.name) continue;
+            // NOTE: a repeated name would silently resolve to its first column.
+            if (found >= 0) {
+                throw InputError(path + ":1: " + role + " " + ref.describe() +
+                                 " appears twice in the header (fields " +
+                                 std::to_string(found + 1) + " and " + std::to_string(i + 1) +
+                                 "); rename one, or give the column by its 1-based position");
+            }
+            found = static_cast<int>(i);
+        }
+        if (found >= 0) return found;
+        throw InputError(path + ":1: " + role + " " + ref.describe() +
+                         " not found in header (columns: " + header_text(header) + ")");
     }
     if (ref.position < 1 || static_cast<std::size_t>(ref.position) > n_fields) {
         throw InputError(path + ":1: " + role + " column " + std::to_string(ref.position) +
                          " out of range: rows have " + std::to_string(n_fields) + " fields");
     }
     return ref.position - 1;
+}
+
+/// Names a field in messages: "item id in column 'item' (field 2)".
+std::string field_name(const char* what, const ColumnRef& ref, int index) {
+    std::string out = std::string(what) + " in " + ref.describe();
+    if (!ref.name.empty()) out += " (field " + std::to_string(index + 1) + ")";
+    return out;
 }
 
 bool parse_number(std::string_view s, double& out) {
@@ -77,7 +102,7 @@ bool passes(const ResolvedFilter& rf, std::string_view field, const CsvReader& r
     if (!parse_number(field, v)) {
         // NOTE: an empty field cannot satisfy a numeric comparison; it is dropped, not an error.
         if (field.empty()) return false;
-        reader.fail("filter on " + f.column.describe() + ": '" + std::string(field) +
+        reader.fail("filter on " + f.column.describe() + ": '" + printable(field, kEchoBytes) +
                     "' is not a number");
     }
     switch (f.op) {
@@ -122,9 +147,15 @@ std::unordered_map<std::string, ItemMeta> read_item_metadata(const ItemMetadataS
     while (first || reader.next(fields)) {
         first = false;
         ItemMeta m;
-        if (key >= 0) m.key = fields[key];
-        if (name >= 0) m.name = fields[name];
-        if (attr >= 0) m.attribute = fields[attr];
+        if (key >= 0) {
+            reader.check_id(fields[key], field_name("item key", spec.key, key));
+            m.key = fields[key];
+        }
+        if (name >= 0)
+            m.name = reader.label(fields[name], field_name("item name", spec.name, name));
+        if (attr >= 0) {
+            m.attribute = reader.label(fields[attr], field_name("attribute", spec.attribute, attr));
+        }
         out.emplace(std::string(fields[id]), std::move(m));
     }
     return out;
@@ -183,6 +214,10 @@ class LogBuilder {
         if (last_user_id_ < 0 || u != last_user_) {
             last_user_id_ = users_.intern(u);
             last_user_.assign(u);
+            // A new key is checked once, when it is first seen.
+            if (last_user_id_ + 1 == users_.size()) {
+                reader.check_id(u, field_name("user id", spec_.user, c_.user));
+            }
         }
         log_.user.push_back(last_user_id_);
         log_.item.push_back(add_item(fields, reader));
@@ -208,14 +243,15 @@ class LogBuilder {
         if (spec_.item_metadata) {
             const auto found = meta_.find(std::string(it));
             if (found == meta_.end()) {
-                reader.fail("item '" + std::string(it) + "' is not in the item metadata file " +
-                            spec_.item_metadata->path);
+                reader.fail("item '" + printable(it, kEchoBytes) +
+                            "' is not in the item metadata file " + spec_.item_metadata->path);
             }
             m = &found->second;
             if (meta_key_) it = m->key;
         }
         const std::int32_t id = items_.intern(it);
         if (static_cast<std::size_t>(id) == log_.item_names.size()) {
+            if (!meta_key_) reader.check_id(it, field_name("item id", spec_.item, c_.item));
             log_.item_names.emplace_back();
             if (spec_.item_metadata && !spec_.item_metadata->attribute.empty()) {
                 log_.item_attributes.emplace_back(m != nullptr ? m->attribute : "");
@@ -223,7 +259,8 @@ class LogBuilder {
         }
         if (log_.item_names[id].empty()) {
             if (c_.name >= 0) {
-                log_.item_names[id] = fields[c_.name];
+                log_.item_names[id] = reader.label(
+                    fields[c_.name], field_name("item name", spec_.item_name, c_.name));
             } else if (m != nullptr && !m->name.empty()) {
                 log_.item_names[id] = m->name;
             }
@@ -234,11 +271,12 @@ class LogBuilder {
     Timestamp timestamp(std::string_view field, const CsvReader& reader) const {
         const ParsedTimestamp t = parse_timestamp_checked(field);
         if (t.status == TimestampStatus::OutOfRange) {
-            reader.fail("timestamp '" + std::string(field) + "' in " + spec_.timestamp.describe() +
-                        " is out of range (" + timestamp_range_text() + ")");
+            reader.fail("timestamp '" + printable(field, kEchoBytes) + "' in " +
+                        spec_.timestamp.describe() + " is out of range (" + timestamp_range_text() +
+                        ")");
         }
         if (t.status != TimestampStatus::Ok) {
-            reader.fail("cannot parse timestamp '" + std::string(field) + "' in " +
+            reader.fail("cannot parse timestamp '" + printable(field, kEchoBytes) + "' in " +
                         spec_.timestamp.describe() +
                         " (expected YYYY-MM-DD[ HH:MM[:SS]], ISO-8601 or unix seconds)");
         }
@@ -248,12 +286,13 @@ class LogBuilder {
     float value(std::string_view field, const CsvReader& reader) const {
         double v = 0.0;
         if (!parse_number(field, v)) {
-            reader.fail("value '" + std::string(field) + "' in " + spec_.value.describe() +
-                        " is not a number");
+            reader.fail("value '" + printable(field, kEchoBytes) + "' in " +
+                        spec_.value.describe() + " is not a number");
         }
         // NOTE: a value is stored as a float; converting one beyond its range is undefined.
         if (!std::isfinite(v) || std::fabs(v) > std::numeric_limits<float>::max()) {
-            reader.fail("value '" + std::string(field) + "' in " + spec_.value.describe() +
+            reader.fail("value '" + printable(field, kEchoBytes) + "' in " +
+                        spec_.value.describe() +
                         " is out of range (a finite number of magnitude at most 3.4e38)");
         }
         return static_cast<float>(v);

@@ -88,7 +88,10 @@ struct RawLog {
 };
 
 /// Reads the log. Throws InputError naming the file and line for a missing file, a missing
-/// column, a malformed row, an unparseable timestamp or number, or an empty user/item key.
+/// column or one the header names twice, a malformed row, an unparseable timestamp or number,
+/// an empty user/item key, or an id (user, item, item key) holding a NUL byte or bytes that
+/// are not UTF-8. Ill-formed UTF-8 in an item name or attribute becomes U+FFFD
+/// (docs/prepared-data.md, "Text in the input").
 [[nodiscard]] RawLog read_log(const LogSpec& spec);
 
 }  // namespace knntune::engine

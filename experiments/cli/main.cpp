@@ -1,13 +1,18 @@
 /// Entry point of the `knntune` command-line tool: dispatches to one subcommand.
 
+#include <hdf5.h>
+
 #include <boost/program_options/errors.hpp>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <iostream>
+#include <new>
 #include <string>
 #include <string_view>
 
 #include "common/error.hpp"
+#include "common/text.hpp"
 #include "experiments/cli/commands.hpp"
 
 namespace {
@@ -25,22 +30,52 @@ const Command* const kCommands[] = {
     &cli::kConfigKeys,
 };
 
+/// Exit statuses (README "Commands", `knntune --help`).
+constexpr int kExitInternal = 1;
+constexpr int kExitUser = 2;
+constexpr int kExitOutOfMemory = 3;
+
+/// Longest message printed, in bytes: a message quoting a huge input stays readable.
+constexpr std::size_t kMaxMessageBytes = 2000;
+
+/// Prints "knntune COMMAND: KIND: MESSAGE" as one line: a control character or a byte that is
+/// not UTF-8 in the message (input echoed by a message) is escaped, never printed raw.
+void print_error(std::string_view command, std::string_view kind, std::string_view message) {
+    std::cerr << "knntune " << command << ": " << kind << ": "
+              << knntune::printable(message, kMaxMessageBytes) << "\n";
+}
+
 /// The one mapping from an exception to an exit status: a user error (bad input, bad
-/// configuration, a condition of the machine the user can fix) is 2, anything else 1. Prints
-/// the one-line message.
+/// configuration, a condition of the machine the user can fix: a full disk, a folder that
+/// cannot be written) is 2, running out of memory 3, anything else 1. Prints the one-line
+/// message.
 int exit_status(std::string_view command, const std::exception_ptr& error) {
     try {
         std::rethrow_exception(error);
     } catch (const knntune::UserError& e) {
-        std::cerr << "knntune " << command << ": error: " << e.what() << "\n";
-        return 2;
+        print_error(command, "error", e.what());
+        return kExitUser;
     } catch (const boost::program_options::error& e) {
-        std::cerr << "knntune " << command << ": error: " << e.what() << " (see 'knntune "
-                  << command << " --help')\n";
-        return 2;
+        print_error(command, "error",
+                    std::string(e.what()) + " (see 'knntune " + std::string(command) + " --help')");
+        return kExitUser;
+    } catch (const std::bad_alloc&) {
+        // NOTE: no allocation here: the memory is short.
+        std::fputs("knntune ", stderr);
+        std::fwrite(command.data(), 1, command.size(), stderr);
+        std::fputs(
+            ": error: out of memory (a smaller data set, fewer parallel trials or more "
+            "memory may help)\n",
+            stderr);
+        return kExitOutOfMemory;
+    } catch (const std::filesystem::filesystem_error& e) {
+        // NOTE: a failed file-system call (a path that is a file, no permission, a full or
+        // read-only disk) is a condition of the user's machine; its message names the path.
+        print_error(command, "error", e.what());
+        return kExitUser;
     } catch (const std::exception& e) {
-        std::cerr << "knntune " << command << ": internal error: " << e.what() << "\n";
-        return 1;
+        print_error(command, "internal error", e.what());
+        return kExitInternal;
     }
 }
 
@@ -52,12 +87,18 @@ void print_usage(std::ostream& out) {
             << c->summary << "\n";
     }
     out << "\nRun 'knntune COMMAND --help' for the options of one command.\n"
-        << "Exit status: 0 success, 2 bad input or configuration, 1 internal failure.\n";
+        << "Exit status: 0 success, 2 bad input or configuration or a condition of the machine\n"
+        << "(a full disk, a folder that cannot be written), 3 out of memory, 1 internal failure.\n";
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    // NOTE: HDF5 1.10 leaves a file whose H5Fclose failed (a full disk, a failing device)
+    // half-closed, and its exit handler then crashes on it (SIGSEGV after the one-line error).
+    // Every file knntune opens is closed by its owner before exit, so the handler has nothing
+    // to do; it is not installed.
+    H5dont_atexit();
     if (argc < 2) {
         print_usage(std::cerr);
         return 2;

@@ -108,7 +108,7 @@ std::string int_bounds_text(const Bounds& b) {
 }
 
 std::string node_text(const YAML::Node& n) {
-    if (n.IsScalar()) return n.Scalar();
+    if (n.IsScalar()) return printable(n.Scalar(), kEchoBytes);
     if (n.IsSequence()) return "a list";
     if (n.IsMap()) return "a mapping";
     return "nothing";
@@ -259,7 +259,7 @@ std::vector<std::string> Section::get_names(const std::string& key, const std::s
     for (const auto& n : list) {
         const std::string name = n.IsScalar() ? n.Scalar() : node_text(n);
         if (std::find(names.begin(), names.end(), name) != names.end()) {
-            fail(key, "'" + name + "' is listed twice");
+            fail(key, "'" + printable(name, kEchoBytes) + "' is listed twice");
         }
         names.push_back(name);
     }

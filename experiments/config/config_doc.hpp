@@ -97,7 +97,8 @@ class Section {
 /// "[1, 10000000]": integer bounds with every digit.
 [[nodiscard]] std::string int_bounds_text(const Bounds& b);
 
-/// The text of a scalar node, or "a list" / "a mapping" for messages.
+/// The text of a scalar node (escaped and cut as `printable(text, kEchoBytes)`), or "a list" /
+/// "a mapping", for messages.
 [[nodiscard]] std::string node_text(const YAML::Node& n);
 
 }  // namespace knntune::exp
