@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages knntune needs to build, test and report, skipping the ones
 # already present. Safe to run repeatedly; run as root (or with sudo available).
-# With --lint, also the tools of scripts/check-code-shape.sh (clang-format, clang-tidy).
+# With --lint, also the tools of scripts/check-code-shape.sh (clang-format, clang-tidy); with
+# --fuzz, the compiler of the `fuzz` preset and its libFuzzer runtime (scripts/run-fuzz.sh).
 #
 # NOTE: Boost comes from the 1.81 packages, not libboost-all-dev (1.74, no Boost.JSON).
 # Debian 12's python3-scipy conflicts with libboost1.81-dev, so the two cannot be co-installed.
@@ -14,9 +15,13 @@ packages=(
     gnuplot-nox
 )
 
-if [ "${1:-}" = "--lint" ]; then
-    packages+=(clang-format clang-tidy)
-fi
+for arg in "$@"; do
+    case $arg in
+        --lint) packages+=(clang-format clang-tidy) ;;
+        --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;
+        *) echo "usage: install-deps.sh [--lint] [--fuzz]" >&2; exit 2 ;;
+    esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

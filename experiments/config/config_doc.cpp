@@ -37,6 +37,28 @@ std::optional<YAML::Mark> oversized(const YAML::Node& root) {
     return std::nullopt;
 }
 
+/// The first mapping key that is itself a mapping or a list (`? [a, b]: 1`, `{x: 1}: 2`):
+/// keys are names, and every reader takes them as text. Walked after `oversized`, so it visits
+/// at most kMaxConfigNodes nodes.
+std::optional<YAML::Mark> complex_key(const YAML::Node& root) {
+    std::vector<YAML::Node> pending{root};
+    while (!pending.empty()) {
+        const YAML::Node node = pending.back();
+        pending.pop_back();
+        if (node.IsMap()) {
+            for (auto it = node.begin(); it != node.end(); ++it) {
+                if (it->first.IsMap() || it->first.IsSequence()) return it->first.Mark();
+                pending.push_back(it->second);
+            }
+        } else if (node.IsSequence()) {
+            for (auto it = node.begin(); it != node.end(); ++it) pending.push_back(*it);
+        }
+    }
+    return std::nullopt;
+}
+
+constexpr const char* kComplexKeyText = "a key must be a name, not a mapping or a list";
+
 std::string oversized_text(std::string_view what) {
     return std::string(what) + " expands to more than " + std::to_string(kMaxConfigNodes) +
            " YAML nodes (anchors and aliases nested too deep?)";
@@ -72,6 +94,7 @@ void apply_override(YAML::Node& root, const std::string& assignment,
     }
     if (oversized(parsed))
         throw ConfigError("--set " + dotted + ": " + oversized_text("the value"));
+    if (complex_key(parsed)) throw ConfigError("--set " + dotted + ": " + kComplexKeyText);
     // An empty value is the empty string; `~` or `null` stays a null, which the key check
     // refuses like a key written without a value.
     if (!parsed || (parsed.IsNull() && value.empty())) parsed = YAML::Node(value);
@@ -144,6 +167,9 @@ ConfigDoc ConfigDoc::parse(const std::string& text, const std::string& name,
     }
     if (!doc.root_.IsMap()) {
         throw ConfigError(name + ":1: the config must be a mapping of sections");
+    }
+    if (const auto mark = complex_key(doc.root_)) {
+        throw ConfigError(name + ":" + std::to_string(mark->line + 1) + ": " + kComplexKeyText);
     }
     for (const auto& o : overrides) apply_override(doc.root_, o, doc.overridden_);
     check_keys(doc);

@@ -119,7 +119,10 @@ std::vector<Cell> metric_cells(std::string label,
                                const std::vector<std::pair<std::string, double>>& scores,
                                const std::vector<std::pair<std::string, double>>& names) {
     std::vector<Cell> row{std::move(label)};
-    for (const auto& [name, value] : names) {
+    for (const auto& named : names) {
+        // NOTE: not a structured binding: clang 14 (the `fuzz` preset) cannot capture one in
+        // a lambda (a C++20 feature it lacks).
+        const std::string& name = named.first;
         const auto it = std::find_if(scores.begin(), scores.end(),
                                      [&](const auto& p) { return p.first == name; });
         row.push_back(it == scores.end() ? kDash : Cell{it->second});
