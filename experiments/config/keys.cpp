@@ -327,6 +327,10 @@ const ConfigKey kKeys[] = {
     int_key<&EC::tuner, &TunerConfig::patience>(
         "tuner.patience", {0, 1e7},
         "stop after this many finished trials without improvement (0: off)"),
+    int_key<&EC::tuner, &TunerConfig::max_failures>(
+        "tuner.max_failures", {0, 1e7},
+        "stop with an error once this many trials failed with the same error and none finished "
+        "otherwise since (0: never; docs/trial-log.md)"),
     enum_key<&EC::tuner, &TunerConfig::strategy>(
         "tuner.strategy", "race|joint|per_measure",
         "how the budget is spent: race (each measure its own trials, significantly worse "

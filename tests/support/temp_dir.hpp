@@ -63,14 +63,16 @@ inline std::string quickstart_args() {
            "/data/online-retail/online_retail.csv.gz'";
 }
 
-/// Runs `knntune ARGS` (shell syntax) with `cwd` as working directory.
-inline RunResult run_cli(const std::string& args, const std::filesystem::path& cwd) {
+/// Runs `knntune ARGS` (shell syntax) with `cwd` as working directory, after the shell
+/// commands `before` when given (e.g. "ulimit -v 2000000 &&").
+inline RunResult run_cli(const std::string& args, const std::filesystem::path& cwd,
+                         const std::string& before = "") {
     static std::atomic<int> counter{0};
     const auto tag = std::to_string(::getpid()) + "-" + std::to_string(counter++);
     const auto out = std::filesystem::temp_directory_path() / ("knntune-cli-out-" + tag);
     const auto err = std::filesystem::temp_directory_path() / ("knntune-cli-err-" + tag);
-    const std::string cmd = "cd '" + cwd.string() + "' && '" + KNNTUNE_CLI + "' " + args + " >'" +
-                            out.string() + "' 2>'" + err.string() + "'";
+    const std::string cmd = "cd '" + cwd.string() + "' && " + before + " '" + KNNTUNE_CLI + "' " +
+                            args + " >'" + out.string() + "' 2>'" + err.string() + "'";
     RunResult r;
     const int raw = std::system(cmd.c_str());
     r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
