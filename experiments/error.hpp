@@ -23,6 +23,13 @@ class ConfigError : public Error {
     using Error::Error;
 };
 
+/// A study stopped because its trials kept failing the same way (`tuner.max_failures`); the
+/// failed trials stay in the trial log and `--resume` continues it.
+class TrialsFailedError : public Error {
+  public:
+    using Error::Error;
+};
+
 /// A bad command line: a missing argument, an unknown or malformed option.
 class UsageError : public Error {
   public:

@@ -6,6 +6,7 @@
 /// (parameter name, JSON path, file). Programmer invariants use `KNNTUNE_ASSERT`
 /// (common/assert.hpp), which aborts: user input must never reach it.
 
+#include <cstdint>
 #include <string>
 
 #include "common/assert.hpp"
@@ -41,6 +42,20 @@ class StorageError : public Error {
 class StudyError : public Error {
   public:
     using Error::Error;
+};
+
+/// A study stopped because its trials keep failing the same way (`OptimizeParams::max_failures`):
+/// `count` failed trials of one kind with no trial completed since, the last with `last_error`.
+class FailuresError : public StudyError {
+  public:
+    FailuresError(const std::string& what, std::int64_t count, std::string last_error)
+        : StudyError(what), count_(count), last_error_(std::move(last_error)) {}
+    [[nodiscard]] std::int64_t count() const { return count_; }
+    [[nodiscard]] const std::string& last_error() const { return last_error_; }
+
+  private:
+    std::int64_t count_;
+    std::string last_error_;
 };
 
 }  // namespace knntune::tuner

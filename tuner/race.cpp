@@ -407,6 +407,7 @@ OptimizeResult Racer::run() {
         const std::vector<FrozenTrial> asked = study_.ask(slots.size());
         evaluate(asked);
         result.n_run += static_cast<std::int64_t>(asked.size());
+        check_failures(study_.trials(), p_.max_failures);
     }
     return result;
 }

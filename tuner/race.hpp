@@ -71,6 +71,7 @@ struct RaceParams {
     /// Stop after this many finished trials without a new best of the whole study (0: off).
     std::int64_t patience = 0;
     std::size_t parallel_trials = 1;
+    std::int64_t max_failures = 0;     ///< as in `OptimizeParams`, checked after each round
     tbb::task_arena* arena = nullptr;  ///< as in `OptimizeParams`
     /// Configurations each arm runs first, in order (JSON as `Study::enqueue_json`; each must
     /// give `key`).
@@ -93,7 +94,8 @@ std::unique_ptr<Sampler> make_arm_sampler(std::unique_ptr<Sampler> inner, std::s
 
 /// Runs the race on `study` (whose sampler should come from `make_arm_sampler`). A resumed
 /// study continues the race recorded in its log with the settings it started with. Throws
-/// `SettingsError` for bad settings and `StudyError` for per-unit vectors that differ in length.
+/// `SettingsError` for bad settings, `StudyError` for per-unit vectors that differ in length,
+/// and `FailuresError` after a round that leaves `max_failures` failures of one kind.
 OptimizeResult race(Study& study, const RaceObjective& objective, const RaceParams& params);
 
 }  // namespace knntune::tuner

@@ -73,6 +73,50 @@ Progress progress_of(std::span<const FrozenTrial> trials, Direction direction) {
 
 }  // namespace
 
+std::string failure_kind(std::string_view error) {
+    std::string out;
+    for (std::size_t i = 0; i < error.size(); ++i) {
+        const bool digit = error[i] >= '0' && error[i] <= '9';
+        if (!digit) {
+            out += error[i];
+        } else if (i == 0 || error[i - 1] < '0' || error[i - 1] > '9') {
+            out += '#';
+        }
+    }
+    return out;
+}
+
+FailureRun failure_run(std::span<const FrozenTrial> trials) {
+    // NOTE: the failures counted are those after the last trial that finished otherwise, by
+    // trial number, so that a resumed study counts exactly as an uninterrupted one.
+    std::map<std::string, FailureRun> runs;
+    for (auto it = trials.rbegin(); it != trials.rend(); ++it) {
+        if (!it->is_finished()) continue;
+        if (it->state != TrialState::Fail) break;
+        FailureRun& r = runs[failure_kind(it->error)];
+        if (r.count++ == 0) {
+            r.last = it->number;
+            r.last_error = it->error;
+        }
+        r.first = it->number;
+    }
+    FailureRun most;
+    for (const auto& [kind, r] : runs) {
+        if (r.count > most.count || (r.count == most.count && r.last > most.last)) most = r;
+    }
+    return most;
+}
+
+void check_failures(std::span<const FrozenTrial> trials, std::int64_t max_failures) {
+    if (max_failures <= 0) return;
+    const FailureRun r = failure_run(trials);
+    if (r.count < max_failures) return;
+    throw FailuresError(std::to_string(r.count) + " trials failed with the same error (trials " +
+                            std::to_string(r.first) + " to " + std::to_string(r.last) +
+                            ", none finished otherwise since), the last with: " + r.last_error,
+                        r.count, r.last_error);
+}
+
 std::string_view stop_reason_name(StopReason r) {
     return kStopReasonNames[static_cast<std::size_t>(r)];
 }
@@ -287,6 +331,7 @@ OptimizeResult Study::optimize(const Objective& objective, const OptimizeParams&
     if (params.parallel_trials < 1) throw SettingsError("parallel.trials must be ≥ 1");
     if (params.timeout_seconds < 0.0) throw SettingsError("timeout must be ≥ 0 seconds");
     if (params.patience < 0) throw SettingsError("patience must be ≥ 0");
+    if (params.max_failures < 0) throw SettingsError("max_failures must be ≥ 0");
     const auto t0 = std::chrono::steady_clock::now();
     std::unique_ptr<tbb::task_arena> own_arena;
     tbb::task_arena* arena = params.arena;
@@ -336,6 +381,7 @@ OptimizeResult Study::optimize(const Objective& objective, const OptimizeParams&
             for (const FrozenTrial& t : asked) run_trial(objective, t, params);
         }
         result.n_run += static_cast<std::int64_t>(asked.size());
+        check_failures(trials(), params.max_failures);
     }
     return result;
 }

@@ -43,7 +43,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tuner/sampler.hpp"
@@ -54,7 +56,8 @@
 namespace knntune::tuner {
 
 /// The objective: evaluates one trial. Throwing fails the trial (its text is recorded) and the
-/// study goes on; throwing `TrialPruned` prunes it; a NaN value fails it.
+/// study goes on, up to `OptimizeParams::max_failures` failures of one kind in a row; throwing
+/// `TrialPruned` prunes it; a NaN value fails it.
 using Objective = std::function<Evaluation(const Trial&)>;
 
 /// Study-level settings, recorded in the trial log.
@@ -74,6 +77,9 @@ struct OptimizeParams {
     std::int64_t patience = 0;        ///< stop after this many finished trials without a new
                                       ///< best (0: off)
     std::size_t parallel_trials = 1;  ///< concurrent trials per batch (`parallel.trials`)
+    /// Stop with `FailuresError` after a batch that leaves this many failed trials of one kind
+    /// (`failure_kind`) with no trial finished otherwise since (`failure_run`); 0: never.
+    std::int64_t max_failures = 0;
     /// Arena the objectives run in; share the application's arena so that TBB inside the
     /// objective does not oversubscribe. Null: an own arena of `parallel_trials` threads.
     tbb::task_arena* arena = nullptr;
@@ -90,6 +96,24 @@ struct OptimizeResult {
     StopReason reason = StopReason::NTrials;
     std::int64_t n_run = 0;  ///< trials evaluated by this call
 };
+
+/// The kind of a failed trial's error: its text with every run of digits replaced by `#`, so
+/// that "cannot allocate 1200 MiB" and "cannot allocate 800 MiB" are the same kind.
+std::string failure_kind(std::string_view error);
+
+/// The largest group of failures of one kind among the trials that failed since the last
+/// trial that finished otherwise (Complete or Pruned), in trial-number order.
+struct FailureRun {
+    std::int64_t count = 0;   ///< failed trials of that kind
+    std::int64_t first = -1;  ///< the first and last trial number of the group
+    std::int64_t last = -1;
+    std::string last_error;  ///< the error text of trial `last`
+};
+FailureRun failure_run(std::span<const FrozenTrial> trials);
+
+/// Throws `FailuresError` when `max_failures > 0` and `failure_run(trials)` holds at least
+/// that many trials; the message gives the count, the trial numbers and the last error.
+void check_failures(std::span<const FrozenTrial> trials, std::int64_t max_failures);
 
 /// A study over one search space with one sampler and one storage.
 class Study {
@@ -127,7 +151,8 @@ class Study {
     /// it, for `TrialPruned`), and so does an unusable result. Returns the stored trial.
     FrozenTrial run_and_tell(const Objective& objective, const FrozenTrial& frozen);
 
-    /// Runs batches until a stop condition holds.
+    /// Runs batches until a stop condition holds. Throws `FailuresError` (the failed trials
+    /// stay in the log) when a batch leaves `params.max_failures` failures of one kind.
     OptimizeResult optimize(const Objective& objective, const OptimizeParams& params);
 
     /// All trials, by number.

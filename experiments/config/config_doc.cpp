@@ -183,13 +183,25 @@ std::string ConfigDoc::text() const {
     return std::string(out.c_str()) + "\n";
 }
 
+namespace {
+
+/// True when dotted key `inner` is `outer` or lies inside it (a key or a list element of it).
+bool within(const std::string& inner, const std::string& outer) {
+    return inner == outer || inner.rfind(outer + ".", 0) == 0 || inner.rfind(outer + "[", 0) == 0;
+}
+
+}  // namespace
+
 std::string ConfigDoc::where(const std::string& dotted, const YAML::Node& node) const {
+    std::string inside;  // the overrides of keys inside `dotted` (--set search.k.high)
     for (const auto& k : overridden_) {
-        if (k == dotted || dotted.rfind(k + ".", 0) == 0) return name_ + ": --set " + k;
+        if (within(dotted, k)) return name_ + ": --set " + k;
+        if (within(k, dotted)) inside += (inside.empty() ? "" : ", --set ") + k;
     }
     const YAML::Mark m = node.Mark();
-    if (m.is_null()) return name_;
-    return name_ + ":" + std::to_string(m.line + 1);
+    if (m.is_null()) return name_ + (inside.empty() ? "" : ": --set " + inside);
+    return name_ + ":" + std::to_string(m.line + 1) +
+           (inside.empty() ? "" : " (with --set " + inside + ")");
 }
 
 Section::Section(const ConfigDoc& doc, YAML::Node node, std::string dotted)

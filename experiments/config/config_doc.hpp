@@ -39,7 +39,7 @@ class ConfigDoc {
     [[nodiscard]] std::string text() const;
 
     /// "file:line" of a dotted key (line of the key, 1-based) or "file: --set key" for
-    /// overrides.
+    /// overrides; "file:line (with --set key.inner)" when an override changed a key inside it.
     [[nodiscard]] std::string where(const std::string& dotted, const YAML::Node& node) const;
 
   private:

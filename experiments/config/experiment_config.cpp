@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 #include <filesystem>
+#include <variant>
 
 #include "common/text.hpp"
 #include "engine/data/timestamp.hpp"
@@ -151,12 +152,41 @@ void check_sampler(const ConfigDoc& doc, const ExperimentConfig& cfg) {
     }
     const Section tuner = Section(doc, doc.root(), "").child("tuner");
     for (const auto& g : groups) {
+        const tuner::SearchSpace space = cfg.search.space(g);
         try {
-            (void)tuner::make_sampler(cfg.tuner.sampler, cfg.tuner.settings, cfg.tuner.seed,
-                                      cfg.search.space(g));
+            (void)tuner::make_sampler(cfg.tuner.sampler, cfg.tuner.settings, cfg.tuner.seed, space);
         } catch (const tuner::Error& e) {
-            tuner.fail(tuner.has("settings") ? "settings" : "sampler", e.what());
+            if (!tuner.has("settings")) tuner.fail("sampler", e.what());
+            // The error is reported at the one setting that fails alone, when there is one,
+            // so that it names that setting's line (or its --set option).
+            const Section settings = tuner.child("settings");
+            for (const auto& [name, value] : cfg.tuner.settings) {
+                try {
+                    (void)tuner::make_sampler(cfg.tuner.sampler, {{name, value}}, cfg.tuner.seed,
+                                              space);
+                } catch (const tuner::Error& alone) {
+                    settings.fail(std::string(name), alone.what());
+                }
+            }
+            tuner.fail("settings", e.what());
         }
+    }
+}
+
+/// The race compares measures user by user, so its objective needs a value per user (a global
+/// metric such as coverage would fail every trial).
+void check_race_objective(const ConfigDoc& doc, const ExperimentConfig& cfg) {
+    if (cfg.tuner.strategy != TuneStrategy::Race) return;
+    for (const engine::MetricFamily& f : engine::metric_table()) {
+        if (f.name != cfg.objective.metric.family ||
+            !std::holds_alternative<engine::GlobalMetricFn>(f.compute)) {
+            continue;
+        }
+        const Section objective = Section(doc, doc.root(), "").child("objective");
+        objective.fail("metric", "'" + cfg.objective.metric.name +
+                                     "' has no value per user, which tuner.strategy race needs "
+                                     "(it compares measures user by user); use strategy joint "
+                                     "or per_measure");
     }
 }
 
@@ -202,6 +232,7 @@ ExperimentConfig read_experiment_config(const ConfigDoc& doc) {
         cfg.objective.extra = default_extra(cfg.objective.metric);
     }
     check_sampler(doc, cfg);
+    check_race_objective(doc, cfg);
     if (cfg.output.dir.empty()) {
         cfg.output.dir = "results/" + std::filesystem::path(doc.name()).stem().string();
     }

@@ -68,6 +68,10 @@ struct TunerConfig {
     std::int64_t parallel_trials =
         static_cast<std::int64_t>(tuner::OptimizeParams{}.parallel_trials);
     std::int64_t patience = tuner::OptimizeParams{}.patience;  ///< 0: off
+    /// Failed trials of one kind, none finished otherwise since, that stop a study (0: never).
+    // NOTE: the tuner library never stops by default; a run of the tool does, so that trials
+    // that cannot succeed (out of memory) do not fill the budget with failures.
+    std::int64_t max_failures = 10;
     TuneStrategy strategy = TuneStrategy::Race;
     RaceConfig race;
     /// Whole studies run per model, repeat r with seed + r; the test stage takes each

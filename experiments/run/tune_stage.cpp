@@ -10,6 +10,7 @@
 #include "common/text.hpp"
 #include "experiments/knn_study.hpp"
 #include "experiments/run/stages.hpp"
+#include "tuner/error.hpp"
 #include "tuner/hdf5_storage.hpp"
 #include "tuner/race.hpp"
 #include "tuner/sampler.hpp"
@@ -198,6 +199,7 @@ tuner::OptimizeResult optimize_race(const RunContext& ctx, const StudyJob& job, 
     p.timeout_seconds = run.timeout_seconds;
     p.patience = run.patience;
     p.parallel_trials = run.parallel_trials;
+    p.max_failures = run.max_failures;
     p.arena = run.arena;
     p.enqueued = cfg.search.enqueued(job.measures);
     p.on_trial_finished = run.on_trial_finished;
@@ -232,6 +234,7 @@ void run_study(const RunContext& ctx, const StudyJob& job, const std::string& fi
     run.timeout_seconds = cfg.tuner.timeout_seconds;
     run.patience = cfg.tuner.patience;
     run.parallel_trials = static_cast<std::size_t>(cfg.tuner.parallel_trials);
+    run.max_failures = cfg.tuner.max_failures;
     run.arena = job.arena;
     run.on_trial_finished = [&](const tuner::FrozenTrial& t) {
         const KnnConfig c = config_from_trial(search, tuner::Trial(space, t));
@@ -249,15 +252,26 @@ void run_study(const RunContext& ctx, const StudyJob& job, const std::string& fi
         ctx.progress().step(line, "best " + best_text);
     };
     CacheCounts counts;
-    const auto result =
-        cfg.tuner.strategy == TuneStrategy::Race
-            ? optimize_race(ctx, job, study, run, counts)
-            : study.optimize(
-                  [&](const tuner::Trial& t) {
-                      return evaluate_trial(*job.evaluator, config_from_trial(search, t), objective,
-                                            counts);
-                  },
-                  run);
+    tuner::OptimizeResult result;
+    try {
+        result = cfg.tuner.strategy == TuneStrategy::Race
+                     ? optimize_race(ctx, job, study, run, counts)
+                     : study.optimize(
+                           [&](const tuner::Trial& t) {
+                               return evaluate_trial(*job.evaluator, config_from_trial(search, t),
+                                                     objective, counts);
+                           },
+                           run);
+    } catch (const tuner::FailuresError& e) {
+        ctx.progress().finish(std::to_string(study.n_finished()) +
+                              " trials finished (stopped: trials keep failing)");
+        throw TrialsFailedError(
+            job.name() + ": stopped, " + e.what() + "; the log " +
+            ctx.folder().trials(job.model, job.measure_tag, job.repeat).string() +
+            " keeps them. Remove the cause (for memory: a smaller search.k, fewer "
+            "tuner.parallel_trials) and continue with --resume, or raise tuner.max_failures (" +
+            std::to_string(cfg.tuner.max_failures) + "; 0: never stop)");
+    }
     ctx.progress().finish(std::to_string(study.n_finished()) + " trials finished (" +
                           std::string(tuner::stop_reason_name(result.reason)) + "); best " +
                           best.text() + "; cache " + std::to_string(counts.hits.load()) +

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
+#include <new>
 
 #include "common/random.hpp"
 #include "tests/tuner/fixtures.hpp"
@@ -336,4 +337,28 @@ TEST_CASE("race: an arm's sampler sees its own trials, or every trial ranked wit
         CHECK(seen[3].value == 0.3);
         CHECK(dir == Direction::Minimize);
     }
+}
+
+TEST_CASE("race: failures of one kind stop it after a round; the race then goes on",
+          "[tuner][race][failures]") {
+    const SearchSpace space = race_space();
+    StudyOptions opt;
+    opt.direction = Direction::Maximize;
+    Study study(space, make_arm_sampler(make_sampler("random", {}, 3, space), "algorithm"),
+                std::make_unique<InMemoryStorage>(), opt);
+    RaceParams p;
+    p.n_trials = 40;
+    p.min_trials = 2;
+    p.max_failures = 6;
+    // Every arm out of memory: rounds of four trials (one per arm), so the second round stops it.
+    CHECK_THROWS_WITH(race(
+                          study, [](const Trial&) -> RaceEvaluation { throw std::bad_alloc(); }, p),
+                      "8 trials failed with the same error (trials 0 to 7, none finished "
+                      "otherwise since), the last with: std::bad_alloc");
+    REQUIRE(study.trials().size() == 8);
+    // Called again with the cause gone, the race continues the same study to its budget.
+    (void)race(study, synthetic, p);
+    CHECK(study.n_finished() == 40);
+    CHECK(study.trial(7).state == TrialState::Fail);
+    CHECK(study.trial(8).state == TrialState::Complete);
 }

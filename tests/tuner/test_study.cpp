@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <new>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -322,4 +323,85 @@ TEST_CASE("best trials: ties go to the lowest number, only Complete trials count
     CHECK(per.at("cosine").number == 3);
     CHECK(per.at("dice").number == 0);
     CHECK(best_trial(std::span(trials).subspan(1, 1), Direction::Minimize) == nullptr);
+}
+
+TEST_CASE("study: failures of one kind stop it with their count and last error",
+          "[tuner][study][failures]") {
+    CHECK(failure_kind("cannot allocate 1200 MiB for row 7") == "cannot allocate # MiB for row #");
+    CHECK(failure_kind("std::bad_alloc") == "std::bad_alloc");
+    OptimizeParams p;
+    p.n_trials = 30;
+    p.max_failures = 4;
+    // Out of memory from trial 3 on: the study stops after the fourth failure, which stays in
+    // the log with the others.
+    auto study = make_study("", 1, false);
+    auto oom_from_3 = [](const Trial& t) -> Evaluation {
+        if (t.number() >= 3) throw std::bad_alloc();
+        return bowl(t);
+    };
+    try {
+        study->optimize(oom_from_3, p);
+        FAIL("optimize returned");
+    } catch (const FailuresError& e) {
+        CHECK(std::string(e.what()) ==
+              "4 trials failed with the same error (trials 3 to 6, none finished otherwise "
+              "since), the last with: std::bad_alloc");
+        CHECK(e.count() == 4);
+        CHECK(e.last_error() == "std::bad_alloc");
+    }
+    REQUIRE(study->trials().size() == 7);
+    for (std::int64_t i = 3; i < 7; ++i) CHECK(study->trial(i).state == TrialState::Fail);
+    // 0 never stops: every trial fails and the budget is spent (the library's default).
+    p.max_failures = 0;
+    CHECK(study->optimize(oom_from_3, p).reason == StopReason::NTrials);
+    CHECK(study->n_finished() == 30);
+
+    // Two kinds taking turns: each counts on its own, numbers in the text do not matter.
+    p.n_trials = 20;
+    p.max_failures = 3;
+    auto turns = make_study("", 2, false);
+    CHECK_THROWS_WITH(turns->optimize(
+                          [](const Trial& t) -> Evaluation {
+                              const std::string n = std::to_string(t.number());
+                              throw std::runtime_error(t.number() % 2 ? "b " + n : "a " + n);
+                          },
+                          p),
+                      "3 trials failed with the same error (trials 0 to 4, none finished "
+                      "otherwise since), the last with: a 4");
+    // A trial that completes between two failures starts the count again.
+    auto alternate = make_study("", 3, false);
+    const auto r = alternate->optimize(
+        [](const Trial& t) -> Evaluation {
+            if (t.number() % 2 == 0) throw std::bad_alloc();
+            return bowl(t);
+        },
+        p);
+    CHECK(r.reason == StopReason::NTrials);
+    CHECK(alternate->n_finished() == 20);
+}
+
+TEST_CASE("study: a study stopped by failures resumes from its log", "[tuner][study][failures]") {
+    const auto dir = scratch_dir("failures");
+    const std::string path = (dir / "trials.h5").string();
+    OptimizeParams p;
+    p.n_trials = 12;
+    p.max_failures = 3;
+    p.parallel_trials = 2;
+    auto oom = [](const Trial&) -> Evaluation { throw std::bad_alloc(); };
+    // Batches of two: the stop comes after the batch that reaches the limit.
+    CHECK_THROWS_AS(make_study(path, 4, false)->optimize(oom, p), FailuresError);
+    REQUIRE(read_trial_log(path).trials.size() == 4);
+    // Still failing after a resume: the count goes on from the log, so one batch stops it.
+    CHECK_THROWS_WITH(make_study(path, 4, true)->optimize(oom, p),
+                      Catch::StartsWith("6 trials failed with the same error (trials 0 to 5"));
+    // The cause removed: the resumed study keeps the failures and completes the budget.
+    auto study = make_study(path, 4, true);
+    CHECK(study->optimize(bowl, p).reason == StopReason::NTrials);
+    const auto trials = read_trial_log(path).trials;
+    REQUIRE(trials.size() == 12);
+    for (std::size_t i = 0; i < trials.size(); ++i) {
+        CHECK(trials[i].state == (i < 6 ? TrialState::Fail : TrialState::Complete));
+        if (i < 6) CHECK(trials[i].error == "std::bad_alloc");
+    }
+    std::filesystem::remove_all(dir);
 }

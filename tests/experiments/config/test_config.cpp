@@ -239,7 +239,8 @@ TEST_CASE("config: sampler settings are checked at load, mappings included",
     CHECK(cfg.tuner.settings.at("values").as_object().at("k").as_array().size() == 2);
     CHECK_THROWS_WITH(read_experiment_config(ConfigDoc::parse(
                           base + "  settings:\n    values: {alpha: [1]}\n", "c.yaml")),
-                      Catch::StartsWith("c.yaml:17: key 'tuner.settings':"));
+                      Catch::StartsWith("c.yaml:18: key 'tuner.settings.values': unknown "
+                                        "parameter 'alpha'"));
 }
 
 TEST_CASE("config: search.params fixes a choice or boolean measure parameter by its text",
