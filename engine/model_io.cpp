@@ -2,6 +2,7 @@
 
 #include "engine/error.hpp"
 #include "engine/h5.hpp"
+#include "engine/similarity/params.hpp"
 
 namespace knntune::engine {
 
@@ -9,32 +10,34 @@ namespace {
 
 constexpr const char* kFormat = "knntune-model";
 constexpr int kFormatVersion = 1;
+constexpr const char* kRegenerate = "run `knntune test` on the run folder again to rewrite it";
 
-void write_csr(hid_t parent, const char* name, const CsrMatrix& m) {
-    h5::Handle g(H5Gcreate2(parent, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
-    h5::write_array(g, "indptr", H5T_STD_I64LE, H5T_NATIVE_INT64, m.indptr);
-    h5::write_array(g, "indices", H5T_STD_I32LE, H5T_NATIVE_INT32, m.indices);
-    h5::write_array(g, "data", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, m.values);
-    const std::vector<long long> shape = {m.rows, m.cols};
-    h5::write_array(g, "shape", H5T_STD_I64LE, H5T_NATIVE_LLONG, shape);
-}
-
-CsrMatrix read_csr(hid_t parent, const char* name, const std::string& path) {
-    h5::Handle g(H5Gopen2(parent, name, H5P_DEFAULT), H5Gclose);
-    if (!g.ok()) throw InputError(path + ": missing group /" + name);
-    CsrMatrix m;
-    const auto shape = h5::read_array<long long>(g, "shape", H5T_NATIVE_LLONG, path);
-    m.rows = static_cast<Index>(shape.at(0));
-    m.cols = static_cast<Index>(shape.at(1));
-    m.indptr = h5::read_array<Offset>(g, "indptr", H5T_NATIVE_INT64, path);
-    m.indices = h5::read_array<Index>(g, "indices", H5T_NATIVE_INT32, path);
-    m.values = h5::read_array<Score>(g, "data", H5T_NATIVE_FLOAT, path);
-    if (m.indptr.size() != static_cast<std::size_t>(m.rows) + 1 ||
-        m.indices.size() != static_cast<std::size_t>(m.nnz()) ||
-        m.values.size() != m.indices.size()) {
-        throw InputError(path + ": inconsistent CSR arrays in /" + name);
+/// Throws InputError naming `path` and the object unless the arrays agree: train is users ×
+/// items, the similarity items × items, names (and attributes, when present) one per item.
+void check_model_shapes(const SimilarityModel& m, const std::string& path) {
+    const auto n_users = static_cast<long long>(m.user_keys.size());
+    const auto n_items = static_cast<long long>(m.item_keys.size());
+    const auto count = [](const std::vector<std::string>& v) { return std::to_string(v.size()); };
+    const auto shape = [](const CsrMatrix& s) {
+        return "[" + std::to_string(s.rows) + ", " + std::to_string(s.cols) + "]";
+    };
+    if (m.train.rows != n_users || m.train.cols != n_items) {
+        throw InputError(path + ": /train/shape is " + shape(m.train) + " but /users/keys has " +
+                         count(m.user_keys) + " entries and /items/keys " + count(m.item_keys));
     }
-    return m;
+    if (m.similarity.rows != n_items || m.similarity.cols != n_items) {
+        throw InputError(path + ": /similarity/shape is " + shape(m.similarity) +
+                         ", expected items x items with " + count(m.item_keys) +
+                         " items (/items/keys)");
+    }
+    if (m.item_names.size() != m.item_keys.size()) {
+        throw InputError(path + ": /items/names has " + count(m.item_names) +
+                         " entries, /items/keys " + count(m.item_keys));
+    }
+    if (!m.item_attributes.empty() && m.item_attributes.size() != m.item_keys.size()) {
+        throw InputError(path + ": /items/attributes has " + count(m.item_attributes) +
+                         " entries, /items/keys " + count(m.item_keys));
+    }
 }
 
 void write_model(hid_t file, const void* ctx) {
@@ -45,8 +48,8 @@ void write_model(hid_t file, const void* ctx) {
     h5::write_string_attr(file, "measure", m.measure);
     h5::write_string_attr(file, "params", m.params_json);
     h5::write_string_attr(file, "fingerprint", m.fingerprint);
-    write_csr(file, "similarity", m.similarity);
-    write_csr(file, "train", m.train);
+    h5::write_csr(file, "similarity", m.similarity);
+    h5::write_csr(file, "train", m.train);
     {
         h5::Handle g(H5Gcreate2(file, "users", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
         h5::write_strings(g, "keys", m.user_keys);
@@ -64,7 +67,7 @@ void save_model(const SimilarityModel& model, const std::string& path) {
 }
 
 SimilarityModel load_model(const std::string& path) {
-    h5::Handle file(h5::open_read_only(path), H5Fclose);
+    h5::Handle file(h5::open_read_only(path, kRegenerate), H5Fclose);
     if (h5::read_string_attr(file, "format") != kFormat) {
         throw InputError(path + ": not a knntune model file (attribute 'format')");
     }
@@ -73,19 +76,25 @@ SimilarityModel load_model(const std::string& path) {
     }
     SimilarityModel m;
     m.model = h5::read_string_attr(file, "model");
+    if (m.model != "item_knn") {
+        throw InputError(path + ": / attribute 'model' is '" + m.model + "', expected item_knn");
+    }
     m.measure = h5::read_string_attr(file, "measure");
+    try {
+        (void)similarity::measure_from_name(m.measure);
+    } catch (const ParamError& e) {
+        throw InputError(path + ": / attribute 'measure': " + e.what());
+    }
     m.params_json = h5::read_string_attr(file, "params");
     m.fingerprint = h5::read_string_attr(file, "fingerprint");
-    m.similarity = read_csr(file, "similarity", path);
-    m.train = read_csr(file, "train", path);
-    {
-        h5::Handle g(H5Gopen2(file, "users", H5P_DEFAULT), H5Gclose);
-        m.user_keys = h5::read_strings(g, "keys", path);
-    }
-    h5::Handle g(H5Gopen2(file, "items", H5P_DEFAULT), H5Gclose);
+    m.similarity = h5::read_csr(file, "similarity", false);
+    m.train = h5::read_csr(file, "train", true);
+    m.user_keys = h5::read_strings(h5::open_group(file, "users"), "keys", path);
+    const h5::Handle g = h5::open_group(file, "items");
     m.item_keys = h5::read_strings(g, "keys", path);
     m.item_names = h5::read_strings(g, "names", path);
     m.item_attributes = h5::read_strings(g, "attributes", path);
+    check_model_shapes(m, path);
     return m;
 }
 

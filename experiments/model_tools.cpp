@@ -16,7 +16,30 @@ namespace fs = std::filesystem;
 using engine::Index;
 using engine::Offset;
 
+namespace {
+
+/// Throws InputError naming `path` unless the model's `params` attribute is a JSON object of
+/// numbers and strings (what `full_similarity` reads).
+void check_params_json(const engine::SimilarityModel& m, const std::string& path) {
+    if (m.params_json.empty()) return;
+    boost::system::error_code ec;
+    const boost::json::value v = boost::json::parse(m.params_json, ec);
+    const auto bad = [&](const std::string& why) {
+        throw engine::InputError(path + ": / attribute 'params': " + why);
+    };
+    if (ec) bad("not valid JSON (" + ec.message() + ")");
+    if (!v.is_object()) bad("not a JSON object");
+    for (const auto& [k, value] : v.as_object()) {
+        if (!value.is_number() && !value.is_string()) {
+            bad("the value of '" + std::string(k) + "' is neither a number nor a string");
+        }
+    }
+}
+
+}  // namespace
+
 engine::SimilarityModel load_model_or_run(const std::string& path) {
+    std::string file = path;
     if (fs::is_directory(path)) {
         const fs::path model = RunFolder(path).model("item_knn");
         if (!fs::exists(model)) {
@@ -24,9 +47,11 @@ engine::SimilarityModel load_model_or_run(const std::string& path) {
                                      ": no model-item_knn.h5 in this folder (run 'knntune test " +
                                      path + "' first)");
         }
-        return engine::load_model(model.string());
+        file = model.string();
     }
-    return engine::load_model(path);
+    engine::SimilarityModel m = engine::load_model(file);
+    check_params_json(m, file);
+    return m;
 }
 
 namespace {

@@ -12,8 +12,10 @@
 #include <set>
 
 #include "common/atomic_file.hpp"
+#include "common/file_checksum.hpp"
 #include "common/h5_handle.hpp"
 #include "tuner/error.hpp"
+#include "tuner/hdf5_columns.hpp"
 
 namespace knntune::tuner {
 
@@ -22,196 +24,16 @@ namespace {
 constexpr const char* kFormat = "knntune-trial-log";
 constexpr std::int64_t kFormatVersion = 1;
 
+using h5log::check;
+using h5log::check_id;
+using h5log::Reader;
+using h5log::Writer;
 using knntune::h5::Handle;
 using knntune::h5::QuietErrors;
 
-void check(herr_t status, const std::string& what, const std::string& path) {
-    if (status < 0) throw StorageError("HDF5 failed to " + what + " in trial log '" + path + "'");
-}
-
-hid_t check_id(hid_t id, const std::string& what, const std::string& path) {
-    if (id < 0) throw StorageError("HDF5 failed to " + what + " in trial log '" + path + "'");
-    return id;
-}
-
-Handle vlen_string_type() {
-    Handle t(H5Tcopy(H5T_C_S1), H5Tclose);
-    H5Tset_size(t.get(), H5T_VARIABLE);
-    H5Tset_cset(t.get(), H5T_CSET_UTF8);
-    return t;
-}
-
-// ---- writing ----------------------------------------------------------------------------
-
-struct Writer {
-    std::string path;
-
-    void string_attr(hid_t loc, const char* name, const std::string& value) const {
-        Handle type = vlen_string_type();
-        Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-        Handle a(check_id(H5Acreate2(loc, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                          std::string("create attribute ") + name, path),
-                 H5Aclose);
-        const char* p = value.c_str();
-        check(H5Awrite(a.get(), type.get(), &p), std::string("write attribute ") + name, path);
-    }
-    void strings_attr(hid_t loc, const char* name, const std::vector<std::string>& values) const {
-        Handle type = vlen_string_type();
-        const hsize_t n = values.size();
-        Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-        Handle a(check_id(H5Acreate2(loc, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                          std::string("create attribute ") + name, path),
-                 H5Aclose);
-        std::vector<const char*> ptrs;
-        for (const std::string& s : values) ptrs.push_back(s.c_str());
-        if (n > 0) check(H5Awrite(a.get(), type.get(), ptrs.data()), "write attribute", path);
-    }
-    template <class T>
-    void scalar_attr(hid_t loc, const char* name, hid_t type, T value) const {
-        Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-        Handle a(check_id(H5Acreate2(loc, name, type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                          std::string("create attribute ") + name, path),
-                 H5Aclose);
-        check(H5Awrite(a.get(), type, &value), std::string("write attribute ") + name, path);
-    }
-    Handle group(hid_t loc, const char* name, const std::string& what) const {
-        return {check_id(H5Gcreate2(loc, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                         "create group " + what, path),
-                H5Gclose};
-    }
-    hid_t dataset(hid_t group, const std::string& name, hid_t type, hsize_t n) const {
-        Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-        return check_id(H5Dcreate2(group, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT,
-                                   H5P_DEFAULT),
-                        "create dataset " + name, path);
-    }
-    // One column of `v.size()` rows, stored as `file_type`, given in memory as `mem_type`.
-    template <class T>
-    void column(hid_t group, const std::string& name, hid_t file_type, hid_t mem_type,
-                const std::vector<T>& v) const {
-        Handle d(dataset(group, name, file_type, v.size()), H5Dclose);
-        if (!v.empty()) {
-            check(H5Dwrite(d.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
-                  "write dataset " + name, path);
-        }
-    }
-    void doubles(hid_t group, const std::string& name, const std::vector<double>& v) const {
-        column(group, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v);
-    }
-    void int64s(hid_t group, const std::string& name, const std::vector<std::int64_t>& v) const {
-        column(group, name, H5T_STD_I64LE, H5T_NATIVE_INT64, v);
-    }
-    void strings(hid_t group, const std::string& name, const std::vector<std::string>& v) const {
-        Handle type = vlen_string_type();
-        std::vector<const char*> ptrs;
-        for (const std::string& s : v) ptrs.push_back(s.c_str());
-        column(group, name, type.get(), type.get(), ptrs);
-    }
-};
-
-// ---- reading ----------------------------------------------------------------------------
-
-struct Reader {
-    std::string path;
-
-    bool has_attr(hid_t loc, const char* name) const { return H5Aexists(loc, name) > 0; }
-    std::string string_attr(hid_t loc, const char* name) const {
-        if (!has_attr(loc, name)) {
-            throw StorageError("trial log '" + path + "' has no attribute '" + name +
-                               "'; is it a knntune trial log?");
-        }
-        Handle a(
-            check_id(H5Aopen(loc, name, H5P_DEFAULT), std::string("open attribute ") + name, path),
-            H5Aclose);
-        Handle type = vlen_string_type();
-        char* p = nullptr;
-        check(H5Aread(a.get(), type.get(), &p), std::string("read attribute ") + name, path);
-        std::string out = p ? p : "";
-        H5free_memory(p);
-        return out;
-    }
-    std::vector<std::string> strings_attr(hid_t loc, const char* name) const {
-        Handle a(
-            check_id(H5Aopen(loc, name, H5P_DEFAULT), std::string("open attribute ") + name, path),
-            H5Aclose);
-        Handle space(H5Aget_space(a.get()), H5Sclose);
-        const hssize_t n = H5Sget_simple_extent_npoints(space.get());
-        std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
-        Handle type = vlen_string_type();
-        if (n > 0) check(H5Aread(a.get(), type.get(), ptrs.data()), "read attribute", path);
-        std::vector<std::string> out;
-        for (char* p : ptrs) {
-            out.emplace_back(p ? p : "");
-            H5free_memory(p);
-        }
-        return out;
-    }
-    template <class T>
-    T scalar_attr(hid_t loc, const char* name, hid_t mem_type) const {
-        Handle a(
-            check_id(H5Aopen(loc, name, H5P_DEFAULT), std::string("open attribute ") + name, path),
-            H5Aclose);
-        T v{};
-        check(H5Aread(a.get(), mem_type, &v), std::string("read attribute ") + name, path);
-        return v;
-    }
-    // A dataset and its number of rows.
-    std::pair<Handle, std::size_t> open_dataset(hid_t group, const std::string& name) const {
-        Handle d(check_id(H5Dopen2(group, name.c_str(), H5P_DEFAULT), "open dataset " + name, path),
-                 H5Dclose);
-        Handle space(H5Dget_space(d.get()), H5Sclose);
-        const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get()));
-        return {std::move(d), n};
-    }
-    std::size_t rows(hid_t group, const std::string& name) const {
-        return open_dataset(group, name).second;
-    }
-    // One column of `n` rows, read as `mem_type`.
-    template <class T>
-    std::vector<T> column(hid_t group, const std::string& name, std::size_t n,
-                          hid_t mem_type) const {
-        auto [d, n_rows] = open_dataset(group, name);
-        if (n_rows != n) {
-            throw StorageError("trial log '" + path + "': dataset " + name + " has " +
-                               std::to_string(n_rows) + " rows, expected " + std::to_string(n));
-        }
-        std::vector<T> v(n);
-        if (n) {
-            check(H5Dread(d.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
-                  "read dataset " + name, path);
-        }
-        return v;
-    }
-    std::vector<double> doubles(hid_t group, const std::string& name, std::size_t n) const {
-        return column<double>(group, name, n, H5T_NATIVE_DOUBLE);
-    }
-    std::vector<std::int64_t> int64s(hid_t group, const std::string& name, std::size_t n) const {
-        return column<std::int64_t>(group, name, n, H5T_NATIVE_INT64);
-    }
-    std::vector<std::string> strings(hid_t group, const std::string& name, std::size_t n) const {
-        Handle type = vlen_string_type();
-        std::vector<std::string> out;
-        for (char* p : column<char*>(group, name, n, type.get())) {
-            out.emplace_back(p ? p : "");
-            H5free_memory(p);
-        }
-        return out;
-    }
-    std::vector<std::string> children(hid_t group) const {
-        H5G_info_t info;
-        check(H5Gget_info(group, &info), "list group", path);
-        std::vector<std::string> names;
-        for (hsize_t i = 0; i < info.nlinks; ++i) {
-            const ssize_t len = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i,
-                                                   nullptr, 0, H5P_DEFAULT);
-            std::string name(static_cast<std::size_t>(len), '\0');
-            H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(),
-                               static_cast<std::size_t>(len) + 1, H5P_DEFAULT);
-            names.push_back(name);
-        }
-        return names;
-    }
-};
+constexpr knntune::h5::Layout kNumberColumn{
+    .scalar = false, .type_class = H5T_INTEGER, .type_size = 8};
+constexpr knntune::h5::Layout kLabelColumn{.scalar = false, .type_class = H5T_STRING};
 
 // ---- the parts of a log --------------------------------------------------------------------
 
@@ -331,20 +153,46 @@ void write_race(const Writer& w, hid_t root, const RaceRecord& race) {
     w.doubles(g.get(), "leader_value", leader_value);
 }
 
+// NOTE: counts beyond 2^40 cannot come from a study; bounding them keeps the race's
+// `next_check += check_every` from overflowing on a forged log.
+constexpr std::int64_t kMaxCount = std::int64_t{1} << 40;
+
+// The race's settings: throws naming the attribute unless each is in its writer's range.
+void read_race_settings(const Reader& r, hid_t g, RaceRecord& race) {
+    const auto count = [&](const char* name, std::int64_t low) {
+        const auto v = r.scalar_attr<std::int64_t>(g, name, H5T_NATIVE_INT64);
+        if (v < low || v > kMaxCount) {
+            r.fail_attr(
+                g, name,
+                "is " + std::to_string(v) + ", outside [" + std::to_string(low) + ", 2^40]");
+        }
+        return v;
+    };
+    race.key = r.string_attr(g, "key");
+    race.test = r.string_attr(g, "test");
+    race.alpha = r.scalar_attr<double>(g, "alpha", H5T_NATIVE_DOUBLE);
+    if (!(race.alpha > 0.0 && race.alpha < 1.0)) {
+        r.fail_attr(g, "alpha", "is " + std::to_string(race.alpha) + ", not in (0, 1)");
+    }
+    race.min_trials = count("min_trials", 0);
+    race.check_every = count("check_every", 1);
+    race.confirm = count("confirm", 1);
+    race.allocation = r.string_attr(g, "allocation");
+    if (race.allocation != "equal" && race.allocation != "dimension") {
+        r.fail_attr(g, "allocation", "is '" + race.allocation + "', expected equal or dimension");
+    }
+    race.next_check = count("next_check", 0);
+    race.n_tests = count("n_tests", 0);
+}
+
 RaceRecord read_race(const Reader& r, hid_t root) {
     RaceRecord race;
-    if (H5Lexists(root, "race", H5P_DEFAULT) <= 0) return race;
-    Handle g(check_id(H5Gopen2(root, "race", H5P_DEFAULT), "open group race", r.path), H5Gclose);
-    race.key = r.string_attr(g.get(), "key");
-    race.test = r.string_attr(g.get(), "test");
-    race.alpha = r.scalar_attr<double>(g.get(), "alpha", H5T_NATIVE_DOUBLE);
-    race.min_trials = r.scalar_attr<std::int64_t>(g.get(), "min_trials", H5T_NATIVE_INT64);
-    race.check_every = r.scalar_attr<std::int64_t>(g.get(), "check_every", H5T_NATIVE_INT64);
-    race.confirm = r.scalar_attr<std::int64_t>(g.get(), "confirm", H5T_NATIVE_INT64);
-    race.allocation = r.string_attr(g.get(), "allocation");
-    race.next_check = r.scalar_attr<std::int64_t>(g.get(), "next_check", H5T_NATIVE_INT64);
-    race.n_tests = r.scalar_attr<std::int64_t>(g.get(), "n_tests", H5T_NATIVE_INT64);
-    const std::size_t n = r.rows(g.get(), "arm");
+    const htri_t exists = H5Lexists(root, "race", H5P_DEFAULT);
+    if (exists < 0) r.fail(root, "race", "cannot look it up (damaged?)");
+    if (exists == 0) return race;
+    const Handle g = r.group(root, "race");
+    read_race_settings(r, g.get(), race);
+    const std::size_t n = r.rows(g.get(), "arm", kLabelColumn);
     const auto arm = r.strings(g.get(), "arm", n);
     const auto state = r.strings(g.get(), "state", n);
     const auto stopped_at = r.int64s(g.get(), "stopped_at", n);
@@ -355,11 +203,23 @@ RaceRecord read_race(const Reader& r, hid_t root) {
     const auto leader = r.strings(g.get(), "leader", n);
     const auto value = r.doubles(g.get(), "value", n);
     const auto leader_value = r.doubles(g.get(), "leader_value", n);
+    const auto check_range = [&](const char* column, std::size_t i, std::int64_t v,
+                                 std::int64_t low) {
+        if (v < low || v > kMaxCount) {
+            r.fail(g.get(), column,
+                   "row " + std::to_string(i) + " is " + std::to_string(v) + ", outside [" +
+                       std::to_string(low) + ", 2^40]");
+        }
+    };
     for (std::size_t i = 0; i < n; ++i) {
         if (state[i] != "racing" && state[i] != "stopped") {
-            throw StorageError("trial log '" + r.path + "': race/state[" + std::to_string(i) +
-                               "] is '" + state[i] + "', expected racing or stopped");
+            r.fail(
+                g.get(), "state",
+                "row " + std::to_string(i) + " is '" + state[i] + "', expected racing or stopped");
         }
+        check_range("stopped_at", i, stopped_at[i], -1);
+        check_range("n_trials", i, n_trials[i], 0);
+        check_range("strikes", i, strikes[i], 0);
         race.arms.push_back({.label = arm[i],
                              .racing = state[i] == "racing",
                              .stopped_at = stopped_at[i],
@@ -374,48 +234,24 @@ RaceRecord read_race(const Reader& r, hid_t root) {
     return race;
 }
 
-}  // namespace
-
-void write_trial_log(const std::string& path, const StudyInfo& info, const SearchSpace& space,
-                     std::span<const FrozenTrial> trials, const RaceRecord& race) {
-    QuietErrors quiet;
-    const Writer w{path};
-    // NOTE: the 1.8 file format stores large attributes (a long resolved config) densely; the
-    // oldest format caps an object header's attributes at 64 KiB.
-    Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-    check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V18), "set the file format",
-          path);
-    Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose);
-    if (!file.ok()) throw StorageError("cannot create trial log '" + path + "'");
-    write_study_attributes(w, file.get(), info);
-    const Handle g = w.group(file.get(), "trials", "trials");
-    write_trial_columns(w, g.get(), trials);
-    write_param_columns(w, w.group(g.get(), "params", "trials/params").get(), space, trials);
-    write_metric_columns(w, w.group(g.get(), "metrics", "trials/metrics").get(), trials);
-    if (!race.empty()) write_race(w, file.get(), race);
-    check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "flush", path);
-}
-
-TrialLog read_trial_log(const std::string& path) {
-    QuietErrors quiet;
-    if (!std::filesystem::exists(path))
-        throw StorageError("trial log '" + path + "' does not exist");
-    Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-    if (!file.ok()) throw StorageError("cannot open trial log '" + path + "': not an HDF5 file?");
-    const Reader r{path};
-    const hid_t root = file.get();
+// The study's attributes of the root group, the search space parsed.
+void read_study_info(const Reader& r, hid_t root, TrialLog& log) {
     if (r.string_attr(root, "format") != kFormat) {
-        throw StorageError("'" + path + "' is an HDF5 file but not a knntune trial log");
+        throw StorageError("'" + r.path + "' is an HDF5 file but not a knntune trial log");
     }
     const auto version = r.scalar_attr<std::int64_t>(root, "format_version", H5T_NATIVE_INT64);
     if (version != kFormatVersion) {
-        throw StorageError("trial log '" + path + "' has format version " +
+        throw StorageError("trial log '" + r.path + "' has format version " +
                            std::to_string(version) + "; this knntune reads version " +
                            std::to_string(kFormatVersion));
     }
-    TrialLog log;
     log.info.name = r.string_attr(root, "study_name");
-    log.info.direction = parse_direction(r.string_attr(root, "direction"));
+    const std::string direction = r.string_attr(root, "direction");
+    try {
+        log.info.direction = parse_direction(direction);
+    } catch (const SettingsError& e) {
+        r.fail_attr(root, "direction", e.what());
+    }
     log.info.seed = r.scalar_attr<std::uint64_t>(root, "seed", H5T_NATIVE_UINT64);
     log.info.search_space = r.string_attr(root, "search_space");
     log.info.sampler = r.string_attr(root, "sampler");
@@ -425,12 +261,34 @@ TrialLog read_trial_log(const std::string& path) {
     log.info.software_version = r.string_attr(root, "software_version");
     try {
         log.space = SearchSpace::from_json_text(log.info.search_space);
-    } catch (const SpaceError& e) {
-        throw StorageError("trial log '" + path + "' holds an invalid search space: " + e.what());
+    } catch (const Error& e) {
+        throw StorageError("trial log '" + r.path + "' holds an invalid search space: " + e.what());
     }
+}
 
-    Handle g(check_id(H5Gopen2(root, "trials", H5P_DEFAULT), "open group trials", path), H5Gclose);
-    const std::size_t n = r.rows(g.get(), "number");
+// Column `col` of parameter `param`: throws naming the row unless each value is NaN
+// (inactive) or in the distribution's range (a valid index for a categorical).
+void check_param_column(const Reader& r, hid_t pg, const Param& param,
+                        const std::vector<double>& col) {
+    const Distribution& d = param.distribution;
+    for (std::size_t i = 0; i < col.size(); ++i) {
+        const double v = col[i];
+        if (std::isnan(v)) continue;
+        const bool ok = d.is_categorical()
+                            ? v >= 0 && v < static_cast<double>(d.n_choices()) && v == std::floor(v)
+                            : v >= d.low && v <= d.high;
+        if (!ok) {
+            r.fail(pg, param.key,
+                   "row " + std::to_string(i) + " is " + std::to_string(v) + ", outside " +
+                       d.describe());
+        }
+    }
+}
+
+// Group `trials`: the per-trial columns, the parameters and the metrics.
+void read_trials(const Reader& r, hid_t root, TrialLog& log) {
+    const Handle g = r.group(root, "trials");
+    const std::size_t n = r.rows(g.get(), "number", kNumberColumn);
     const auto number = r.int64s(g.get(), "number", n);
     const auto state = r.strings(g.get(), "state", n);
     const auto value = r.doubles(g.get(), "value", n);
@@ -441,22 +299,24 @@ TrialLog read_trial_log(const std::string& path) {
     for (std::size_t i = 0; i < n; ++i) {
         FrozenTrial& t = log.trials[i];
         t.number = number[i];
-        t.state = parse_state(state[i]);
+        try {
+            t.state = parse_state(state[i]);
+        } catch (const StorageError& e) {
+            r.fail(g.get(), "state", "row " + std::to_string(i) + ": " + e.what());
+        }
         t.value = value[i];
         t.start_time = start[i];
         t.end_time = end[i];
         t.error = error[i];
         t.params.assign(log.space.size(), kInactive);
     }
-    Handle pg(check_id(H5Gopen2(g.get(), "params", H5P_DEFAULT), "open group trials/params", path),
-              H5Gclose);
+    const Handle pg = r.group(g.get(), "params");
     for (std::size_t p = 0; p < log.space.size(); ++p) {
         const auto col = r.doubles(pg.get(), log.space.param(p).key, n);
+        check_param_column(r, pg.get(), log.space.param(p), col);
         for (std::size_t i = 0; i < n; ++i) log.trials[i].params[p] = col[i];
     }
-    Handle mg(
-        check_id(H5Gopen2(g.get(), "metrics", H5P_DEFAULT), "open group trials/metrics", path),
-        H5Gclose);
+    const Handle mg = r.group(g.get(), "metrics");
     log.metric_names = r.children(mg.get());
     for (const std::string& m : log.metric_names) {
         const auto col = r.doubles(mg.get(), m, n);
@@ -464,7 +324,61 @@ TrialLog read_trial_log(const std::string& path) {
             if (!std::isnan(col[i])) log.trials[i].metrics[m] = col[i];
         }
     }
-    log.race = read_race(r, root);
+}
+
+}  // namespace
+
+void write_trial_log(const std::string& path, const StudyInfo& info, const SearchSpace& space,
+                     std::span<const FrozenTrial> trials, const RaceRecord& race) {
+    QuietErrors quiet;
+    const Writer w{path};
+    // NOTE: the 1.8 file format stores large attributes (a long resolved config) densely (the
+    // oldest format caps an object header's attributes at 64 KiB) and checksums its object
+    // headers; the 512-byte user block holds the whole-file checksum (common/file_checksum.hpp).
+    const Handle fcpl = knntune::h5::checksum_block_creation();
+    Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    check(fcpl.ok() ? 0 : -1, "set up the file", path);
+    check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V18), "set the file format",
+          path);
+    check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "set the close degree", path);
+    Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), H5Fclose);
+    if (!file.ok()) throw StorageError("cannot create trial log '" + path + "'");
+    write_study_attributes(w, file.get(), info);
+    {
+        const Handle g = w.group(file.get(), "trials", "trials");
+        write_trial_columns(w, g.get(), trials);
+        write_param_columns(w, w.group(g.get(), "params", "trials/params").get(), space, trials);
+        write_metric_columns(w, w.group(g.get(), "metrics", "trials/metrics").get(), trials);
+    }
+    if (!race.empty()) write_race(w, file.get(), race);
+    check(file.close(), "close", path);
+    try {
+        write_file_checksum(path);
+    } catch (const IoError& e) {
+        throw StorageError(std::string("trial log: ") + e.what());
+    }
+}
+
+TrialLog read_trial_log(const std::string& path) {
+    QuietErrors quiet;
+    if (!std::filesystem::exists(path))
+        throw StorageError("trial log '" + path + "' does not exist");
+    using Status = ChecksumCheck::Status;
+    const ChecksumCheck c = verify_file_checksum(path);
+    if (c.status == Status::Mismatch) {
+        throw StorageError("trial log '" + path + "': " + c.problem +
+                           "; restore a copy, or delete it and run the study again");
+    }
+    if (c.status == Status::NotHdf5 || c.status == Status::Unreadable) {
+        throw StorageError("cannot open trial log '" + path + "': " + c.problem);
+    }
+    Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    if (!file.ok()) throw StorageError("cannot open trial log '" + path + "': not an HDF5 file?");
+    const Reader r{path};
+    TrialLog log;
+    read_study_info(r, file.get(), log);
+    read_trials(r, file.get(), log);
+    log.race = read_race(r, file.get());
     return log;
 }
 

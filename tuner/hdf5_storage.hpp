@@ -1,11 +1,12 @@
 #pragma once
 /// The HDF5 trial log: one file per study, layout documented in docs/trial-log.md.
 ///
-/// Crash safety is copy-on-write: every change writes the complete log to `PATH.tmp`,
-/// flushes it to disk (fsync) and renames it over `PATH`. A rename is atomic, so whenever the
-/// process dies (kill -9 included) `PATH` is either the previous or the new complete file,
-/// never a torn one, and readers (`knntune trials`, h5py) always see a consistent snapshot.
-/// The cost is O(trials) per event, a few milliseconds at 1000 trials, small next to a trial.
+/// Crash safety is copy-on-write: every change writes the complete log, then its checksum
+/// block, to `PATH.tmp.PID`, flushes it to disk (fsync) and renames it over `PATH`. A rename is
+/// atomic, so whenever the process dies (kill -9 included) `PATH` is either the previous or the new
+/// complete file, never a torn one, and readers (`knntune trials`, h5py) always see a consistent
+/// snapshot. The cost is O(trials) per event, a few milliseconds at 1000 trials, small next to a
+/// trial.
 ///
 /// NOTE: HDF5's SWMR mode was not chosen: it needs the 1.10 file format with its superblock
 /// status flags, a writer killed mid-study leaves the file marked "open for writing" (it must be
@@ -34,7 +35,8 @@ struct TrialLog {
 /// Reads a trial log (read-only, no lock). Throws `StorageError` naming the file.
 TrialLog read_trial_log(const std::string& path);
 
-/// Writes a complete trial log to `path` directly (not atomic; used through `Hdf5Storage`).
+/// Writes a complete trial log to `path` directly, then its checksum block (not atomic; used
+/// through `Hdf5Storage`). Throws `StorageError` naming the file.
 void write_trial_log(const std::string& path, const StudyInfo& info, const SearchSpace& space,
                      std::span<const FrozenTrial> trials, const RaceRecord& race = {});
 

@@ -18,6 +18,35 @@ namespace {
 
 constexpr const char* kFormat = "knntune-prepared";
 constexpr int kFormatVersion = 1;
+constexpr const char* kRegenerate =
+    "delete it and run `knntune prepare` (or any later stage) again to rewrite it";
+
+/// Throws InputError naming `path` unless names (and attributes, when present) are one per
+/// item.
+void check_id_maps(const PreparedData& d, const std::string& path) {
+    if (d.item_names.size() != d.item_keys.size()) {
+        throw InputError(path + ": /items/names has " + std::to_string(d.item_names.size()) +
+                         " entries, /items/keys " + std::to_string(d.item_keys.size()));
+    }
+    if (!d.item_attributes.empty() && d.item_attributes.size() != d.item_keys.size()) {
+        throw InputError(path + ": /items/attributes has " +
+                         std::to_string(d.item_attributes.size()) + " entries, /items/keys " +
+                         std::to_string(d.item_keys.size()));
+    }
+}
+
+/// The window [start_unix, end_unix) of a period group; throws InputError naming `path` and
+/// the group unless both ends are timestamps in range (timestamp.hpp) and start <= end.
+Window read_window(hid_t g, const std::string& path, const char* period) {
+    const Window w{read_int_attr(g, "start_unix"), read_int_attr(g, "end_unix")};
+    const auto in_range = [](Timestamp t) { return t >= kMinTimestamp && t <= kMaxTimestamp; };
+    if (!in_range(w.start) || !in_range(w.end) || w.start > w.end) {
+        throw InputError(path + ": /periods/" + period + " attributes start_unix, end_unix (" +
+                         std::to_string(w.start) + ", " + std::to_string(w.end) +
+                         ") are not a window of timestamps in " + timestamp_range_text());
+    }
+    return w;
+}
 
 }  // namespace
 
@@ -54,13 +83,8 @@ void write_prepared(hid_t file, const void* ctx_ptr) {
     for (Period p : kPeriods) {
         const CsrMatrix& m = data.matrix(p);
         const PeriodStats& s = data.stats[static_cast<int>(p)];
-        Handle g(H5Gcreate2(periods, period_name(p), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                 H5Gclose);
-        write_array(g, "indptr", H5T_STD_I64LE, H5T_NATIVE_INT64, m.indptr);
-        write_array(g, "indices", H5T_STD_I32LE, H5T_NATIVE_INT32, m.indices);
-        write_array(g, "data", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, m.values);
-        const std::vector<long long> shape = {m.rows, m.cols};
-        write_array(g, "shape", H5T_STD_I64LE, H5T_NATIVE_LLONG, shape);
+        h5::write_csr(periods, period_name(p), m);
+        Handle g(H5Gopen2(periods, period_name(p), H5P_DEFAULT), H5Gclose);
         write_string_attr(g, "start", s.window ? format_timestamp(s.window->start) : "");
         write_string_attr(g, "end", s.window ? format_timestamp(s.window->end) : "");
         write_int_attr(g, "start_unix", s.window ? s.window->start : 0);
@@ -77,7 +101,7 @@ void save_prepared(const PreparedData& data, const PreparedMeta& meta, const std
 }
 
 PreparedData load_prepared(const std::string& path, PreparedMeta* meta) {
-    Handle file(h5::open_read_only(path), H5Fclose);
+    Handle file(h5::open_read_only(path, kRegenerate), H5Fclose);
     if (read_string_attr(file, "format") != kFormat) {
         throw InputError(path + ": not a knntune prepared-data file (attribute 'format')");
     }
@@ -88,41 +112,34 @@ PreparedData load_prepared(const std::string& path, PreparedMeta* meta) {
     data.rows_read = read_int_attr(file, "rows_read");
     data.rows_filtered = read_int_attr(file, "rows_filtered");
     data.unique_pairs = read_int_attr(file, "unique_pairs");
-    if (meta != nullptr) {
-        meta->source = read_string_attr(file, "source");
-        meta->config_text = read_string_attr(file, "config");
-    }
+    const std::string source = read_string_attr(file, "source");
+    const std::string config = read_string_attr(file, "config");
+    if (meta != nullptr) *meta = {source, config};
+    data.user_keys = read_strings(h5::open_group(file, "users"), "keys", path);
     {
-        Handle g(H5Gopen2(file, "users", H5P_DEFAULT), H5Gclose);
-        data.user_keys = read_strings(g, "keys", path);
-    }
-    {
-        Handle g(H5Gopen2(file, "items", H5P_DEFAULT), H5Gclose);
+        const Handle g = h5::open_group(file, "items");
         data.item_keys = read_strings(g, "keys", path);
         data.item_names = read_strings(g, "names", path);
         data.item_attributes = read_strings(g, "attributes", path);
     }
-    Handle periods(H5Gopen2(file, "periods", H5P_DEFAULT), H5Gclose);
-    if (!periods.ok()) throw InputError(path + ": missing group /periods");
+    check_id_maps(data, path);
+    const Handle periods = h5::open_group(file, "periods");
     for (Period p : kPeriods) {
-        Handle g(H5Gopen2(periods, period_name(p), H5P_DEFAULT), H5Gclose);
-        if (!g.ok()) throw InputError(path + ": missing group /periods/" + period_name(p));
         CsrMatrix& m = data.matrices[static_cast<int>(p)];
-        const auto shape = read_array<long long>(g, "shape", H5T_NATIVE_LLONG, path);
-        m.rows = static_cast<Index>(shape.at(0));
-        m.cols = static_cast<Index>(shape.at(1));
-        m.indptr = read_array<Offset>(g, "indptr", H5T_NATIVE_INT64, path);
-        m.indices = read_array<Index>(g, "indices", H5T_NATIVE_INT32, path);
-        m.values = read_array<Score>(g, "data", H5T_NATIVE_FLOAT, path);
-        if (m.indptr.size() != static_cast<std::size_t>(m.rows) + 1 ||
-            m.indices.size() != static_cast<std::size_t>(m.nnz()) ||
-            m.values.size() != m.indices.size()) {
-            throw InputError(path + ": inconsistent CSR arrays in /periods/" + period_name(p));
+        m = h5::read_csr(periods, period_name(p), true);
+        if (m.rows != static_cast<Index>(data.user_keys.size()) ||
+            m.cols != static_cast<Index>(data.item_keys.size())) {
+            throw InputError(
+                path + ": /periods/" + period_name(p) + "/shape is [" + std::to_string(m.rows) +
+                ", " + std::to_string(m.cols) + "], expected [users, items] = [" +
+                std::to_string(data.user_keys.size()) + ", " +
+                std::to_string(data.item_keys.size()) + "] (/users/keys, /items/keys)");
         }
+        const Handle g = h5::open_group(periods, period_name(p));
         PeriodStats& s = data.stats[static_cast<int>(p)];
         s = compute_period_stats(m);
         if (read_int_attr(g, "has_window") != 0) {
-            s.window = Window{read_int_attr(g, "start_unix"), read_int_attr(g, "end_unix")};
+            s.window = read_window(g, path, period_name(p));
         }
     }
     return data;

@@ -136,3 +136,28 @@ TEST_CASE("model tools: the model file round-trips and --full recomputes with k 
     CHECK_THROWS_WITH(exp::load_model_or_run(dir.path().string()),
                       Catch::Contains("no model-item_knn.h5 in this folder"));
 }
+
+TEST_CASE(
+    "model tools: a model whose params attribute is not a JSON object of numbers and "
+    "strings is refused on load, naming the file",
+    "[experiments][model][h5]") {
+    test::TempDir dir;
+    const std::string path = (dir.path() / "model.h5").string();
+    engine::SimilarityModel m = toy_model();
+    const auto refusal = [&](const std::string& params) {
+        m.params_json = params;
+        engine::save_model(m, path);
+        try {
+            (void)exp::load_model_or_run(path);
+        } catch (const engine::InputError& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    CHECK_THAT(refusal("{\"k\": 3"),
+               Catch::StartsWith(path + ": / attribute 'params': not valid JSON ("));
+    CHECK(refusal("[1, 2]") == path + ": / attribute 'params': not a JSON object");
+    CHECK(refusal(R"({"k": [1]})") ==
+          path + ": / attribute 'params': the value of 'k' is neither a number nor a string");
+    CHECK(refusal(R"({"k": 3, "variant": "literature"})") == "accepted");
+}
