@@ -166,6 +166,7 @@ TEST_CASE("journal: a torn last record is dropped, the events before it kept", "
         r.write(std::span(&again, 1));
     }
     CHECK(read_trial_log(cut.string()).trials.size() == 4);
+    s.flush();  // so that its destructor has nothing left to write into the removed folder
     fs::remove_all(dir);
 }
 
@@ -216,13 +217,14 @@ TEST_CASE("journal: a damaged record before the last is refused with its file an
             << std::string(next.begin(), next.end());
         CHECK_THROWS_WITH(read_trial_log(bad.string()),
                           Catch::Contains("record at byte " + std::to_string(whole.size())) &&
-                              Catch::Contains("trial 7: k is"));
+                              Catch::Contains("trial 7: ") && Catch::Contains(" is 1000000000"));
     }
     SECTION("not a journal") {
         put_bytes(journal_path(bad.string()), "hello");
         CHECK_THROWS_WITH(read_trial_log(bad.string()),
                           Catch::Contains("is not a knntune journal"));
     }
+    s.flush();
     fs::remove_all(dir);
 }
 
