@@ -79,16 +79,20 @@ class Storage {
     /// from `info`, unless `mode.force`. Returns the stored trials by number.
     virtual std::vector<FrozenTrial> open(const StudyInfo& info, const SearchSpace& space,
                                           OpenMode mode) = 0;
-    /// Inserts or replaces trials by number. The change is durable when this returns.
+    /// Inserts or replaces trials by number. When this returns, the change survives the end
+    /// of the process, a kill -9 included (power cuts: see the storage).
     virtual void write(std::span<const FrozenTrial> trials) = 0;
     /// All trials, by number.
     virtual std::vector<FrozenTrial> trials() const = 0;
-    /// Replaces the race record; durable when this returns.
+    /// Replaces the race record; as durable as `write` when this returns.
     virtual void write_race(const RaceRecord& race) = 0;
     /// The race record (loaded by `open`; empty when the study is not a race).
     virtual RaceRecord race() const = 0;
     /// Human-readable location ("memory", a file path).
     virtual std::string describe() const = 0;
+    /// Brings the storage's own file up to date at the end of a study (Hdf5Storage: folds
+    /// its journal into the log). Nothing to do by default.
+    virtual void flush() {}
 };
 
 /// Throws `StorageError` when a stored study cannot be resumed as `info` (space, seed,

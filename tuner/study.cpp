@@ -410,6 +410,11 @@ void Study::write_race(const RaceRecord& race) {
     storage_->write_race(race);
 }
 
+void Study::flush() {
+    std::lock_guard lock(mu_);
+    storage_->flush();
+}
+
 std::int64_t Study::n_finished() const {
     std::lock_guard lock(mu_);
     return std::count_if(trials_.begin(), trials_.end(),
