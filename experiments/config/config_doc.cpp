@@ -1,5 +1,7 @@
 #include "experiments/config/config_doc.hpp"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -137,6 +139,42 @@ std::string node_text(const YAML::Node& n) {
     return "nothing";
 }
 
+namespace {
+
+/// Records where each document starts and ignores its content.
+class DocumentStarts final : public YAML::EventHandler {
+  public:
+    std::vector<YAML::Mark> starts;
+    void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+};
+
+/// The 0-based line where a second document starts, if the text has one.
+/// NOTE: asks the parser for at most two documents. `YAML::LoadAll` is not used: on some
+/// malformed inputs the parser reports an empty document at the same place forever, and
+/// LoadAll then loops until memory runs out (found by the `config` fuzz target).
+std::optional<int> second_document_line(const std::string& text) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts starts;
+    if (!parser.HandleNextDocument(starts) || !parser.HandleNextDocument(starts)) {
+        return std::nullopt;
+    }
+    return starts.starts.size() > 1 ? starts.starts[1].line : 0;
+}
+
+}  // namespace
+
 ConfigDoc ConfigDoc::load(const std::string& path, const std::vector<std::string>& overrides) {
     std::ifstream in(path);
     if (!in) throw ConfigError(path + ": cannot open config file");
@@ -150,12 +188,13 @@ ConfigDoc ConfigDoc::parse(const std::string& text, const std::string& name,
     ConfigDoc doc;
     doc.name_ = name;
     try {
-        std::vector<YAML::Node> docs = YAML::LoadAll(text);
-        if (docs.size() > 1) {
-            throw ConfigError(name + ":" + std::to_string(docs[1].Mark().line + 1) +
-                              ": a second YAML document ('---'); a config is one document");
+        doc.root_ = YAML::Load(text);
+        if (const auto line = second_document_line(text)) {
+            throw ConfigError(
+                name + ":" + std::to_string(*line + 1) +
+                ": a second YAML document ('---') or text after the end of the first; "
+                "a config is one document");
         }
-        if (!docs.empty()) doc.root_ = docs.front();
     } catch (const YAML::ParserException& e) {
         throw ConfigError(name + ":" + std::to_string(e.mark.line + 1) +
                           ": YAML syntax error: " + e.msg);

@@ -97,7 +97,12 @@ TEST_CASE("config: errors name the file, line and key", "[experiments][config]")
                       "c.yaml:12: key 'tuner.n_trials' has no value; give one, or remove the key "
                       "to use the default");
     CHECK_THROWS_WITH(ConfigDoc::parse(base + "---\nmodels: [item_knn]\n", "c.yaml"),
-                      Catch::StartsWith("c.yaml:12: a second YAML document"));
+                      Catch::StartsWith("c.yaml:11: a second YAML document"));
+    // A quoted scalar after a top-level list makes the YAML parser report an empty document at
+    // the same place again and again: refused at its line, not loaded until memory runs out.
+    CHECK_THROWS_WITH(ConfigDoc::parse("- models\n\"item_knn\",\n", "c.yaml"),
+                      Catch::StartsWith("c.yaml:2: a second YAML document ('---') or text after "
+                                        "the end of the first"));
     // A key that is a mapping or a list (YAML's `? ` complex keys) is refused where it stands,
     // in the file or in a --set value, not reported as an internal error.
     CHECK_THROWS_WITH(ConfigDoc::parse("data:\n  ? path: log.csv\n  format: csv\n", "c.yaml"),

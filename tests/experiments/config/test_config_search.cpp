@@ -136,7 +136,8 @@ const std::vector<std::pair<std::string, std::string>> kSearchCases = {
     {"tuner:\n  n_trials: ~\n",
      "14: key 'tuner.n_trials' has no value; give one, or remove the key to use the default"},
     {"tuner:\n  n_trials: 5\n---\nmodels: [item_knn]\n",
-     "16: a second YAML document ('---'); a config is one document"},
+     "15: a second YAML document ('---') or text after the end of the first; a config is one "
+     "document"},
 };
 
 }  // namespace
@@ -231,8 +232,9 @@ TEST_CASE("run CONFIG --out DIR: a bad config is one line, status 2, and DIR sta
                           ": key 'tuner.n_trials' has no value; give one, or remove the key to use "
                           "the default"},
         {good + "---\nmodels: [item_knn]\n",
-         line_of(good + "---\n", good.size() + 4) +
-             ": a second YAML document ('---'); a config is one document"},
+         line_of(good + "---\n", good.size()) +
+             ": a second YAML document ('---') or text after the end of the first; a config is "
+             "one document"},
     };
     for (const auto& [text, expected] : files) {
         dir.write("cfg.yaml", text);
