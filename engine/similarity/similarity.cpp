@@ -1,5 +1,6 @@
 #include "engine/similarity/similarity.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -38,7 +39,39 @@ CsrMatrix drop_zeros(const CsrMatrix& m) {
 /// Raises every stored value to `power` (skipped when power is 1).
 void power_values(CsrMatrix& m, double power) {
     if (power == 1.0) return;
-    for (Score& v : m.values) v = static_cast<Score>(std::pow(static_cast<double>(v), power));
+    // NOTE: after an L1 normalisation of binary rows a row holds one value many times, so the
+    // last power is reused for an equal value (same input, same result).
+    Score last_in = 1;
+    Score last_out = 1;
+    for (Score& v : m.values) {
+        if (v != last_in) {
+            last_in = v;
+            last_out = static_cast<Score>(std::pow(static_cast<double>(v), power));
+        }
+        v = last_out;
+    }
+}
+
+/// When every row of `b` holds a single value (the p3 transform of binary data does), moves
+/// that value into the entries of `a` and sets those of `b` to 1. A·B is unchanged bit for
+/// bit: each product a·b is rounded once per entry of A instead of once per multiply-add, the
+/// same rounding (builds use -ffp-contract=off), and the kernel then takes its unit-value path,
+/// the one cosine takes on binary data.
+void fold_row_constants(CsrMatrix& a, CsrMatrix& b) {
+    KNNTUNE_ASSERT(a.cols == b.rows);
+    std::vector<Score> constant(static_cast<size_t>(b.rows), Score{1});
+    for (Index r = 0; r < b.rows; ++r) {
+        const Offset begin = b.indptr[r];
+        const Offset end = b.indptr[r + 1];
+        if (begin == end) continue;
+        const Score v = b.values[begin];
+        for (Offset q = begin + 1; q < end; ++q) {
+            if (b.values[q] != v) return;
+        }
+        constant[r] = v;
+    }
+    for (Offset q = 0; q < a.nnz(); ++q) a.values[q] *= constant[a.indices[q]];
+    std::fill(b.values.begin(), b.values.end(), Score{1});
 }
 
 std::vector<double> row_sums(const CsrMatrix& m, bool squared) {
@@ -127,6 +160,10 @@ SideStats side_stats(MaybeOwned& a, MaybeOwned& b, const StatsNeeds& needs, doub
         CsrMatrix& bm = b.mutable_ref();
         normalize_rows(bm, RowNorm::L1);
         power_values(bm, needs.p3_alpha);
+        // NOTE: valid because no statistic below is taken from the transformed values: the
+        // p3 measures need none (checked here).
+        KNNTUNE_ASSERT(!needs.norms && !needs.cosine);
+        fold_row_constants(am, bm);
     }
     if (needs.norms || needs.cosine) {
         const std::vector<double> x2 = row_sums(a.get(), true);

@@ -370,3 +370,51 @@ TEST_CASE("p3 variant parameters: errors and the co-occurrence cache",
     CHECK_FALSE(cache->supports(rp3, parse_params(rp3, {{"variant", lit}})));
     CHECK(cache->supports(measure_of<Cosine>(), parse_params(measure_of<Cosine>(), {})));
 }
+
+TEST_CASE("p3 on binary data: the unit-value kernel path gives the general path's bits",
+          "[engine][similarity][p3_literature]") {
+    // On binary data every row of B holds one value after the p3 transform, so the engine
+    // moves it into A and runs the unit-value kernel. The same A and B with one more B row
+    // that holds two values (an extra user no item of A touches, rating two extra items)
+    // force the general path; the products, sums and ranks must be the same to the bit.
+    const MatrixXd dense = random_dense(60, 40, 0.2, true, 11U);  // users × items
+    const Index users = 60;
+    const Index items = 40;
+    const CsrMatrix a = to_csr(dense.transpose());  // items × users
+    const CsrMatrix b = to_csr(dense);              // users × items
+    MatrixXd a_wide = MatrixXd::Zero(items + 2, users + 1);
+    a_wide.topLeftCorner(items, users) = dense.transpose();
+    MatrixXd b_wide = MatrixXd::Zero(users + 1, items + 2);
+    b_wide.topLeftCorner(users, items) = dense;
+    b_wide(users, items) = 1.0;
+    b_wide(users, items + 1) = 3.0;
+    const CsrMatrix a2 = to_csr(a_wide);
+    const CsrMatrix b2 = to_csr(b_wide);
+    for (const Measure m : {measure_of<P3alpha>(), measure_of<Rp3beta>()}) {
+        for (const std::string variant : {"standard", "literature"}) {
+            for (const double alpha : {1.0, 0.7}) {
+                INFO(measure_name(m) << " " << variant << " alpha " << alpha);
+                const SimilarityParams p =
+                    parse_params(m, {{"k", 7.0}, {"alpha", alpha}, {"variant", variant}});
+                const CsrMatrix unit = compute_similarity_ab(a, b, m, p);
+                const CsrMatrix general = compute_similarity_ab(a2, b2, m, p);
+                REQUIRE(general.rows == items + 2);
+                REQUIRE(unit.nnz() > 0);
+                CHECK(general.indptr[items + 2] == general.indptr[items]);  // extra rows empty
+                for (Index i = 0; i < items; ++i) {
+                    INFO("row " << i);
+                    const std::vector<Index> ui(unit.indices.begin() + unit.indptr[i],
+                                                unit.indices.begin() + unit.indptr[i + 1]);
+                    const std::vector<Index> gi(general.indices.begin() + general.indptr[i],
+                                                general.indices.begin() + general.indptr[i + 1]);
+                    const std::vector<Score> uv(unit.values.begin() + unit.indptr[i],
+                                                unit.values.begin() + unit.indptr[i + 1]);
+                    const std::vector<Score> gv(general.values.begin() + general.indptr[i],
+                                                general.values.begin() + general.indptr[i + 1]);
+                    CHECK(ui == gi);
+                    CHECK(uv == gv);
+                }
+            }
+        }
+    }
+}
