@@ -2,11 +2,12 @@
 /// The HDF5 trial log: one file per study, layout documented in docs/trial-log.md.
 ///
 /// Crash safety is copy-on-write: every change writes the complete log, then its checksum
-/// block, to `PATH.tmp.PID`, flushes it to disk (fsync) and renames it over `PATH`. A rename is
-/// atomic, so whenever the process dies (kill -9 included) `PATH` is either the previous or the new
-/// complete file, never a torn one, and readers (`knntune trials`, h5py) always see a consistent
-/// snapshot. The cost is O(trials) per event, a few milliseconds at 1000 trials, small next to a
-/// trial.
+/// block, to `PATH.tmp.PID`, flushes its data to disk (one fdatasync; the folder is synced once
+/// at the end of the command, docs/run-folder.md "Durability") and renames it over `PATH`. A rename
+/// is atomic, so whenever the process dies (kill -9 included) `PATH` is either the previous or the
+/// new complete file, never a torn one, and readers (`knntune trials`, h5py) always see a
+/// consistent snapshot. The cost is O(trials) per event, a few milliseconds at 1000 trials, small
+/// next to a trial.
 ///
 /// NOTE: HDF5's SWMR mode was not chosen: it needs the 1.10 file format with its superblock
 /// status flags, a writer killed mid-study leaves the file marked "open for writing" (it must be
@@ -42,7 +43,7 @@ void write_trial_log(const std::string& path, const StudyInfo& info, const Searc
 
 /// Options of the HDF5 storage.
 struct Hdf5Options {
-    bool fsync = true;  ///< flush to the device before the rename (survives power loss)
+    bool fsync = true;  ///< flush the data to the device before the rename (power cuts)
 };
 
 /// Durable storage in one HDF5 file.

@@ -79,11 +79,12 @@ class Storage {
     /// from `info`, unless `mode.force`. Returns the stored trials by number.
     virtual std::vector<FrozenTrial> open(const StudyInfo& info, const SearchSpace& space,
                                           OpenMode mode) = 0;
-    /// Inserts or replaces trials by number. The change is durable when this returns.
+    /// Inserts or replaces trials by number. When this returns the change survives a kill of
+    /// the process, and (HDF5 log) its data is on the disk (docs/run-folder.md, "Durability").
     virtual void write(std::span<const FrozenTrial> trials) = 0;
     /// All trials, by number.
     virtual std::vector<FrozenTrial> trials() const = 0;
-    /// Replaces the race record; durable when this returns.
+    /// Replaces the race record; kept as `write` keeps a change.
     virtual void write_race(const RaceRecord& race) = 0;
     /// The race record (loaded by `open`; empty when the study is not a race).
     virtual RaceRecord race() const = 0;

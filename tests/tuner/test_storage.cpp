@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 
+#include "common/atomic_file.hpp"
 #include "tests/tuner/fixtures.hpp"
 #include "tuner/error.hpp"
 #include "tuner/hdf5_storage.hpp"
@@ -161,5 +162,28 @@ TEST_CASE("HDF5 log: round trip through the file, resume checks and the writer l
     }
     CHECK_THROWS_WITH(read_trial_log((dir / "missing.h5").string()),
                       Catch::Contains("does not exist"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("HDF5 log: each change waits on the disk once; its folder is synced by the batch",
+          "[tuner][storage][sync]") {
+    const auto dir = scratch_dir("syncs");
+    const SearchSpace space = knn_space();
+    {
+        knntune::FolderSyncBatch batch;
+        Hdf5Storage s((dir / "trials.h5").string());
+        s.open(info_for(space), space, {});
+        const knntune::SyncCounts before = knntune::sync_counts();
+        FrozenTrial t = make_trial(0, space);
+        for (int i = 0; i < 3; ++i) {
+            t.number = i;
+            s.write(std::vector<FrozenTrial>{t});
+        }
+        CHECK(knntune::sync_counts().files - before.files == 3);
+        CHECK(knntune::sync_counts().folders - before.folders == 0);
+        batch.sync();
+        CHECK(knntune::sync_counts().folders - before.folders == 1);
+    }
+    CHECK(read_trial_log((dir / "trials.h5").string()).trials.size() == 3);
     std::filesystem::remove_all(dir);
 }
