@@ -1,6 +1,8 @@
 /// Benchmark of the similarity kernel and the recommendation step.
 ///
-/// Loads an interaction CSV, then times exactly one call (after loading), and prints one line:
+/// Loads an interaction CSV, or one period of a knntune prepared.h5 (`prepared.h5:train_val`:
+/// the matrix `similaripy_prep.py prepared.h5:train_val OUT.npz` gives similaripy, values set to
+/// 1), then times exactly one call (after loading), and prints one line:
 ///   call=... seconds=... nnz_out=... work=... madds_per_s=... maxrss_mb=...
 /// Peak RSS for docs/benchmarks.md is taken from `/usr/bin/time -v` around one process, so
 /// each process makes only one call unless --repeat is given. Commands are in
@@ -17,9 +19,9 @@
 #include <memory>
 #include <string>
 
+#include "benchmarks/bench_input.hpp"
 #include "benchmarks/bench_options.hpp"
 #include "engine/csr.hpp"
-#include "engine/interactions_csv.hpp"
 #include "engine/recommend.hpp"
 #include "engine/similarity/similarity.hpp"
 
@@ -78,16 +80,17 @@ double max_rss_mb() {
 }
 
 [[noreturn]] void usage() {
-    std::cerr << "usage: similarity_bench --input CSV --call CALL [--k K] [--top N] [--threads T]\n"
-                 "                        [--sim FILE] [--save-sim FILE] [--repeat R]\n"
-                 "CALL: item-cosine | item-rp3beta | user-cosine | recommend-item\n"
-                 "recommend-item needs --sim FILE written by item-cosine --save-sim FILE.\n";
+    std::cerr
+        << "usage: similarity_bench --input INPUT --call CALL [--k K] [--top N] [--threads T]\n"
+           "                        [--sim FILE] [--save-sim FILE] [--repeat R]\n"
+           "INPUT: a user,item CSV, or PREPARED.h5:PERIOD (train_val|valid|train|test)\n"
+           "CALL: item-cosine | item-rp3beta | user-cosine | recommend-item\n"
+           "recommend-item needs --sim FILE written by item-cosine --save-sim FILE.\n";
     std::exit(2);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+/// The benchmark; `main` turns an error (a bad input file) into one line and status 2.
+int run(int argc, char** argv) {
     std::string input, call, sim_path, save_path;
     int k = 100, top = 10, threads = 0, repeat = 1;
     using knntune::bench::store;
@@ -106,8 +109,7 @@ int main(int argc, char** argv) {
     }
 
     const auto t_load = std::chrono::steady_clock::now();
-    Interactions data = read_interactions_csv(input);
-    const CsrMatrix& r = data.matrix;
+    const CsrMatrix r = knntune::bench::load_bench_input(input);
     CsrMatrix s_loaded;
     if (call == "recommend-item") {
         if (sim_path.empty()) usage();
@@ -160,4 +162,15 @@ int main(int argc, char** argv) {
         if (!save_path.empty() && rep == 0) save_csr(out, save_path);
     }
     return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "similarity_bench: " << e.what() << "\n";
+        return 2;
+    }
 }
