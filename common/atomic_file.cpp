@@ -148,8 +148,9 @@ FolderSyncBatch::FolderSyncBatch() {
 FolderSyncBatch::~FolderSyncBatch() {
     try {
         sync();
-    } catch (const IoError&) {
-        // NOTE: the path of a failed command, whose own error is the one reported.
+    } catch (...) {
+        // NOTE: the path of a failed command, whose own error is the one reported; a
+        // destructor must not throw.
     }
     PendingFolders& p = pending();
     const std::lock_guard lock(p.mutex);
