@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -93,9 +94,10 @@ bool own_file_name(std::string_view name, std::string_view target) {
     };
     if (name == target) return true;
     if (name == "config.resolved.yaml" || name == "prepared.h5" || name == "trials.h5") return true;
-    if (name == "report.md" || name == "report.html") return true;
-    return (starts("trials-") && ends(".h5")) || (starts("model-") && ends(".h5")) ||
-           (starts("test-") && ends(".json")) || (starts("figure-") && ends(".svg"));
+    if (name == "trials.h5.journal" || name == "report.md" || name == "report.html") return true;
+    return (starts("trials-") && (ends(".h5") || ends(".h5.journal"))) ||
+           (starts("model-") && ends(".h5")) || (starts("test-") && ends(".json")) ||
+           (starts("figure-") && ends(".svg"));
 }
 
 /// Removes the temporaries `NAME.tmp.PID` in the folder of `path` whose process is gone: a
@@ -226,6 +228,52 @@ void write_new_file(const fs::path& tmp, const fs::path& path, std::string_view 
 void write_file_atomic(const fs::path& path, std::string_view text, AtomicWriteOptions options) {
     replace_file(
         path, [&](const fs::path& tmp) { write_new_file(tmp, path, text); }, options);
+}
+
+AppendFile::AppendFile(fs::path path) : path_(std::move(path)) {
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd_ < 0) throw IoError(path_.string() + ": cannot open to append: " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) {
+        const int saved = errno;
+        ::close(fd_);
+        throw IoError(path_.string() + ": cannot read its size: " + std::strerror(saved));
+    }
+    size_ = static_cast<std::uint64_t>(st.st_size);
+}
+
+AppendFile::~AppendFile() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void AppendFile::append(std::span<const unsigned char> bytes) {
+    if (fd_ < 0) {
+        throw IoError(path_.string() + ": an earlier append failed and could not be cut off");
+    }
+    // NOTE: one write() per record; the loop only continues a write cut short by a signal.
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            const int saved = n < 0 ? errno : EIO;
+            // The record is cut off again so that the next one follows a whole record.
+            if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
+                ::close(fd_);
+                fd_ = -1;
+            }
+            throw IoError(path_.string() + ": append failed: " + std::strerror(saved));
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    size_ += bytes.size();
+}
+
+void AppendFile::sync() {
+    const int rc = fd_ < 0 ? -1 : ::fdatasync(fd_);
+    const int saved = fd_ < 0 ? EBADF : errno;
+    if (fd_ >= 0) g_file_syncs.fetch_add(1, std::memory_order_relaxed);
+    if (rc != 0) throw IoError(path_.string() + ": cannot sync: " + std::strerror(saved));
 }
 
 }  // namespace knntune

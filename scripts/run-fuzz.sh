@@ -4,7 +4,8 @@
 #   BUILD_DIR  the `fuzz` preset's build (default build/fuzz: cmake --preset fuzz &&
 #              cmake --build --preset fuzz)
 #   SECONDS    fuzzing time per target (default 45, as in CI)
-#   TARGET     interactions_csv log_reader config model prepared trial_log (default: all)
+#   TARGET     interactions_csv log_reader config model prepared trial_log trial_journal
+#              (default: all)
 # Each target starts from its seed corpus (tests/fuzz/corpus/TARGET, or the HDF5 files the build
 # writes to BUILD_DIR/tests/fuzz/seeds/TARGET) and keeps what it learns in BUILD_DIR/fuzz-corpus/
 # TARGET, so a second run continues where the first stopped. A finding (crash, sanitizer report,
@@ -18,7 +19,7 @@ seconds=${2:-45}
 shift $(($# < 2 ? $# : 2))
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(interactions_csv log_reader config model prepared trial_log)
+    targets=(interactions_csv log_reader config model prepared trial_log trial_journal)
 fi
 
 findings=$build/fuzz-findings

@@ -153,6 +153,14 @@ bool Distribution::contains(double external) const {
     return true;
 }
 
+bool Distribution::in_range(double external) const {
+    if (is_categorical()) {
+        return external >= 0 && external < static_cast<double>(choices.size()) &&
+               external == std::floor(external);
+    }
+    return external >= low && external <= high;
+}
+
 std::string Distribution::describe() const {
     std::ostringstream s;
     s << kind_name(kind);

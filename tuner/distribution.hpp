@@ -56,6 +56,9 @@ struct Distribution {
     double to_external(double internal) const;
     /// True when `external` is a legal value (in range, on the grid, a valid index).
     bool contains(double external) const;
+    /// The trial log's check of a stored value: in [low, high], or an integral index of a
+    /// choice; the grid is not checked. False for NaN and infinities.
+    bool in_range(double external) const;
     /// Short human form, e.g. "int [5, 1000] log" or "categorical {cosine, tversky}".
     std::string describe() const;
     /// Formats an external value for people: the label for categoricals, an integer for ints.

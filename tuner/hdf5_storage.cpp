@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include "common/h5_handle.hpp"
 #include "tuner/error.hpp"
 #include "tuner/hdf5_columns.hpp"
+#include "tuner/trial_journal.hpp"
 
 namespace knntune::tuner {
 
@@ -37,7 +39,8 @@ constexpr knntune::h5::Layout kLabelColumn{.scalar = false, .type_class = H5T_ST
 
 // ---- the parts of a log --------------------------------------------------------------------
 
-void write_study_attributes(const Writer& w, hid_t root, const StudyInfo& info) {
+void write_study_attributes(const Writer& w, hid_t root, const StudyInfo& info,
+                            const LogMark& mark) {
     w.string_attr(root, "format", kFormat);
     w.scalar_attr(root, "format_version", H5T_NATIVE_INT64, kFormatVersion);
     w.string_attr(root, "study_name", info.name);
@@ -49,6 +52,8 @@ void write_study_attributes(const Writer& w, hid_t root, const StudyInfo& info) 
     w.string_attr(root, "config", info.config);
     w.string_attr(root, "data_fingerprint", info.data_fingerprint);
     w.string_attr(root, "software_version", info.software_version);
+    w.string_attr(root, "journal_id", mark.log_id);
+    w.scalar_attr(root, "journal_sequence", H5T_NATIVE_UINT64, mark.sequence);
 }
 
 // The per-trial columns of group `trials` other than parameters and metrics.
@@ -259,6 +264,11 @@ void read_study_info(const Reader& r, hid_t root, TrialLog& log) {
     log.info.config = r.string_attr(root, "config");
     log.info.data_fingerprint = r.string_attr(root, "data_fingerprint");
     log.info.software_version = r.string_attr(root, "software_version");
+    // NOTE: logs written before the journal existed have neither; they match no journal.
+    if (r.has_attr(root, "journal_id")) log.log_id = r.string_attr(root, "journal_id");
+    if (r.has_attr(root, "journal_sequence")) {
+        log.sequence = r.scalar_attr<std::uint64_t>(root, "journal_sequence", H5T_NATIVE_UINT64);
+    }
     try {
         log.space = SearchSpace::from_json_text(log.info.search_space);
     } catch (const Error& e) {
@@ -274,10 +284,7 @@ void check_param_column(const Reader& r, hid_t pg, const Param& param,
     for (std::size_t i = 0; i < col.size(); ++i) {
         const double v = col[i];
         if (std::isnan(v)) continue;
-        const bool ok = d.is_categorical()
-                            ? v >= 0 && v < static_cast<double>(d.n_choices()) && v == std::floor(v)
-                            : v >= d.low && v <= d.high;
-        if (!ok) {
+        if (!d.in_range(v)) {
             r.fail(pg, param.key,
                    "row " + std::to_string(i) + " is " + std::to_string(v) + ", outside " +
                        d.describe());
@@ -329,7 +336,8 @@ void read_trials(const Reader& r, hid_t root, TrialLog& log) {
 }  // namespace
 
 void write_trial_log(const std::string& path, const StudyInfo& info, const SearchSpace& space,
-                     std::span<const FrozenTrial> trials, const RaceRecord& race) {
+                     std::span<const FrozenTrial> trials, const RaceRecord& race,
+                     const LogMark& mark) {
     QuietErrors quiet;
     const Writer w{path};
     // NOTE: the 1.8 file format stores large attributes (a long resolved config) densely (the
@@ -343,7 +351,7 @@ void write_trial_log(const std::string& path, const StudyInfo& info, const Searc
     check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "set the close degree", path);
     Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), H5Fclose);
     if (!file.ok()) throw StorageError("cannot create trial log '" + path + "'");
-    write_study_attributes(w, file.get(), info);
+    write_study_attributes(w, file.get(), info, mark);
     {
         const Handle g = w.group(file.get(), "trials", "trials");
         write_trial_columns(w, g.get(), trials);
@@ -359,7 +367,10 @@ void write_trial_log(const std::string& path, const StudyInfo& info, const Searc
     }
 }
 
-TrialLog read_trial_log(const std::string& path) {
+namespace {
+
+// The log file alone, without its journal.
+TrialLog read_log_file(const std::string& path) {
     QuietErrors quiet;
     if (!std::filesystem::exists(path))
         throw StorageError("trial log '" + path + "' does not exist");
@@ -382,10 +393,60 @@ TrialLog read_trial_log(const std::string& path) {
     return log;
 }
 
+}  // namespace
+
+std::string journal_path(const std::string& path) { return path + ".journal"; }
+
+TrialLog read_trial_log(const std::string& path) {
+    const std::string journal = journal_path(path);
+    // NOTE: a writer compacting between the two reads below leaves a journal that starts after
+    // the log file read first; reading both again then finds them in step.
+    for (int attempt = 0;; ++attempt) {
+        TrialLog log = read_log_file(path);
+        if (!std::filesystem::exists(journal)) return log;
+        const Journal j = read_journal(journal);
+        if (j.log_id != log.log_id) {
+            throw StorageError("trial log '" + path + "': the journal '" + journal +
+                               "' belongs to another log (the log was replaced); delete the "
+                               "journal to use the log alone, or put back the log it belongs to");
+        }
+        if (j.base > log.sequence) {
+            if (attempt < 5) continue;
+            throw StorageError("trial log '" + path + "' holds events up to " +
+                               std::to_string(log.sequence) + " but its journal '" + journal +
+                               "' starts after event " + std::to_string(j.base) +
+                               " (the log was replaced by an older copy); put back the newer "
+                               "log, or delete the journal to use the log alone");
+        }
+        merge_journal(log, j, journal);
+        return log;
+    }
+}
+
+namespace {
+
+// A new log's identity: the time in nanoseconds and the process, unique on one machine.
+std::string new_log_id() {
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+    return std::to_string(ns) + "-" + std::to_string(::getpid());
+}
+
+}  // namespace
+
 Hdf5Storage::Hdf5Storage(std::string path, Hdf5Options options)
     : path_(std::move(path)), options_(options) {}
 
 Hdf5Storage::~Hdf5Storage() {
+    // NOTE: best effort; the journal keeps every event when this fails, and readers merge it.
+    if (opened_ && pending_ > 0) {
+        try {
+            compact();
+        } catch (...) {
+        }
+    }
+    journal_.reset();
     if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
 
@@ -422,22 +483,37 @@ std::vector<FrozenTrial> Hdf5Storage::open(const StudyInfo& info, const SearchSp
         }
         for (FrozenTrial& t : log.trials) trials_[t.number] = std::move(t);
         race_ = std::move(log.race);
+        mark_ = {log.log_id.empty() ? new_log_id() : log.log_id, log.sequence};
+    } else {
+        // NOTE: a journal without its log cannot belong to a log (the log is written first);
+        // it is what is left when a log was deleted to run the study again.
+        std::error_code ignored;
+        std::filesystem::remove(journal_path(path_), ignored);
+        mark_ = {new_log_id(), 0};
     }
     opened_ = true;
-    checkpoint();  // records the (possibly updated) study attributes
+    compact();  // records the (possibly updated) study attributes, starts an empty journal
     return trials();
 }
 
 void Hdf5Storage::write(std::span<const FrozenTrial> trials) {
     if (!opened_) throw StorageError("trial log '" + path_ + "' is not open");
+    append(journal_record(mark_.sequence + 1, trials));
     for (const FrozenTrial& t : trials) trials_[t.number] = t;
-    checkpoint();
+    if (pending_ >= std::max(options_.compact_min_records,
+                             trials_.size() / std::max<std::size_t>(options_.compact_divisor, 1))) {
+        compact();
+    }
 }
 
 void Hdf5Storage::write_race(const RaceRecord& race) {
     if (!opened_) throw StorageError("trial log '" + path_ + "' is not open");
+    append(journal_record(mark_.sequence + 1, race));
     race_ = race;
-    checkpoint();
+}
+
+void Hdf5Storage::flush() {
+    if (opened_ && pending_ > 0) compact();
 }
 
 std::vector<FrozenTrial> Hdf5Storage::trials() const {
@@ -447,17 +523,50 @@ std::vector<FrozenTrial> Hdf5Storage::trials() const {
     return out;
 }
 
-void Hdf5Storage::checkpoint() {
+void Hdf5Storage::append(const std::vector<unsigned char>& record) {
+    if (!journal_) {
+        throw StorageError("trial log journal '" + journal_path(path_) +
+                           "' could not be opened after the last compaction");
+    }
+    try {
+        journal_->append(record);
+        ++mark_.sequence;
+        ++pending_;
+        const auto now = std::chrono::steady_clock::now();
+        if (options_.fsync && std::chrono::duration<double>(now - last_sync_).count() >=
+                                  options_.sync_interval_seconds) {
+            journal_->sync();
+            last_sync_ = now;
+        }
+    } catch (const IoError& e) {
+        throw StorageError(std::string("trial log journal: ") + e.what());
+    }
+}
+
+void Hdf5Storage::compact() {
+    // NOTE: the order keeps every event whenever the process dies: the new log (holding events
+    // up to mark_.sequence) replaces the old one first; the journal, whose records are then
+    // all at or below that sequence and skipped by readers, is replaced by an empty one after.
     const std::vector<FrozenTrial> rows = trials();
+    const std::string journal = journal_path(path_);
+    const std::vector<unsigned char> header = journal_header(mark_.log_id, mark_.sequence);
     try {
         replace_file(path_,
                      [&](const std::filesystem::path& tmp) {
-                         write_trial_log(tmp.string(), info_, space_, rows, race_);
+                         write_trial_log(tmp.string(), info_, space_, rows, race_, mark_);
                      },
                      {.durable = options_.fsync});
+        write_file_atomic(
+            journal, std::string_view(reinterpret_cast<const char*>(header.data()), header.size()),
+            {.durable = options_.fsync});
+        journal_.reset();  // the old journal is gone: no append may reach it
+        journal_ = std::make_unique<AppendFile>(journal);
     } catch (const IoError& e) {
         throw StorageError(std::string("trial log: ") + e.what());
     }
+    pending_ = 0;
+    ++compactions_;
+    last_sync_ = std::chrono::steady_clock::now();
 }
 
 }  // namespace knntune::tuner

@@ -79,17 +79,21 @@ class Storage {
     /// from `info`, unless `mode.force`. Returns the stored trials by number.
     virtual std::vector<FrozenTrial> open(const StudyInfo& info, const SearchSpace& space,
                                           OpenMode mode) = 0;
-    /// Inserts or replaces trials by number. When this returns the change survives a kill of
-    /// the process, and (HDF5 log) its data is on the disk (docs/run-folder.md, "Durability").
+    /// Inserts or replaces trials by number. When this returns, the change survives the end
+    /// of the process, a kill -9 included (power cuts: see the storage, and docs/run-folder.md
+    /// "Durability").
     virtual void write(std::span<const FrozenTrial> trials) = 0;
     /// All trials, by number.
     virtual std::vector<FrozenTrial> trials() const = 0;
-    /// Replaces the race record; kept as `write` keeps a change.
+    /// Replaces the race record; as durable as `write` when this returns.
     virtual void write_race(const RaceRecord& race) = 0;
     /// The race record (loaded by `open`; empty when the study is not a race).
     virtual RaceRecord race() const = 0;
     /// Human-readable location ("memory", a file path).
     virtual std::string describe() const = 0;
+    /// Brings the storage's own file up to date at the end of a study (Hdf5Storage: folds
+    /// its journal into the log). Nothing to do by default.
+    virtual void flush() {}
 };
 
 /// Throws `StorageError` when a stored study cannot be resumed as `info` (space, seed,

@@ -381,7 +381,10 @@ OptimizeResult Study::optimize(const Objective& objective, const OptimizeParams&
             for (const FrozenTrial& t : asked) run_trial(objective, t, params);
         }
         result.n_run += static_cast<std::int64_t>(asked.size());
-        check_failures(trials(), params.max_failures);
+        // NOTE: checked in place; a copy of every trial per batch made each trial of a long
+        // study cost more than the one before.
+        std::lock_guard lock(mu_);
+        check_failures(trials_, params.max_failures);
     }
     return result;
 }
@@ -408,6 +411,11 @@ RaceRecord Study::race() const {
 void Study::write_race(const RaceRecord& race) {
     std::lock_guard lock(mu_);
     storage_->write_race(race);
+}
+
+void Study::flush() {
+    std::lock_guard lock(mu_);
+    storage_->flush();
 }
 
 std::int64_t Study::n_finished() const {

@@ -163,6 +163,10 @@ class Study {
     RaceRecord race() const;
     /// Replaces the race record; durable when this returns.
     void write_race(const RaceRecord& race);
+    /// Brings the storage's own file up to date (`Storage::flush`; the trial log folds its
+    /// journal in). Call it when the study has ended; destroying the study does it too, but
+    /// cannot report a failure.
+    void flush();
     /// Number of finished (Complete, Pruned or Fail) trials.
     std::int64_t n_finished() const;
     /// The best Complete trial (ties: lowest number). Throws `StudyError` when there is none.

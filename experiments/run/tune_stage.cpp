@@ -272,6 +272,7 @@ void run_study(const RunContext& ctx, const StudyJob& job, const std::string& fi
             "tuner.parallel_trials) and continue with --resume, or raise tuner.max_failures (" +
             std::to_string(cfg.tuner.max_failures) + "; 0: never stop)");
     }
+    study.flush();  // the log file alone is now complete (docs/trial-log.md)
     ctx.progress().finish(std::to_string(study.n_finished()) + " trials finished (" +
                           std::string(tuner::stop_reason_name(result.reason)) + "); best " +
                           best.text() + "; cache " + std::to_string(counts.hits.load()) +

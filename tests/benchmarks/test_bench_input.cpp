@@ -19,7 +19,7 @@ TEST_CASE("bench input: a prepared.h5 period is read whole and binarised", "[ben
     engine::PreparedData d;
     d.user_keys = {"u1", "u2", "u3"};
     d.item_keys = {"A", "B", "C", "D"};
-    d.item_names = {"Mug", "", "Plate", "Cup"};
+    d.item_names = d.item_keys;
     for (int p = 0; p < 4; ++p) {
         const auto last = static_cast<engine::Index>(p % 3);
         const std::vector<Triplet> t = {{0, 0, 1}, {1, 2, 3}, {2, last, 0.5F}, {2, 3, 2}};

@@ -64,6 +64,9 @@ TEST_CASE("replace_file removes the folder's temporaries of dead processes only"
     const std::string stale_model = dir.write("model-item_knn.h5.tmp." + dead, "x");
     const std::string stale_prepared = dir.write("prepared.h5.tmp." + dead, "x");
     const std::string stale_same = dir.write("log.h5.tmp." + dead, "x");
+    // Left by a kill while a trial log's journal was replaced by an empty one.
+    const std::string stale_journal = dir.write("trials-item_knn.h5.journal.tmp." + dead, "x");
+    const std::string stale_journal2 = dir.write("trials.h5.journal.tmp." + dead, "x");
     // Writes in progress: this process's own and its parent's.
     const std::string own = dir.write("prepared.h5.tmp." + mine, "x");
     const std::string alive = dir.write("trials-item_knn.h5.tmp." + parent, "x");
@@ -79,6 +82,8 @@ TEST_CASE("replace_file removes the folder's temporaries of dead processes only"
     CHECK_FALSE(fs::exists(stale_model));
     CHECK_FALSE(fs::exists(stale_prepared));
     CHECK_FALSE(fs::exists(stale_same));
+    CHECK_FALSE(fs::exists(stale_journal));
+    CHECK_FALSE(fs::exists(stale_journal2));
     for (const std::string& kept : {own, alive, plain, no_pid, no_name, nested, user_file}) {
         INFO(kept);
         CHECK(fs::exists(kept));

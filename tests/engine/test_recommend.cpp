@@ -147,6 +147,30 @@ bool same_rows(const CsrMatrix& a, const CsrMatrix& b) {
     return true;
 }
 
+/// Every user's list of `rec` against the dense double-precision product R·Sᵀ, ranked by
+/// score then item: the same scores to float precision, and with `exact` sums the very same
+/// items in the same order.
+void check_against_dense(const PopularFixture& f, const CsrMatrix& rec, Index top_n,
+                         bool exclude_seen, bool exact) {
+    const Index items = f.sim.rows;
+    const Eigen::MatrixXd r_d = to_dense(f.log);
+    const Eigen::MatrixXd scores = r_d * to_dense(f.sim).transpose();
+    for (Index u = 0; u < f.log.rows; ++u) {
+        std::vector<std::pair<double, Index>> cand;
+        for (Index j = 0; j < items; ++j) {
+            const double s = scores(u, j);
+            if (s > 0 && !(exclude_seen && r_d(u, j) != 0)) cand.emplace_back(-s, j);
+        }
+        std::sort(cand.begin(), cand.end());
+        const auto got = row(rec, u);
+        REQUIRE(got.size() == std::min<size_t>(cand.size(), static_cast<size_t>(top_n)));
+        for (size_t t = 0; t < got.size(); ++t) {
+            CHECK(got[t].second == Approx(-cand[t].first).epsilon(1e-5));
+            if (exact) CHECK(got[t].first == cand[t].second);
+        }
+    }
+}
+
 }  // namespace
 
 TEST_CASE("bounded recommendation equals the full scan and a dense product",
@@ -185,22 +209,54 @@ TEST_CASE("bounded recommendation equals the full scan and a dense product",
     const CsrMatrix full = similarity::sparse_topk(f.log, s_t, DotProduct{}, opt);
     CHECK(same_rows(rec, full));
 
-    // Dense double-precision product R·Sᵀ, ranked by score then item.
-    const Eigen::MatrixXd r_d = to_dense(f.log);
-    const Eigen::MatrixXd scores = r_d * to_dense(f.sim).transpose();
-    for (Index u = 0; u < f.log.rows; ++u) {
-        std::vector<std::pair<double, Index>> cand;
-        for (Index j = 0; j < items; ++j) {
-            const double s = scores(u, j);
-            if (s > 0 && !(exclude_seen && r_d(u, j) != 0)) cand.emplace_back(-s, j);
-        }
-        std::sort(cand.begin(), cand.end());
-        const auto got = row(rec, u);
-        REQUIRE(got.size() == std::min<size_t>(cand.size(), static_cast<size_t>(top_n)));
-        for (size_t t = 0; t < got.size(); ++t) {
-            CHECK(got[t].second == Approx(-cand[t].first).epsilon(1e-5));
-            // Exact sums leave nothing to rounding: the very same items, in the same order.
-            if (exact) CHECK(got[t].first == cand[t].second);
-        }
+    check_against_dense(f, rec, top_n, exclude_seen, exact);
+}
+
+TEST_CASE("bounded recommendation with long sparse rows equals computing every block",
+          "[engine][recommend]") {
+    using similarity::DotProduct;
+    using similarity::KernelOptions;
+    const Values values = GENERATE(Values::Random, Values::Dyadic, Values::Unit);
+    const Index top_n = GENERATE(1, 10, 60);
+    const bool exclude_seen = GENERATE(false, true);
+    // No dense rows, or a budget for a few: the other long rows are blocked.
+    const size_t dense_budget = GENERATE(size_t{0}, size_t{5} * 700 * sizeof(float));
+    CAPTURE(static_cast<int>(values), top_n, exclude_seen, dense_budget);
+    const Index items = 700;
+    const PopularFixture f =
+        popular_fixture(150, items, values, 23U + static_cast<unsigned>(values));
+    const CsrMatrix s_t = transpose(f.sim);
+
+    KernelOptions opt;
+    opt.k = top_n;
+    opt.threshold = 0;
+    opt.exclude = exclude_seen ? &f.log : nullptr;
+    opt.nonnegative = true;
+    opt.dense_row_share = similarity::kBoundedDenseRowShare;
+    opt.dense_row_budget = dense_budget;
+    auto packed = similarity::detail::pack_rows<std::uint16_t>(s_t, opt.dense_row_budget,
+                                                               opt.dense_row_share, true);
+    similarity::detail::pack_blocked_rows(s_t, opt.blocked_row_budget, packed);
+    REQUIRE(std::count_if(packed.blocked_slot.begin(), packed.blocked_slot.end(),
+                          [](std::int32_t s) { return s >= 0; }) >= 30);
+
+    const CsrMatrix bounded = similarity::sparse_topk(f.log, s_t, DotProduct{}, opt);
+    opt.bound_stop = false;
+    const CsrMatrix every_block = similarity::sparse_topk(f.log, s_t, DotProduct{}, opt);
+    CHECK(same_rows(bounded, every_block));
+    const bool exact = values != Values::Random;
+    if (exact) {
+        // Exact sums do not depend on the order of the additions: the plain kernel agrees.
+        opt.nonnegative = false;
+        CHECK(same_rows(bounded, similarity::sparse_topk(f.log, s_t, DotProduct{}, opt)));
     }
+    check_against_dense(f, bounded, top_n, exclude_seen, exact);
+
+    // A budget too small for one block index leaves every long row to the plain scatter.
+    opt.nonnegative = true;
+    opt.bound_stop = true;
+    opt.blocked_row_budget = 1;
+    const CsrMatrix unblocked = similarity::sparse_topk(f.log, s_t, DotProduct{}, opt);
+    if (exact) CHECK(same_rows(bounded, unblocked));
+    check_against_dense(f, unblocked, top_n, exclude_seen, exact);
 }

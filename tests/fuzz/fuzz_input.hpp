@@ -56,5 +56,6 @@ int config(const std::uint8_t* data, std::size_t size);
 int model(const std::uint8_t* data, std::size_t size);
 int prepared(const std::uint8_t* data, std::size_t size);
 int trial_log(const std::uint8_t* data, std::size_t size);
+int trial_journal(const std::uint8_t* data, std::size_t size);
 
 }  // namespace knntune::fuzz

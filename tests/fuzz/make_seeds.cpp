@@ -1,7 +1,8 @@
 /// Writes the seed corpus of the HDF5 fuzz targets: small valid files made by knntune's own
 /// writers, so that the seeds follow the formats as they change (nothing binary is committed).
 ///
-/// Usage: fuzz_make_seeds DIR; writes DIR/model/, DIR/prepared/ and DIR/trial_log/.
+/// Usage: fuzz_make_seeds DIR; writes DIR/model/, DIR/prepared/, DIR/trial_log/ and
+/// DIR/trial_journal/.
 
 #include <cmath>
 #include <cstdio>
@@ -15,7 +16,9 @@
 #include "engine/data/prepare.hpp"
 #include "engine/data/prepared_io.hpp"
 #include "engine/model_io.hpp"
+#include "tests/fuzz/trial_log_seed.hpp"
 #include "tuner/hdf5_storage.hpp"
+#include "tuner/trial_journal.hpp"
 
 namespace fs = std::filesystem;
 using namespace knntune;
@@ -65,36 +68,34 @@ void write_prepared(const fs::path& dir) {
 }
 
 void write_trial_logs(const fs::path& dir) {
-    const tuner::SearchSpace space = tuner::SearchSpace::from_json_text(R"({"params": [
-      {"name": "algorithm", "type": "categorical", "choices": ["cosine", "rp3beta"]},
-      {"name": "k", "type": "int", "low": 5, "high": 500, "log": true},
-      {"name": "alpha", "type": "float", "low": 0, "high": 2, "parent": "algorithm",
-       "when": ["rp3beta"]}]})");
-    tuner::StudyInfo info;
-    info.name = "item_knn";
-    info.direction = Direction::Maximize;
-    info.seed = 42;
-    info.search_space = space.to_json_text();
-    info.sampler = "tpe";
-    info.sampler_settings = "{}";
-    info.config = "tuner: {n_trials: 3}\n";
-    info.data_fingerprint = "sha256:0";
-    info.software_version = "0.1.0";
+    const tuner::SearchSpace space = fuzz::seed_space();
+    const tuner::StudyInfo info = fuzz::seed_info(space);
     tuner::write_trial_log((dir / "empty.h5").string(), info, space, {});
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    std::vector<tuner::FrozenTrial> trials(3);
-    trials[0] = {0, tuner::TrialState::Complete, 0.25, {0, 10, nan}, {{"ndcg@10", 0.3}}, 1, 2, ""};
-    trials[1] = {1, tuner::TrialState::Fail, nan, {1, 20, 0.5}, {}, 2, 3, "objective threw"};
-    trials[2] = {2, tuner::TrialState::Running, nan, {1, 7, 1.5}, {}, 3, nan, ""};
-    tuner::RaceRecord race;
-    race.key = "algorithm";
-    race.test = "one-sided Wilcoxon signed-rank";
-    race.arms.resize(2);
-    race.arms[0].label = "cosine";
-    race.arms[1].label = "rp3beta";
-    race.arms[1].racing = false;
-    race.arms[1].stopped_at = 1;
-    tuner::write_trial_log((dir / "trials.h5").string(), info, space, trials, race);
+    tuner::write_trial_log((dir / "trials.h5").string(), info, space, fuzz::seed_trials(),
+                           fuzz::seed_race());
+}
+
+// Journals for the log of the `trial_journal` target: only a header, and one with every kind
+// of record (the seed trials one by one, then the first told, and a race record).
+void write_journals(const fs::path& dir) {
+    const auto put = [&](const char* name, const std::vector<unsigned char>& bytes) {
+        std::ofstream(dir / name, std::ios::binary)
+            .write(reinterpret_cast<const char*>(bytes.data()),
+                   static_cast<std::streamsize>(bytes.size()));
+    };
+    std::vector<unsigned char> j = tuner::journal_header(fuzz::kSeedLogId, 0);
+    put("header-only.journal", j);
+    std::uint64_t seq = 0;
+    for (const tuner::FrozenTrial& t : fuzz::seed_trials()) {
+        const auto r = tuner::journal_record(++seq, std::span<const tuner::FrozenTrial>(&t, 1));
+        j.insert(j.end(), r.begin(), r.end());
+    }
+    const auto all = fuzz::seed_trials();
+    const auto batch = tuner::journal_record(++seq, all);
+    j.insert(j.end(), batch.begin(), batch.end());
+    const auto race = tuner::journal_record(++seq, fuzz::seed_race());
+    j.insert(j.end(), race.begin(), race.end());
+    put("events.journal", j);
 }
 
 }  // namespace
@@ -105,9 +106,12 @@ int main(int argc, char** argv) {
         return 2;
     }
     const fs::path root = argv[1];
-    for (const char* sub : {"model", "prepared", "trial_log"}) fs::create_directories(root / sub);
+    for (const char* sub : {"model", "prepared", "trial_log", "trial_journal"}) {
+        fs::create_directories(root / sub);
+    }
     write_models(root / "model");
     write_prepared(root / "prepared");
     write_trial_logs(root / "trial_log");
+    write_journals(root / "trial_journal");
     return 0;
 }

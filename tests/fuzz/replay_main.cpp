@@ -32,6 +32,7 @@ constexpr NamedTarget kTargets[] = {
     {"model", knntune::fuzz::model},
     {"prepared", knntune::fuzz::prepared},
     {"trial_log", knntune::fuzz::trial_log},
+    {"trial_journal", knntune::fuzz::trial_journal},
 };
 
 std::vector<std::filesystem::path> inputs_of(const std::filesystem::path& p) {

@@ -47,15 +47,19 @@ Evaluation cheap(const Trial& t) {
     return e;
 }
 
-// `durable`: fsync every log change, as a real run does. The parent's resume runs without: the
-// kill -9 is not aimed at it, and the page cache survives a killed process anyway.
+// The trial log's options: compaction every 8 journal records (two per trial) rather than 64,
+// so that kills also land inside and between the steps of a compaction.
+Hdf5Options kill_options(bool durable) { return {.fsync = durable, .compact_min_records = 8}; }
+
+// `durable`: fsync each compaction and the journal, as a real run does. The parent's resume runs
+// without: the kill -9 is not aimed at it, and the page cache survives a killed process anyway.
 void run_study(const std::string& path, std::size_t parallel, bool durable) {
     const SearchSpace space = knn_space();
     StudyOptions opt;
     opt.seed = kSeed;
     opt.open.resume = true;
     Study study(space, make_sampler("tpe", {}, kSeed, space),
-                std::make_unique<Hdf5Storage>(path, Hdf5Options{durable}), opt);
+                std::make_unique<Hdf5Storage>(path, kill_options(durable)), opt);
     OptimizeParams p;
     p.n_trials = kTrials;
     p.parallel_trials = parallel;
@@ -212,7 +216,7 @@ TEST_CASE("kill -9 child (helper run by the kill -9 test, not a test)", "[.kill_
     const char* log = std::getenv("KNNTUNE_KILL_LOG");
     if (!log) return;
     if (race_mode()) {
-        (void)run_race_study(std::make_unique<Hdf5Storage>(log, Hdf5Options{true}));
+        (void)run_race_study(std::make_unique<Hdf5Storage>(log, kill_options(true)));
     } else {
         run_study(log, 2, true);
     }
@@ -246,7 +250,7 @@ TEST_CASE("a race killed with -9 at 10 moments resumes to the uninterrupted tria
         for (const FrozenTrial& t : cut.trials) complete += t.state == TrialState::Complete;
         mid_study += complete > 0 && complete < whole.size() ? 1 : 0;
         const std::vector<FrozenTrial> resumed =
-            run_race_study(std::make_unique<Hdf5Storage>(path, Hdf5Options{false}));
+            run_race_study(std::make_unique<Hdf5Storage>(path, kill_options(false)));
         REQUIRE(resumed.size() == whole.size());
         for (std::size_t i = 0; i < whole.size(); ++i) {
             CHECK(resumed[i].value == whole[i].value);
