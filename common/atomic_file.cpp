@@ -5,12 +5,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -21,6 +24,49 @@ namespace knntune {
 namespace fs = std::filesystem;
 
 namespace {
+
+std::atomic<std::uint64_t> g_file_syncs{0};
+std::atomic<std::uint64_t> g_folder_syncs{0};
+
+/// The folders whose renames wait for the end of a `FolderSyncBatch`.
+struct PendingFolders {
+    std::mutex mutex;
+    int batches = 0;  ///< alive FolderSyncBatch objects
+    std::set<std::string> folders;
+};
+
+PendingFolders& pending() {
+    static PendingFolders p;
+    return p;
+}
+
+/// fdatasync of `path` (the data and the size, not the times: all a reader needs), or fsync
+/// of a folder; throws IoError naming it.
+void sync_one(const fs::path& path, bool is_directory, bool data_only) {
+    const int fd =
+        ::open(path.c_str(), (is_directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0) throw IoError(path.string() + ": cannot open to sync: " + std::strerror(errno));
+    const int rc = data_only ? ::fdatasync(fd) : ::fsync(fd);
+    const int saved = errno;
+    ::close(fd);
+    (is_directory ? g_folder_syncs : g_file_syncs).fetch_add(1, std::memory_order_relaxed);
+    if (rc != 0) throw IoError(path.string() + ": cannot sync: " + std::strerror(saved));
+}
+
+/// Syncs `folder` now, or records it for the batch alive.
+void sync_folder_or_defer(const fs::path& folder) {
+    {
+        PendingFolders& p = pending();
+        const std::lock_guard lock(p.mutex);
+        if (p.batches > 0) {
+            fs::path normal = fs::absolute(folder).lexically_normal();
+            if (!normal.has_filename()) normal = normal.parent_path();  // "dir/" is "dir"
+            p.folders.insert(normal.string());
+            return;
+        }
+    }
+    sync_one(folder, true, false);
+}
 
 /// True when no process with this id exists (a signal 0 says so without sending anything).
 bool process_gone(long pid) { return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH; }
@@ -88,13 +134,47 @@ std::string read_file(const fs::path& path) {
     return text;
 }
 
-void sync_path(const fs::path& path, bool is_directory) {
-    const int fd = ::open(path.c_str(), is_directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-    if (fd < 0) throw IoError(path.string() + ": cannot open to sync: " + std::strerror(errno));
-    const int rc = ::fsync(fd);
-    const int saved = errno;
-    ::close(fd);
-    if (rc != 0) throw IoError(path.string() + ": cannot sync: " + std::strerror(saved));
+void sync_path(const fs::path& path, bool is_directory) { sync_one(path, is_directory, false); }
+
+SyncCounts sync_counts() {
+    return {g_file_syncs.load(std::memory_order_relaxed),
+            g_folder_syncs.load(std::memory_order_relaxed)};
+}
+
+FolderSyncBatch::FolderSyncBatch() {
+    PendingFolders& p = pending();
+    const std::lock_guard lock(p.mutex);
+    ++p.batches;
+}
+
+FolderSyncBatch::~FolderSyncBatch() {
+    try {
+        sync();
+    } catch (...) {
+        // NOTE: the path of a failed command, whose own error is the one reported; a
+        // destructor must not throw.
+    }
+    PendingFolders& p = pending();
+    const std::lock_guard lock(p.mutex);
+    --p.batches;
+}
+
+void FolderSyncBatch::sync() {
+    std::set<std::string> folders;
+    {
+        PendingFolders& p = pending();
+        const std::lock_guard lock(p.mutex);
+        folders.swap(p.folders);
+    }
+    std::string first_error;
+    for (const std::string& folder : folders) {
+        try {
+            sync_one(folder, true, false);
+        } catch (const IoError& e) {
+            if (first_error.empty()) first_error = e.what();
+        }
+    }
+    if (!first_error.empty()) throw IoError(first_error);
 }
 
 void replace_file(const fs::path& path, const std::function<void(const fs::path& tmp)>& fill,
@@ -106,7 +186,9 @@ void replace_file(const fs::path& path, const std::function<void(const fs::path&
     const fs::path tmp = path.string() + ".tmp." + std::to_string(::getpid());
     try {
         fill(tmp);
-        if (options.durable) sync_path(tmp, false);
+        // NOTE: fdatasync, not fsync: the data and the size are what the renamed file needs;
+        // the times are not worth a second journal write.
+        if (options.durable) sync_one(tmp, false, true);
         fs::rename(tmp, path, ec);
         if (ec) throw IoError(path.string() + ": cannot rename temporary file: " + ec.message());
     } catch (...) {
@@ -115,7 +197,7 @@ void replace_file(const fs::path& path, const std::function<void(const fs::path&
         throw;
     }
     if (options.durable) {
-        sync_path(path.has_parent_path() ? path.parent_path() : fs::path("."), true);
+        sync_folder_or_defer(path.has_parent_path() ? path.parent_path() : fs::path("."));
     }
 }
 
@@ -188,9 +270,10 @@ void AppendFile::append(std::span<const unsigned char> bytes) {
 }
 
 void AppendFile::sync() {
-    if (fd_ < 0 || ::fdatasync(fd_) != 0) {
-        throw IoError(path_.string() + ": cannot sync: " + std::strerror(errno));
-    }
+    const int rc = fd_ < 0 ? -1 : ::fdatasync(fd_);
+    const int saved = fd_ < 0 ? EBADF : errno;
+    if (fd_ >= 0) g_file_syncs.fetch_add(1, std::memory_order_relaxed);
+    if (rc != 0) throw IoError(path_.string() + ": cannot sync: " + std::strerror(saved));
 }
 
 }  // namespace knntune

@@ -13,9 +13,11 @@
 namespace knntune {
 
 struct AtomicWriteOptions {
-    /// fsync the new file before the rename and its folder after it, so that the new
-    /// content survives a power cut, not only a crash of the process.
-    bool durable = false;
+    /// Flush the new file's data to the disk (one `fdatasync`) before the rename, and sync its
+    /// folder after it: at once, or once per folder when the enclosing `FolderSyncBatch`
+    /// ends. Then a power cut leaves the old file or the complete new one under the name, as a
+    /// kill does; without it only a kill is covered. Docs: docs/run-folder.md, "Durability".
+    bool durable = true;
 };
 
 /// Writes `path` through the temporary `PATH.tmp.PID` in the same folder: `fill` writes the
@@ -39,6 +41,33 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view text,
 
 /// fsync of one file or folder; throws IoError naming it.
 void sync_path(const std::filesystem::path& path, bool is_directory);
+
+/// Waits on the disk made by this process so far, in all threads: the figure a test or a
+/// benchmark compares before and after a write.
+struct SyncCounts {
+    std::uint64_t files = 0;    ///< fdatasync/fsync of a file
+    std::uint64_t folders = 0;  ///< fsync of a folder
+};
+
+/// The counts so far (atomic counters, safe to read while other threads write).
+[[nodiscard]] SyncCounts sync_counts();
+
+/// While one is alive, a durable write syncs its file only and records its folder; `sync`
+/// then syncs each recorded folder once. So a command writing F files into one folder waits
+/// F + 1 times, not 2F. Batches nest: writes defer while any is alive, and any `sync` syncs
+/// every folder recorded so far. Thread-safe.
+class FolderSyncBatch {
+  public:
+    FolderSyncBatch();
+    /// Syncs the folders still recorded, ignoring errors: the path of a command that failed.
+    ~FolderSyncBatch();
+    FolderSyncBatch(const FolderSyncBatch&) = delete;
+    FolderSyncBatch& operator=(const FolderSyncBatch&) = delete;
+
+    /// fsyncs each folder recorded since the last `sync` once; throws IoError naming the first
+    /// one that cannot be synced (the others are still synced).
+    void sync();
+};
 
 /// An existing file opened for appending whole records (the trial log's journal). Each
 /// `append` is one `write()` call at the end of the file, so a process killed during it leaves

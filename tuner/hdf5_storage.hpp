@@ -5,8 +5,9 @@
 /// `PATH.journal` as one checksummed record in one write() call (tuner/trial_journal.hpp), so
 /// its cost does not grow with the study. The journal is folded into `PATH` (compaction) when
 /// it holds at least max(64, trials / 2) records, when the study opens and when it ends: the
-/// complete log and its checksum block are written to `PATH.tmp.PID`, flushed to disk (fsync)
-/// and renamed over `PATH`, then the journal is replaced by an empty one. The amortised cost
+/// complete log and its checksum block are written to `PATH.tmp.PID`, flushed to disk (one
+/// fdatasync; the folder is synced once per command, docs/run-folder.md "Durability") and
+/// renamed over `PATH`, then the journal is replaced by an empty one. The amortised cost
 /// per event is constant. `read_trial_log` reads `PATH` and merges the journal's newer records,
 /// so every reader sees every event that was written, also after a kill -9 at any moment.
 ///
@@ -61,7 +62,7 @@ void write_trial_log(const std::string& path, const StudyInfo& info, const Searc
 
 /// Options of the HDF5 storage.
 struct Hdf5Options {
-    bool fsync = true;  ///< fsync each compaction, fdatasync the journal (survive a power cut)
+    bool fsync = true;  ///< fdatasync each compaction and the journal (survive a power cut)
     /// Seconds between two fdatasync of the journal, at the first event after them.
     double sync_interval_seconds = 1.0;
     /// Compaction when the journal holds max(this, trials / divisor) records (two per trial:

@@ -80,7 +80,8 @@ class Storage {
     virtual std::vector<FrozenTrial> open(const StudyInfo& info, const SearchSpace& space,
                                           OpenMode mode) = 0;
     /// Inserts or replaces trials by number. When this returns, the change survives the end
-    /// of the process, a kill -9 included (power cuts: see the storage).
+    /// of the process, a kill -9 included (power cuts: see the storage, and docs/run-folder.md
+    /// "Durability").
     virtual void write(std::span<const FrozenTrial> trials) = 0;
     /// All trials, by number.
     virtual std::vector<FrozenTrial> trials() const = 0;

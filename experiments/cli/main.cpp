@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/atomic_file.hpp"
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "experiments/cli/commands.hpp"
@@ -116,7 +117,12 @@ int main(int argc, char** argv) {
     for (const Command* c : kCommands) {
         if (c->name != name) continue;
         try {
-            return c->run(*c, args);
+            // NOTE: every file the command writes syncs its data once; the folders are synced
+            // once each here, at the end (docs/run-folder.md, "Durability").
+            knntune::FolderSyncBatch folders;
+            const int status = c->run(*c, args);
+            folders.sync();
+            return status;
         } catch (...) {
             return exit_status(name, std::current_exception());
         }

@@ -97,3 +97,61 @@ TEST_CASE("file errors are user errors naming the path", "[common]") {
     CHECK_THROWS_WITH(knntune::read_file("/nonexistent/knntune.txt"),
                       "/nonexistent/knntune.txt: cannot open");
 }
+
+namespace {
+
+/// The waits on the disk since `before`.
+knntune::SyncCounts waits_since(const knntune::SyncCounts& before) {
+    const knntune::SyncCounts now = knntune::sync_counts();
+    return {now.files - before.files, now.folders - before.folders};
+}
+
+}  // namespace
+
+TEST_CASE("a durable write waits on the disk once; a batch syncs each folder once at its end",
+          "[common][sync]") {
+    TempDir dir;
+    SECTION("alone, a write syncs its file and its folder; a non-durable one neither") {
+        const knntune::SyncCounts before = knntune::sync_counts();
+        knntune::write_file_atomic(dir.path() / "a.txt", "a");
+        CHECK(waits_since(before).files == 1);
+        CHECK(waits_since(before).folders == 1);
+        knntune::write_file_atomic(dir.path() / "b.txt", "b", {.durable = false});
+        CHECK(waits_since(before).files == 1);
+        CHECK(waits_since(before).folders == 1);
+    }
+    SECTION("in a batch, one sync per file, then one per folder") {
+        const knntune::SyncCounts before = knntune::sync_counts();
+        {
+            knntune::FolderSyncBatch batch;
+            for (const char* name : {"config.resolved.yaml", "prepared.h5", "test-a.json"}) {
+                knntune::write_file_atomic(dir.path() / name, name);
+            }
+            knntune::write_file_atomic(dir.path() / "figures" / "figure-1.svg", "<svg/>");
+            knntune::replace_file(dir.path() / "trials.h5", [](const fs::path& tmp) {
+                knntune::write_file_atomic(tmp, "log", {.durable = false});
+            });
+            knntune::write_file_atomic(dir.path() / "." / "report.md", "# report");
+            CHECK(waits_since(before).files == 6);
+            CHECK(waits_since(before).folders == 0);
+            batch.sync();
+            CHECK(waits_since(before).folders == 2);  // the run folder and figures/
+            batch.sync();
+            CHECK(waits_since(before).folders == 2);
+            knntune::write_file_atomic(dir.path() / "report.html", "<p>");
+        }
+        // The batch's end syncs what came after its last `sync`.
+        CHECK(waits_since(before).files == 7);
+        CHECK(waits_since(before).folders == 3);
+        CHECK(knntune::read_file(dir.path() / "trials.h5") == "log");
+    }
+}
+
+TEST_CASE("a batch's sync names the folder it cannot sync", "[common][sync]") {
+    TempDir dir;
+    knntune::FolderSyncBatch batch;
+    knntune::write_file_atomic(dir.path() / "sub" / "a.txt", "a");
+    fs::remove_all(dir.path() / "sub");
+    CHECK_THROWS_WITH(batch.sync(),
+                      Catch::Contains((dir.path() / "sub").string() + ": cannot open to sync"));
+}

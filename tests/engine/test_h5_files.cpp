@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "common/atomic_file.hpp"
 #include "common/error.hpp"
 #include "engine/data/prepared_io.hpp"
 #include "engine/data/timestamp.hpp"
@@ -176,6 +177,20 @@ TEST_CASE("h5 files: model and prepared data round-trip, also without a checksum
     CHECK(verify_file_checksum(old_model).status == ChecksumCheck::Status::NoChecksum);
     CHECK(same_model(engine::load_model(old_model.string()), small_model()));
     CHECK(same_prepared(engine::load_prepared(old_prepared.string()), small_prepared()));
+}
+
+TEST_CASE("h5 files: a model or prepared-data write waits on the disk once", "[engine][h5][sync]") {
+    test::TempDir dir;
+    const SyncCounts before = sync_counts();
+    FolderSyncBatch batch;
+    engine::save_model(small_model(), (dir.path() / "model-item_knn.h5").string());
+    CHECK(sync_counts().files - before.files == 1);
+    engine::save_prepared(small_prepared(), {"log.csv", "data: {}"},
+                          (dir.path() / "prepared.h5").string());
+    CHECK(sync_counts().files - before.files == 2);
+    CHECK(sync_counts().folders - before.folders == 0);
+    batch.sync();
+    CHECK(sync_counts().folders - before.folders == 1);
 }
 
 TEST_CASE("h5 files: a damaged or changed file is refused by its checksum", "[engine][h5]") {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 
+#include "common/atomic_file.hpp"
 #include "tests/tuner/fixtures.hpp"
 #include "tuner/error.hpp"
 #include "tuner/hdf5_storage.hpp"
@@ -161,5 +162,35 @@ TEST_CASE("HDF5 log: round trip through the file, resume checks and the writer l
     }
     CHECK_THROWS_WITH(read_trial_log((dir / "missing.h5").string()),
                       Catch::Contains("does not exist"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("HDF5 log: a journal append waits on the disk at most once; a compaction once per file",
+          "[tuner][storage][sync]") {
+    const auto dir = scratch_dir("syncs");
+    const SearchSpace space = knn_space();
+    {
+        knntune::FolderSyncBatch batch;
+        // A sync interval of 0 flushes the journal at every event: the most waits there can be.
+        Hdf5Storage s((dir / "trials.h5").string(), {.sync_interval_seconds = 0.0});
+        s.open(info_for(space), space, {});
+        batch.sync();
+        const knntune::SyncCounts before = knntune::sync_counts();
+        FrozenTrial t = make_trial(0, space);
+        for (int i = 0; i < 3; ++i) {
+            t.number = i;
+            s.write(std::vector<FrozenTrial>{t});
+        }
+        CHECK(knntune::sync_counts().files - before.files == 3);
+        CHECK(knntune::sync_counts().folders - before.folders == 0);
+        // The compaction at the end writes the log and an empty journal (one wait each); both
+        // renames are in one folder, synced once by the batch.
+        s.flush();
+        CHECK(knntune::sync_counts().files - before.files == 5);
+        CHECK(knntune::sync_counts().folders - before.folders == 0);
+        batch.sync();
+        CHECK(knntune::sync_counts().folders - before.folders == 1);
+    }
+    CHECK(read_trial_log((dir / "trials.h5").string()).trials.size() == 3);
     std::filesystem::remove_all(dir);
 }
