@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <string>
+#include <vector>
 
 #include "engine/error.hpp"
 #include "engine/similarity/kernel.hpp"
@@ -21,6 +23,49 @@ std::string shape(const CsrMatrix& m) {
 bool finite_nonnegative(const CsrMatrix& m) {
     return std::all_of(m.values.begin(), m.values.end(),
                        [](Score v) { return std::isfinite(v) && (v == 0 || v >= 0x1p-60F); });
+}
+
+/// Candidate items in the order the bounded selection computes them best: by their largest
+/// similarity, descending (ties by item). A block of 64 consecutive candidates then holds
+/// items of about the same scale, so its bound is close to every item's own. Measures that
+/// scale each row of S (p3alpha and rp3beta divide by a power of the item's degree) would
+/// otherwise put one item of large scores into most blocks and compute most of them.
+struct TargetOrder {
+    std::vector<Index> id;   ///< position → item
+    std::vector<Index> pos;  ///< item → position
+};
+
+TargetOrder order_targets(const CsrMatrix& s) {
+    std::vector<Score> top(static_cast<size_t>(s.rows), 0);
+    for (Index j = 0; j < s.rows; ++j) {
+        for (Offset q = s.indptr[j]; q < s.indptr[j + 1]; ++q) {
+            top[j] = std::max(top[j], s.values[q]);
+        }
+    }
+    TargetOrder order;
+    order.id.resize(static_cast<size_t>(s.rows));
+    std::iota(order.id.begin(), order.id.end(), Index{0});
+    std::stable_sort(order.id.begin(), order.id.end(),
+                     [&](Index x, Index y) { return top[x] > top[y]; });
+    order.pos.resize(order.id.size());
+    for (Index t = 0; t < s.rows; ++t) order.pos[order.id[t]] = t;
+    return order;
+}
+
+/// Row t of the result is row id[t] of `m`.
+CsrMatrix permute_rows(const CsrMatrix& m, const std::vector<Index>& id) {
+    CsrMatrix out(m.rows, m.cols);
+    out.indices.reserve(m.indices.size());
+    out.values.reserve(m.values.size());
+    for (Index t = 0; t < m.rows; ++t) {
+        const Index j = id[t];
+        out.indices.insert(out.indices.end(), m.indices.begin() + m.indptr[j],
+                           m.indices.begin() + m.indptr[j + 1]);
+        out.values.insert(out.values.end(), m.values.begin() + m.indptr[j],
+                          m.values.begin() + m.indptr[j + 1]);
+        out.indptr[t + 1] = static_cast<Offset>(out.indices.size());
+    }
+    return out;
 }
 
 }  // namespace
@@ -62,6 +107,13 @@ CsrMatrix recommend(const CsrMatrix& user_item, const CsrMatrix& similarity,
         opt.dense_row_budget = similarity::kBoundedDenseRowBudget;
     }
     const similarity::DotProduct dot;
+    if (orientation == Orientation::Item && opt.nonnegative) {
+        const TargetOrder order = order_targets(similarity);
+        opt.column_id = &order.id;
+        opt.column_pos = &order.pos;
+        const CsrMatrix s_t = transpose(permute_rows(similarity, order.id));
+        return similarity::sparse_topk(user_item, s_t, dot, opt);
+    }
     if (orientation == Orientation::Item) {
         const CsrMatrix s_t = transpose(similarity);
         return similarity::sparse_topk(user_item, s_t, dot, opt);

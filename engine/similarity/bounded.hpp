@@ -242,7 +242,9 @@ void compute_block(const PackedRows<IndexT>& b, Index nb, Index p, const KernelO
     for (Index c = begin; c < end; ++c) {
         const Score s = acc[c];
         // As in select_scanned: exact zeros and NaN are never kept.
-        if (s >= cutoff && s >= thr && s != 0 && (flag[c] & kExcluded) == 0) ws.top.push(s, c);
+        if (s >= cutoff && s >= thr && s != 0 && (flag[c] & kExcluded) == 0) {
+            ws.top.push(s, output_column(opt, c));
+        }
     }
 }
 

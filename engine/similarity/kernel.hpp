@@ -12,7 +12,9 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "engine/csr.hpp"
@@ -66,15 +68,18 @@ void select_scanned(Index p, const M& m, const KernelOptions& opt, Index r, Work
     const Score h_b = opt.shrink_bayesian;
 
     // Candidates arrive in ascending column order, so a score equal to the current k-th
-    // one can be rejected early (`may_accept_ascending`).
+    // one can be rejected early (`may_accept_ascending`), unless the output columns are
+    // permuted (KernelOptions::column_id): a tie may then still win.
+    const bool permuted = opt.column_id != nullptr;
     const auto select_ascending = [&](const Score* __restrict sc) {
         Score cutoff = ws.top.cutoff();
         const auto consider = [&](Index c) {
             const Score s = sc[c];
             // NOTE: an exact 0 is never kept (a sparse result cannot tell it from a missing
             // pair), and NaN fails the comparisons, so it is dropped too.
-            if (s > cutoff && s >= thr && s != 0 && (flag[c] & kExcluded) == 0) {
-                ws.top.push(s, c);
+            if ((s > cutoff || (permuted && s == cutoff)) && s >= thr && s != 0 &&
+                (flag[c] & kExcluded) == 0) {
+                ws.top.push(s, output_column(opt, c));
                 cutoff = ws.top.cutoff();
             }
         };
@@ -83,7 +88,10 @@ void select_scanned(Index p, const M& m, const KernelOptions& opt, Index r, Work
         // the columns of a chunk that has a candidate. Same candidates, same order.
         Index c = 0;
         while (c < p) {
-            c = first_chunk_above(sc, c, p, cutoff);
+            c = first_chunk_above(
+                sc, c, p,
+                permuted ? std::nextafter(cutoff, -std::numeric_limits<Score>::infinity())
+                         : cutoff);
             const Index end = std::min(p, c + kScanChunk);
             for (; c < end; ++c) consider(c);
         }
@@ -182,7 +190,7 @@ void kernel_row(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, const 
         flag[c] &= static_cast<std::uint8_t>(~kVisited);
         if ((flag[c] & kExcluded) != 0) continue;
         const Score s = master_score(m, xy, r, c, opt.shrink_stabilized, opt.shrink_bayesian);
-        if (s >= opt.threshold && s != 0) ws.top.push(s, c);
+        if (s >= opt.threshold && s != 0) ws.top.push(s, output_column(opt, c));
     }
     mark_excluded(opt, r, ws, false);
     const std::vector<ScoredIndex>& best = ws.top.finish();
@@ -248,6 +256,10 @@ CsrMatrix sparse_topk(const CsrMatrix& a, const CsrMatrix& b, const M& m,
     KNNTUNE_ASSERT(opt.k >= 1);
     KNNTUNE_ASSERT(opt.dense_row_share >= 1 && opt.dense_row_share <= 16);
     KNNTUNE_ASSERT(!opt.exclude_self || a.rows == b.cols);
+    KNNTUNE_ASSERT((opt.column_id == nullptr) == (opt.column_pos == nullptr));
+    KNNTUNE_ASSERT(opt.column_id == nullptr ||
+                   (!opt.exclude_self && opt.column_id->size() == static_cast<size_t>(b.cols) &&
+                    opt.column_pos->size() == static_cast<size_t>(b.cols)));
     KNNTUNE_ASSERT(opt.row_mask == nullptr || opt.row_mask->size() == static_cast<size_t>(a.rows));
     KNNTUNE_ASSERT(opt.exclude == nullptr ||
                    (opt.exclude->rows == a.rows && opt.exclude->cols == b.cols));

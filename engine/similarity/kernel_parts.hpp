@@ -41,7 +41,18 @@ struct KernelOptions {
     /// Tests only: false makes the bounded path compute every block instead of stopping at the
     /// first one whose bound cannot reach the top-k (same sums, same order of additions).
     bool bound_stop = true;
+    /// Optional (both or neither): B's columns are a permutation of the output columns, column
+    /// c of B being output column column_id[c] and column_pos its inverse. The result, the
+    /// tie-break (lower output column first) and `exclude` are in output columns. Not with
+    /// exclude_self.
+    const std::vector<Index>* column_id = nullptr;
+    const std::vector<Index>* column_pos = nullptr;
 };
+
+/// The output column of B's column c (KernelOptions::column_id).
+inline Index output_column(const KernelOptions& opt, Index c) {
+    return opt.column_id == nullptr ? c : (*opt.column_id)[static_cast<size_t>(c)];
+}
 
 /// Dense-row settings for the bounded path (KernelOptions::nonnegative): a dense row there
 /// costs a bound per block plus the few blocks computed, so shorter rows pay off than when
@@ -210,7 +221,9 @@ inline bool row_active(const CsrMatrix& a, const KernelOptions& opt, Index r) {
 /// with exclude_self, column r.
 inline void mark_excluded(const KernelOptions& opt, Index r, Workspace& ws, bool on) {
     if (opt.exclude != nullptr) {
-        for (Index c : opt.exclude->row_indices(r)) {
+        for (Index id : opt.exclude->row_indices(r)) {
+            const Index c =
+                opt.column_pos == nullptr ? id : (*opt.column_pos)[static_cast<size_t>(id)];
             ws.flag[c] = on ? static_cast<std::uint8_t>(ws.flag[c] | kExcluded) : std::uint8_t{0};
         }
     }

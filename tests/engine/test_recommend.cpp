@@ -260,3 +260,44 @@ TEST_CASE("bounded recommendation with long sparse rows equals computing every b
     if (exact) CHECK(same_rows(bounded, unblocked));
     check_against_dense(f, unblocked, top_n, exclude_seen, exact);
 }
+
+TEST_CASE("recommendation with candidates ordered by scale keeps the lists and the tie-break",
+          "[engine][recommend]") {
+    // Rows of S scaled by 1, 1/2, ..., 1/16 (exact in float, as p3alpha's per-item factor
+    // makes them unequal): item-KNN recommendation computes the candidates ordered by their
+    // largest similarity, and must return what the kernel gives in item order, ties included.
+    using similarity::DotProduct;
+    using similarity::KernelOptions;
+    const bool popular = GENERATE(false, true);  // with dense/blocked rows, or scan paths only
+    const Index top_n = GENERATE(1, 10, 60);
+    const bool exclude_seen = GENERATE(false, true);
+    CAPTURE(popular, top_n, exclude_seen);
+    const Index items = 700;
+    PopularFixture f = popular_fixture(150, items, Values::Dyadic, 31U);
+    if (!popular) {
+        // Drop the popular neighbours: Sᵀ has short rows only.
+        std::vector<Triplet> t;
+        for (Index j = 0; j < items; ++j) {
+            for (Offset q = f.sim.indptr[j]; q < f.sim.indptr[j + 1]; ++q) {
+                if (f.sim.indices[q] >= 40) t.push_back({j, f.sim.indices[q], f.sim.values[q]});
+            }
+        }
+        f.sim = csr_from_triplets(items, items, t);
+    }
+    for (Index j = 0; j < items; ++j) {
+        const float scale = 1.0F / static_cast<float>(1 << (j * 7 % 5));
+        for (Offset q = f.sim.indptr[j]; q < f.sim.indptr[j + 1]; ++q) f.sim.values[q] *= scale;
+    }
+    RecommendParams p;
+    p.top_n = top_n;
+    p.exclude_seen = exclude_seen;
+    const CsrMatrix rec = recommend(f.log, f.sim, Orientation::Item, p);
+
+    KernelOptions opt;
+    opt.k = top_n;
+    opt.threshold = 0;
+    opt.exclude = exclude_seen ? &f.log : nullptr;
+    const CsrMatrix plain = similarity::sparse_topk(f.log, transpose(f.sim), DotProduct{}, opt);
+    CHECK(same_rows(rec, plain));
+    check_against_dense(f, rec, top_n, exclude_seen, true);
+}
