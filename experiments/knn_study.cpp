@@ -29,6 +29,10 @@ std::string KnnConfig::describe() const {
     return out;
 }
 
+std::string best_text(double value, const KnnConfig& config) {
+    return "best " + significant(value, 4) + " " + config.describe();
+}
+
 KnnConfig config_from_trial(const SearchConfig& search, const tuner::Trial& trial) {
     KnnConfig c;
     c.measure = trial.choice("algorithm");

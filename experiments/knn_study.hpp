@@ -25,6 +25,10 @@ struct KnnConfig {
     [[nodiscard]] std::string describe() const;
 };
 
+/// The progress bar's best so far: "best 0.1161 cosine k=120 shrink=40" (the value with 4
+/// significant digits, then `config.describe()`).
+[[nodiscard]] std::string best_text(double value, const KnnConfig& config);
+
 /// Parameters as a JSON object (numbers and strings), as stored in result and model files.
 [[nodiscard]] boost::json::object params_to_json(const engine::similarity::ParamMap& params);
 /// Parameters of `measure` as the model file stores them: each value with the type its key
