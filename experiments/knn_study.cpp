@@ -29,6 +29,10 @@ std::string KnnConfig::describe() const {
     return out;
 }
 
+std::string best_text(double value, const KnnConfig& config) {
+    return "best " + significant(value, 4) + " " + config.describe();
+}
+
 KnnConfig config_from_trial(const SearchConfig& search, const tuner::Trial& trial) {
     KnnConfig c;
     c.measure = trial.choice("algorithm");
@@ -86,10 +90,59 @@ json::object params_to_json(const sim::ParamMap& params) {
     return o;
 }
 
+namespace {
+
+/// The key called `name` among the common keys and `measure`'s own, or null.
+const KeyInfo* param_key(sim::Measure measure, std::string_view name) {
+    for (const auto keys : {sim::common_keys(), sim::own_keys(measure)}) {
+        for (const KeyInfo& k : keys) {
+            if (k.name == name) return &k;
+        }
+    }
+    return nullptr;
+}
+
+/// `value` of key `info` as a typed JSON value, or null when the key does not accept it.
+json::value typed_value(const KeyInfo& info, const Value& value) {
+    Parsed p;
+    if (check_value(info, value, info.name, p)) return nullptr;
+    switch (info.type) {
+        case KeyType::Int:
+            // Integers beyond 2^53 are not exact in a double: they stay reals.
+            if (std::abs(p.number) < 9007199254740992.0) {
+                return static_cast<std::int64_t>(p.number);
+            }
+            return p.number;
+        case KeyType::Real:
+            return p.number;
+        case KeyType::Bool:
+            return p.number != 0;
+        case KeyType::Choice:
+            return json::string(split_choices(info.choices)[p.choice]);
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+json::object typed_params_json(const std::string& measure, const sim::ParamMap& params) {
+    const sim::Measure m = sim::measure_from_name(measure);
+    json::object o = params_to_json(params);
+    for (const auto& [name, value] : params) {
+        const KeyInfo* info = param_key(m, name);
+        if (info == nullptr) continue;
+        json::value typed = typed_value(*info, value);
+        if (!typed.is_null()) o[name] = std::move(typed);
+    }
+    return o;
+}
+
 sim::ParamMap params_from_json(const json::object& o) {
     sim::ParamMap p;
     for (const auto& [k, v] : o) {
-        if (v.is_string()) {
+        if (v.is_bool()) {
+            p[std::string(k)] = std::string(v.as_bool() ? "true" : "false");
+        } else if (v.is_string()) {
             p[std::string(k)] = std::string(v.as_string());
         } else {
             p[std::string(k)] = v.to_number<double>();

@@ -25,9 +25,20 @@ struct KnnConfig {
     [[nodiscard]] std::string describe() const;
 };
 
+/// The progress bar's best so far: "best 0.1161 cosine k=120 shrink=40" (the value with 4
+/// significant digits, then `config.describe()`).
+[[nodiscard]] std::string best_text(double value, const KnnConfig& config);
+
 /// Parameters as a JSON object (numbers and strings), as stored in result and model files.
 [[nodiscard]] boost::json::object params_to_json(const engine::similarity::ParamMap& params);
-/// Inverse of `params_to_json`.
+/// Parameters of `measure` as the model file stores them: each value with the type its key
+/// declares (Int as a JSON integer, Real as a number, Bool as true/false, Choice as its
+/// label); a value its key does not accept, or a name the measure does not declare, is kept
+/// as `params_to_json` gives it.
+[[nodiscard]] boost::json::object typed_params_json(const std::string& measure,
+                                                    const engine::similarity::ParamMap& params);
+/// Inverse of `params_to_json` and of `typed_params_json` (a JSON boolean becomes the text
+/// "true" or "false", which a Bool key reads).
 [[nodiscard]] engine::similarity::ParamMap params_from_json(const boost::json::object& o);
 
 /// The configuration a trial stands for (fixed values filled in).

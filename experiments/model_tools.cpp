@@ -8,6 +8,7 @@
 #include "common/text.hpp"
 #include "engine/error.hpp"
 #include "engine/similarity/similarity.hpp"
+#include "experiments/knn_study.hpp"
 #include "experiments/run/run_folder.hpp"
 
 namespace knntune::exp {
@@ -19,7 +20,8 @@ using engine::Offset;
 namespace {
 
 /// Throws InputError naming `path` unless the model's `params` attribute is a JSON object of
-/// numbers and strings (what `full_similarity` reads).
+/// numbers, strings and booleans (what `full_similarity` reads): this version writes each
+/// value typed, older files wrote booleans as strings and integers as reals.
 void check_params_json(const engine::SimilarityModel& m, const std::string& path) {
     if (m.params_json.empty()) return;
     boost::system::error_code ec;
@@ -30,8 +32,8 @@ void check_params_json(const engine::SimilarityModel& m, const std::string& path
     if (ec) bad("not valid JSON (" + ec.message() + ")");
     if (!v.is_object()) bad("not a JSON object");
     for (const auto& [k, value] : v.as_object()) {
-        if (!value.is_number() && !value.is_string()) {
-            bad("the value of '" + std::string(k) + "' is neither a number nor a string");
+        if (!value.is_number() && !value.is_string() && !value.is_bool()) {
+            bad("the value of '" + std::string(k) + "' is not a number, a string or a boolean");
         }
     }
 }
@@ -220,15 +222,8 @@ std::vector<RankedItem> recommend_for_items(const engine::CsrMatrix& s,
 engine::CsrMatrix full_similarity(const engine::SimilarityModel& m) {
     namespace sim = engine::similarity;
     const sim::Measure measure = sim::measure_from_name(m.measure);
-    sim::ParamMap params;
     const auto json = boost::json::parse(m.params_json.empty() ? "{}" : m.params_json).as_object();
-    for (const auto& [k, v] : json) {
-        if (v.is_string()) {
-            params[std::string(k)] = std::string(v.as_string());
-        } else {
-            params[std::string(k)] = v.to_number<double>();
-        }
-    }
+    sim::ParamMap params = params_from_json(json);
     params["k"] = static_cast<double>(m.train.cols);
     const auto orientation =
         m.model == "user_knn" ? sim::Orientation::User : sim::Orientation::Item;

@@ -1,14 +1,35 @@
 #pragma once
-/// Progress of a study on the terminal: a bar with ETA and the best value so far, or one log
-/// line per trial when stderr is not a terminal, or nothing with --quiet.
+/// Progress of a study on the terminal: a bar with the elapsed time, the rate, the ETA and the
+/// best configuration so far, or one log line per trial when stderr is not a terminal, or
+/// nothing with --quiet.
 
 #include <chrono>
+#include <cstddef>
 #include <mutex>
 #include <string>
 
 namespace knntune::exp {
 
 enum class ProgressMode { Auto, Bar, Lines, Quiet };
+
+/// One moment of a phase, as the bar shows it.
+struct ProgressState {
+    std::string title;           ///< the phase, e.g. "item_knn"
+    long total = 0;              ///< steps of the phase
+    long done = 0;               ///< steps finished, those of an earlier run included
+    long done_at_start = 0;      ///< steps already finished when the phase started (resume)
+    double elapsed_seconds = 0;  ///< since the phase started
+    std::string best;            ///< e.g. "best 0.1161 cosine k=120 shrink=40"; may be empty
+};
+
+/// The bar line of `state`, without control codes, at most `width` columns (characters;
+/// cut at the end): "TITLE [####....] DONE/TOTAL  ELAPSED  RATE/min  ETA T  BEST". The rate
+/// and the ETA count the steps of this run only (not those before a resume); both are "?"
+/// before the first step.
+[[nodiscard]] std::string format_progress_line(const ProgressState& state, std::size_t width);
+
+/// "42s", "3m07s", "2h05m"; "?" for a negative or NaN time.
+[[nodiscard]] std::string format_seconds(double seconds);
 
 class Progress {
   public:

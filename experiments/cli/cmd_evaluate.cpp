@@ -9,6 +9,7 @@
 
 #include "engine/baselines.hpp"
 #include "experiments/cli/commands.hpp"
+#include "experiments/cli/json_output.hpp"
 #include "experiments/cli/options.hpp"
 #include "experiments/knn_study.hpp"
 #include "experiments/run/context.hpp"
@@ -91,7 +92,7 @@ int run_evaluate(const Command& self, const Args& args) {
         out = result_json(r, exp::model_name(orientation), knn_config->describe(), period,
                           d.fingerprint());
     }
-    std::cout << boost::json::serialize(out) << "\n";
+    print_json(out);
     return 0;
 }
 

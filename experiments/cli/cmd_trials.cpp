@@ -1,4 +1,4 @@
-/// `knntune trials LOG_OR_RUN_DIR [--format table|csv] [--importance]`: prints the trial table
+/// `knntune trials LOG_OR_RUN_DIR [--format table|csv|json] [--importance]`: prints the trial table
 /// of a study's HDF5 trial log, finished or still running (the log is read as a consistent
 /// snapshot), or with --importance each parameter's PED-ANOVA importance, overall and per value
 /// of the root categorical `algorithm`. A run folder holds one log per study; all of them are
@@ -15,6 +15,8 @@
 
 #include "common/text.hpp"
 #include "experiments/cli/commands.hpp"
+#include "experiments/cli/json_output.hpp"
+#include "experiments/cli/options.hpp"
 #include "experiments/error.hpp"
 #include "experiments/run/run_folder.hpp"
 #include "tuner/error.hpp"
@@ -136,12 +138,31 @@ std::string percent(double share) {
     return s.str();
 }
 
+/// One row of the importance view: a parameter of a subset, or (empty key) a subset none of
+/// whose parameters could be evaluated.
+struct ImportanceRow {
+    std::string subset;  ///< "all" or "algorithm=MEASURE"
+    std::string key;     ///< the parameter; empty for a subset row
+    bool evaluated = false;
+    double share = std::nan("");
+    double raw = std::nan("");
+    std::size_t n_trials = 0;
+    std::size_t n_local = 0;
+};
+
+/// The PED-ANOVA importance of one log, rows as printed.
+struct ImportanceView {
+    std::string study;
+    kt::Direction direction = kt::Direction::Minimize;
+    std::size_t complete = 0;  ///< Complete trials with a value
+    std::vector<ImportanceRow> rows;
+};
+
 // The rows of one PED-ANOVA analysis, parameters in decreasing importance. With `per_subset`
 // (a measure's analysis) the parameters never active in it are left out, and a subset where
 // nothing could be evaluated is one row.
-void add_importance_rows(TrialTable& t, const std::string& subset,
-                         const std::vector<kt::ParamImportance>& result, bool csv,
-                         bool per_subset) {
+void add_importance_rows(std::vector<ImportanceRow>& rows, const std::string& subset,
+                         const std::vector<kt::ParamImportance>& result, bool per_subset) {
     const bool any = std::any_of(result.begin(), result.end(),
                                  [](const kt::ParamImportance& r) { return r.evaluated; });
     if (per_subset && !any) {
@@ -150,51 +171,156 @@ void add_importance_rows(TrialTable& t, const std::string& subset,
             std::max_element(result.begin(), result.end(),
                              [](const auto& a, const auto& b) { return a.n_trials < b.n_trials; });
         if (most != result.end() && most->n_trials > 0) {
-            t.rows.push_back({subset, "", "", "", std::to_string(most->n_trials),
-                              std::to_string(most->n_local), "too few trials"});
+            rows.push_back(
+                {subset, "", false, std::nan(""), std::nan(""), most->n_trials, most->n_local});
         }
         return;
     }
     for (const kt::ParamImportance& r : result) {
         if (per_subset && r.n_trials == 0) continue;
-        const std::string share = csv ? number_text(r.share, 17) : percent(r.share);
-        t.rows.push_back({subset, r.key, r.evaluated ? share : "",
-                          r.evaluated ? number_text(r.raw, csv ? 17 : 4) : "",
-                          std::to_string(r.n_trials), std::to_string(r.n_local),
-                          r.evaluated ? "" : "too few trials"});
+        rows.push_back({subset, r.key, r.evaluated, r.share, r.raw, r.n_trials, r.n_local});
     }
 }
 
 // PED-ANOVA importance of every parameter of one log: over all trials, then per choice of a
 // root categorical `algorithm` (one subset per measure) when it has several.
-TrialTable build_importance(const std::string& path, const kt::PedAnovaParams& params, bool csv) {
+ImportanceView build_importance(const std::string& path, const kt::PedAnovaParams& params) {
     const kt::TrialLog log = kt::read_trial_log(path);
-    const kt::Direction dir = log.info.direction;
-    TrialTable t;
-    t.study = log.info.name;
-    std::size_t complete = 0;
+    ImportanceView v;
+    v.study = log.info.name;
+    v.direction = log.info.direction;
     for (const kt::FrozenTrial& tr : log.trials) {
-        complete += tr.state == kt::TrialState::Complete && !std::isnan(tr.value);
+        v.complete += tr.state == kt::TrialState::Complete && !std::isnan(tr.value);
     }
-    t.summary = "study '" + log.info.name + "' (" + path +
-                "): " + std::string(kt::direction_name(dir)) + ", " + std::to_string(complete) +
-                " complete trials; PED-ANOVA importance of reaching the best " +
-                significant(100.0 * params.local_quantile, 3) + "% within the best " +
-                significant(100.0 * params.global_quantile, 3) + "%";
-    t.header = {"subset", "parameter", "share", "importance", "trials", "local", "note"};
-    add_importance_rows(t, "all", kt::ped_anova(log.space, log.trials, dir, params), csv, false);
+    add_importance_rows(v.rows, "all", kt::ped_anova(log.space, log.trials, v.direction, params),
+                        false);
     const auto root = log.space.find("algorithm");
-    if (!root || log.space.param(*root).condition) return t;
+    if (!root || log.space.param(*root).condition) return v;
     const kt::Distribution& d = log.space.param(*root).distribution;
-    if (!d.is_categorical() || d.n_choices() < 2) return t;
+    if (!d.is_categorical() || d.n_choices() < 2) return v;
     for (const std::string& choice : d.choices) {
         kt::PedAnovaParams p = params;
         p.where_key = "algorithm";
         p.where_choice = choice;
-        add_importance_rows(t, "algorithm=" + choice, kt::ped_anova(log.space, log.trials, dir, p),
-                            csv, true);
+        add_importance_rows(v.rows, "algorithm=" + choice,
+                            kt::ped_anova(log.space, log.trials, v.direction, p), true);
+    }
+    return v;
+}
+
+/// The importance view as a table of text cells.
+TrialTable importance_table(const ImportanceView& v, const std::string& path,
+                            const kt::PedAnovaParams& params, bool csv) {
+    TrialTable t;
+    t.study = v.study;
+    t.summary = "study '" + v.study + "' (" + path +
+                "): " + std::string(kt::direction_name(v.direction)) + ", " +
+                std::to_string(v.complete) +
+                " complete trials; PED-ANOVA importance of reaching the best " +
+                significant(100.0 * params.local_quantile, 3) + "% within the best " +
+                significant(100.0 * params.global_quantile, 3) + "%";
+    t.header = {"subset", "parameter", "share", "importance", "trials", "local", "note"};
+    for (const ImportanceRow& r : v.rows) {
+        const std::string share = csv ? number_text(r.share, 17) : percent(r.share);
+        t.rows.push_back({r.subset, r.key, r.evaluated ? share : "",
+                          r.evaluated ? number_text(r.raw, csv ? 17 : 4) : "",
+                          std::to_string(r.n_trials), std::to_string(r.n_local),
+                          r.evaluated ? "" : "too few trials"});
     }
     return t;
+}
+
+/// The importance view as JSON.
+boost::json::object importance_json(const ImportanceView& v, const std::string& path,
+                                    const kt::PedAnovaParams& params) {
+    boost::json::object o;
+    o["study"] = v.study;
+    o["path"] = path;
+    o["direction"] = kt::direction_name(v.direction);
+    o["complete_trials"] = static_cast<std::int64_t>(v.complete);
+    o["local_quantile"] = params.local_quantile;
+    o["global_quantile"] = params.global_quantile;
+    boost::json::array rows;
+    for (const ImportanceRow& r : v.rows) {
+        rows.push_back({{"subset", r.subset},
+                        {"parameter", json_text(r.key)},
+                        {"evaluated", r.evaluated},
+                        {"share", json_number(r.share)},
+                        {"importance", json_number(r.raw)},
+                        {"trials", static_cast<std::int64_t>(r.n_trials)},
+                        {"local", static_cast<std::int64_t>(r.n_local)}});
+    }
+    o["importance"] = std::move(rows);
+    return o;
+}
+
+/// A trial parameter as JSON: null when inactive (NaN), a categorical's label, an integer
+/// distribution's value as an integer, a float's as a number.
+boost::json::value param_json(const kt::Distribution& d, double x) {
+    if (std::isnan(x)) return nullptr;
+    if (d.is_categorical()) return boost::json::string(d.format(x));
+    if (d.kind == kt::DistributionKind::Int) return static_cast<std::int64_t>(x);
+    return x;
+}
+
+/// The race record as JSON (null when the study is not a race).
+boost::json::value race_json(const kt::RaceRecord& race) {
+    if (race.empty()) return nullptr;
+    boost::json::array arms;
+    for (const kt::RaceArm& a : race.arms) {
+        arms.push_back({{"label", a.label},
+                        {"racing", a.racing},
+                        {"stopped_at", a.racing ? boost::json::value(nullptr) : a.stopped_at},
+                        {"trials", a.n_trials},
+                        {"value", json_number(a.value)},
+                        {"leader", json_text(a.leader)},
+                        {"leader_value", json_number(a.leader_value)},
+                        {"p_value", json_number(a.p_value)},
+                        {"p_raw", json_number(a.p_raw)}});
+    }
+    return boost::json::object{{"key", race.key},
+                               {"test", race.test},
+                               {"alpha", race.alpha},
+                               {"min_trials", race.min_trials},
+                               {"check_every", race.check_every},
+                               {"tests", race.n_tests},
+                               {"arms", std::move(arms)}};
+}
+
+/// One log's trials as JSON: the study, then one object per trial, in trial order.
+boost::json::object trials_json(const std::string& path) {
+    const kt::TrialLog log = kt::read_trial_log(path);
+    boost::json::object o;
+    o["study"] = log.info.name;
+    o["path"] = path;
+    o["direction"] = kt::direction_name(log.info.direction);
+    o["sampler"] = log.info.sampler;
+    o["seed"] = log.info.seed;
+    boost::json::array trials;
+    for (const kt::FrozenTrial& tr : log.trials) {
+        boost::json::object params;
+        for (std::size_t p = 0; p < log.space.size(); ++p) {
+            params[log.space.param(p).key] =
+                param_json(log.space.param(p).distribution, tr.params[p]);
+        }
+        boost::json::object metrics;
+        for (const std::string& m : log.metric_names) {
+            const auto it = tr.metrics.find(m);
+            metrics[m] = it == tr.metrics.end() ? nullptr : json_number(it->second);
+        }
+        trials.push_back({{"number", tr.number},
+                          {"state", kt::state_name(tr.state)},
+                          {"value", json_number(tr.value)},
+                          {"params", std::move(params)},
+                          {"metrics", std::move(metrics)},
+                          {"start_time", json_number(tr.start_time)},
+                          {"end_time", json_number(tr.end_time)},
+                          {"duration", json_number(tr.duration())},
+                          {"error", json_text(tr.error)}});
+    }
+    o["trials"] = std::move(trials);
+    o["race"] = race_json(log.race);
+    return o;
 }
 
 void print_csv(const std::vector<TrialTable>& tables) {
@@ -264,12 +390,12 @@ void print_table(TrialTable t) {
 
 int run_trials(const Command& self, const Args& args) {
     CommandLine line(self);
-    std::string format = "table";
+    FormatOption format({"table", "csv", "json"});
     std::string path;
     bool importance = false;
     kt::PedAnovaParams ped;
-    line.options().add_options()("format", po::value(&format)->default_value("table"),
-                                 "table or csv")(
+    format.add(line.options());
+    line.options().add_options()(
         "importance", po::bool_switch(&importance),
         "print each parameter's PED-ANOVA importance instead of the trials")(
         "local-quantile",
@@ -281,14 +407,22 @@ int run_trials(const Command& self, const Args& args) {
             ->default_value(ped.global_quantile, short_number(ped.global_quantile)),
         "with --importance: share of the best trials taken as reference, in (local, 1]");
     if (!line.parse(args, {{"LOG_OR_RUN_DIR", &path}})) return 0;
-    if (format != "table" && format != "csv") {
-        throw exp::UsageError("--format must be 'table' or 'csv', got '" + format + "'");
-    }
+    const std::string& chosen = format.checked();
     if (importance) ped.validate();
-    const bool csv = format == "csv";
+    const bool csv = chosen == "csv";
+    if (chosen == "json") {
+        boost::json::array studies;
+        for (const std::string& log : resolve_logs(path)) {
+            studies.push_back(importance ? importance_json(build_importance(log, ped), log, ped)
+                                         : trials_json(log));
+        }
+        print_json(boost::json::object{{"studies", std::move(studies)}});
+        return 0;
+    }
     std::vector<TrialTable> tables;
     for (const std::string& log : resolve_logs(path)) {
-        tables.push_back(importance ? build_importance(log, ped, csv) : build_table(log, csv));
+        tables.push_back(importance ? importance_table(build_importance(log, ped), log, ped, csv)
+                                    : build_table(log, csv));
     }
     if (csv) {
         print_csv(tables);
@@ -301,9 +435,9 @@ int run_trials(const Command& self, const Args& args) {
     return 0;
 }
 
-const Command kTrials{"trials",
-                      "print the trial table of a study's trial log, or its parameter importance",
-                      R"(Usage: knntune trials LOG_OR_RUN_DIR [--format table|csv] [--importance]
+const Command kTrials{
+    "trials", "print the trial table of a study's trial log, or its parameter importance",
+    R"(Usage: knntune trials LOG_OR_RUN_DIR [--format table|csv|json] [--importance]
 
 Prints one row per trial of a trial log (a .h5 file, or a run folder: every log in it,
 trials-MODEL[-MEASURE].h5): number, state, value, every parameter (empty when
@@ -322,7 +456,10 @@ importance: subset (`all`, then `algorithm=MEASURE` for each measure of the stud
 share (the importances of a subset sum to 100%), importance (the raw Pearson divergence),
 trials (Complete trials where it is active), local (how many of them are the best ones). A
 parameter with fewer than 2 best trials is listed with the note `too few trials`, and so is a
-measure none of whose parameters has enough.)",
-                      run_trials};
+measure none of whose parameters has enough.
+
+--format json prints either view as one JSON object with one entry per log (fields in
+docs/cli.md): numbers as numbers, categoricals by label, missing values as null.)",
+    run_trials};
 
 }  // namespace knntune::cli

@@ -180,6 +180,35 @@ int TopOption::checked() const {
     return top;
 }
 
+namespace {
+
+/// "a, b or c".
+std::string or_list(const std::vector<std::string>& names) {
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        out += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+    }
+    return out;
+}
+
+}  // namespace
+
+FormatOption::FormatOption(std::vector<std::string> names)
+    : allowed(std::move(names)), format(allowed.front()) {}
+
+void FormatOption::add(po::options_description& d) {
+    const std::string names = or_list(allowed);
+    d.add_options()("format", po::value(&format),
+                    (names + " (default " + allowed.front() + ")").c_str());
+}
+
+const std::string& FormatOption::checked() const {
+    if (std::find(allowed.begin(), allowed.end(), format) != allowed.end()) return format;
+    const std::string names = or_list(allowed);
+    throw exp::UsageError("--format takes " + names + ", got '" + printable(format, kEchoBytes) +
+                          "'");
+}
+
 void InputOptions::add(po::options_description& d) {
     d.add_options()("input", po::value(&input)->required(),
                     "user,item[,value] CSV (.gz allowed), or a prepared-data .h5 file")(

@@ -99,6 +99,17 @@ struct TopOption {
     [[nodiscard]] int checked() const;
 };
 
+/// `--format NAME`: how a command prints its result; the first allowed name is the default.
+struct FormatOption {
+    std::vector<std::string> allowed;  ///< e.g. {"text", "json"}
+    std::string format;
+    explicit FormatOption(std::vector<std::string> names);
+    void add(boost::program_options::options_description& d);
+    /// The value; throws UsageError naming --format and the allowed names for another one.
+    [[nodiscard]] const std::string& checked() const;
+    [[nodiscard]] bool json() const { return checked() == "json"; }
+};
+
 /// `--input`, `--period` and `--output` of similarity and recommend.
 struct InputOptions {
     std::string input;

@@ -112,7 +112,7 @@ void save_item_model(const RunContext& ctx, const ModelResult& result) {
     engine::SimilarityModel sm;
     sm.model = result.model;
     sm.measure = best.measure;
-    sm.params_json = boost::json::serialize(params_to_json(best.config.params));
+    sm.params_json = boost::json::serialize(typed_params_json(best.measure, best.config.params));
     sm.fingerprint = d.fingerprint();
     sm.similarity = fit_knn(d.matrix(Period::Train), sim::Orientation::Item, best.config);
     sm.train = d.matrix(Period::Train);

@@ -48,14 +48,13 @@ void note_cache(const RunContext& ctx, const KnnEvaluator& evaluator, const std:
 /// The best value so far and its text, shared by the trials of one study.
 class BestSoFar {
   public:
-    BestSoFar(std::string objective, Direction direction)
-        : objective_(std::move(objective)), direction_(direction) {}
-    /// Takes a complete trial's value; returns the best text after it.
-    std::string update(double value, const std::string& measure) {
+    explicit BestSoFar(Direction direction) : direction_(direction) {}
+    /// Takes a complete trial's value and configuration; returns the best text after it.
+    std::string update(double value, const KnnConfig& config) {
         std::lock_guard lock(mu_);
         if (std::isnan(best_) || is_better(value, best_, direction_)) {
             best_ = value;
-            text_ = objective_ + "=" + significant(value, 5) + " (" + measure + ")";
+            text_ = best_text(value, config);
         }
         return text_;
     }
@@ -66,7 +65,6 @@ class BestSoFar {
 
   private:
     std::mutex mu_;
-    std::string objective_;
     Direction direction_;
     double best_ = std::nan("");
     std::string text_;
@@ -222,10 +220,10 @@ void run_study(const RunContext& ctx, const StudyJob& job, const std::string& fi
     const tuner::SearchSpace space = search.space(job.measures);
     const std::unique_ptr<tuner::Study> owned = open_study(ctx, job, space, fingerprint);
     tuner::Study& study = *owned;
-    BestSoFar best(objective, study.direction());
+    BestSoFar best(study.direction());
     const std::vector<tuner::FrozenTrial> earlier = study.trials();
     if (const tuner::FrozenTrial* t = tuner::best_trial(earlier, study.direction())) {
-        (void)best.update(t->value, tuner::Trial(space, *t).choice("algorithm"));
+        (void)best.update(t->value, config_from_trial(search, tuner::Trial(space, *t)));
     }
     ctx.progress().start(job.name(), cfg.tuner.n_trials, study.n_finished());
 
@@ -239,17 +237,17 @@ void run_study(const RunContext& ctx, const StudyJob& job, const std::string& fi
     run.on_trial_finished = [&](const tuner::FrozenTrial& t) {
         const KnnConfig c = config_from_trial(search, tuner::Trial(space, t));
         std::string line = "#" + std::to_string(t.number) + " ";
-        std::string best_text;
+        std::string best_line;
         if (t.state == tuner::TrialState::Complete) {
             line += objective + "=" + significant(t.value, 5);
-            best_text = best.update(t.value, c.measure);
+            best_line = best.update(t.value, c);
         } else {
             line +=
                 std::string(tuner::state_name(t.state)) + (t.error.empty() ? "" : ": " + t.error);
-            best_text = best.text();
+            best_line = best.text();
         }
         line += "  " + c.describe() + "  (" + significant(t.duration(), 5) + " s)";
-        ctx.progress().step(line, "best " + best_text);
+        ctx.progress().step(line, best_line);
     };
     CacheCounts counts;
     tuner::OptimizeResult result;
@@ -274,9 +272,10 @@ void run_study(const RunContext& ctx, const StudyJob& job, const std::string& fi
     }
     study.flush();  // the log file alone is now complete (docs/trial-log.md)
     ctx.progress().finish(std::to_string(study.n_finished()) + " trials finished (" +
-                          std::string(tuner::stop_reason_name(result.reason)) + "); best " +
-                          best.text() + "; cache " + std::to_string(counts.hits.load()) +
-                          " hits, " + std::to_string(counts.misses.load()) + " misses; log " +
+                          std::string(tuner::stop_reason_name(result.reason)) + "); " +
+                          (best.text().empty() ? "no complete trial" : best.text()) + "; cache " +
+                          std::to_string(counts.hits.load()) + " hits, " +
+                          std::to_string(counts.misses.load()) + " misses; log " +
                           ctx.folder().trials(job.model, job.measure_tag, job.repeat).string());
 }
 

@@ -1,9 +1,11 @@
+#include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <map>
 
 #include "engine/error.hpp"
 #include "engine/model_io.hpp"
 #include "engine/similarity/similarity.hpp"
+#include "experiments/knn_study.hpp"
 #include "experiments/model_tools.hpp"
 #include "support/temp_dir.hpp"
 
@@ -157,7 +159,62 @@ TEST_CASE(
     CHECK_THAT(refusal("{\"k\": 3"),
                Catch::StartsWith(path + ": / attribute 'params': not valid JSON ("));
     CHECK(refusal("[1, 2]") == path + ": / attribute 'params': not a JSON object");
-    CHECK(refusal(R"({"k": [1]})") ==
-          path + ": / attribute 'params': the value of 'k' is neither a number nor a string");
+    CHECK(refusal(R"({"k": [1]})") == path +
+                                          ": / attribute 'params': the value of 'k' is not a "
+                                          "number, a string or a boolean");
     CHECK(refusal(R"({"k": 3, "variant": "literature"})") == "accepted");
+    CHECK(refusal(R"({"k": 3, "binary": true})") == "accepted");
+}
+
+TEST_CASE("model tools: parameters are stored typed; files of the older form still load",
+          "[experiments][model][h5]") {
+    namespace sim = engine::similarity;
+    const sim::ParamMap given = {{"k", 3.0},
+                                 {"shrink", 0.5},
+                                 {"binary", std::string("true")},
+                                 {"shrink_type", std::string("bayesian")}};
+    const boost::json::object typed = exp::typed_params_json("cosine", given);
+    CHECK(typed.at("k").is_int64());
+    CHECK(typed.at("k") == 3);
+    CHECK(typed.at("shrink").is_double());
+    CHECK(typed.at("binary").is_bool());
+    CHECK(typed.at("binary") == true);
+    CHECK(typed.at("shrink_type") == "bayesian");
+    CHECK(boost::json::serialize(typed) ==
+          R"({"binary":true,"k":3,"shrink":5E-1,"shrink_type":"bayesian"})");
+    // A name the measure does not declare, or a value its key refuses, is kept as given.
+    const auto odd = exp::typed_params_json("cosine", {{"k", 2.5}, {"nope", std::string("x")}});
+    CHECK(odd.at("k").is_double());
+    CHECK(odd.at("nope") == "x");
+
+    // The same model in both forms: the older one wrote "true" and 3.0.
+    test::TempDir dir;
+    engine::SimilarityModel m = toy_model();
+    m.user_keys = {"u1", "u2", "u3"};
+    m.train = engine::csr_from_triplets(
+        3, 5,
+        std::vector<engine::Triplet>{
+            {0, 0, 3}, {0, 1, 1}, {1, 1, 2}, {1, 2, 5}, {2, 0, 1}, {2, 2, 4}, {2, 4, 1}});
+    const sim::Measure cosine = sim::measure_from_name("cosine");
+    const auto expected = [&](bool binary) {
+        return sim::compute_similarity(
+            m.train, sim::Orientation::Item, cosine,
+            sim::parse_params(cosine, {{"k", 5.0},
+                                       {"shrink", 0.5},
+                                       {"binary", std::string(binary ? "true" : "false")},
+                                       {"shrink_type", std::string("bayesian")}}));
+    };
+    REQUIRE_FALSE(expected(true) == expected(false));  // the boolean matters here
+    const std::string old_path = (dir.path() / "old.h5").string();
+    const std::string new_path = (dir.path() / "new.h5").string();
+    m.params_json = R"({"binary":"true","k":3.0,"shrink":0.5,"shrink_type":"bayesian"})";
+    engine::save_model(m, old_path);
+    m.params_json = boost::json::serialize(typed);
+    engine::save_model(m, new_path);
+    for (const std::string& path : {old_path, new_path}) {
+        INFO(path);
+        const engine::SimilarityModel back = exp::load_model_or_run(path);
+        CHECK(exp::full_similarity(back) == expected(true));
+    }
+    CHECK(exp::load_model_or_run(new_path).params_json == boost::json::serialize(typed));
 }

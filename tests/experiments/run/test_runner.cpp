@@ -5,8 +5,10 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <string>
 
+#include "engine/model_io.hpp"
 #include "experiments/config/experiment_config.hpp"
 #include "experiments/knn_study.hpp"
 #include "experiments/run/results.hpp"
@@ -121,6 +123,33 @@ TEST_CASE("runner: a tiny experiment runs end to end", "[experiments][runner]") 
     const auto rec = run_cli("recommend-items run --items i1 I2 --top 4", dir.path());
     CHECK(rec.status == 0);
     CHECK_THAT(rec.out, Catch::Contains("recommendations for a user with 2 item(s)"));
+
+    // The model file stores its parameters typed (k an integer, not 1E1), and `similar
+    // --format json` gives the item's stored similarity row.
+    const auto model = knntune::engine::load_model((run / "model-item_knn.h5").string());
+    const auto params = boost::json::parse(model.params_json).as_object();
+    CHECK(params.at("k").is_int64());
+    CHECK(params.at("shrink").is_double());
+    const auto sj = run_cli("similar run i3 --top 1000 --format json", dir.path());
+    REQUIRE(sj.status == 0);
+    const auto item = static_cast<knntune::engine::Index>(
+        std::find(model.item_keys.begin(), model.item_keys.end(), "i3") - model.item_keys.begin());
+    std::map<std::string, double> row;
+    const auto& s = model.similarity;
+    for (auto p = s.indptr[item]; p < s.indptr[item + 1]; ++p) {
+        if (s.indices[p] != item && s.values[p] > 0)
+            row[model.item_keys[s.indices[p]]] = s.values[p];
+    }
+    const boost::json::value similar = boost::json::parse(sj.out);
+    const auto& results = similar.at("results").as_array();
+    CHECK(results.size() == row.size());
+    for (const auto& r : results) {
+        // NOTE: Boost.JSON 1.81 may parse a number one ULP off; the text is exact.
+        const double stored = row.at(std::string(r.at("item").as_string()));
+        CHECK_THAT(r.at("score").as_double(), Catch::WithinULP(stored, 1));
+        CHECK_THAT(sj.out, Catch::Contains("\"score\":" +
+                                           boost::json::serialize(boost::json::value(stored))));
+    }
     const auto missing = run_cli("similar run nosuchitem", dir.path());
     CHECK(missing.status == 2);
     CHECK_THAT(missing.err, Catch::Contains("no item named 'nosuchitem'; did you mean"));
