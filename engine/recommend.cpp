@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -25,28 +26,38 @@ bool finite_nonnegative(const CsrMatrix& m) {
                        [](Score v) { return std::isfinite(v) && (v == 0 || v >= 0x1p-60F); });
 }
 
-/// Candidate items in the order the bounded selection computes them best: by their largest
-/// similarity, descending (ties by item). A block of 64 consecutive candidates then holds
-/// items of about the same scale, so its bound is close to every item's own. Measures that
+/// Candidate items in the order the bounded selection computes them best: grouped by the
+/// scale of their largest similarity, largest first, in item order within a group. A group is
+/// a quarter of an octave (4·log2(max), rounded), so a block of 64 consecutive candidates holds
+/// items of about the same scale and its bound is close to each item's own. Measures that
 /// scale each row of S (p3alpha and rp3beta divide by a power of the item's degree) would
-/// otherwise put one item of large scores into most blocks and compute most of them.
+/// otherwise put an item of large scores into most blocks and compute most of them. When all
+/// items share a group (cosine keeps the self-pair, so every maximum is about 1) the order is
+/// the item order and `id` stays empty: the items are used as they are.
 struct TargetOrder {
     std::vector<Index> id;   ///< position → item
     std::vector<Index> pos;  ///< item → position
 };
 
 TargetOrder order_targets(const CsrMatrix& s) {
-    std::vector<Score> top(static_cast<size_t>(s.rows), 0);
+    std::vector<int> group(static_cast<size_t>(s.rows), std::numeric_limits<int>::min());
     for (Index j = 0; j < s.rows; ++j) {
-        for (Offset q = s.indptr[j]; q < s.indptr[j + 1]; ++q) {
-            top[j] = std::max(top[j], s.values[q]);
-        }
+        Score top = 0;
+        for (Offset q = s.indptr[j]; q < s.indptr[j + 1]; ++q) top = std::max(top, s.values[q]);
+        // NOTE: rounded, so that maxima within 2^±1/8 of 1 (cosine's self-pairs, 1 ± a few
+        // ulps) share a group. Empty rows have no group and go last.
+        if (top > 0) group[j] = static_cast<int>(std::lround(4.0 * std::log2(double{top})));
     }
     TargetOrder order;
+    const int none = std::numeric_limits<int>::min();
+    const auto first = std::find_if(group.begin(), group.end(), [&](int g) { return g != none; });
+    if (std::all_of(first, group.end(), [&](int g) { return g == none || g == *first; })) {
+        return order;  // one group: the item order
+    }
     order.id.resize(static_cast<size_t>(s.rows));
     std::iota(order.id.begin(), order.id.end(), Index{0});
     std::stable_sort(order.id.begin(), order.id.end(),
-                     [&](Index x, Index y) { return top[x] > top[y]; });
+                     [&](Index x, Index y) { return group[x] > group[y]; });
     order.pos.resize(order.id.size());
     for (Index t = 0; t < s.rows; ++t) order.pos[order.id[t]] = t;
     return order;
@@ -109,6 +120,8 @@ CsrMatrix recommend(const CsrMatrix& user_item, const CsrMatrix& similarity,
     const similarity::DotProduct dot;
     if (orientation == Orientation::Item && opt.nonnegative) {
         const TargetOrder order = order_targets(similarity);
+        if (order.id.empty())
+            return similarity::sparse_topk(user_item, transpose(similarity), dot, opt);
         opt.column_id = &order.id;
         opt.column_pos = &order.pos;
         const CsrMatrix s_t = transpose(permute_rows(similarity, order.id));
