@@ -118,18 +118,16 @@ CsrMatrix recommend(const CsrMatrix& user_item, const CsrMatrix& similarity,
         opt.dense_row_budget = similarity::kBoundedDenseRowBudget;
     }
     const similarity::DotProduct dot;
-    if (orientation == Orientation::Item && opt.nonnegative) {
-        const TargetOrder order = order_targets(similarity);
-        if (order.id.empty())
+    if (orientation == Orientation::Item) {
+        // The bounded path computes the candidates grouped by scale (order_targets).
+        const TargetOrder order = opt.nonnegative ? order_targets(similarity) : TargetOrder{};
+        if (order.id.empty()) {
             return similarity::sparse_topk(user_item, transpose(similarity), dot, opt);
+        }
         opt.column_id = &order.id;
         opt.column_pos = &order.pos;
-        const CsrMatrix s_t = transpose(permute_rows(similarity, order.id));
-        return similarity::sparse_topk(user_item, s_t, dot, opt);
-    }
-    if (orientation == Orientation::Item) {
-        const CsrMatrix s_t = transpose(similarity);
-        return similarity::sparse_topk(user_item, s_t, dot, opt);
+        return similarity::sparse_topk(user_item, transpose(permute_rows(similarity, order.id)),
+                                       dot, opt);
     }
     return similarity::sparse_topk(similarity, user_item, dot, opt);
 }
