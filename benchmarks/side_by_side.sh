@@ -15,6 +15,8 @@
 #      SIMILARIPY_ENV  env.sh of build-similaripy.sh (default build/similaripy/env.sh)
 #      BASELINES       the baselines folder (default ../shared/baselines)
 #      THREADS         threads of both tools (default 2)
+#      CALLS           the calls to time, space-separated (default: all four); user-cosine on
+#                      hm-scale is a Σ deg(i)² = 8.4e11 multiply-add job, leave it out there
 set -euo pipefail
 input=$1
 pairs=${2:-3}
@@ -69,7 +71,7 @@ timed() {
 }
 
 summary=()
-for call in item-cosine item-rp3beta user-cosine recommend-item; do
+for call in ${CALLS:-item-cosine item-rp3beta user-cosine recommend-item}; do
     kn_extra=(); spy_extra=()
     if [[ $call == recommend-item ]]; then
         kn_extra=(--sim "$tmp/S.bin" --top 10); spy_extra=(--sim "$tmp/S.npz")
