@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <span>
+#include <sstream>
 #include <string>
 
 #include "common/atomic_file.hpp"
@@ -35,6 +37,22 @@ void write_log(const std::string& path, const std::string& name, int n) {
 }
 
 std::string slurp(const std::filesystem::path& p) { return knntune::read_file(p); }
+
+// Loads the journal FILE (argv[1]) with Optuna and prints one line per trial: number, state,
+// value (float.hex, "none" without one), whether it has datetime_complete, the error text.
+const char* kOptunaReader = R"(import sys
+try:
+    import optuna
+except ImportError:
+    sys.exit(77)
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+storage = optuna.storages.JournalStorage(optuna.storages.JournalFileStorage(sys.argv[1]))
+study = optuna.load_study(study_name=None, storage=storage)
+for t in study.trials:
+    value = "none" if t.value is None else float(t.value).hex()
+    print(t.number, t.state.name, value, t.datetime_complete is not None,
+          t.user_attrs.get("error", "-"))
+)";
 
 }  // namespace
 
@@ -102,4 +120,57 @@ TEST_CASE("knntune export-optuna refuses a missing or damaged log in one line",
     CHECK_THAT(r.err, Catch::Contains("checksum mismatch"));
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
     CHECK_FALSE(std::filesystem::exists(dir.path() / "j.log"));
+}
+
+TEST_CASE("Optuna reads the states, values and errors of an exported log",
+          "[experiments][cli][optuna]") {
+    const TempDir dir;
+    const std::string log = (dir.path() / "trials.h5").string();
+    {
+        const SearchSpace space = knntune::tuner::testing::knn_space();
+        Study study(space, make_sampler("random", {}, 4, space),
+                    std::make_unique<Hdf5Storage>(log, Hdf5Options{false}), StudyOptions{});
+        OptimizeParams p;
+        p.n_trials = 4;
+        study.optimize(
+            [](const Trial& t) -> Evaluation {
+                if (t.number() == 1) throw std::runtime_error("out of luck");
+                if (t.number() == 2) throw TrialPruned();
+                return Evaluation{t.value("shrink") / 7.0, {}};
+            },
+            p);
+        study.ask();  // left Running
+    }
+    REQUIRE(run_cli("export-optuna trials.h5 --journal j.log", dir.path()).status == 0);
+    const std::string script = dir.write("read.py", kOptunaReader);
+    const std::string out = (dir.path() / "out.txt").string();
+    const int raw = std::system(("/usr/bin/python3 -W ignore '" + script + "' '" +
+                                 (dir.path() / "j.log").string() + "' >'" + out + "' 2>&1")
+                                    .c_str());
+    const int status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    if (status == 77) {
+        WARN("python3-optuna cannot be imported: Optuna's reading of the journal not checked");
+        return;
+    }
+    INFO(slurp(out));
+    REQUIRE(status == 0);
+    const TrialLog read = read_trial_log(log);
+    std::istringstream lines(slurp(out));
+    for (const FrozenTrial& t : read.trials) {
+        std::int64_t number = -1;
+        std::string state, value, complete, error;
+        lines >> number >> state >> value >> complete;
+        std::getline(lines >> std::ws, error);
+        CHECK(number == t.number);
+        const char* names[] = {"RUNNING", "COMPLETE", "PRUNED", "FAIL"};
+        CHECK(state == names[static_cast<int>(t.state)]);
+        if (t.state == TrialState::Complete) {
+            CHECK(std::strtod(value.c_str(), nullptr) == t.value);  // bit for bit
+        } else {
+            CHECK(value == "none");
+        }
+        CHECK(complete == (t.is_finished() ? "True" : "False"));
+        CHECK(error == (t.error.empty() ? "-" : t.error));
+    }
+    CHECK(read.trials.size() == 5);
 }
