@@ -6,6 +6,7 @@
 #
 # NOTE: Boost comes from the 1.81 packages, not libboost-all-dev (1.74, no Boost.JSON).
 # Debian 12's python3-scipy conflicts with libboost1.81-dev, so the two cannot be co-installed.
+# python3-optuna (the test of `knntune export-optuna`) does not pull it in without recommends.
 set -euo pipefail
 
 packages=(
@@ -13,6 +14,7 @@ packages=(
     libboost1.81-dev libboost-program-options1.81-dev libboost-json1.81-dev
     libtbb-dev libeigen3-dev libhdf5-dev catch2 libyaml-cpp-dev zlib1g-dev
     gnuplot-nox
+    python3-optuna
 )
 
 for arg in "$@"; do

@@ -17,6 +17,7 @@
 #include "experiments/cli/commands.hpp"
 #include "experiments/cli/json_output.hpp"
 #include "experiments/cli/options.hpp"
+#include "experiments/cli/trial_logs.hpp"
 #include "experiments/error.hpp"
 #include "experiments/run/run_folder.hpp"
 #include "tuner/error.hpp"
@@ -29,18 +30,6 @@ namespace kt = knntune::tuner;
 namespace knntune::cli {
 
 namespace {
-
-// A run folder holds one log per study; any other path is taken as the log itself.
-std::vector<std::string> resolve_logs(const std::string& arg) {
-    namespace fs = std::filesystem;
-    if (!fs::exists(arg)) throw kt::StorageError("'" + arg + "' does not exist");
-    if (!fs::is_directory(arg)) return {arg};
-    std::vector<std::string> logs;
-    for (const fs::path& p : exp::RunFolder(arg).trial_logs()) logs.push_back(p.string());
-    if (logs.empty())
-        throw kt::StorageError("run folder '" + arg + "' has no trial log (trials*.h5)");
-    return logs;
-}
 
 std::string number_text(double x, int precision = 10) {
     if (std::isnan(x)) return "";
@@ -412,7 +401,7 @@ int run_trials(const Command& self, const Args& args) {
     const bool csv = chosen == "csv";
     if (chosen == "json") {
         boost::json::array studies;
-        for (const std::string& log : resolve_logs(path)) {
+        for (const std::string& log : resolve_trial_logs(path)) {
             studies.push_back(importance ? importance_json(build_importance(log, ped), log, ped)
                                          : trials_json(log));
         }
@@ -420,7 +409,7 @@ int run_trials(const Command& self, const Args& args) {
         return 0;
     }
     std::vector<TrialTable> tables;
-    for (const std::string& log : resolve_logs(path)) {
+    for (const std::string& log : resolve_trial_logs(path)) {
         tables.push_back(importance ? importance_table(build_importance(log, ped), log, ped, csv)
                                     : build_table(log, csv));
     }

@@ -24,7 +24,7 @@ struct Command {
 
 // clang-format off
 extern const Command kPrepare, kRun, kTune, kTest, kReport, kEvaluate, kSimilar, kRecommendItems,
-    kExportEmbeddings, kTrials, kSimilarity, kRecommend, kConfigKeys;
+    kExportEmbeddings, kTrials, kExportOptuna, kSimilarity, kRecommend, kConfigKeys;
 // clang-format on
 
 /// One required positional argument: its name for messages and where its value goes.

@@ -25,10 +25,10 @@ using knntune::cli::Command;
 // cmd_*.cpp file, its name in commands.hpp and its entry here.
 namespace cli = knntune::cli;
 const Command* const kCommands[] = {
-    &cli::kPrepare,          &cli::kRun,      &cli::kTune,       &cli::kTest,
-    &cli::kReport,           &cli::kEvaluate, &cli::kSimilar,    &cli::kRecommendItems,
-    &cli::kExportEmbeddings, &cli::kTrials,   &cli::kSimilarity, &cli::kRecommend,
-    &cli::kConfigKeys,
+    &cli::kPrepare,          &cli::kRun,        &cli::kTune,         &cli::kTest,
+    &cli::kReport,           &cli::kEvaluate,   &cli::kSimilar,      &cli::kRecommendItems,
+    &cli::kExportEmbeddings, &cli::kTrials,     &cli::kExportOptuna, &cli::kSimilarity,
+    &cli::kRecommend,        &cli::kConfigKeys,
 };
 
 /// Exit statuses (README "Commands", `knntune --help`).
