@@ -14,7 +14,9 @@ import knntune
 
 SOURCE = Path(__file__).resolve().parents[2]
 CONFIG = SOURCE / "configs" / "online-retail.yaml"
-OVERRIDES = {"models": ["item_knn"], "search.measures": ["cosine", "rp3beta"],
+# Relative paths of a config are resolved from the working directory, as by the CLI.
+OVERRIDES = {"data.path": str(SOURCE / "data" / "online-retail" / "online_retail.csv.gz"),
+             "models": ["item_knn"], "search.measures": ["cosine", "rp3beta"],
              "search.params": {}, "search.enqueue": [], "tuner.strategy": "joint",
              "tuner.n_trials": 4, "tuner.parallel_trials": 1}
 
@@ -55,7 +57,8 @@ def test_trials_frame_matches_the_cli(run_dir):
 
 def test_overrides_are_validated_like_set():
     with pytest.raises(ValueError, match="tuner.n_trials"):
-        knntune.tune(CONFIG, overrides={"tuner.n_trials": 0}, out="/nonexistent/never")
+        knntune.tune(CONFIG, overrides=dict(OVERRIDES, **{"tuner.n_trials": 0}),
+                     out="/nonexistent/never")
 
 
 def test_model_answers_from_its_matrix(run_dir):
