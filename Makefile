@@ -1,10 +1,11 @@
 # Two entry points for a fresh Debian 12 machine:
 #   make run   install dependencies if missing, build Release, run the main job
 #   make test  install dependencies if missing, build (ci preset), run the default test suite
+#   make install-python  build Release and install the Python package knntune (docs/python.md)
 JOBS ?= $(shell nproc)
 CONFIG ?= configs/online-retail.yaml
 
-.PHONY: run test deps build-release build-ci clean
+.PHONY: run test deps build-release build-ci install-python clean
 
 deps:
 	./scripts/install-deps.sh
@@ -22,6 +23,9 @@ run: build-release
 
 test: build-ci
 	ctest --preset ci -j $(JOBS)
+
+install-python: build-release
+	cmake --install build/release --component python
 
 clean:
 	rm -rf build

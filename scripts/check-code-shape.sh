@@ -12,7 +12,7 @@ build=${1:-build/ci}
 jobs=$(nproc)
 
 mapfile -t sources < <(git ls-files 'common/*.[ch]pp' 'engine/*.[ch]pp' 'tuner/*.[ch]pp' \
-    'experiments/*.[ch]pp' 'tests/*.[ch]pp' 'benchmarks/*.[ch]pp')
+    'experiments/*.[ch]pp' 'tests/*.[ch]pp' 'benchmarks/*.[ch]pp' 'python/*.[ch]pp')
 status=0
 
 unformatted=$(clang-format --dry-run "${sources[@]}" 2>&1 | grep -o '^[^:]*:[0-9]*:[0-9]*: warning' \
@@ -37,7 +37,7 @@ fi
 mapfile -t units < <(printf '%s\n' "${sources[@]}" | grep '\.cpp$')
 config='{Checks: "-*,readability-function-size", CheckOptions: [{key: readability-function-size.LineThreshold, value: 80}]}'
 long_functions=$(printf '%s\n' "${units[@]}" | xargs -P "$jobs" -n 4 \
-    clang-tidy --quiet -p "$build" --config="$config" --header-filter="$PWD/(common|engine|tuner|experiments|tests|benchmarks)/" 2>/dev/null \
+    clang-tidy --quiet -p "$build" --config="$config" --header-filter="$PWD/(common|engine|tuner|experiments|tests|benchmarks|python)/" 2>/dev/null \
     | grep 'warning: function .* exceeds recommended size' | sort -u || true)
 if [ -n "$long_functions" ]; then
     echo "functions over 80 lines:"

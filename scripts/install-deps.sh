@@ -5,7 +5,8 @@
 # --fuzz, the compiler of the `fuzz` preset and its libFuzzer runtime (scripts/run-fuzz.sh).
 #
 # NOTE: Boost comes from the 1.81 packages, not libboost-all-dev (1.74, no Boost.JSON).
-# Debian 12's python3-scipy conflicts with libboost1.81-dev, so the two cannot be co-installed.
+# Debian 12's python3-scipy conflicts with libboost1.81-dev, so the two cannot be co-installed:
+# the Python tests unpack it into the build tree instead (scripts/unpack-scipy.sh).
 # python3-optuna (the test of `knntune export-optuna`) does not pull it in without recommends.
 set -euo pipefail
 
@@ -15,6 +16,7 @@ packages=(
     libtbb-dev libeigen3-dev libhdf5-dev catch2 libyaml-cpp-dev zlib1g-dev
     gnuplot-nox
     python3-optuna
+    pybind11-dev python3-dev python3-numpy python3-pytest python3-pandas
 )
 
 for arg in "$@"; do

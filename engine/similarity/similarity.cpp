@@ -208,6 +208,32 @@ CsrMatrix literature_steps(CsrMatrix w, bool normalize, Index k) {
     return s;
 }
 
+/// Checks that `selection` fits A (n × m) and B (m × p); `literature` forbids any selection.
+void check_selection(const CsrMatrix& a, const CsrMatrix& b, const Selection& selection,
+                     bool literature) {
+    if (selection.row_mask == nullptr && selection.exclude == nullptr) return;
+    if (literature) throw ParamError("variant = literature takes no row or column selection");
+    if (selection.row_mask != nullptr &&
+        selection.row_mask->size() != static_cast<size_t>(a.rows)) {
+        throw ParamError("similarity: the row selection has " +
+                         std::to_string(selection.row_mask->size()) + " entries but A has " +
+                         std::to_string(a.rows) + " rows");
+    }
+    const CsrMatrix* ex = selection.exclude;
+    if (ex == nullptr) return;
+    if (ex->rows != a.rows || ex->cols != b.cols) {
+        throw ParamError("similarity: the column selection is " + std::to_string(ex->rows) + " × " +
+                         std::to_string(ex->cols) + " but the result is " + std::to_string(a.rows) +
+                         " × " + std::to_string(b.cols));
+    }
+    for (const Index c : ex->indices) {
+        if (c < 0 || c >= b.cols) {
+            throw ParamError("similarity: the column selection names column " + std::to_string(c) +
+                             " of a result with " + std::to_string(b.cols) + " columns");
+        }
+    }
+}
+
 /// True when `measure` with `p` drops the self-pair: `exclude_self`, or the literature variant.
 bool drops_self(Measure measure, const SimilarityParams& p) {
     return p.exclude_self || visit_measure(measure, [&]<class M>(std::type_identity<M>) {
@@ -218,8 +244,11 @@ bool drops_self(Measure measure, const SimilarityParams& p) {
 /// Shared tail: p3 transform, side statistics, kernel, and the literature variant's steps
 /// after it. `a` and `b` are kernel inputs that have already been through orientation,
 /// binary and weighting.
-CsrMatrix run(MaybeOwned& a, MaybeOwned& b, Measure measure, const SimilarityParams& p) {
+CsrMatrix run(MaybeOwned& a, MaybeOwned& b, Measure measure, const SimilarityParams& p,
+              const Selection& selection = {}) {
     KernelOptions opt;
+    opt.row_mask = selection.row_mask;
+    opt.exclude = selection.exclude;
     opt.k = p.k;
     opt.threshold = static_cast<Score>(p.threshold);
     opt.shrink_stabilized =
@@ -288,7 +317,7 @@ CsrMatrix compute_similarity(const CsrMatrix& user_item, Orientation orientation
 }
 
 CsrMatrix compute_similarity_ab(const CsrMatrix& a_in, const CsrMatrix& b_in, Measure measure,
-                                const SimilarityParams& p) {
+                                const SimilarityParams& p, const Selection& selection) {
     validate(measure, p);
     if (a_in.cols != b_in.rows) {
         throw ParamError("similarity: A has " + std::to_string(a_in.cols) + " columns but B has " +
@@ -298,6 +327,7 @@ CsrMatrix compute_similarity_ab(const CsrMatrix& a_in, const CsrMatrix& b_in, Me
         throw ParamError(p.exclude_self ? "exclude_self needs a square result"
                                         : "variant = literature needs a square result");
     }
+    check_selection(a_in, b_in, selection, drops_self(measure, p) && !p.exclude_self);
     MaybeOwned a(a_in);
     MaybeOwned b(b_in);
     if (has_explicit_zeros(a.get())) a.mutable_ref() = drop_zeros(a.get());
@@ -306,7 +336,7 @@ CsrMatrix compute_similarity_ab(const CsrMatrix& a_in, const CsrMatrix& b_in, Me
         binarize(a.mutable_ref());
         binarize(b.mutable_ref());
     }
-    return run(a, b, measure, p);
+    return run(a, b, measure, p, selection);
 }
 
 }  // namespace knntune::engine::similarity

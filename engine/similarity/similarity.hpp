@@ -10,6 +10,9 @@
 ///
 /// The result rows are ranked: score descending, then column ascending.
 
+#include <cstdint>
+#include <vector>
+
 #include "engine/csr.hpp"
 #include "engine/similarity/params.hpp"
 
@@ -30,11 +33,24 @@ namespace knntune::engine::similarity {
 [[nodiscard]] CsrMatrix compute_similarity(const CsrMatrix& user_item, Orientation orientation,
                                            Measure measure, const SimilarityParams& params);
 
+/// Optional restrictions of the rows and columns `compute_similarity_ab` keeps (similaripy's
+/// `target_rows`, `target_cols` and `filter_cols`). Side statistics, popularity and the p3
+/// transform still use every row and column.
+struct Selection {
+    /// Length n (rows of A): rows with 0 are left empty. Null: every row.
+    const std::vector<std::uint8_t>* row_mask = nullptr;
+    /// n × p pattern: column c is never kept in row r when (r, c) is stored. Null: none.
+    const CsrMatrix* exclude = nullptr;
+};
+
 /// Lower level: the kernel on explicit inputs, A (n × m) and B (m × p), with no orientation
 /// handling and no weighting. `binary`, the p3alpha/rp3beta transform and all side statistics
 /// are applied as in `compute_similarity`; B is not assumed to be Aᵀ. `exclude_self` and
-/// p3alpha/rp3beta's `variant = literature` need n == p.
+/// p3alpha/rp3beta's `variant = literature` need n == p; that variant takes no `selection`.
+/// Throws ParamError when `selection` does not fit the shapes (mask length, pattern shape, a
+/// pattern column out of range).
 [[nodiscard]] CsrMatrix compute_similarity_ab(const CsrMatrix& a, const CsrMatrix& b,
-                                              Measure measure, const SimilarityParams& params);
+                                              Measure measure, const SimilarityParams& params,
+                                              const Selection& selection = {});
 
 }  // namespace knntune::engine::similarity

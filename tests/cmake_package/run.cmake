@@ -19,7 +19,12 @@ endfunction()
 
 file(REMOVE_RECURSE ${WORK})
 set(prefix ${WORK}/prefix)
-run_step("install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
+# NOTE: the two components of the package only; the Python component installs into the
+# interpreter's site folder, outside any prefix.
+run_step("install the library part" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix}
+         --component dev)
+run_step("install the tool" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix}
+         --component tool)
 foreach(f bin/knntune include/knntune/engine/similarity/similarity.hpp
           include/knntune/tuner/study.hpp lib/cmake/knntune/knntuneConfig.cmake
           lib/cmake/knntune/knntuneConfigVersion.cmake lib/cmake/knntune/knntuneTargets.cmake)
