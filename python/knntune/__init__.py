@@ -3,6 +3,7 @@
 * ``knntune.similaripy``: similaripy 0.6's functions on knntune's engine.
 * ``run``, ``tune``, ``test``, ``report``: the stages of ``knntune run|tune|test|report``, with
   config overrides given as a dict (the CLI's ``--set KEY=VALUE``).
+* ``evaluate``: one configuration (or a baseline) scored as ``knntune evaluate`` scores it.
 * ``trials``: a study's trials as a pandas DataFrame.
 * ``Model``: a tuned model (similar items, recommendations for a list of items, embeddings).
 * ``prepared``: a run's prepared data as CSR matrices.
@@ -14,7 +15,7 @@ import json
 
 from . import _core, _sparse
 
-__all__ = ["run", "tune", "test", "report", "trials", "Model", "prepared", "similaripy"]
+__all__ = ["run", "tune", "test", "report", "evaluate", "trials", "Model", "prepared", "similaripy"]
 
 
 def _set_text(key, value):
@@ -58,6 +59,25 @@ def report(run_dir, quiet=True):
     """Writes report.md and report.html of a run folder (``knntune report``)."""
     return _stages("report", run_dir, None, None, False, False, quiet)
 
+
+def evaluate(config, measure=None, params=None, orientation="item", period="valid",
+             baseline=None, seed=None, overrides=None, out=None):
+    """Scores one configuration as ``knntune evaluate`` does; returns its JSON as a dict.
+
+    ``measure`` and ``params`` (name → value, the CLI's ``--param NAME=VALUE``; every parameter
+    the config tunes must be given) choose the KNN model, ``orientation`` "item" or "user";
+    or ``baseline`` ("top_pop", "random"; ``seed`` defaults to the config's tuner.seed)
+    replaces them. ``period`` "valid" fits on train_val and scores valid, as a tuning trial
+    does; "test" fits on train and scores test. ``overrides`` as for ``run``; ``out`` is the
+    run folder whose prepared data is reused or written."""
+    sets = [_set_text(k, v) for k, v in (overrides or {}).items()]
+    values = {}
+    for name, value in (params or {}).items():
+        values[str(name)] = value if isinstance(value, str) else float(value)
+    return _core.evaluate(str(config), sets, "" if out is None else str(out),
+                          "" if measure is None else str(measure), values, str(orientation),
+                          str(period), "" if baseline is None else str(baseline),
+                          -1 if seed is None else int(seed))
 
 def trials(path):
     """The trials of a trial log, or of every log of a run folder, as a pandas DataFrame.

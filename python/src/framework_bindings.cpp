@@ -1,17 +1,23 @@
 #include <pybind11/stl.h>
 
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
+#include "engine/baselines.hpp"
 #include "engine/data/prepared_io.hpp"
 #include "engine/model_io.hpp"
 #include "experiments/config/experiment_config.hpp"
 #include "experiments/error.hpp"
+#include "experiments/knn_study.hpp"
 #include "experiments/model_tools.hpp"
 #include "experiments/progress.hpp"
 #include "experiments/report/embedding.hpp"
@@ -216,6 +222,79 @@ void bind_model(py::module_& m) {
         .def("embeddings", &embeddings, py::arg("dims") = 32, py::arg("seed") = 1);
 }
 
+/// evaluate(config, sets, out, measure, params, orientation, period, baseline, seed) → dict:
+/// one configuration scored as `knntune evaluate` scores it, with the fields of its JSON.
+/// `params` maps parameter names to numbers or text, as `--param NAME=VALUE`; a baseline
+/// (non-empty `baseline`) replaces the measure; `seed` < 0 takes the config's tuner.seed.
+py::dict evaluate(const std::string& config, const std::vector<std::string>& sets,
+                  const std::string& out, const std::string& measure,
+                  const std::map<std::string, std::variant<double, std::string>>& params,
+                  const std::string& orientation, const std::string& period,
+                  const std::string& baseline, std::int64_t seed) {
+    if (period != "valid" && period != "test") {
+        throw exp::UsageError("period takes valid or test, got '" + period + "'");
+    }
+    if (measure.empty() == baseline.empty()) {
+        throw exp::UsageError("evaluate takes a measure or a baseline (one of the two)");
+    }
+    exp::ExperimentConfig cfg = exp::load_experiment_config(config, sets);
+    if (!out.empty()) cfg.output.dir = out;
+    std::optional<engine::Baseline> base;
+    std::optional<exp::KnnConfig> knn;
+    auto orient = engine::similarity::Orientation::Item;
+    const std::uint64_t base_seed = seed < 0 ? cfg.tuner.seed : static_cast<std::uint64_t>(seed);
+    if (!baseline.empty()) {
+        base = engine::baseline_from_name(baseline);
+    } else {
+        engine::similarity::ParamMap map;
+        for (const auto& [name, value] : params) {
+            map.emplace(name, std::visit([](const auto& v) { return Value(v); }, value));
+        }
+        knn = exp::config_from_values(cfg.search, measure, map);
+        orient = engine::similarity::orientation_from_name(orientation);
+    }
+    const auto metrics = cfg.objective.all();
+    exp::KnnResult r;
+    std::string model;
+    std::string configuration;
+    std::string fingerprint;
+    {
+        py::gil_scoped_release release;
+        exp::Progress progress(exp::ProgressMode::Quiet);
+        const exp::RunFolder folder(cfg.output.dir);
+        const exp::RunContext ctx(std::move(cfg), folder, progress);
+        const engine::PreparedData& d = ctx.data();
+        using engine::Period;
+        const bool valid = period == "valid";
+        const CsrMatrix& train = d.matrix(valid ? Period::TrainVal : Period::Train);
+        const CsrMatrix& target = d.matrix(valid ? Period::Valid : Period::Test);
+        if (base) {
+            r = exp::evaluate_baseline(train, target, *base, base_seed, metrics);
+            model = std::string(engine::baseline_name(*base));
+            configuration = engine::describe_baseline(*base, base_seed);
+        } else {
+            r = exp::evaluate_knn(train, target, orient, *knn, metrics);
+            model = exp::model_name(orient);
+            configuration = knn->describe();
+        }
+        fingerprint = d.fingerprint();
+    }
+    py::dict o;
+    o["model"] = model;
+    o["period"] = period;
+    o["configuration"] = configuration;
+    py::dict m;
+    for (const auto& mr : r.evaluation.metrics) m[py::str(mr.spec.name)] = mr.mean;
+    o["metrics"] = m;
+    o["objective"] = r.evaluation.metrics.front().spec.name;
+    o["value"] = r.evaluation.metrics.front().mean;
+    o["users"] = static_cast<std::int64_t>(r.evaluation.users.size());
+    o["fit_seconds"] = r.fit_seconds;
+    o["eval_seconds"] = r.eval_seconds;
+    o["data_fingerprint"] = fingerprint;
+    return o;
+}
+
 }  // namespace
 
 void bind_framework(py::module_& m) {
@@ -224,6 +303,9 @@ void bind_framework(py::module_& m) {
     m.def("trial_columns", &trial_columns, py::arg("path"));
     m.def("trial_logs", &trial_logs, py::arg("path"));
     m.def("prepared", &prepared, py::arg("path"));
+    m.def("evaluate", &evaluate, py::arg("config"), py::arg("sets"), py::arg("out"),
+          py::arg("measure"), py::arg("params"), py::arg("orientation"), py::arg("period"),
+          py::arg("baseline"), py::arg("seed"));
     bind_model(m);
 }
 

@@ -2,6 +2,7 @@
 model, the prepared data; checked against the run folder's own files and the CLI."""
 
 import io
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -89,3 +90,57 @@ def test_prepared_data_as_csr(run_dir):
     assert tv.shape == (len(data["user_keys"]), len(data["item_keys"]))
     assert tv.nnz > 0
     assert np.all(np.diff(tv.indptr) >= 0)
+
+
+def _cli_evaluate(run_dir, *args):
+    cli = os.environ.get("KNNTUNE_CLI")
+    if not cli:
+        pytest.skip("KNNTUNE_CLI is not set (ctest sets it)")
+    sets = []
+    for key, value in OVERRIDES.items():
+        sets += ["--set", knntune._set_text(key, value)]
+    text = subprocess.run([cli, "evaluate", str(CONFIG), *args, *sets, "--out", str(run_dir)],
+                          check=True, capture_output=True, text=True).stdout
+    return json.loads(text)
+
+
+def test_evaluate_gives_the_cli_result(run_dir):
+    got = knntune.evaluate(CONFIG, measure="rp3beta", params={"k": 40, "shrink": 5,
+                           "alpha": 0.7, "beta": 0.3}, overrides=OVERRIDES, out=run_dir)
+    want = _cli_evaluate(run_dir, "--measure", "rp3beta", "--param", "k=40", "--param",
+                         "shrink=5", "--param", "alpha=0.7", "--param", "beta=0.3")
+    for key in ("model", "period", "configuration", "objective", "users", "data_fingerprint"):
+        assert got[key] == want[key], key
+    assert got["value"] == want["value"]
+    assert got["metrics"] == want["metrics"]
+
+
+def test_evaluate_repeats_a_tuning_trial(run_dir):
+    df = knntune.trials(run_dir)
+    row = df[df["state"] == "Complete"].iloc[0]
+    measure = row["params_algorithm"]
+    params = {"k": int(row["params_k"]), "shrink": float(row["params_shrink"])}
+    for col in df.columns:
+        prefix = f"params_{measure}."
+        if col.startswith(prefix) and not pd.isna(row[col]):
+            params[col[len(prefix):]] = float(row[col])
+    got = knntune.evaluate(CONFIG, measure=measure, params=params, overrides=OVERRIDES,
+                           out=run_dir)
+    assert got["value"] == row["value"]
+
+
+def test_evaluate_a_baseline_on_test(run_dir):
+    got = knntune.evaluate(CONFIG, baseline="top_pop", period="test", overrides=OVERRIDES,
+                           out=run_dir)
+    want = _cli_evaluate(run_dir, "--baseline", "top_pop", "--period", "test")
+    assert got["model"] == "top_pop" and got["period"] == "test"
+    assert got["metrics"] == want["metrics"]
+
+
+def test_evaluate_refuses_bad_choices(run_dir):
+    with pytest.raises(ValueError, match="one of the two"):
+        knntune.evaluate(CONFIG, measure="cosine", baseline="top_pop", overrides=OVERRIDES,
+                         out=run_dir)
+    with pytest.raises(ValueError, match="period"):
+        knntune.evaluate(CONFIG, measure="cosine", params={"k": 10, "shrink": 0},
+                         period="train", overrides=OVERRIDES, out=run_dir)
