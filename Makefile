@@ -1,4 +1,4 @@
-# Two entry points for a fresh Debian 12 machine:
+# Entry points on a fresh Debian 12 machine (the first two are the README's commands):
 #   make run   install dependencies if missing, build Release, run the main job
 #   make test  install dependencies if missing, build (ci preset), run the default test suite
 #   make install-python  build Release and install the Python package knntune (docs/python.md)
