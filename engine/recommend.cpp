@@ -112,7 +112,13 @@ CsrMatrix recommend(const CsrMatrix& user_item, const CsrMatrix& similarity,
     // Implicit feedback and the similarity measures give non-negative scores; the kernel then
     // computes only the column blocks that can reach a user's top-N, and returns the lists
     // that computing every column would (KernelOptions::nonnegative).
-    opt.nonnegative = finite_nonnegative(user_item) && finite_nonnegative(similarity);
+    // NOTE: with few candidate items there are few blocks to skip, and scoring every item is
+    // cheaper (`bounded_min_items`): 2.4 times less CPU on Online Retail's 2,282 items, while
+    // the bounded path costs 11 % less on synthetic-10m's 20,000 (docs/benchmarks.md). The two
+    // paths add a user's terms in different orders, so sums tied to the last bit may rank
+    // differently.
+    opt.nonnegative = user_item.cols >= params.bounded_min_items &&
+                      finite_nonnegative(user_item) && finite_nonnegative(similarity);
     if (opt.nonnegative) {
         opt.dense_row_share = similarity::kBoundedDenseRowShare;
         opt.dense_row_budget = similarity::kBoundedDenseRowBudget;

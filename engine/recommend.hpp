@@ -18,6 +18,10 @@ struct RecommendParams {
     /// Optional length n_users: users with 0 get an empty list (e.g. not evaluated). Empty
     /// means every user.
     std::vector<std::uint8_t> user_mask;
+    /// The bounded selection (compute only the blocks of candidate items that can reach a
+    /// user's list) is used from this many items on; below, every item is scored, which is
+    /// cheaper on a small catalogue (recommend.cpp). 0: always bounded (the tests use it).
+    Index bounded_min_items = 4096;
 };
 
 /// Top-N recommendations for every user, as a users × items CSR whose rows are ranked (score

@@ -196,6 +196,7 @@ TEST_CASE("bounded recommendation equals the full scan and a dense product",
     RecommendParams p;
     p.top_n = top_n;
     p.exclude_seen = exclude_seen;
+    p.bounded_min_items = 0;  // 700 items: below the default, which would score every item
     const CsrMatrix rec = recommend(f.log, f.sim, Orientation::Item, p);
 
     // Same kernel without the bound: identical lists, bit for bit.
@@ -208,6 +209,10 @@ TEST_CASE("bounded recommendation equals the full scan and a dense product",
     opt.dense_row_budget = similarity::kBoundedDenseRowBudget;
     const CsrMatrix full = similarity::sparse_topk(f.log, s_t, DotProduct{}, opt);
     CHECK(same_rows(rec, full));
+    // With the default, a catalogue this small is scored in full: the same lists.
+    p.bounded_min_items = RecommendParams{}.bounded_min_items;
+    REQUIRE(items < p.bounded_min_items);
+    CHECK(same_rows(recommend(f.log, f.sim, Orientation::Item, p), full));
 
     check_against_dense(f, rec, top_n, exclude_seen, exact);
 }
@@ -291,6 +296,7 @@ TEST_CASE("recommendation with candidates ordered by scale keeps the lists and t
     RecommendParams p;
     p.top_n = top_n;
     p.exclude_seen = exclude_seen;
+    p.bounded_min_items = 0;  // 700 items: below the default, which would score every item
     const CsrMatrix rec = recommend(f.log, f.sim, Orientation::Item, p);
 
     KernelOptions opt;
