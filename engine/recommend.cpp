@@ -117,8 +117,8 @@ CsrMatrix recommend(const CsrMatrix& user_item, const CsrMatrix& similarity,
     // the bounded path costs 11 % less on synthetic-10m's 20,000 (docs/benchmarks.md). The two
     // paths add a user's terms in different orders, so sums tied to the last bit may rank
     // differently.
-    opt.nonnegative = user_item.cols >= params.bounded_min_items &&
-                      finite_nonnegative(user_item) && finite_nonnegative(similarity);
+    opt.nonnegative = user_item.cols >= params.bounded_min_items && finite_nonnegative(user_item) &&
+                      finite_nonnegative(similarity);
     if (opt.nonnegative) {
         opt.dense_row_share = similarity::kBoundedDenseRowShare;
         opt.dense_row_budget = similarity::kBoundedDenseRowBudget;
