@@ -197,20 +197,40 @@ engine::CsrMatrix KnnEvaluator::fit(const KnnConfig& config, bool* cache_hit) co
     return sim::compute_similarity(train_, orientation_, m, p);
 }
 
+TrialResult trial_result(const KnnResult& r, const std::string& objective, bool per_unit) {
+    TrialResult out;
+    out.value = r.metric(objective);
+    for (const auto& m : r.evaluation.metrics) {
+        out.metrics.emplace_back(m.spec.name, m.mean);
+        if (per_unit && m.spec.name == objective) out.per_unit = m.per_user;
+    }
+    out.fit_seconds = r.fit_seconds;
+    out.eval_seconds = r.eval_seconds;
+    out.cache_hit = r.cache_hit;
+    return out;
+}
+
 KnnResult KnnEvaluator::evaluate(const KnnConfig& config) const {
     using Clock = std::chrono::steady_clock;
-    KnnResult r;
+    bool hit = false;
     const auto t0 = Clock::now();
-    const engine::CsrMatrix s = fit(config, &r.cache_hit);
+    const engine::CsrMatrix s = fit(config, &hit);
+    KnnResult r = evaluate_similarity(s, std::chrono::duration<double>(Clock::now() - t0).count());
+    r.cache_hit = hit;
+    return r;
+}
+
+KnnResult KnnEvaluator::evaluate_similarity(const engine::CsrMatrix& s, double fit_seconds) const {
+    using Clock = std::chrono::steady_clock;
+    KnnResult r;
     const auto t1 = Clock::now();
     engine::RecommendParams rp;
     rp.top_n = top_n_;
     rp.user_mask = user_mask_;
     const engine::CsrMatrix recs = engine::recommend(train_, s, orientation_, rp);
     r.evaluation = engine::evaluate_metrics(recs, target_, popularity_, metrics_);
-    const auto t2 = Clock::now();
-    r.fit_seconds = std::chrono::duration<double>(t1 - t0).count();
-    r.eval_seconds = std::chrono::duration<double>(t2 - t1).count();
+    r.fit_seconds = fit_seconds;
+    r.eval_seconds = std::chrono::duration<double>(Clock::now() - t1).count();
     return r;
 }
 

@@ -58,6 +58,23 @@ struct KnnResult {
     [[nodiscard]] double metric(const std::string& name) const;
 };
 
+/// What a tuning trial keeps of an evaluation: the objective's value, every metric's mean,
+/// the timings, and with `per_unit` the objective per evaluated user (what the race tests).
+/// A worker rank sends exactly this back to rank 0.
+struct TrialResult {
+    double value = 0.0;
+    std::vector<std::pair<std::string, double>> metrics;  ///< in the requested order
+    std::vector<double> per_unit;
+    double fit_seconds = 0.0;
+    double eval_seconds = 0.0;
+    bool cache_hit = false;
+};
+
+/// The `TrialResult` of `r` for the objective `objective` (ParamError when it was not
+/// computed); the per-user vector only with `per_unit`.
+[[nodiscard]] TrialResult trial_result(const KnnResult& r, const std::string& objective,
+                                       bool per_unit);
+
 /// Everything that stays the same across the trials of one study: the matrices, the
 /// metrics, the evaluated users, item popularity and (optionally) the co-occurrence cache.
 class KnnEvaluator {
@@ -71,6 +88,10 @@ class KnnEvaluator {
     /// Fits `config` on train, recommends the top-N (N = the largest cut-off) to every user
     /// with at least one item in target, and scores the lists. Thread-safe.
     [[nodiscard]] KnnResult evaluate(const KnnConfig& config) const;
+    /// Same, with the similarity given (fitted elsewhere, e.g. split across ranks);
+    /// `fit_seconds` is reported as given.
+    [[nodiscard]] KnnResult evaluate_similarity(const engine::CsrMatrix& similarity,
+                                                double fit_seconds) const;
     /// Recommends the lists of `baseline` (random draws with `seed`) to the same users with
     /// the same length as `evaluate`, and scores them the same way; fit_seconds is 0 (the
     /// baselines fit nothing). Thread-safe.

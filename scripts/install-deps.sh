@@ -17,6 +17,7 @@ packages=(
     gnuplot-nox
     python3-optuna
     pybind11-dev python3-dev python3-numpy python3-pytest python3-pandas
+    libopenmpi-dev openmpi-bin
 )
 
 for arg in "$@"; do

@@ -283,6 +283,17 @@ std::vector<Score> powered_stat(const std::vector<double>& v, double add, double
 
 CsrMatrix compute_similarity(const CsrMatrix& user_item, Orientation orientation, Measure measure,
                              const SimilarityParams& p) {
+    return compute_similarity(user_item, orientation, measure, p, Selection{});
+}
+
+bool takes_selection(Measure measure, const SimilarityParams& p) {
+    return !visit_measure(measure, [&]<class M>(std::type_identity<M>) {
+        return M::needs(own_params<M>(p)).p3_literature;
+    });
+}
+
+CsrMatrix compute_similarity(const CsrMatrix& user_item, Orientation orientation, Measure measure,
+                             const SimilarityParams& p, const Selection& selection) {
     validate(measure, p);
     const bool item = orientation == Orientation::Item;
     MaybeOwned a = item ? MaybeOwned(transpose(user_item)) : MaybeOwned(user_item);
@@ -313,7 +324,8 @@ CsrMatrix compute_similarity(const CsrMatrix& user_item, Orientation orientation
     }
     // NOTE: for item-KNN with untouched values B = R itself, so no second transpose is made.
     MaybeOwned b = (item && !modified) ? MaybeOwned(user_item) : MaybeOwned(transpose(a.get()));
-    return run(a, b, measure, p);
+    check_selection(a.get(), b.get(), selection, !takes_selection(measure, p));
+    return run(a, b, measure, p, selection);
 }
 
 CsrMatrix compute_similarity_ab(const CsrMatrix& a_in, const CsrMatrix& b_in, Measure measure,

@@ -29,9 +29,13 @@ namespace knntune::engine::similarity {
 ///
 /// The self-pair is kept unless `exclude_self` (or variant = literature, which always drops
 /// it). Exact zero scores are not stored. Throws ParamError for invalid parameters (use
-/// `parse_params` to build them).
+/// `parse_params` to build them). `selection` (below) restricts the rows and columns kept,
+/// as for `compute_similarity_ab`; a kept row is the same as without it, which a row split
+/// across processes relies on. See `takes_selection`.
+struct Selection;
 [[nodiscard]] CsrMatrix compute_similarity(const CsrMatrix& user_item, Orientation orientation,
-                                           Measure measure, const SimilarityParams& params);
+                                           Measure measure, const SimilarityParams& params,
+                                           const Selection& selection);
 
 /// Optional restrictions of the rows and columns `compute_similarity_ab` keeps (similaripy's
 /// `target_rows`, `target_cols` and `filter_cols`). Side statistics, popularity and the p3
@@ -42,6 +46,14 @@ struct Selection {
     /// n × p pattern: column c is never kept in row r when (r, c) is stored. Null: none.
     const CsrMatrix* exclude = nullptr;
 };
+
+/// `compute_similarity` with no selection.
+[[nodiscard]] CsrMatrix compute_similarity(const CsrMatrix& user_item, Orientation orientation,
+                                           Measure measure, const SimilarityParams& params);
+
+/// Whether `measure` with `params` accepts a `Selection`: all but p3alpha/rp3beta's
+/// `variant = literature`, whose steps after the kernel need every row.
+[[nodiscard]] bool takes_selection(Measure measure, const SimilarityParams& params);
 
 /// Lower level: the kernel on explicit inputs, A (n × m) and B (m × p), with no orientation
 /// handling and no weighting. `binary`, the p3alpha/rp3beta transform and all side statistics

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <iostream>
 #include <optional>
 
@@ -11,6 +12,8 @@
 #include "experiments/cli/commands.hpp"
 #include "experiments/cli/json_output.hpp"
 #include "experiments/cli/options.hpp"
+#include "experiments/cluster/comm.hpp"
+#include "experiments/cluster/split.hpp"
 #include "experiments/knn_study.hpp"
 #include "experiments/run/context.hpp"
 
@@ -72,10 +75,21 @@ int run_evaluate(const Command& self, const Args& args) {
         choice.baseline ? engine::similarity::Orientation::Item : knn.orientation_id();
     const auto limit = knn.thread_limit();
     const auto metrics = cfg.objective.all();
+    namespace cluster = exp::cluster;
+    if (choice.baseline && cluster::rank() > 0) return 0;  // rank 0 scores a baseline alone
+    // NOTE: under mpirun rank 0 loads (or prepares and saves) the data first; the other ranks
+    // then read the saved file, or prepare it themselves in memory when nothing is saved.
+    if (cluster::rank() > 0) {
+        (void)cluster::receive(0, cluster::Tag::Release);
+        cfg.output.save_prepared = false;
+    }
     exp::Progress progress(exp::ProgressMode::Quiet);
     const exp::RunFolder folder(cfg.output.dir);
     const exp::RunContext ctx(std::move(cfg), folder, progress);
     const engine::PreparedData& d = ctx.data();
+    if (cluster::rank() == 0 && !choice.baseline) {
+        for (int r = 1; r < cluster::size(); ++r) cluster::send(r, cluster::Tag::Release, {});
+    }
     using engine::Period;
     const bool valid = period == "valid";
     const engine::CsrMatrix& train = d.matrix(valid ? Period::TrainVal : Period::Train);
@@ -88,7 +102,16 @@ int run_evaluate(const Command& self, const Args& args) {
                           engine::describe_baseline(*choice.baseline, choice.seed), period,
                           d.fingerprint());
     } else {
-        const auto r = exp::evaluate_knn(train, target, orientation, *knn_config, metrics);
+        const auto m = engine::similarity::measure_from_name(knn_config->measure);
+        const auto t0 = std::chrono::steady_clock::now();
+        const engine::CsrMatrix s = cluster::split_similarity(
+            train, orientation, m, engine::similarity::parse_params(m, knn_config->params));
+        if (cluster::rank() > 0) return 0;
+        const auto r =
+            exp::KnnEvaluator(train, target, orientation, metrics)
+                .evaluate_similarity(
+                    s,
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         out = result_json(r, exp::model_name(orientation), knn_config->describe(), period,
                           d.fingerprint());
     }
@@ -111,7 +134,10 @@ fits on train and scores test. The prepared data is cached in the run folder.
 
 --baseline scores a non-personalised baseline on the same users, metrics and list
 length instead (the 'model' of the JSON is then the baseline's name); random draws
-with the config's tuner.seed unless --seed is given, as the test stage does.)",
+with the config's tuner.seed unless --seed is given, as the test stage does.
+
+Under 'mpirun -np N' the similarity's rows are split across the ranks; rank 0 prints
+the JSON, with the same metrics as one process (docs/distributed.md).)",
                         run_evaluate};
 
 }  // namespace knntune::cli

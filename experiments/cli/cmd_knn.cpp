@@ -2,6 +2,7 @@
 /// recommendations built from it (or from a baseline), for an interaction file, as CSV.
 
 #include <boost/program_options.hpp>
+#include <iostream>
 
 #include "engine/baselines.hpp"
 #include "engine/recommend.hpp"
@@ -9,6 +10,8 @@
 #include "experiments/cli/commands.hpp"
 #include "experiments/cli/knn_common.hpp"
 #include "experiments/cli/options.hpp"
+#include "experiments/cluster/comm.hpp"
+#include "experiments/cluster/split.hpp"
 
 namespace knntune::cli {
 
@@ -32,7 +35,9 @@ int run_knn(const Command& self, const Args& args, bool recommend) {
     const int top_n = recommend ? top.checked() : 0;
     engine::RecommendParams rp;
     rp.top_n = top_n;
+    namespace cluster = exp::cluster;
     if (choice.baseline) {
+        if (cluster::rank() > 0) return 0;  // nothing to split: rank 0 does it alone
         const auto limit = knn.thread_limit();
         const KnnInput data = load_knn_input(io.input, io.period);
         const engine::CsrMatrix recs =
@@ -43,8 +48,16 @@ int run_knn(const Command& self, const Args& args, bool recommend) {
     const KnnJob job = validate(knn);
 
     const KnnInput data = load_knn_input(io.input, io.period);
-    const engine::CsrMatrix s = engine::similarity::compute_similarity(data.matrix, job.orientation,
-                                                                       job.measure, job.params);
+    // NOTE: under mpirun every rank reads the input and computes a block of rows (split by
+    // multiply-adds); rank 0 gathers them and writes the output (docs/distributed.md).
+    cluster::SplitReport report;
+    const engine::CsrMatrix s =
+        cluster::split_similarity(data.matrix, job.orientation, job.measure, job.params, &report);
+    if (cluster::rank() > 0) return 0;
+    if (cluster::distributed()) {
+        std::cerr << "knntune " << self.name << ": similarity split over " << report.describe()
+                  << "\n";
+    }
     if (!recommend) {
         const bool item = job.orientation == engine::similarity::Orientation::Item;
         write_text_file(io.output, similarity_csv(s, item ? data.item_ids : data.user_ids));
@@ -65,7 +78,11 @@ const Command kSimilarity{
 Computes the top-k similarity of every item (item-KNN, item × item from the
 transposed user × item matrix) or every user (user × user). Writes row,col,score with
 the original ids, sorted by row, then score descending, then col. The self-pair is
-kept unless exclude_self=true.)",
+kept unless exclude_self=true.
+
+Under 'mpirun -np N' the rows are split across the ranks in blocks of near-equal
+multiply-add count; every rank reads the input, rank 0 writes the output, which is
+identical to one process's (docs/distributed.md).)",
     [](const Command& self, const Args& args) { return run_knn(self, args, false); }};
 
 const Command kRecommend{

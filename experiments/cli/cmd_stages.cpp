@@ -2,11 +2,13 @@
 
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <memory>
 #include <span>
 #include <string_view>
 
 #include "experiments/cli/commands.hpp"
 #include "experiments/cli/options.hpp"
+#include "experiments/cluster/ranks.hpp"
 #include "experiments/run/stages.hpp"
 
 namespace po = boost::program_options;
@@ -49,6 +51,13 @@ std::span<const exp::Stage> stage_range(std::string_view first, std::string_view
     return all.subspan(a, b - a + 1);
 }
 
+/// The help's epilog of every stage command.
+constexpr const char* kDistributedHelp =
+    R"(Distributed (docs/distributed.md): under 'mpirun -np N knntune ...' rank 0 runs the
+stages and owns the trial log, and ranks 1..N-1 evaluate the trials, tuner.parallel_trials
+at a time (make it a multiple of N-1); the test stage splits each similarity by rows
+across all ranks. The same seed and parallel_trials give the same trials for any N.)";
+
 int run_stages(const Command& self, const Args& args) {
     const StagePlan& c = plan_of(self.name);
     CommandLine line(self);
@@ -63,8 +72,29 @@ int run_stages(const Command& self, const Args& args) {
     }
     ProgressOptions progress_options;
     progress_options.add(line.options());
+    std::string mpi_data = "shared";
+    line.options().add_options()(
+        "mpi-data", po::value(&mpi_data),
+        "under mpirun: how the other ranks get the prepared data, 'shared' (read RUN_DIR's "
+        "prepared.h5 on a shared file system; default) or 'broadcast' (sent by rank 0)");
     std::string target;
-    if (!line.parse(args, {{c.from_config ? "CONFIG" : "RUN_DIR", &target}})) return 0;
+    if (!line.parse(args, {{c.from_config ? "CONFIG" : "RUN_DIR", &target}}, kDistributedHelp))
+        return 0;
+    if (mpi_data != "shared" && mpi_data != "broadcast") {
+        throw exp::UsageError("--mpi-data takes shared or broadcast, got '" + mpi_data + "'");
+    }
+    namespace cluster = exp::cluster;
+    if (cluster::rank() > 0) {
+        cluster::serve_worker();
+        return 0;
+    }
+    // NOTE: made before anything can fail, so that its destructor stops the workers whatever
+    // happens on this rank.
+    std::unique_ptr<cluster::Coordinator> coordinator;
+    if (cluster::distributed()) {
+        coordinator = std::make_unique<cluster::Coordinator>(
+            mpi_data == "broadcast" ? cluster::DataMode::Broadcast : cluster::DataMode::Shared);
+    }
     const auto t0 = std::chrono::steady_clock::now();
     exp::Progress progress(progress_options.progress_mode());
     exp::ExperimentConfig cfg;
@@ -76,7 +106,11 @@ int run_stages(const Command& self, const Args& args) {
     } else {
         cfg = exp::load_run_config(exp::RunFolder(dir));
     }
-    const exp::RunContext ctx(std::move(cfg), exp::RunFolder(dir), progress, run);
+    exp::RunContext ctx(std::move(cfg), exp::RunFolder(dir), progress, run);
+    if (coordinator) {
+        coordinator->attach(ctx);
+        ctx.set_cluster(coordinator.get());
+    }
     for (const exp::Stage& stage : stage_range(c.first, c.last)) stage.run(ctx);
     if (self.name == "run") {
         const double secs =

@@ -7,6 +7,7 @@
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <new>
 #include <string>
 #include <string_view>
@@ -15,6 +16,8 @@
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "experiments/cli/commands.hpp"
+#include "experiments/cluster/comm.hpp"
+#include "experiments/cluster/ranks.hpp"
 
 namespace {
 
@@ -42,7 +45,9 @@ constexpr std::size_t kMaxMessageBytes = 2000;
 /// Prints "knntune COMMAND: KIND: MESSAGE" as one line: a control character or a byte that is
 /// not UTF-8 in the message (input echoed by a message) is escaped, never printed raw.
 void print_error(std::string_view command, std::string_view kind, std::string_view message) {
+    namespace cluster = knntune::exp::cluster;
     std::cerr << "knntune " << command << ": " << kind << ": "
+              << (cluster::rank() > 0 ? "rank " + std::to_string(cluster::rank()) + ": " : "")
               << knntune::printable(message, kMaxMessageBytes) << "\n";
 }
 
@@ -100,6 +105,14 @@ int main(int argc, char** argv) {
     // Every file knntune opens is closed by its owner before exit, so the handler has nothing
     // to do; it is not installed.
     H5dont_atexit();
+    namespace cluster = knntune::exp::cluster;
+    std::unique_ptr<cluster::Session> mpi;
+    try {
+        mpi = std::make_unique<cluster::Session>(&argc, &argv);
+    } catch (const std::exception& e) {
+        std::cerr << "knntune: internal error: " << e.what() << "\n";
+        return kExitInternal;
+    }
     if (argc < 2) {
         print_usage(std::cerr);
         return 2;
@@ -124,7 +137,13 @@ int main(int argc, char** argv) {
             folders.sync();
             return status;
         } catch (...) {
-            return exit_status(name, std::current_exception());
+            const int status = exit_status(name, std::current_exception());
+            // NOTE: in a distributed run, a rank that fails while others may wait for it ends
+            // the job; only rank 0, once it has stopped its workers, ends normally.
+            if (cluster::distributed() && !(cluster::rank() == 0 && cluster::workers_stopped())) {
+                cluster::abort_all(status);
+            }
+            return status;
         }
     }
     std::cerr << "knntune: unknown command '" << name << "'\n\n";

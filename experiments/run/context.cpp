@@ -27,6 +27,7 @@ const engine::PreparedData& RunContext::data() const {
             progress_->note("data     " + p.string() + " (prepared earlier; fingerprint " +
                             loaded->fingerprint() + ")");
             data_ = std::move(loaded);
+            data_file_ = p.string();
             return *data_;
         }
         progress_->note("data     " + p.string() +
@@ -38,6 +39,7 @@ const engine::PreparedData& RunContext::data() const {
     if (config_.output.save_prepared) {
         engine::save_prepared(*prepared, {config_.data.log.path, config_.data.source_text},
                               p.string());
+        data_file_ = p.string();
     }
     progress_->note("data     " + std::to_string(prepared->user_keys.size()) + " users, " +
                     std::to_string(prepared->item_keys.size()) + " items; fingerprint " +

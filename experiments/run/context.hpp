@@ -8,6 +8,7 @@
 #include "engine/data/prepare.hpp"
 #include "experiments/config/experiment_config.hpp"
 #include "experiments/progress.hpp"
+#include "experiments/run/cluster_run.hpp"
 #include "experiments/run/run_folder.hpp"
 
 namespace knntune::exp {
@@ -31,6 +32,13 @@ class RunContext {
     /// data and split settings, else read from the log, prepared and (with
     /// output.save_prepared) saved. Loaded once.
     [[nodiscard]] const engine::PreparedData& data() const;
+    /// The prepared file `data()` was loaded from or saved to; empty when it was prepared in
+    /// memory only (output.save_prepared: false) or not loaded yet.
+    [[nodiscard]] const std::string& data_file() const { return data_file_; }
+
+    /// The other ranks of a distributed run; null for one process.
+    [[nodiscard]] ClusterRun* cluster() const { return cluster_; }
+    void set_cluster(ClusterRun* cluster) { cluster_ = cluster; }
 
   private:
     ExperimentConfig config_;
@@ -38,6 +46,8 @@ class RunContext {
     Progress* progress_;
     RunOptions options_;
     mutable std::shared_ptr<const engine::PreparedData> data_;
+    mutable std::string data_file_;
+    ClusterRun* cluster_ = nullptr;
 };
 
 /// The validated config of a run folder (its config.resolved.yaml); throws ConfigError when

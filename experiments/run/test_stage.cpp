@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <boost/json.hpp>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -60,12 +61,22 @@ std::vector<MeasureResult> validation_winners(const RunContext& ctx, const std::
     return out;
 }
 
+/// The similarity of `config` on train: its rows split across the ranks of a distributed run.
+engine::CsrMatrix fit_on_train(const RunContext& ctx, sim::Orientation o, const KnnConfig& config) {
+    if (ctx.cluster()) return ctx.cluster()->fit(Period::Train, o, config);
+    return fit_knn(ctx.data().matrix(Period::Train), o, config);
+}
+
 /// Fits `m`'s configuration on train and scores test.
 void score_on_test(const RunContext& ctx, sim::Orientation o, ModelResult& result,
                    MeasureResult& m) {
     const engine::PreparedData& d = ctx.data();
-    const KnnResult r = evaluate_knn(d.matrix(Period::Train), d.matrix(Period::Test), o, m.config,
-                                     ctx.config().objective.all());
+    const KnnEvaluator evaluator(d.matrix(Period::Train), d.matrix(Period::Test), o,
+                                 ctx.config().objective.all());
+    const auto t0 = std::chrono::steady_clock::now();
+    const engine::CsrMatrix s = fit_on_train(ctx, o, m.config);
+    const KnnResult r = evaluator.evaluate_similarity(
+        s, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     result.users = r.evaluation.users;
     for (const auto& mr : r.evaluation.metrics) {
         m.test_metrics.emplace_back(mr.spec.name, mr.mean);
@@ -114,7 +125,7 @@ void save_item_model(const RunContext& ctx, const ModelResult& result) {
     sm.measure = best.measure;
     sm.params_json = boost::json::serialize(typed_params_json(best.measure, best.config.params));
     sm.fingerprint = d.fingerprint();
-    sm.similarity = fit_knn(d.matrix(Period::Train), sim::Orientation::Item, best.config);
+    sm.similarity = fit_on_train(ctx, sim::Orientation::Item, best.config);
     sm.train = d.matrix(Period::Train);
     sm.user_keys = d.user_keys;
     sm.item_keys = d.item_keys;

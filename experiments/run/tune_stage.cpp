@@ -1,3 +1,4 @@
+#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
@@ -74,9 +75,11 @@ class BestSoFar {
 struct StudyJob {
     std::string model;
     std::vector<std::string> measures;
-    std::string measure_tag;  ///< the measure of a per-measure study, else empty
-    std::int64_t repeat;      ///< of tuner.repeats; seeds the study with tuner.seed + repeat
-    const KnnEvaluator* evaluator;
+    std::string measure_tag;        ///< the measure of a per-measure study, else empty
+    std::int64_t repeat;            ///< of tuner.repeats; seeds the study with tuner.seed + repeat
+    const KnnEvaluator* evaluator;  ///< null in a distributed run
+    ClusterRun* cluster;            ///< the worker ranks of a distributed run, else null
+    engine::similarity::Orientation orientation;
     tbb::task_arena* arena;
 
     /// The study's name in the log and the progress lines: item_knn, item_knn-cosine,
@@ -133,37 +136,42 @@ struct CacheCounts {
     std::atomic<long> misses{0};
 };
 
-tuner::Evaluation evaluate_trial(const KnnEvaluator& evaluator, const KnnConfig& c,
-                                 const std::string& objective, CacheCounts& counts) {
-    const KnnResult r = evaluator.evaluate(c);
+/// The trial's result: from a worker rank in a distributed run, else evaluated here.
+TrialResult trial_outcome(const StudyJob& job, const KnnConfig& c, const std::string& objective,
+                          bool per_unit, CacheCounts& counts) {
+    TrialResult r = job.cluster
+                        ? job.cluster->evaluate_trial(job.orientation, c, objective, per_unit)
+                        : trial_result(job.evaluator->evaluate(c), objective, per_unit);
     ++(r.cache_hit ? counts.hits : counts.misses);
+    return r;
+}
+
+tuner::Evaluation to_evaluation(const TrialResult& r) {
     tuner::Evaluation e;
-    e.value = r.metric(objective);
-    for (const auto& m : r.evaluation.metrics) e.metrics[m.spec.name] = m.mean;
+    e.value = r.value;
+    for (const auto& [name, mean] : r.metrics) e.metrics[name] = mean;
     e.metrics["fit_seconds"] = r.fit_seconds;
     e.metrics["eval_seconds"] = r.eval_seconds;
     e.metrics["cache_hit"] = r.cache_hit ? 1.0 : 0.0;
     return e;
 }
 
-/// The race's objective: the trial's evaluation and the objective per validation user.
-tuner::RaceEvaluation race_trial(const KnnEvaluator& evaluator, const KnnConfig& c,
+tuner::Evaluation evaluate_trial(const StudyJob& job, const KnnConfig& c,
                                  const std::string& objective, CacheCounts& counts) {
-    const KnnResult r = evaluator.evaluate(c);
-    ++(r.cache_hit ? counts.hits : counts.misses);
+    return to_evaluation(trial_outcome(job, c, objective, false, counts));
+}
+
+/// The race's objective: the trial's evaluation and the objective per validation user.
+tuner::RaceEvaluation race_trial(const StudyJob& job, const KnnConfig& c,
+                                 const std::string& objective, CacheCounts& counts) {
+    TrialResult r = trial_outcome(job, c, objective, true, counts);
     tuner::RaceEvaluation out;
-    out.evaluation.value = r.metric(objective);
-    for (const auto& m : r.evaluation.metrics) {
-        out.evaluation.metrics[m.spec.name] = m.mean;
-        if (m.spec.name == objective) out.per_unit = m.per_user;
-    }
+    out.evaluation = to_evaluation(r);
+    out.per_unit = std::move(r.per_unit);
     if (out.per_unit.empty()) {
         throw ConfigError("tuner.strategy: race needs an objective with a value per user; '" +
                           objective + "' has none (use strategy joint)");
     }
-    out.evaluation.metrics["fit_seconds"] = r.fit_seconds;
-    out.evaluation.metrics["eval_seconds"] = r.eval_seconds;
-    out.evaluation.metrics["cache_hit"] = r.cache_hit ? 1.0 : 0.0;
     return out;
 }
 
@@ -208,7 +216,7 @@ tuner::OptimizeResult optimize_race(const RunContext& ctx, const StudyJob& job, 
     return tuner::race(
         study,
         [&](const tuner::Trial& t) {
-            return race_trial(*job.evaluator, config_from_trial(cfg.search, t), objective, counts);
+            return race_trial(job, config_from_trial(cfg.search, t), objective, counts);
         },
         p);
 }
@@ -256,8 +264,8 @@ void run_study(const RunContext& ctx, const StudyJob& job, const std::string& fi
                      ? optimize_race(ctx, job, study, run, counts)
                      : study.optimize(
                            [&](const tuner::Trial& t) {
-                               return evaluate_trial(*job.evaluator, config_from_trial(search, t),
-                                                     objective, counts);
+                               return evaluate_trial(job, config_from_trial(search, t), objective,
+                                                     counts);
                            },
                            run);
     } catch (const tuner::FailuresError& e) {
@@ -283,15 +291,37 @@ void tune_model(const RunContext& ctx, sim::Orientation o) {
     const ExperimentConfig& cfg = ctx.config();
     const engine::PreparedData& d = ctx.data();
     const std::string model = model_name(o);
-    tbb::task_arena arena;  // one arena for the trials and the kernels inside them
-    const KnnEvaluator evaluator(d.matrix(Period::TrainVal), d.matrix(Period::Valid), o,
-                                 cfg.objective.all(),
-                                 static_cast<std::size_t>(cfg.tuner.cache_max_pairs));
-    note_cache(ctx, evaluator, model);
+    ClusterRun* cluster = ctx.cluster();
+    // NOTE: in a distributed run the trials of a batch only wait for their worker ranks here,
+    // so rank 0 runs all of them at once whatever its cores; each worker builds its own
+    // evaluator (and cache).
+    // The limit is raised too: an MPI launcher often binds rank 0 to one core, and TBB would
+    // then run the waiting trials one at a time, leaving all workers but one idle.
+    const int waiting = static_cast<int>(std::max<std::int64_t>(cfg.tuner.parallel_trials, 2));
+    std::unique_ptr<tbb::global_control> limit;
+    if (cluster) {
+        limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                      static_cast<std::size_t>(waiting));
+    }
+    std::unique_ptr<tbb::task_arena> arena =
+        cluster ? std::make_unique<tbb::task_arena>(waiting)
+                : std::make_unique<tbb::task_arena>();  // trials and their kernels share it
+    std::unique_ptr<KnnEvaluator> evaluator;
+    if (!cluster) {
+        evaluator = std::make_unique<KnnEvaluator>(
+            d.matrix(Period::TrainVal), d.matrix(Period::Valid), o, cfg.objective.all(),
+            static_cast<std::size_t>(cfg.tuner.cache_max_pairs));
+        note_cache(ctx, *evaluator, model);
+    } else {
+        ctx.progress().note(model + ": trials run on " + std::to_string(cluster->workers()) +
+                            " worker ranks, " + std::to_string(cfg.tuner.parallel_trials) +
+                            " at a time");
+    }
     for (std::int64_t r = 0; r < cfg.tuner.repeats; ++r) {
         for (const auto& group : study_groups(cfg)) {
-            const StudyJob job{model, group,      cfg.tuner.per_measure() ? group.front() : "",
-                               r,     &evaluator, &arena};
+            const StudyJob job{model, group,           cfg.tuner.per_measure() ? group.front() : "",
+                               r,     evaluator.get(), cluster,
+                               o,     arena.get()};
             run_study(ctx, job, d.fingerprint());
         }
     }

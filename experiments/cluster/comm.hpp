@@ -1,0 +1,73 @@
+#pragma once
+/// The message layer of a distributed run: the process's rank, point-to-point messages of any
+/// size between ranks, and the MPI session. Built on MPI when knntune is configured with it
+/// (`KNNTUNE_MPI`); otherwise every process is rank 0 of 1 and nothing here communicates.
+///
+/// A process takes part in a distributed run only when an MPI launcher started it (mpirun,
+/// mpiexec, srun): `Session` starts MPI then, and leaves it alone otherwise, so a plain
+/// `knntune ...` never pays for MPI start-up. Every call is thread-safe (one lock around MPI).
+/// Waiting for a message polls with short sleeps instead of MPI's busy wait, so an idle rank
+/// does not take a core from the ranks beside it on the same machine.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace knntune::exp::cluster {
+
+/// What a message is; a receive names the tag it waits for (or any).
+enum class Tag : int {
+    Setup = 1,    ///< rank 0 → worker: the resolved config and the data
+    Request = 2,  ///< rank 0 → worker: one job (evaluate a trial, fit rows, stop)
+    Reply = 3,    ///< worker → rank 0: the result of a job
+    Rows = 4,     ///< any → rank 0: a block of similarity rows
+    Release = 5,  ///< rank 0 → others: go on (the data is ready)
+};
+
+/// A received message.
+struct Message {
+    int source = 0;
+    Tag tag = Tag::Request;
+    std::string bytes;
+};
+
+/// Whether this build has MPI support.
+[[nodiscard]] bool built_with_mpi();
+/// This process's rank (0 when not distributed) and the number of ranks (1).
+[[nodiscard]] int rank();
+[[nodiscard]] int size();
+/// More than one rank.
+[[nodiscard]] inline bool distributed() { return size() > 1; }
+
+/// Sends `bytes` to rank `to` (any size: large messages go in pieces).
+void send(int to, Tag tag, std::string_view bytes);
+/// Waits for the next message from `from` (kAnySource: any rank) with `tag`.
+inline constexpr int kAnySource = -1;
+[[nodiscard]] Message receive(int from, Tag tag);
+/// Waits for the next message from `from` with any tag.
+[[nodiscard]] Message receive_any_tag(int from);
+
+/// Ends every rank of the job with `status` (MPI_Abort); returns only when not distributed.
+void abort_all(int status);
+
+/// Bytes this process has sent and received, and the seconds spent in send and receive calls
+/// while a message was being transferred (waiting for one to arrive is not counted).
+struct Traffic {
+    std::int64_t bytes_sent = 0;
+    std::int64_t bytes_received = 0;
+    std::int64_t messages = 0;
+    double seconds = 0.0;
+};
+[[nodiscard]] Traffic traffic();
+
+/// Starts MPI when an MPI launcher started this process (it set OMPI_COMM_WORLD_SIZE,
+/// PMIX_RANK or PMI_RANK), and finalises it on destruction. One per process, in `main`.
+class Session {
+  public:
+    Session(int* argc, char*** argv);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+};
+
+}  // namespace knntune::exp::cluster
