@@ -19,10 +19,16 @@ namespace knntune::exp::cluster {
 enum class Tag : int {
     Setup = 1,    ///< rank 0 → worker: the resolved config and the data
     Request = 2,  ///< rank 0 → worker: one job (evaluate a trial, fit rows, stop)
-    Reply = 3,    ///< worker → rank 0: the result of a job
+    Ready = 3,    ///< worker → rank 0: set up, with the trials it runs at once
     Rows = 4,     ///< any → rank 0: a block of similarity rows
     Release = 5,  ///< rank 0 → others: go on (the data is ready)
+    Reply = 100,  ///< worker → rank 0: a trial's result; slot s of a worker replies Reply + s
 };
+
+/// The tag of the reply from slot `slot` of a worker (each slot runs one trial at a time).
+[[nodiscard]] inline Tag reply_tag(int slot) {
+    return static_cast<Tag>(static_cast<int>(Tag::Reply) + slot);
+}
 
 /// A received message.
 struct Message {

@@ -1,15 +1,21 @@
 #include "experiments/cluster/ranks.hpp"
 
+#include <oneapi/tbb/task_arena.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <numeric>
 #include <stdexcept>
+#include <thread>
 
+#include "common/text.hpp"
 #include "engine/data/prepared_io.hpp"
 #include "engine/error.hpp"
 #include "engine/metrics.hpp"
@@ -54,9 +60,7 @@ std::string read_file(const fs::path& p) {
 
 bool workers_stopped() { return g_workers_stopped.load(); }
 
-Coordinator::Coordinator(DataMode mode) : mode_(mode) {
-    for (int r = 1; r < size(); ++r) free_.push_back(r);
-}
+Coordinator::Coordinator(DataMode mode) : mode_(mode) {}
 
 Coordinator::~Coordinator() {
     // NOTE: every job has ended by now (the stages wait for their trials), so every worker
@@ -101,23 +105,39 @@ void Coordinator::start() {
         w.put_string(bytes);
     }
     for (int r = 1; r < size(); ++r) send(r, Tag::Setup, w.bytes());
+    std::vector<int> slots(static_cast<std::size_t>(size()), 0);
+    int most = 0;
+    for (int r = 1; r < size(); ++r) {
+        Reader in(receive(r, Tag::Ready).bytes);
+        slots[static_cast<std::size_t>(r)] = in.get<std::int32_t>();
+        most = std::max(most, slots[static_cast<std::size_t>(r)]);
+    }
+    // NOTE: one slot of every worker first, then a second of each, so that a batch smaller
+    // than all slots spreads over the workers.
+    std::lock_guard pool(mu_);
+    for (int s = 0; s < most; ++s) {
+        for (int r = 1; r < size(); ++r) {
+            if (s < slots[static_cast<std::size_t>(r)]) free_.push_back({r, s});
+        }
+    }
+    slots_ = free_.size();
     started_ = true;
 }
 
-int Coordinator::acquire() {
+Coordinator::Slot Coordinator::acquire() {
     std::unique_lock lock(mu_);
     free_cv_.wait(lock, [&] { return !free_.empty(); });
-    const int w = free_.front();
+    const Slot s = free_.front();
     free_.pop_front();
-    return w;
+    return s;
 }
 
-void Coordinator::release(int worker) {
+void Coordinator::release(Slot s) {
     {
         std::lock_guard lock(mu_);
-        free_.push_back(worker);
+        free_.push_back(s);
     }
-    free_cv_.notify_one();
+    free_cv_.notify_all();
 }
 
 TrialResult Coordinator::evaluate_trial(sim::Orientation orientation, const KnnConfig& config,
@@ -129,16 +149,20 @@ TrialResult Coordinator::evaluate_trial(sim::Orientation orientation, const KnnC
     w.put_string(objective);
     w.put<std::uint8_t>(per_unit ? 1 : 0);
     put_config(w, config);
-    const int worker = acquire();
+    const Slot slot = acquire();
+    w.put<std::int32_t>(slot.slot);
+    const auto t0 = std::chrono::steady_clock::now();
     Message m;
     try {
-        send(worker, Tag::Request, w.bytes());
-        m = receive(worker, Tag::Reply);
+        send(slot.rank, Tag::Request, w.bytes());
+        m = receive(slot.rank, reply_tag(slot.slot));
     } catch (...) {
-        release(worker);
+        release(slot);
         throw;
     }
-    release(worker);
+    const double round_trip =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    release(slot);
     Reader in(m.bytes);
     if (in.get<std::uint8_t>() == 0) throw std::runtime_error(in.get_string());
     TrialResult r;
@@ -152,15 +176,38 @@ TrialResult Coordinator::evaluate_trial(sim::Orientation orientation, const KnnC
     r.fit_seconds = in.get<double>();
     r.eval_seconds = in.get<double>();
     r.cache_hit = in.get<std::uint8_t>() != 0;
+    std::lock_guard lock(traffic_mu_);
+    request_bytes_ += static_cast<std::int64_t>(w.bytes().size());
+    reply_bytes_ += static_cast<std::int64_t>(m.bytes.size());
+    overhead_.push_back(round_trip - r.fit_seconds - r.eval_seconds);
     return r;
+}
+
+std::string Coordinator::describe_traffic() const {
+    std::lock_guard lock(traffic_mu_);
+    const auto n = static_cast<std::int64_t>(overhead_.size());
+    if (n == 0) return "no trial ran on a worker";
+    std::vector<double> sorted = overhead_;
+    std::sort(sorted.begin(), sorted.end());
+    const double median = n % 2 == 1 ? sorted[static_cast<std::size_t>(n / 2)]
+                                     : 0.5 * (sorted[static_cast<std::size_t>(n / 2 - 1)] +
+                                              sorted[static_cast<std::size_t>(n / 2)]);
+    const double mean = std::accumulate(sorted.begin(), sorted.end(), 0.0) / static_cast<double>(n);
+    const auto kib = [&](std::int64_t bytes) {
+        return significant(static_cast<double>(bytes) / static_cast<double>(n) / 1024.0, 3);
+    };
+    return std::to_string(n) + " trials on " + std::to_string(workers()) + " workers: per trial " +
+           kib(request_bytes_) + " KiB sent, " + kib(reply_bytes_) + " KiB received; " +
+           significant(median * 1e3, 3) + " ms (median) beyond the evaluation, mean " +
+           significant(mean * 1e3, 3) + " ms";
 }
 
 engine::CsrMatrix Coordinator::fit(engine::Period period, sim::Orientation orientation,
                                    const KnnConfig& config) {
     start();
-    // Every worker takes part: wait until all are free.
-    std::vector<int> all;
-    for (int r = 1; r < size(); ++r) all.push_back(acquire());
+    // Every worker takes part: wait until every slot is free.
+    std::vector<Slot> all;
+    for (std::size_t i = 0; i < slots_; ++i) all.push_back(acquire());
     Writer w;
     w.put(Job::Fit);
     w.put(period);
@@ -176,10 +223,10 @@ engine::CsrMatrix Coordinator::fit(engine::Period period, sim::Orientation orien
         ctx_->progress().note(model_name(orientation) + " " + config.measure +
                               ": similarity split over " + report.describe());
     } catch (...) {
-        for (const int r : all) release(r);
+        for (const Slot& x : all) release(x);
         throw;
     }
-    for (const int r : all) release(r);
+    for (const Slot& x : all) release(x);
     return s;
 }
 
@@ -236,26 +283,30 @@ WorkerSetup read_setup(const std::string& bytes) {
     return w;
 }
 
-/// Evaluates one trial request; the Reply's bytes (the result, or the error text).
-std::string answer_trial(Reader& in, const WorkerSetup& setup,
-                         std::unique_ptr<KnnEvaluator>& evaluator,
-                         sim::Orientation& evaluator_orientation) {
-    const auto orientation = in.get<sim::Orientation>();
-    const std::string objective = in.get_string();
-    const bool per_unit = in.get<std::uint8_t>() != 0;
+/// One trial to evaluate, as rank 0 asked it.
+struct TrialRequest {
+    sim::Orientation orientation = sim::Orientation::Item;
+    std::string objective;
+    bool per_unit = false;
+    KnnConfig config;
+    std::int32_t slot = 0;
+};
+
+TrialRequest read_trial(Reader& in) {
+    TrialRequest t;
+    t.orientation = in.get<sim::Orientation>();
+    t.objective = in.get_string();
+    t.per_unit = in.get<std::uint8_t>() != 0;
+    t.config = get_config(in);
+    t.slot = in.get<std::int32_t>();
+    return t;
+}
+
+/// Evaluates one trial; the Reply's bytes (the result, or the error text).
+std::string answer_trial(const TrialRequest& t, const KnnEvaluator& evaluator) {
     Writer w;
     try {
-        const KnnConfig c = get_config(in);
-        // One evaluator at a time: the trials of one model (orientation) come in a row.
-        if (!evaluator || evaluator_orientation != orientation) {
-            evaluator.reset();
-            evaluator =
-                std::make_unique<KnnEvaluator>(setup.data.matrix(engine::Period::TrainVal),
-                                               setup.data.matrix(engine::Period::Valid),
-                                               orientation, setup.metrics, setup.cache_max_pairs);
-            evaluator_orientation = orientation;
-        }
-        const TrialResult r = trial_result(evaluator->evaluate(c), objective, per_unit);
+        const TrialResult r = trial_result(evaluator.evaluate(t.config), t.objective, t.per_unit);
         w.put<std::uint8_t>(1);
         w.put(r.value);
         w.put<std::uint64_t>(r.metrics.size());
@@ -272,6 +323,95 @@ std::string answer_trial(Reader& in, const WorkerSetup& setup,
     return w.take();
 }
 
+/// The trials a worker runs at once: one thread per slot, all in one TBB arena, so that the
+/// trials and the kernels inside them share the rank's cores as in one process.
+class TrialSlots {
+  public:
+    explicit TrialSlots(const WorkerSetup& setup) : setup_(setup) {
+        for (int i = 0; i < arena_.max_concurrency(); ++i)
+            threads_.emplace_back([this] { work(); });
+    }
+    ~TrialSlots() {
+        {
+            std::lock_guard lock(mu_);
+            stop_ = true;
+        }
+        cv_.notify_all();
+        for (auto& t : threads_) t.join();
+    }
+    TrialSlots(const TrialSlots&) = delete;
+    TrialSlots& operator=(const TrialSlots&) = delete;
+
+    [[nodiscard]] int slots() const { return static_cast<int>(threads_.size()); }
+
+    /// Queues a trial; a trial of the other model (orientation) first waits for the running
+    /// ones and builds its evaluator (and co-occurrence cache).
+    void submit(TrialRequest t) {
+        if (!evaluator_ || orientation_ != t.orientation) {
+            drain();
+            evaluator_.reset();
+            evaluator_ = std::make_unique<KnnEvaluator>(
+                setup_.data.matrix(engine::Period::TrainVal),
+                setup_.data.matrix(engine::Period::Valid), t.orientation, setup_.metrics,
+                setup_.cache_max_pairs);
+            orientation_ = t.orientation;
+        }
+        {
+            std::lock_guard lock(mu_);
+            queue_.push_back(std::move(t));
+        }
+        cv_.notify_one();
+    }
+
+    /// Waits until no trial is queued or running; rethrows a failed reply.
+    void drain() {
+        std::unique_lock lock(mu_);
+        idle_cv_.wait(lock, [&] { return queue_.empty() && busy_ == 0; });
+        if (error_) std::rethrow_exception(error_);
+    }
+
+  private:
+    void work() {
+        while (true) {
+            TrialRequest t;
+            {
+                std::unique_lock lock(mu_);
+                cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+                if (queue_.empty()) return;
+                t = std::move(queue_.front());
+                queue_.pop_front();
+                ++busy_;
+            }
+            try {
+                std::string reply;
+                arena_.execute([&] { reply = answer_trial(t, *evaluator_); });
+                send(0, reply_tag(t.slot), reply);
+            } catch (...) {
+                std::lock_guard lock(mu_);
+                error_ = std::current_exception();
+            }
+            {
+                std::lock_guard lock(mu_);
+                --busy_;
+            }
+            idle_cv_.notify_all();
+        }
+    }
+
+    const WorkerSetup& setup_;
+    tbb::task_arena arena_;
+    std::unique_ptr<KnnEvaluator> evaluator_;
+    sim::Orientation orientation_ = sim::Orientation::Item;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::condition_variable idle_cv_;
+    std::deque<TrialRequest> queue_;
+    int busy_ = 0;
+    bool stop_ = false;
+    std::exception_ptr error_;
+    std::vector<std::thread> threads_;
+};
+
 }  // namespace
 
 void serve_worker() {
@@ -280,16 +420,22 @@ void serve_worker() {
     if (first.tag == Tag::Request) return;
     if (first.tag != Tag::Setup) throw std::logic_error("rank 0 sent no setup");
     const WorkerSetup setup = read_setup(first.bytes);
-    std::unique_ptr<KnnEvaluator> evaluator;
-    sim::Orientation evaluator_orientation = sim::Orientation::Item;
+    TrialSlots slots(setup);
+    Writer ready;
+    ready.put<std::int32_t>(slots.slots());
+    send(0, Tag::Ready, ready.bytes());
     while (true) {
         const Message m = receive(0, Tag::Request);
         Reader in(m.bytes);
         const auto job = in.get<Job>();
-        if (job == Job::Stop) return;
+        if (job == Job::Stop) {
+            slots.drain();
+            return;
+        }
         if (job == Job::Evaluate) {
-            send(0, Tag::Reply, answer_trial(in, setup, evaluator, evaluator_orientation));
+            slots.submit(read_trial(in));
         } else if (job == Job::Fit) {
+            slots.drain();
             const auto period = in.get<engine::Period>();
             const auto orientation = in.get<sim::Orientation>();
             const KnnConfig c = get_config(in);

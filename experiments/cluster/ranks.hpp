@@ -8,8 +8,11 @@
 ///     file on a shared file system (`DataMode::Shared`) or the bytes of one (`Broadcast`, or
 ///     when rank 0 saved no prepared file). A worker whose data has another fingerprint ends
 ///     the job.
-///  2. Per trial, rank 0 sends one Request (measure, parameters, orientation, objective) to a
-///     free worker and receives one Reply (`TrialResult`, or the error text).
+///     Each worker answers Ready with its slots: the trials it runs at once (the cores its TBB
+///     sees), as one process runs `parallel_trials` trials in one arena.
+///  2. Per trial, rank 0 sends one Request (slot, measure, parameters, orientation, objective)
+///     to a free slot of a worker and receives one Reply on that slot's tag (`TrialResult`,
+///     or the error text). Free slots are taken one per worker in turn.
 ///  3. For a fit split by rows, rank 0 sends every worker a Request and all ranks run
 ///     `split_similarity`.
 ///  4. At the end (also when rank 0 fails) rank 0 sends every worker a Stop request.
@@ -18,6 +21,7 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "experiments/cluster/comm.hpp"
 #include "experiments/run/context.hpp"
@@ -43,21 +47,33 @@ class Coordinator final : public ClusterRun {
     [[nodiscard]] TrialResult evaluate_trial(engine::similarity::Orientation orientation,
                                              const KnnConfig& config, const std::string& objective,
                                              bool per_unit) override;
+    [[nodiscard]] std::string describe_traffic() const override;
     [[nodiscard]] engine::CsrMatrix fit(engine::Period period,
                                         engine::similarity::Orientation orientation,
                                         const KnnConfig& config) override;
 
   private:
+    /// A worker rank and one of its slots (trials it runs at once).
+    struct Slot {
+        int rank;
+        int slot;
+    };
     void start();
-    int acquire();
-    void release(int worker);
+    Slot acquire();
+    void release(Slot s);
     DataMode mode_;
     const RunContext* ctx_ = nullptr;
     std::mutex start_mu_;
     bool started_ = false;
     std::mutex mu_;
     std::condition_variable free_cv_;
-    std::deque<int> free_;
+    std::deque<Slot> free_;
+    std::size_t slots_ = 0;  ///< of every worker together
+    // Per trial: bytes of the request and the reply, and seconds beyond the evaluation.
+    mutable std::mutex traffic_mu_;
+    std::int64_t request_bytes_ = 0;
+    std::int64_t reply_bytes_ = 0;
+    std::vector<double> overhead_;
 };
 
 /// A worker rank's part: serves rank 0's requests until it sends Stop. Throws on a setup

@@ -325,6 +325,7 @@ void tune_model(const RunContext& ctx, sim::Orientation o) {
             run_study(ctx, job, d.fingerprint());
         }
     }
+    if (cluster) ctx.progress().note(model + ": " + cluster->describe_traffic());
 }
 
 }  // namespace
