@@ -56,16 +56,6 @@ inline constexpr int kAnySource = -1;
 /// Ends every rank of the job with `status` (MPI_Abort); returns only when not distributed.
 void abort_all(int status);
 
-/// Bytes this process has sent and received, and the seconds spent in send and receive calls
-/// while a message was being transferred (waiting for one to arrive is not counted).
-struct Traffic {
-    std::int64_t bytes_sent = 0;
-    std::int64_t bytes_received = 0;
-    std::int64_t messages = 0;
-    double seconds = 0.0;
-};
-[[nodiscard]] Traffic traffic();
-
 /// Starts MPI when an MPI launcher started this process (it set OMPI_COMM_WORLD_SIZE,
 /// PMIX_RANK or PMI_RANK), and finalises it on destruction. One per process, in `main`.
 class Session {

@@ -30,12 +30,10 @@ std::mutex g_send_mu;
 int g_rank = 0;
 int g_size = 1;
 bool g_started = false;
-Traffic g_traffic;
 
 /// Largest piece of one message: MPI counts are `int`.
 constexpr std::size_t kPieceBytes = std::size_t{1} << 30;
 
-using Clock = std::chrono::steady_clock;
 
 /// Sleeps a little longer each time, from 20 µs up to 250 µs: a waiting rank wakes 4,000
 /// times a second at most (well under 1 % of a core) and answers within a quarter millisecond.
@@ -97,7 +95,6 @@ Message receive_matching(int from, int tag) {
             backoff.pause();
             continue;
         }
-        const auto t0 = Clock::now();
         wait(req);
         Message m;
         m.source = status.MPI_SOURCE;
@@ -113,10 +110,6 @@ Message receive_matching(int from, int tag) {
             }
             wait(req);
         }
-        std::lock_guard lock(g_mu);
-        g_traffic.bytes_received += static_cast<std::int64_t>(n + 8);
-        g_traffic.messages += 1;
-        g_traffic.seconds += std::chrono::duration<double>(Clock::now() - t0).count();
         return m;
     }
 }
@@ -129,7 +122,6 @@ int size() { return g_size; }
 
 void send(int to, Tag tag, std::string_view bytes) {
     std::lock_guard whole(g_send_mu);
-    const auto t0 = Clock::now();
     const std::uint64_t n = bytes.size();
     MPI_Request req = MPI_REQUEST_NULL;
     {
@@ -147,10 +139,6 @@ void send(int to, Tag tag, std::string_view bytes) {
         }
         wait(req);
     }
-    std::lock_guard lock(g_mu);
-    g_traffic.bytes_sent += static_cast<std::int64_t>(n + 8);
-    g_traffic.messages += 1;
-    g_traffic.seconds += std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
 Message receive(int from, Tag tag) { return receive_matching(from, static_cast<int>(tag)); }
@@ -158,11 +146,6 @@ Message receive_any_tag(int from) { return receive_matching(from, MPI_ANY_TAG); 
 
 void abort_all(int status) {
     if (g_started && g_size > 1) MPI_Abort(MPI_COMM_WORLD, status);
-}
-
-Traffic traffic() {
-    std::lock_guard lock(g_mu);
-    return g_traffic;
 }
 
 Session::Session(int* argc, char*** argv) {

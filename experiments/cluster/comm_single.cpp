@@ -18,7 +18,6 @@ Message receive(int /*from*/, Tag /*tag*/) {
 }
 Message receive_any_tag(int /*from*/) { throw std::logic_error("cluster::receive without MPI"); }
 void abort_all(int /*status*/) {}
-Traffic traffic() { return {}; }
 
 Session::Session(int* /*argc*/, char*** /*argv*/) {}
 Session::~Session() = default;

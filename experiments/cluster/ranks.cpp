@@ -8,13 +8,12 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <numeric>
 #include <stdexcept>
 #include <thread>
 
+#include "common/atomic_file.hpp"
 #include "common/text.hpp"
 #include "engine/data/prepared_io.hpp"
 #include "engine/error.hpp"
@@ -48,13 +47,24 @@ KnnConfig get_config(Reader& r) {
     return c;
 }
 
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in)
-        throw engine::InputError(p.string() +
-                                 ": cannot read the prepared data to send to the ranks");
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+/// A prepared file in the temporary folder, named after this process and rank, removed when
+/// it goes out of scope (also when reading or writing it failed).
+class TempPrepared {
+  public:
+    TempPrepared()
+        : path_(fs::temp_directory_path() / ("knntune-" + std::to_string(::getpid()) + "-rank" +
+                                             std::to_string(rank()) + "-prepared.h5")) {}
+    ~TempPrepared() {
+        std::error_code ec;
+        fs::remove(path_, ec);
+    }
+    TempPrepared(const TempPrepared&) = delete;
+    TempPrepared& operator=(const TempPrepared&) = delete;
+    [[nodiscard]] const fs::path& path() const { return path_; }
+
+  private:
+    fs::path path_;
+};
 
 }  // namespace
 
@@ -93,16 +103,13 @@ void Coordinator::start() {
     if (shared) {
         w.put_string(fs::absolute(ctx_->data_file()).string());
     } else if (!ctx_->data_file().empty()) {
-        w.put_string(read_file(ctx_->data_file()));
+        w.put_string(knntune::read_file(ctx_->data_file()));
     } else {
         // NOTE: nothing was saved (output.save_prepared: false); a temporary prepared file
-        // is written to send its bytes, and removed.
-        const fs::path tmp =
-            fs::temp_directory_path() / ("knntune-" + std::to_string(::getpid()) + "-prepared.h5");
-        engine::save_prepared(d, {cfg.data.log.path, cfg.data.source_text}, tmp.string());
-        std::string bytes = read_file(tmp);
-        fs::remove(tmp);
-        w.put_string(bytes);
+        // is written to send its bytes.
+        const TempPrepared tmp;
+        engine::save_prepared(d, {cfg.data.log.path, cfg.data.source_text}, tmp.path().string());
+        w.put_string(knntune::read_file(tmp.path()));
     }
     for (int r = 1; r < size(); ++r) send(r, Tag::Setup, w.bytes());
     std::vector<int> slots(static_cast<std::size_t>(size()), 0);
@@ -239,29 +246,11 @@ struct WorkerSetup {
     engine::PreparedData data;
 };
 
-/// The prepared data sent as bytes, read through a temporary file (removed again).
+/// The prepared data sent as bytes, read through a temporary file.
 engine::PreparedData load_sent_data(const std::string& bytes) {
-    const fs::path tmp =
-        fs::temp_directory_path() / ("knntune-" + std::to_string(::getpid()) + "-rank" +
-                                     std::to_string(rank()) + "-prepared.h5");
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        if (!out.flush()) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            throw engine::InputError(tmp.string() + ": cannot write the prepared data");
-        }
-    }
-    try {
-        engine::PreparedData d = engine::load_prepared(tmp.string());
-        fs::remove(tmp);
-        return d;
-    } catch (...) {
-        std::error_code ec;
-        fs::remove(tmp, ec);
-        throw;
-    }
+    const TempPrepared tmp;
+    knntune::write_file_atomic(tmp.path(), bytes, {.durable = false});
+    return engine::load_prepared(tmp.path().string());
 }
 
 WorkerSetup read_setup(const std::string& bytes) {

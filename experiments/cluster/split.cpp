@@ -136,8 +136,7 @@ CsrMatrix split_similarity(const CsrMatrix& user_item, sim::Orientation orientat
         const auto t0 = Clock::now();
         CsrMatrix s = sim::compute_similarity(user_item, orientation, measure, params);
         if (report) {
-            *report = {
-                {0, s.rows}, {0.0}, {std::chrono::duration<double>(Clock::now() - t0).count()}};
+            *report = {{0, s.rows}, {std::chrono::duration<double>(Clock::now() - t0).count()}};
         }
         return s;
     }
@@ -176,11 +175,6 @@ CsrMatrix split_similarity(const CsrMatrix& user_item, sim::Orientation orientat
     if (report) {
         report->bounds = bounds;
         report->seconds = secs;
-        report->cost.assign(static_cast<std::size_t>(ranks), 0.0);
-        for (std::size_t r = 0; r < static_cast<std::size_t>(ranks); ++r) {
-            for (Index i = bounds[r]; i < bounds[r + 1]; ++i)
-                report->cost[r] += costs[static_cast<std::size_t>(i)];
-        }
     }
     return s;
 }

@@ -23,10 +23,9 @@ namespace knntune::exp::cluster {
 /// cost reaches (b + 1) / parts of the total.
 [[nodiscard]] std::vector<engine::Index> balanced_blocks(std::span<const double> costs, int parts);
 
-/// How a split ran: each rank's block, its multiply-add cost and its compute seconds.
+/// How a split ran: each rank's block and its compute seconds.
 struct SplitReport {
     std::vector<engine::Index> bounds;  ///< ranks + 1 boundaries
-    std::vector<double> cost;           ///< per rank
     std::vector<double> seconds;        ///< per rank, wall-clock of its compute
     /// Slowest rank's seconds over the mean (1 = perfect).
     [[nodiscard]] double balance() const;

@@ -67,14 +67,15 @@ trials)
     "$knntune" run "$config" "${sets[@]}" --out "$work/one" -q
     mpirun_n 3 "$knntune" run "$config" "${sets[@]}" --out "$work/three" -q
     mpirun_n 2 "$knntune" run "$config" "${sets[@]}" --mpi-data broadcast --out "$work/two" -q
-    # Nothing saved to read: rank 0 sends the bytes of a temporary prepared file.
-    mpirun_n 2 "$knntune" tune "$config" "${sets[@]}" --set output.save_prepared=false \
+    # Nothing saved to read: rank 0 sends the bytes of a temporary prepared file; on 4 ranks,
+    # rank 0 sends to several slots of each worker at once.
+    mpirun_n 4 "$knntune" tune "$config" "${sets[@]}" --set output.save_prepared=false \
         --out "$work/unsaved" -q
     [ ! -e "$work/unsaved/prepared.h5" ] || fail "a run with save_prepared false saved prepared.h5"
     trials_csv "$work/one" "$work/one.csv"
     trials_csv "$work/unsaved" "$work/unsaved.csv"
     python3 "$here/compare_trials.py" "$work/one.csv" "$work/unsaved.csv" ||
-        fail "trial table of the 2-rank run with nothing saved differs"
+        fail "trial table of the 4-rank run with nothing saved differs"
     for r in three two; do
         trials_csv "$work/$r" "$work/$r.csv"
         python3 "$here/compare_trials.py" "$work/one.csv" "$work/$r.csv" ||
@@ -84,7 +85,7 @@ trials)
             "$work/$r/test-item_knn.json" || fail "test results of the $r-rank run differ"
     done
     echo "run on 1, 3 (shared data) and 2 (broadcast data) ranks: same trials, same test results;"
-    echo "tune on 2 ranks with no prepared file saved: same trials"
+    echo "tune on 4 ranks with no prepared file saved: same trials"
     ;;
 kill-resume)
     sets=(--set 'models=[item_knn]' --set tuner.n_trials=60 --set tuner.parallel_trials=2
