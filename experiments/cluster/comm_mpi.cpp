@@ -34,7 +34,6 @@ bool g_started = false;
 /// Largest piece of one message: MPI counts are `int`.
 constexpr std::size_t kPieceBytes = std::size_t{1} << 30;
 
-
 /// Sleeps a little longer each time, from 20 µs up to 250 µs: a waiting rank wakes 4,000
 /// times a second at most (well under 1 % of a core) and answers within a quarter millisecond.
 class Backoff {
