@@ -16,35 +16,11 @@
 #include "experiments/cluster/split.hpp"
 #include "experiments/knn_study.hpp"
 #include "experiments/run/context.hpp"
+#include "experiments/run/evaluation.hpp"
 
 namespace po = boost::program_options;
 
 namespace knntune::cli {
-
-namespace {
-
-/// The JSON of one evaluation: `model` is item_knn/user_knn for a measure, the baseline's
-/// name for a baseline.
-boost::json::object result_json(const exp::KnnResult& r, const std::string& model,
-                                const std::string& configuration, const std::string& period,
-                                const std::string& fingerprint) {
-    boost::json::object o;
-    o["model"] = model;
-    o["period"] = period;
-    o["configuration"] = configuration;
-    boost::json::object m;
-    for (const auto& mr : r.evaluation.metrics) m[mr.spec.name] = mr.mean;
-    o["metrics"] = m;
-    o["objective"] = r.evaluation.metrics.front().spec.name;
-    o["value"] = r.evaluation.metrics.front().mean;
-    o["users"] = static_cast<std::int64_t>(r.evaluation.users.size());
-    o["fit_seconds"] = r.fit_seconds;
-    o["eval_seconds"] = r.eval_seconds;
-    o["data_fingerprint"] = fingerprint;
-    return o;
-}
-
-}  // namespace
 
 int run_evaluate(const Command& self, const Args& args) {
     CommandLine line(self);
@@ -61,9 +37,7 @@ int run_evaluate(const Command& self, const Args& args) {
                     measures_and_params_help() + "\n" + baselines_help())) {
         return 0;
     }
-    if (period != "valid" && period != "test") {
-        throw exp::UsageError("--period takes valid or test, got '" + period + "'");
-    }
+    exp::check_evaluation_period(period, "--period");
     exp::ExperimentConfig cfg = exp::load_experiment_config(config, config_options.sets);
     if (!config_options.out.empty()) cfg.output.dir = config_options.out;
     const ModelChoice choice = choose_model(knn, base, cfg.tuner.seed);
@@ -90,32 +64,29 @@ int run_evaluate(const Command& self, const Args& args) {
     if (cluster::rank() == 0 && !choice.baseline) {
         for (int r = 1; r < cluster::size(); ++r) cluster::send(r, cluster::Tag::Release, {});
     }
-    using engine::Period;
-    const bool valid = period == "valid";
-    const engine::CsrMatrix& train = d.matrix(valid ? Period::TrainVal : Period::Train);
-    const engine::CsrMatrix& target = d.matrix(valid ? Period::Valid : Period::Test);
-    boost::json::object out;
+    const auto [train, target] = exp::evaluation_period(d, period);
+    exp::EvaluationRecord e;
+    e.period = period;
+    e.fingerprint = d.fingerprint();
     if (choice.baseline) {
-        const auto r =
-            exp::evaluate_baseline(train, target, *choice.baseline, choice.seed, metrics);
-        out = result_json(r, std::string(engine::baseline_name(*choice.baseline)),
-                          engine::describe_baseline(*choice.baseline, choice.seed), period,
-                          d.fingerprint());
+        e.model = engine::baseline_name(*choice.baseline);
+        e.configuration = engine::describe_baseline(*choice.baseline, choice.seed);
+        e.result = exp::evaluate_baseline(train, target, *choice.baseline, choice.seed, metrics);
     } else {
         const auto m = engine::similarity::measure_from_name(knn_config->measure);
         const auto t0 = std::chrono::steady_clock::now();
         const engine::CsrMatrix s = cluster::split_similarity(
             train, orientation, m, engine::similarity::parse_params(m, knn_config->params));
         if (cluster::rank() > 0) return 0;
-        const auto r =
+        e.model = exp::model_name(orientation);
+        e.configuration = knn_config->describe();
+        e.result =
             exp::KnnEvaluator(train, target, orientation, metrics)
                 .evaluate_similarity(
                     s,
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-        out = result_json(r, exp::model_name(orientation), knn_config->describe(), period,
-                          d.fingerprint());
     }
-    print_json(out);
+    print_json(exp::evaluation_json(e));
     return 0;
 }
 

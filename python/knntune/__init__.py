@@ -74,10 +74,11 @@ def evaluate(config, measure=None, params=None, orientation="item", period="vali
     values = {}
     for name, value in (params or {}).items():
         values[str(name)] = value if isinstance(value, str) else float(value)
-    return _core.evaluate(str(config), sets, "" if out is None else str(out),
+    text = _core.evaluate(str(config), sets, "" if out is None else str(out),
                           "" if measure is None else str(measure), values, str(orientation),
                           str(period), "" if baseline is None else str(baseline),
                           -1 if seed is None else int(seed))
+    return json.loads(text)
 
 def trials(path):
     """The trials of a trial log, or of every log of a run folder, as a pandas DataFrame.

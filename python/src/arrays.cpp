@@ -65,7 +65,15 @@ void make_canonical(CsrMatrix& m) {
 template <class To, class From>
 void copy_as(const py::array& a, std::vector<To>& out) {
     const auto view = a.unchecked<From, 1>();
-    out.resize(static_cast<size_t>(view.shape(0)));
+    const auto n = static_cast<size_t>(view.shape(0));
+    if constexpr (std::is_same_v<To, From>) {
+        if (a.flags() & py::array::c_style) {  // the common case: one block copy
+            const auto* first = static_cast<const To*>(a.data());
+            out.assign(first, first + n);
+            return;
+        }
+    }
+    out.resize(n);
     for (py::ssize_t i = 0; i < view.shape(0); ++i) out[static_cast<size_t>(i)] = To(view(i));
 }
 
@@ -84,7 +92,9 @@ void copy_array(const py::array& a, std::vector<To>& out, const std::string& wha
     }
 }
 
-void check_structure(const CsrMatrix& m, const std::string& what) {
+/// Checks that `m` is a CSR of its shape; returns whether every row's columns increase (one
+/// pass over the columns does both).
+bool check_structure(const CsrMatrix& m, const std::string& what) {
     if (m.indptr.size() != static_cast<size_t>(m.rows) + 1 || m.indptr.front() != 0) {
         throw InputError(what + ": indptr must have rows + 1 entries and start at 0");
     }
@@ -95,13 +105,20 @@ void check_structure(const CsrMatrix& m, const std::string& what) {
         m.values.size() < static_cast<size_t>(m.indptr.back())) {
         throw InputError(what + ": indices or data shorter than indptr[-1]");
     }
-    for (Offset e = 0; e < m.indptr.back(); ++e) {
-        const Index c = m.indices[static_cast<size_t>(e)];
-        if (c < 0 || c >= m.cols) {
-            throw InputError(what + ": column index " + std::to_string(c) + " outside [0, " +
-                             std::to_string(m.cols) + ")");
+    bool canonical = true;
+    for (Index r = 0; r < m.rows; ++r) {
+        Index previous = -1;
+        for (Offset e = m.indptr[r]; e < m.indptr[r + 1]; ++e) {
+            const Index c = m.indices[static_cast<size_t>(e)];
+            if (c < 0 || c >= m.cols) {
+                throw InputError(what + ": column index " + std::to_string(c) + " outside [0, " +
+                                 std::to_string(m.cols) + ")");
+            }
+            canonical = canonical && c > previous;
+            previous = c;
         }
     }
+    return canonical;
 }
 
 }  // namespace
@@ -114,10 +131,10 @@ CsrMatrix csr_from_arrays(const py::array& indptr, const py::array& indices, con
     copy_array(indptr, m.indptr, name + ".indptr");
     copy_array(indices, m.indices, name + ".indices");
     copy_array(data, m.values, name + ".data");
-    check_structure(m, name);
+    const bool canonical = check_structure(m, name);
     m.indices.resize(static_cast<size_t>(m.indptr.back()));
     m.values.resize(static_cast<size_t>(m.indptr.back()));
-    make_canonical(m);
+    if (!canonical) make_canonical(m);
     return m;
 }
 

@@ -1,5 +1,6 @@
 #include <pybind11/stl.h>
 
+#include <boost/json/serialize.hpp>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -22,6 +23,7 @@
 #include "experiments/progress.hpp"
 #include "experiments/report/embedding.hpp"
 #include "experiments/run/context.hpp"
+#include "experiments/run/evaluation.hpp"
 #include "experiments/run/run_folder.hpp"
 #include "experiments/run/stages.hpp"
 #include "python/src/arrays.hpp"
@@ -223,17 +225,16 @@ void bind_model(py::module_& m) {
 }
 
 /// evaluate(config, sets, out, measure, params, orientation, period, baseline, seed) → dict:
-/// one configuration scored as `knntune evaluate` scores it, with the fields of its JSON.
+/// one configuration scored as `knntune evaluate` scores it: its JSON text (the Python side
+/// parses it), from the same experiments function as the CLI's.
 /// `params` maps parameter names to numbers or text, as `--param NAME=VALUE`; a baseline
 /// (non-empty `baseline`) replaces the measure; `seed` < 0 takes the config's tuner.seed.
-py::dict evaluate(const std::string& config, const std::vector<std::string>& sets,
-                  const std::string& out, const std::string& measure,
-                  const std::map<std::string, std::variant<double, std::string>>& params,
-                  const std::string& orientation, const std::string& period,
-                  const std::string& baseline, std::int64_t seed) {
-    if (period != "valid" && period != "test") {
-        throw exp::UsageError("period takes valid or test, got '" + period + "'");
-    }
+std::string evaluate(const std::string& config, const std::vector<std::string>& sets,
+                     const std::string& out, const std::string& measure,
+                     const std::map<std::string, std::variant<double, std::string>>& params,
+                     const std::string& orientation, const std::string& period,
+                     const std::string& baseline, std::int64_t seed) {
+    exp::check_evaluation_period(period, "period");
     if (measure.empty() == baseline.empty()) {
         throw exp::UsageError("evaluate takes a measure or a baseline (one of the two)");
     }
@@ -254,45 +255,25 @@ py::dict evaluate(const std::string& config, const std::vector<std::string>& set
         orient = engine::similarity::orientation_from_name(orientation);
     }
     const auto metrics = cfg.objective.all();
-    exp::KnnResult r;
-    std::string model;
-    std::string configuration;
-    std::string fingerprint;
-    {
-        py::gil_scoped_release release;
-        exp::Progress progress(exp::ProgressMode::Quiet);
-        const exp::RunFolder folder(cfg.output.dir);
-        const exp::RunContext ctx(std::move(cfg), folder, progress);
-        const engine::PreparedData& d = ctx.data();
-        using engine::Period;
-        const bool valid = period == "valid";
-        const CsrMatrix& train = d.matrix(valid ? Period::TrainVal : Period::Train);
-        const CsrMatrix& target = d.matrix(valid ? Period::Valid : Period::Test);
-        if (base) {
-            r = exp::evaluate_baseline(train, target, *base, base_seed, metrics);
-            model = std::string(engine::baseline_name(*base));
-            configuration = engine::describe_baseline(*base, base_seed);
-        } else {
-            r = exp::evaluate_knn(train, target, orient, *knn, metrics);
-            model = exp::model_name(orient);
-            configuration = knn->describe();
-        }
-        fingerprint = d.fingerprint();
+    py::gil_scoped_release release;
+    exp::Progress progress(exp::ProgressMode::Quiet);
+    const exp::RunFolder folder(cfg.output.dir);
+    const exp::RunContext ctx(std::move(cfg), folder, progress);
+    const engine::PreparedData& d = ctx.data();
+    const auto [train, target] = exp::evaluation_period(d, period);
+    exp::EvaluationRecord e;
+    e.period = period;
+    e.fingerprint = d.fingerprint();
+    if (base) {
+        e.model = engine::baseline_name(*base);
+        e.configuration = engine::describe_baseline(*base, base_seed);
+        e.result = exp::evaluate_baseline(train, target, *base, base_seed, metrics);
+    } else {
+        e.model = exp::model_name(orient);
+        e.configuration = knn->describe();
+        e.result = exp::evaluate_knn(train, target, orient, *knn, metrics);
     }
-    py::dict o;
-    o["model"] = model;
-    o["period"] = period;
-    o["configuration"] = configuration;
-    py::dict m;
-    for (const auto& mr : r.evaluation.metrics) m[py::str(mr.spec.name)] = mr.mean;
-    o["metrics"] = m;
-    o["objective"] = r.evaluation.metrics.front().spec.name;
-    o["value"] = r.evaluation.metrics.front().mean;
-    o["users"] = static_cast<std::int64_t>(r.evaluation.users.size());
-    o["fit_seconds"] = r.fit_seconds;
-    o["eval_seconds"] = r.eval_seconds;
-    o["data_fingerprint"] = fingerprint;
-    return o;
+    return boost::json::serialize(exp::evaluation_json(e));
 }
 
 }  // namespace

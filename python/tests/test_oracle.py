@@ -177,6 +177,18 @@ class _Plain:
         self.indptr, self.indices, self.data, self.shape = c.indptr, c.indices, c.data, c.shape
 
 
+class _Strided(_Plain):
+    """A CSR-like object whose arrays are strided views (not contiguous)."""
+
+    def __init__(self, m):
+        super().__init__(m)
+        for name in ("indptr", "indices", "data"):
+            a = getattr(self, name)
+            spread = np.zeros(2 * len(a), dtype=a.dtype)
+            spread[::2] = a
+            setattr(self, name, spread[::2])
+
+
 _BINARY = (A > 0).astype(np.float32), (B > 0).astype(np.float32)
 
 
@@ -184,7 +196,8 @@ _BINARY = (A > 0).astype(np.float32), (B > 0).astype(np.float32)
     (sps.coo_array, (A, B)), (sps.csc_matrix, (A, B)), (sps.csr_matrix, (A, B)),
     (lambda m: sps.csr_array(m.astype(np.float64)), (A, B)),
     (lambda m: sps.csr_array((m > 0).astype(np.int64)), _BINARY),
-    (_Plain, (A, B))], ids=["coo", "csc", "csr_matrix", "float64", "int", "plain"])
+    (_Plain, (A, B)), (_Strided, (A, B))],
+    ids=["coo", "csc", "csr_matrix", "float64", "int", "plain", "strided"])
 def test_any_sparse_input(make, expected):
     got = _rows(sim.cosine(make(A), make(B), k=5, format_output="csr"))
     _same(got, _top(_oracle("cosine", *expected), 5))
