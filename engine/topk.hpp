@@ -99,6 +99,10 @@ class TopKCollector {
     /// False when a candidate with this score cannot enter the list, given that candidates
     /// arrive in ascending id order (a later id loses a tie with every kept entry).
     [[nodiscard]] bool may_accept_ascending(Score score) const { return score > cutoff_; }
+    /// Before the first push: rejects every later candidate scoring at or below `floor`, as if
+    /// a kept entry scored `floor` (for scans in ascending id order that know that at least k
+    /// candidates score above it).
+    void set_floor(Score floor) { cutoff_ = floor; }
     /// Scores at or below this can be rejected when ids arrive in ascending order.
     [[nodiscard]] Score cutoff() const { return cutoff_; }
     /// The k-th best score pushed so far (−∞ while fewer than k were pushed): a candidate

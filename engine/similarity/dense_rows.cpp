@@ -8,6 +8,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <functional>
+#include <limits>
+#include <vector>
 
 #include "common/vector_clones.hpp"
 #include "engine/similarity/kernel.hpp"
@@ -98,6 +101,29 @@ Index first_chunk_above(const Score* scores, Index begin, Index p, Score cutoff)
         if ((w[0] | w[1] | w[2] | w[3]) != 0) return c;
     }
     return c;  // p, or the start of the partial chunk at the end
+}
+
+KNNTUNE_VECTOR_CLONES
+Score scan_floor(const Score* sc, Index p, Score thr, Index k, std::vector<Score>& maxima) {
+    constexpr Score kNone = -std::numeric_limits<Score>::infinity();
+    const Index groups = std::min<Index>(2 * k + 7, p / 8) / 8 * 8;
+    if (groups < k) return kNone;
+    maxima.assign(static_cast<size_t>(groups), kNone);
+    Score* __restrict const m = maxima.data();
+    // Elementwise selects only, so the loop vectorises; NaN fails `>=` and is never eligible.
+    const auto add = [&](const Score* __restrict x, Index n) {
+        for (Index j = 0; j < n; ++j) {
+            const Score s = x[j];
+            const Score v = (s >= thr && s != 0) ? s : kNone;
+            m[j] = v > m[j] ? v : m[j];
+        }
+    };
+    Index c = 0;
+    for (; c + groups <= p; c += groups) add(sc + c, groups);
+    add(sc + c, p - c);
+    const auto kth = maxima.begin() + (k - 1);
+    std::nth_element(maxima.begin(), kth, maxima.end(), std::greater<>());
+    return *kth;
 }
 
 }  // namespace knntune::engine::similarity::detail

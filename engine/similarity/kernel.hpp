@@ -71,7 +71,15 @@ void select_scanned(Index p, const M& m, const KernelOptions& opt, Index r, Work
     // one can be rejected early (`may_accept_ascending`), unless the output columns are
     // permuted (KernelOptions::column_id): a tie may then still win.
     const bool permuted = opt.column_id != nullptr;
-    const auto select_ascending = [&](const Score* __restrict sc) {
+    const auto select_ascending = [&](Score* __restrict sc) {
+        // NOTE: a floor under the k-th best score lets the scan skip almost every column from
+        // the start, instead of only once the list has filled. Excluded columns are zeroed
+        // first (the buffer is cleared after the row) so that they cannot raise it.
+        for_each_excluded(opt, r, [&](Index c) { sc[c] = 0; });
+        const Score floor = scan_floor(sc, p, thr, opt.k, ws.maxima);
+        if (floor > -std::numeric_limits<Score>::infinity()) {
+            ws.top.set_floor(std::nextafter(floor, -std::numeric_limits<Score>::infinity()));
+        }
         Score cutoff = ws.top.cutoff();
         const auto consider = [&](Index c) {
             const Score s = sc[c];

@@ -86,6 +86,7 @@ struct Workspace {
     std::vector<std::uint8_t> mark;  ///< per column block: holds non-zero sums; all 0 between rows
     std::vector<Score> bound;        ///< per column block: upper bound of the row's sums
     std::vector<std::uint64_t> order;  ///< blocks to compute, best bound first
+    std::vector<Score> maxima;         ///< per column chunk: best eligible score (scan_floor)
     TopKCollector top;                 ///< best candidates of the current row
 
     explicit Workspace(Index p)
@@ -217,20 +218,31 @@ inline bool row_active(const CsrMatrix& a, const KernelOptions& opt, Index r) {
     return a.indptr[r] != a.indptr[r + 1] && (opt.row_mask == nullptr || (*opt.row_mask)[r] != 0);
 }
 
-/// Marks (`on`) or clears the columns row r must not return: the exclusion pattern's row and,
+/// Calls fn(column) for each column row r must not return: the exclusion pattern's row and,
 /// with exclude_self, column r.
-inline void mark_excluded(const KernelOptions& opt, Index r, Workspace& ws, bool on) {
+template <class Fn>
+void for_each_excluded(const KernelOptions& opt, Index r, Fn&& fn) {
     if (opt.exclude != nullptr) {
         for (Index id : opt.exclude->row_indices(r)) {
-            const Index c =
-                opt.column_pos == nullptr ? id : (*opt.column_pos)[static_cast<size_t>(id)];
-            ws.flag[c] = on ? static_cast<std::uint8_t>(ws.flag[c] | kExcluded) : std::uint8_t{0};
+            fn(opt.column_pos == nullptr ? id : (*opt.column_pos)[static_cast<size_t>(id)]);
         }
     }
-    if (opt.exclude_self) {
-        ws.flag[r] = on ? static_cast<std::uint8_t>(ws.flag[r] | kExcluded) : std::uint8_t{0};
-    }
+    if (opt.exclude_self) fn(r);
 }
+
+/// Marks (`on`) or clears the columns row r must not return.
+inline void mark_excluded(const KernelOptions& opt, Index r, Workspace& ws, bool on) {
+    for_each_excluded(opt, r, [&](Index c) {
+        ws.flag[c] = on ? static_cast<std::uint8_t>(ws.flag[c] | kExcluded) : std::uint8_t{0};
+    });
+}
+
+/// A lower bound of the k-th best score a row keeps from the dense scores `sc` (excluded
+/// columns already 0), or −∞ when there is none. The columns are dealt into G groups by
+/// column mod G (G a multiple of 8 near 2k, at most p/8), each group's best eligible score is
+/// taken (≥ `thr`, not 0, not NaN), and the k-th largest of those is the bound: the best
+/// columns of k groups score at or above it, so no column below it can be among the k kept.
+Score scan_floor(const Score* sc, Index p, Score thr, Index k, std::vector<Score>& maxima);
 
 /// Σ over the row's B rows of their lengths: the multiply-adds of row r of the product.
 template <class IndexT>

@@ -6,11 +6,14 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <functional>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "engine/csr.hpp"
+#include "engine/similarity/kernel_parts.hpp"
 #include "engine/similarity/registry.hpp"
 #include "engine/similarity/similarity.hpp"
 #include "engine/similarity/weighting.hpp"
@@ -364,4 +367,66 @@ TEST_CASE("weighted similarity equals the kernel on pre-weighted input",
     plain.normalize = RowNorm::None;
     const CsrMatrix manual = compute_similarity(transpose(items), Orientation::Item, cosine, plain);
     CHECK(direct == manual);
+}
+
+TEST_CASE("scan floor: never above a row's k-th eligible score, and set when it can be",
+          "[engine][similarity]") {
+    std::mt19937 rng(17);
+    std::uniform_real_distribution<float> unit(-1.0F, 3.0F);
+    const Index p = 1000;
+    std::vector<Score> sc(static_cast<size_t>(p));
+    for (Score& s : sc) {
+        const unsigned kind = rng() % 10;
+        s = kind == 0 ? std::numeric_limits<Score>::quiet_NaN() : kind <= 2 ? 0.0F : unit(rng);
+    }
+    const Score thr = -0.5F;
+    std::vector<Score> eligible;
+    for (Score s : sc) {
+        if (s >= thr && s != 0) eligible.push_back(s);
+    }
+    std::sort(eligible.begin(), eligible.end(), std::greater<>());
+    std::vector<Score> maxima;
+    for (const Index k : {1, 7, 50, 120}) {
+        const Score floor = detail::scan_floor(sc.data(), p, thr, k, maxima);
+        INFO("k = " << k);
+        CHECK(floor > -std::numeric_limits<Score>::infinity());
+        CHECK(floor <= eligible[static_cast<size_t>(k - 1)]);
+        CHECK(floor >= thr);
+    }
+    // More groups needed than p / 8 allows: no floor.
+    CHECK(detail::scan_floor(sc.data(), p, thr, 126, maxima) ==
+          -std::numeric_limits<Score>::infinity());
+    // Fewer eligible scores than k: no floor.
+    std::vector<Score> sparse(static_cast<size_t>(p), 0.0F);
+    for (Index c = 0; c < 5; ++c) sparse[static_cast<size_t>(c * 97)] = 1.0F;
+    CHECK(detail::scan_floor(sparse.data(), p, thr, 7, maxima) ==
+          -std::numeric_limits<Score>::infinity());
+}
+
+TEST_CASE("wide rows (the scan path and its floor) keep the oracle's top-k",
+          "[engine][similarity][oracle]") {
+    const bool binary_data = GENERATE(false, true);
+    const Orientation o = GENERATE(Orientation::Item, Orientation::User);
+    // Dense enough that every row touches most columns, wide enough that p / 8 ≥ k.
+    const MatrixXd r = random_dense(300, 220, 0.3, binary_data, binary_data ? 31U : 37U);
+    const CsrMatrix csr = to_csr(r);
+    for (const Oracle& oracle : kOracles) {
+        if (oracle.measure != "dot_product" && oracle.measure != "cosine" &&
+            oracle.measure != "jaccard" && oracle.measure != "rp3beta") {
+            continue;
+        }
+        const Measure m = measure_from_name(oracle.measure);
+        for (const double k : {1.0, 4.0, 16.0, 25.0}) {
+            for (const bool self : {false, true}) {
+                SimilarityParams q = parse_params(
+                    m, {{"k", k}, {"exclude_self", std::string(self ? "true" : "false")}});
+                const auto expected = dense_similarity(r, o, oracle, q);
+                const CsrMatrix s = compute_similarity(csr, o, m, q);
+                INFO(oracle.measure << " k " << k << (self ? " exclude_self" : "")
+                                    << (binary_data ? " / binary data" : " / weighted data")
+                                    << (o == Orientation::Item ? " / item" : " / user"));
+                CHECK(compare(s, expected, static_cast<size_t>(q.k), q.threshold) == "");
+            }
+        }
+    }
 }
