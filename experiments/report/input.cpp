@@ -15,12 +15,7 @@ namespace fs = std::filesystem;
 /// config.resolved.yaml of `folder`.
 ExperimentConfig load_config(const RunFolder& folder) { return load_run_config(folder); }
 
-DataSummary load_data(const RunFolder& folder) {
-    const fs::path path = folder.prepared();
-    if (!fs::exists(path)) {
-        throw ConfigError(path.string() + ": no prepared data (run 'knntune test' first)");
-    }
-    engine::PreparedData d = engine::load_prepared(path.string());
+DataSummary summarise(const engine::PreparedData& d) {
     // NOTE: the prepared matrices are users × items (engine/data/prepare.hpp), so a user's
     // train interactions are the entries of its row.
     const engine::CsrMatrix& train = d.matrix(engine::Period::Train);
@@ -35,10 +30,19 @@ DataSummary load_data(const RunFolder& folder) {
             .n_users = static_cast<std::int64_t>(d.user_keys.size()),
             .n_items = static_cast<std::int64_t>(d.item_keys.size()),
             .stats = d.stats,
-            .item_keys = std::move(d.item_keys),
-            .item_names = std::move(d.item_names),
-            .item_attributes = std::move(d.item_attributes),
+            .item_keys = d.item_keys,
+            .item_names = d.item_names,
+            .item_attributes = d.item_attributes,
             .train_interactions = std::move(train_interactions)};
+}
+
+DataSummary load_data(const RunFolder& folder, const PreparedSource& data) {
+    if (data) return summarise(data());
+    const fs::path path = folder.prepared();
+    if (!fs::exists(path)) {
+        throw ConfigError(path.string() + ": no prepared data (run 'knntune test' first)");
+    }
+    return summarise(engine::load_prepared(path.string()));
 }
 
 ModelResult load_test_result(const RunFolder& folder, const std::string& model) {
@@ -51,7 +55,7 @@ ModelResult load_test_result(const RunFolder& folder, const std::string& model) 
 
 }  // namespace
 
-ReportInput load_report_input(const RunFolder& folder) {
+ReportInput load_report_input(const RunFolder& folder, const PreparedSource& data) {
     ReportInput in;
     in.run_name = folder.name();
     in.config = load_config(folder);
@@ -60,7 +64,7 @@ ReportInput load_report_input(const RunFolder& folder) {
     // which stage to run.
     std::vector<ModelResult> results;
     for (const auto o : cfg.models) results.push_back(load_test_result(folder, model_name(o)));
-    in.data = load_data(folder);
+    in.data = load_data(folder, data);
     for (std::size_t i = 0; i < cfg.models.size(); ++i) {
         const std::string model = model_name(cfg.models[i]);
         ModelTrials trials =

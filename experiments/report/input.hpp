@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,10 +51,16 @@ struct ReportInput {
     std::optional<engine::SimilarityModel> item_model{};
 };
 
-/// Loads the report's input from `folder`. Throws ConfigError naming the missing file when
-/// the folder is not a run, a model has no test result yet, or there is no prepared data;
-/// the engine's and tuner's errors for malformed files pass through.
-[[nodiscard]] ReportInput load_report_input(const RunFolder& folder);
+/// Where the report's data summary comes from: the run's data as a stage already holds it (a
+/// run with `output.save_prepared: false` has no prepared.h5). Empty: prepared.h5 of the folder.
+using PreparedSource = std::function<const engine::PreparedData&()>;
+
+/// Loads the report's input from `folder` (the data from `data`, called once the test
+/// results are found, when given). Throws ConfigError naming the missing file when the folder
+/// is not a run, a model has no test result yet, or there is no prepared data; the engine's
+/// and tuner's errors for malformed files pass through.
+[[nodiscard]] ReportInput load_report_input(const RunFolder& folder,
+                                            const PreparedSource& data = {});
 
 /// The value at which the search fixes the shared parameter `name` ("k", "shrink"), or
 /// nothing when it is tuned.

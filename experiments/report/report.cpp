@@ -62,8 +62,8 @@ Document build_report(const ReportInput& input) {
 
 namespace knntune::exp {
 
-void write_report(const RunFolder& folder, Progress& progress) {
-    const report::ReportInput input = report::load_report_input(folder);
+void write_report(const RunFolder& folder, Progress& progress, const report::PreparedSource& data) {
+    const report::ReportInput input = report::load_report_input(folder, data);
     report::build_report(input).write(folder.report());
     progress.note("report   " + folder.report().html.string());
 }

@@ -57,9 +57,10 @@ struct Section {
 
 namespace knntune::exp {
 
-/// Builds the report of the run in `folder` from its files (load_report_input) and writes
-/// report.html, report.md and figures/*.svg there atomically. Throws ConfigError naming the
-/// file when a model has no test result yet.
-void write_report(const RunFolder& folder, Progress& progress);
+/// Builds the report of the run in `folder` from its files (load_report_input; the data from
+/// `data` when given) and writes report.html, report.md and figures/*.svg there atomically.
+/// Throws ConfigError naming the file when a model has no test result yet.
+void write_report(const RunFolder& folder, Progress& progress,
+                  const report::PreparedSource& data = {});
 
 }  // namespace knntune::exp

@@ -18,6 +18,11 @@ constexpr Stage kStages[] = {
 
 std::span<const Stage> stages() { return kStages; }
 
-void report_stage(const RunContext& ctx) { write_report(ctx.folder(), ctx.progress()); }
+// NOTE: the data comes from the context: loaded from prepared.h5, or held in memory by a run
+// that does not save it (output.save_prepared: false).
+void report_stage(const RunContext& ctx) {
+    write_report(ctx.folder(), ctx.progress(),
+                 [&ctx]() -> const engine::PreparedData& { return ctx.data(); });
+}
 
 }  // namespace knntune::exp

@@ -349,3 +349,35 @@ TEST_CASE("Report of per-measure studies of one model with the bootstrap test",
     CHECK_THAT(degraded, Catch::Contains("The convergence plots could not be drawn"));
     CHECK_THAT(degraded, Catch::Contains("<h2>Statistics</h2>"));
 }
+
+TEST_CASE("A run that does not save its prepared data still writes its report",
+          "[report][experiments]") {
+    TempDir dir;
+    dir.write("log.csv", knntune::test::tiny_log());
+    dir.write("cfg.yaml", knntune::test::tiny_config({.n_trials = 3, .parallel_trials = 1}));
+    const std::string run = "run cfg.yaml --quiet --set models=[item_knn] ";
+    const auto saved = run_cli(run + "--out saved", dir.path());
+    INFO(saved.err);
+    REQUIRE(saved.status == 0);
+    const auto unsaved =
+        run_cli(run + "--out unsaved --set output.save_prepared=false", dir.path());
+    INFO(unsaved.err);
+    REQUIRE(unsaved.status == 0);
+    CHECK(fs::exists(dir.path() / "saved" / "prepared.h5"));
+    CHECK_FALSE(fs::exists(dir.path() / "unsaved" / "prepared.h5"));
+    // The data summary comes from the run's data in memory: the same lines as from the file.
+    const auto data_lines = [](const std::string& md) {
+        std::vector<std::string> out;
+        std::istringstream in(md);
+        for (std::string line; std::getline(in, line);) {
+            if (line.find("users") != std::string::npos ||
+                line.find("interactions") != std::string::npos) {
+                out.push_back(line);
+            }
+        }
+        return out;
+    };
+    const auto from_file = data_lines(slurp(dir.path() / "saved" / "report.md"));
+    CHECK(from_file.size() >= 2);
+    CHECK(data_lines(slurp(dir.path() / "unsaved" / "report.md")) == from_file);
+}
