@@ -9,7 +9,9 @@
 #   overrides: BENCH_SET="a=b c=d" (e.g. tuner.sampler=random).
 # Prints, with the load average before and after:
 #   throughput / median trial: (last end − first start) / trials over the median trial duration;
-#   1.0 when nothing but the objective takes time
+#   1.0 when nothing but the objective takes time and every trial takes the same time
+#   throughput / mean trial: the same over the mean duration, so the skew of the durations
+#   drops out; 1.0 when nothing but the objective takes time
 #   interval: mean start-to-start time of consecutive trials, first and last WINDOW trials
 #   gap: mean time from a trial's end to the next one's start (sampler, log writes), same windows
 set -euo pipefail
@@ -57,6 +59,8 @@ print(f"median trial:          {1e3 * med:.2f} ms")
 print(f"throughput:            {1e3 * span / len(rows):.2f} ms/trial "
       f"(first start to last end / trials)")
 print(f"throughput / median:   {span / len(rows) / med:.3f}")
+print(f"throughput / mean:     {span / len(rows) / statistics.fmean(dur):.3f} "
+      f"(mean trial {1e3 * statistics.fmean(dur):.2f} ms; what is left is the time between trials)")
 fi, li = interval[:window], interval[-window:]
 fg, lg = gap[:window], gap[-window:]
 fd, ld = dur[:window], dur[-window:]
