@@ -86,7 +86,8 @@ class KnnEvaluator {
     ~KnnEvaluator();
 
     /// Fits `config` on train, recommends the top-N (N = the largest cut-off) to every user
-    /// with at least one item in target, and scores the lists. Thread-safe.
+    /// with at least one item in target, and scores the lists. User-KNN computes only the
+    /// similarity rows of those users, the only rows its recommendation reads. Thread-safe.
     [[nodiscard]] KnnResult evaluate(const KnnConfig& config) const;
     /// Same, with the similarity given (fitted elsewhere, e.g. split across ranks);
     /// `fit_seconds` is reported as given.
@@ -104,6 +105,11 @@ class KnnEvaluator {
     [[nodiscard]] std::size_t cache_bytes() const;
 
   private:
+    /// `fit`, or with `rows` (length: rows of S) only the rows it marks, each the same as
+    /// `fit` gives it (the others empty), when the measure takes a selection.
+    [[nodiscard]] engine::CsrMatrix fit_rows(const KnnConfig& config, bool* cache_hit,
+                                             const std::vector<std::uint8_t>* rows) const;
+
     const engine::CsrMatrix& train_;
     const engine::CsrMatrix& target_;
     engine::similarity::Orientation orientation_;

@@ -64,9 +64,10 @@ namespace {
 
 /// Re-scores every stored pair with measure `M` and keeps each row's top-k: ranked (score
 /// descending, then column ascending) or, when `ranked` is false, in an unspecified but
-/// deterministic order.
+/// deterministic order. Rows that `row_mask` (when given) marks 0 stay empty.
 template <class M>
-CsrMatrix rescore(const CsrMatrix& xy, const M& m, const SimilarityParams& p, bool ranked) {
+CsrMatrix rescore(const CsrMatrix& xy, const M& m, const SimilarityParams& p, bool ranked,
+                  const std::vector<std::uint8_t>* row_mask) {
     const Index n = xy.rows;
     const auto k = static_cast<std::size_t>(std::min<Index>(p.k, std::max<Index>(n, 1)));
     const Score thr = static_cast<Score>(p.threshold);
@@ -76,6 +77,7 @@ CsrMatrix rescore(const CsrMatrix& xy, const M& m, const SimilarityParams& p, bo
     tbb::parallel_for(
         tbb::blocked_range<Index>(0, n, 16), [&](const tbb::blocked_range<Index>& range) {
             for (Index r = range.begin(); r != range.end(); ++r) {
+                if (row_mask != nullptr && (*row_mask)[static_cast<std::size_t>(r)] == 0) continue;
                 std::vector<std::uint64_t>& keys = rows[static_cast<std::size_t>(r)];
                 keys.reserve(static_cast<std::size_t>(xy.row_nnz(r)));
                 for (Offset q = xy.indptr[r]; q < xy.indptr[r + 1]; ++q) {
@@ -112,14 +114,16 @@ CsrMatrix rescore(const CsrMatrix& xy, const M& m, const SimilarityParams& p, bo
 
 }  // namespace
 
-CsrMatrix CooccurrenceCache::score(Measure measure, const SimilarityParams& p, bool ranked) const {
+CsrMatrix CooccurrenceCache::score(Measure measure, const SimilarityParams& p, bool ranked,
+                                   const std::vector<std::uint8_t>* row_mask) const {
     KNNTUNE_ASSERT(supports(measure, p));
+    KNNTUNE_ASSERT(row_mask == nullptr || row_mask->size() == static_cast<std::size_t>(xy_.rows));
     KNNTUNE_ASSERT(parsed_for(p) == measure);
     return visit_measure(measure, [&]<class M>(std::type_identity<M>) -> CsrMatrix {
         if constexpr (M::kCooccurrence) {
             const typename M::Params& own = own_params<M>(p);
             const SideStats stats = side_stats(M::needs(own), p);
-            return rescore(xy_, M(stats, own), p, ranked);
+            return rescore(xy_, M(stats, own), p, ranked, row_mask);
         } else {
             KNNTUNE_ASSERT(false);  // ruled out by supports()
             return {};

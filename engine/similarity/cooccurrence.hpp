@@ -38,9 +38,12 @@ class CooccurrenceCache {
     /// The same matrix `compute_similarity(user_item, orientation, measure, params)` returns.
     /// With `ranked` false, each row holds the same entries in an unspecified (deterministic)
     /// order, which skips the sort of the kept k; item-KNN recommendation transposes S first,
-    /// so its result does not depend on that order. Requires `supports(measure, params)`.
+    /// so its result does not depend on that order. With `row_mask` (length n), rows with 0
+    /// are left empty and the others are unchanged, as `compute_similarity` with
+    /// `Selection::row_mask` gives them. Requires `supports(measure, params)`.
     [[nodiscard]] CsrMatrix score(Measure measure, const SimilarityParams& params,
-                                  bool ranked = true) const;
+                                  bool ranked = true,
+                                  const std::vector<std::uint8_t>* row_mask = nullptr) const;
 
     /// Stored pairs and bytes held.
     [[nodiscard]] Offset pairs() const { return xy_.nnz(); }

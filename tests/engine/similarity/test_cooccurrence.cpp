@@ -56,6 +56,24 @@ TEST_CASE("co-occurrence cache scores exactly as the kernel computes from scratc
                 const CsrMatrix expected = compute_similarity(r, o, m, p);
                 const CsrMatrix got = cache->score(m, p);
                 CHECK(got == expected);  // bit-identical, not just close
+                // With a row mask: the marked rows as without it, the others empty, which is
+                // what the kernel gives with the same selection.
+                std::vector<std::uint8_t> mask(static_cast<std::size_t>(expected.rows));
+                for (std::size_t i = 0; i < mask.size(); ++i) {
+                    mask[i] = (i + static_cast<std::size_t>(trial)) % 3 != 0 ? 1 : 0;
+                }
+                const CsrMatrix masked = cache->score(m, p, true, &mask);
+                CHECK(masked == compute_similarity(r, o, m, p, Selection{.row_mask = &mask}));
+                for (Index row = 0; row < masked.rows; ++row) {
+                    const bool kept = mask[static_cast<std::size_t>(row)] != 0;
+                    REQUIRE(masked.row_nnz(row) == (kept ? expected.row_nnz(row) : 0));
+                    for (Offset j = 0; kept && j < masked.row_nnz(row); ++j) {
+                        CHECK(masked.indices[masked.indptr[row] + j] ==
+                              expected.indices[expected.indptr[row] + j]);
+                        CHECK(masked.values[masked.indptr[row] + j] ==
+                              expected.values[expected.indptr[row] + j]);
+                    }
+                }
                 // Unranked rows: the same entries, any order; and the same recommendations.
                 const CsrMatrix loose = cache->score(m, p, false);
                 REQUIRE(loose.indptr == expected.indptr);
