@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <numeric>
 
+#include "common/atomic_file.hpp"
 #include "engine/data/prepared_io.hpp"
 #include "engine/error.hpp"
 #include "engine/interactions_csv.hpp"
@@ -108,11 +108,8 @@ void write_text_file(const std::string& path, const std::string& text) {
         std::cout.flush();
         return;
     }
-    std::ofstream out(path, std::ios::binary);
-    if (!out) throw engine::InputError(path + ": cannot open for writing");
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.close();
-    if (!out) throw engine::InputError(path + ": write failed");
+    // A reader, or a rerun after a kill, sees the old file or the whole new one, never a part.
+    write_file_atomic(path, text);
 }
 
 }  // namespace knntune::cli

@@ -38,7 +38,8 @@ void append_score(std::string& out, engine::Score score);
 /// Recommendation lists as CSV `user,item,score,rank` (rank from 1), users by id.
 [[nodiscard]] std::string recommendations_csv(const engine::CsrMatrix& recs, const KnnInput& data);
 
-/// Writes `text` to `path` ("-" for standard output); throws InputError on failure.
+/// Writes `text` to `path` ("-" for standard output), atomically through a temporary in the
+/// same folder (`write_file_atomic`); throws IoError naming `path` on failure.
 void write_text_file(const std::string& path, const std::string& text);
 
 }  // namespace knntune::cli

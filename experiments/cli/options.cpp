@@ -214,7 +214,9 @@ void InputOptions::add(po::options_description& d) {
                     "user,item[,value] CSV (.gz allowed), or a prepared-data .h5 file")(
         "period", po::value(&period)->default_value("train"),
         "matrix of a prepared-data file: train_val, valid, train or test")(
-        "output", po::value(&output)->required(), "output CSV, '-' for standard output");
+        "output", po::value(&output)->required(),
+        "output CSV, '-' for standard output; replaced atomically (a failed run leaves the old "
+        "file)");
 }
 
 KnnJob validate(const KnnOptions& knn) {

@@ -15,15 +15,25 @@
 
 namespace knntune::fuzz {
 
-/// A scratch folder of this process under the temp dir, created on first use.
+/// A scratch folder of this process under the temp dir, created on first use and removed at
+/// exit (libFuzzer ends a timed run with exit(), which runs static destructors).
 inline const std::filesystem::path& scratch_dir() {
-    static const std::filesystem::path dir = [] {
-        auto p =
-            std::filesystem::temp_directory_path() / ("knntune-fuzz-" + std::to_string(::getpid()));
-        std::filesystem::create_directories(p);
-        return p;
-    }();
-    return dir;
+    struct Scratch {
+        std::filesystem::path path;
+        Scratch()
+            : path(std::filesystem::temp_directory_path() /
+                   ("knntune-fuzz-" + std::to_string(::getpid()))) {
+            std::filesystem::create_directories(path);
+        }
+        ~Scratch() {
+            std::error_code ec;
+            std::filesystem::remove_all(path, ec);
+        }
+        Scratch(const Scratch&) = delete;
+        Scratch& operator=(const Scratch&) = delete;
+    };
+    static const Scratch dir;
+    return dir.path;
 }
 
 /// Writes `size` bytes to `name` in the scratch folder, replacing it, and returns its path.

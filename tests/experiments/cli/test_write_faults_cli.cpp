@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "support/temp_dir.hpp"
@@ -28,6 +30,11 @@ bool has_temporary(const fs::path& dir) {
         if (it->path().filename().string().find(".tmp.") != std::string::npos) return true;
     }
     return false;
+}
+
+std::string slurp(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 void check_one_line(const RunResult& r, int status, const std::string& expected) {
@@ -137,4 +144,31 @@ TEST_CASE("write faults CLI: a full and a read-only file system (mounts a tmpfs;
         run_cli("prepare cfg.yaml --out '" + small.string() + "/run'", dir.path()), 2,
         small.string() + "/run/prepared.h5: cannot create folder: Read-only file system");
     ::umount(small.c_str());
+}
+
+TEST_CASE("write faults CLI: similarity and recommend --output fail mid-file without a part",
+          "[experiments][cli][faults]") {
+    // NOTE: the CSV used to be written in place, so a full disk left the start of the new
+    // output where the old one had been.
+    TempDir dir;
+    write_tiny(dir);
+    knntune::test::run_cli_ok("prepare cfg.yaml -q", dir.path());
+    const std::string old_text = "user,item,score,rank\nold,old,1,1\n";
+    const std::string input = " --input run/prepared.h5 --measure cosine --orientation item ";
+    for (const std::string& cmd :
+         {"similarity" + input + "--param k=50 --output out.csv",
+          "recommend" + input + "--param k=50 --top 20 --output out.csv"}) {
+        INFO(cmd);
+        dir.write("out.csv", old_text);
+        (void)knntune::test::run_cli_ok(cmd, dir.path());
+        const std::string full = slurp(dir.path() / "out.csv");
+        REQUIRE(full.size() > 2048);  // the 1 KiB limit below cuts it
+        dir.write("out.csv", old_text);
+        check_one_line(run_cli(cmd, dir.path(), file_size_limit(1)), 2,
+                       "error: out.csv: write failed");
+        CHECK(slurp(dir.path() / "out.csv") == old_text);
+        CHECK_FALSE(has_temporary(dir.path()));
+        (void)knntune::test::run_cli_ok(cmd, dir.path());
+        CHECK(slurp(dir.path() / "out.csv") == full);
+    }
 }
