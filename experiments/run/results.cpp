@@ -58,7 +58,7 @@ json::object measure_json(const MeasureResult& m) {
     o["n_trials"] = m.n_trials;
     o["valid"] = m.valid_value;
     o["config"] = m.config.describe();
-    o["params"] = params_to_json(m.config.params);
+    o["params"] = typed_params_json(m.measure, m.config.params);
     put_scores(o, m.test_metrics, m.per_user);
     o["fit_seconds"] = m.fit_seconds;
     o["eval_seconds"] = m.eval_seconds;

@@ -9,10 +9,9 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 
+#include "common/atomic_file.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tiny_experiment.hpp"
 
@@ -30,11 +29,6 @@ bool has_temporary(const fs::path& dir) {
         if (it->path().filename().string().find(".tmp.") != std::string::npos) return true;
     }
     return false;
-}
-
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 void check_one_line(const RunResult& r, int status, const std::string& expected) {
@@ -161,14 +155,14 @@ TEST_CASE("write faults CLI: similarity and recommend --output fail mid-file wit
         INFO(cmd);
         dir.write("out.csv", old_text);
         (void)knntune::test::run_cli_ok(cmd, dir.path());
-        const std::string full = slurp(dir.path() / "out.csv");
+        const std::string full = knntune::read_file(dir.path() / "out.csv");
         REQUIRE(full.size() > 2048);  // the 1 KiB limit below cuts it
         dir.write("out.csv", old_text);
         check_one_line(run_cli(cmd, dir.path(), file_size_limit(1)), 2,
                        "error: out.csv: write failed");
-        CHECK(slurp(dir.path() / "out.csv") == old_text);
+        CHECK(knntune::read_file(dir.path() / "out.csv") == old_text);
         CHECK_FALSE(has_temporary(dir.path()));
         (void)knntune::test::run_cli_ok(cmd, dir.path());
-        CHECK(slurp(dir.path() / "out.csv") == full);
+        CHECK(knntune::read_file(dir.path() / "out.csv") == full);
     }
 }

@@ -129,6 +129,11 @@ TEST_CASE("test results keep their measures and baselines through a save and loa
     CHECK(baselines[0].at("config").as_string() == "top_pop");
     CHECK(baselines[1].at("seed").to_number<std::uint64_t>() == 18446744073709551615ULL);
     CHECK(baselines[1].at("metric_order").as_array().size() == 2);
+    // Parameters typed as their keys declare them: k is an integer, shrink a number.
+    const auto& params = root.at("measures").as_array()[0].at("params").as_object();
+    CHECK(params.at("k").is_int64());
+    CHECK(params.at("k") == 12);
+    CHECK(params.at("shrink") == 0.5);
 
     // A file written before baselines existed loads with none.
     auto old = root;
