@@ -85,8 +85,18 @@ engine::ColumnRef parse_column_key(const Section& s, const std::string& key) {
 
 std::string parse_path_key(const Section& s, const std::string& key) {
     const std::string p = s.require_string(key);
-    if (!std::filesystem::exists(p)) s.fail(key, "file '" + p + "' does not exist");
-    return std::filesystem::absolute(p).lexically_normal().string();
+    // The error_code forms: a path the system refuses to look up (a name longer than the
+    // system's limit, a loop of links, a folder without search permission) is a config error
+    // naming the key, like a missing file, not a filesystem exception.
+    std::error_code ec;
+    const auto st = std::filesystem::status(p, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory) {
+        s.fail(key, "cannot look up file '" + p + "': " + ec.message());
+    }
+    if (!std::filesystem::exists(st)) s.fail(key, "file '" + p + "' does not exist");
+    const auto abs = std::filesystem::absolute(p, ec);
+    if (ec) s.fail(key, "cannot resolve file '" + p + "': " + ec.message());
+    return abs.lexically_normal().string();
 }
 
 std::string duration_text(const engine::Duration& d) {

@@ -120,6 +120,13 @@ TEST_CASE("config: errors name the file, line and key", "[experiments][config]")
                       Catch::StartsWith("--set 'nonsense': expected key=value"));
     CHECK_THROWS_WITH(data_of(ConfigDoc::parse(base, "c.yaml", {"data.path=nope.csv"})),
                       "c.yaml: --set data.path: key 'data.path': file 'nope.csv' does not exist");
+    // A path the system refuses to look up (here a name over the 255-byte limit) is a config
+    // error naming the key, not a filesystem exception.
+    const std::string long_name(300, 'x');
+    CHECK_THROWS_WITH(
+        data_of(ConfigDoc::parse(base, "c.yaml", {"data.path=" + long_name + ".csv"})),
+        Catch::StartsWith("c.yaml: --set data.path: key 'data.path': cannot look up file '" +
+                          long_name));
 }
 
 TEST_CASE("config: a null is refused wherever a value is read", "[experiments][config]") {
