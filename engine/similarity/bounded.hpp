@@ -24,6 +24,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <vector>
 
@@ -144,10 +145,12 @@ Score block_bounds(const PackedRows<IndexT>& b, Index row_length, Index p, Works
     ws.bound.assign(nbz, 0);
     Score* __restrict const bound = ws.bound.data();
     const Score* const acc = ws.acc.data();
+    ws.marked.clear();
     for (Index k = 0; k < nb; ++k) {
         if (ws.mark[k] != 0) {
             const Index begin = k * kBoundBlock;
             block_max(acc + begin, std::min(kBoundBlock, p - begin), bound + k);
+            ws.marked.push_back(k);
         }
     }
     for (const DenseTerm& t : ws.dense) {
@@ -172,22 +175,33 @@ Score block_bounds(const PackedRows<IndexT>& b, Index row_length, Index p, Works
 }
 
 /// The blocks whose bound is > 0 and lies in [lo, hi) (in [lo, ∞] when `first`), into
-/// ws.order best bound first (the key is the bound's bits inverted, then the block:
-/// non-negative floats order as integers).
+/// ws.order as a heap whose top is the best bound (the key is the bound's bits inverted, then
+/// the block: non-negative floats order as integers, and the smallest key is on top).
+///
+/// NOTE: a round holds few of the thousands of blocks, so the bounds are tested sixteen at a
+/// time (first_chunk_above) and only a chunk with a bound at or above `lo` is looked at.
 inline void blocks_in_range(Index nb, Score lo, Score hi, bool first, Workspace& ws) {
     std::vector<std::uint64_t>& order = ws.order;
     order.clear();
     const Score* const bound = ws.bound.data();
-    for (Index k = 0; k < nb; ++k) {
-        const Score ub = bound[k];
-        if (ub >= lo && (first || ub < hi) && ub > 0) {
-            std::uint32_t bits = 0;
-            std::memcpy(&bits, &ub, sizeof bits);
-            order.push_back((static_cast<std::uint64_t>(~bits) << 32) |
-                            static_cast<std::uint32_t>(k));
+    const Score below = std::nextafter(lo, -std::numeric_limits<Score>::infinity());
+    Index c = 0;
+    while (c < nb) {
+        c = first_chunk_above(bound, c, nb, below);
+        const Index end = std::min(nb, c + kScanChunk);
+        for (; c < end; ++c) {
+            const Score ub = bound[c];
+            if (ub >= lo && (first || ub < hi) && ub > 0) {
+                std::uint32_t bits = 0;
+                std::memcpy(&bits, &ub, sizeof bits);
+                order.push_back((static_cast<std::uint64_t>(~bits) << 32) |
+                                static_cast<std::uint32_t>(c));
+            }
         }
     }
-    std::sort(order.begin(), order.end());
+    // NOTE: a heap, not a sort: a row computes a few of the blocks a round lists (about 25 of
+    // 160 on the hm-scale recommendation), and popping those few costs less than sorting all.
+    std::make_heap(order.begin(), order.end(), std::greater<>{});
 }
 
 /// Adds the blocked rows' entries of block k into `acc`, in A's order.
@@ -236,7 +250,10 @@ void compute_block(const PackedRows<IndexT>& b, Index nb, Index p, const KernelO
     const Index end = std::min(p, begin + kBoundBlock);
     add_blocked_rows<IndexT, kUnit>(b, nb, k, ws, acc);
     add_dense_rows(ws.dense.data(), ws.dense.size(), begin, end, acc);
-    ws.mark[k] = 1;
+    if (ws.mark[k] == 0) {
+        ws.mark[k] = 1;
+        ws.marked.push_back(k);
+    }
     const Score cutoff = ws.top.cutoff();
     const Score thr = opt.threshold;
     for (Index c = begin; c < end; ++c) {
@@ -253,9 +270,10 @@ void compute_block(const PackedRows<IndexT>& b, Index nb, Index p, const KernelO
 ///
 /// NOTE: ordering every block by its bound costs more than the few blocks a row computes
 /// (a row has thousands of blocks at 100 k columns and computes a few dozen). Blocks are
-/// taken in rounds instead: bounds in [top/2, ∞), then [top/8, top/2), ... each round sorted,
+/// taken in rounds instead: bounds in [top/2, ∞), then [top/4, top/2), ... each round a heap,
 /// until the round's lower end reaches the k-th best score so far (or the threshold). Every
-/// block whose bound reaches the final k-th score is computed, so the lists are exact.
+/// block whose bound reaches the final k-th score is computed, so the lists are exact. The
+/// accumulator is cleared afterwards only in the blocks listed in ws.marked.
 template <class IndexT, bool kUnit>
 void select_bounded(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p,
                     const KernelOptions& opt, Index r, Workspace& ws,
@@ -281,30 +299,31 @@ void select_bounded(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p,
         // The last round: it takes every block that can still reach the list.
         done = lo <= floor || lo <= 0;
         blocks_in_range(nb, lo, hi, first, ws);
-        const std::vector<std::uint64_t>& order = ws.order;
-        for (size_t i = 0; i < order.size(); ++i) {
-            const auto k = static_cast<Index>(static_cast<std::uint32_t>(order[i]));
+        std::vector<std::uint64_t>& order = ws.order;
+        while (!order.empty()) {
+            std::pop_heap(order.begin(), order.end(), std::greater<>{});
+            const auto k = static_cast<Index>(static_cast<std::uint32_t>(order.back()));
+            order.pop_back();
             if (opt.bound_stop && bound[k] < ws.top.tight_cutoff()) {
                 done = true;
                 break;
             }
-            if (i + 1 < order.size()) {
+            if (!order.empty()) {
                 // The next block's dense rows and block offsets are at random places.
-                prefetch_block(b, nb, p,
-                               static_cast<Index>(static_cast<std::uint32_t>(order[i + 1])), ws);
+                prefetch_block(b, nb, p, static_cast<Index>(static_cast<std::uint32_t>(order[0])),
+                               ws);
             }
             compute_block<IndexT, kUnit>(b, nb, p, opt, k, ws);
         }
         hi = lo;
-        tau *= 0.25F;
+        tau *= 0.5F;
     }
-    for (Index k = 0; k < nb; ++k) {
-        if (mark[k] != 0) {
-            const Index begin = k * kBoundBlock;
-            std::fill(acc + begin, acc + std::min(p, begin + kBoundBlock), Score{0});
-            mark[k] = 0;
-        }
+    for (const Index k : ws.marked) {
+        const Index begin = k * kBoundBlock;
+        std::fill(acc + begin, acc + std::min(p, begin + kBoundBlock), Score{0});
+        mark[k] = 0;
     }
+    ws.marked.clear();
     mark_excluded(opt, r, ws, false);
     ws.dense.clear();
     ws.blocked.clear();

@@ -85,7 +85,8 @@ struct Workspace {
     std::vector<BlockedTerm> blocked;  ///< blocked B rows used by the current row
     std::vector<std::uint8_t> mark;  ///< per column block: holds non-zero sums; all 0 between rows
     std::vector<Score> bound;        ///< per column block: upper bound of the row's sums
-    std::vector<std::uint64_t> order;  ///< blocks to compute, best bound first
+    std::vector<std::uint64_t> order;  ///< blocks to compute: a heap, best bound on top
+    std::vector<Index> marked;         ///< the column blocks whose `mark` is set, each once
     std::vector<Score> maxima;         ///< per column chunk: best eligible score (scan_floor)
     TopKCollector top;                 ///< best candidates of the current row
 
