@@ -170,8 +170,14 @@ void kernel_row(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, const 
     ws.top.reset(static_cast<size_t>(opt.k));
     mark_excluded(opt, r, ws, true);
     std::uint8_t* const flag = ws.flag.data();
+    // NOTE: the first visit of a column is recorded without a branch: the column is always
+    // written at the list's end, and the end moves on only when the column was not visited
+    // yet. A branch there is taken at random (most of a short row's columns are visited
+    // once) and its mispredictions cost more than the extra stores.
     std::vector<Index>& touched = ws.touched;
-    touched.clear();
+    if (touched.size() < static_cast<size_t>(p) + 1) touched.resize(static_cast<size_t>(p) + 1);
+    Index* const list = touched.data();
+    size_t n_touched = 0;
     for (Offset q = a.indptr[r], a_end = a.indptr[r + 1]; q < a_end; ++q) {
         prefetch_ahead<IndexT, kUnit>(a, b, q, a_end);
         const Index u = a.indices[q];
@@ -181,10 +187,10 @@ void kernel_row(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, const 
         const IndexT* bi = b.indices + begin;
         for (Offset t = 0; t < len; ++t) {
             const Index c = bi[t];
-            if ((flag[c] & kVisited) == 0) {
-                flag[c] |= kVisited;
-                touched.push_back(c);
-            }
+            const std::uint8_t f = flag[c];
+            list[n_touched] = c;
+            n_touched += (f & kVisited) == 0 ? 1 : 0;
+            flag[c] = static_cast<std::uint8_t>(f | kVisited);
             if constexpr (kUnit) {
                 acc[c] += av;
             } else {
@@ -192,7 +198,8 @@ void kernel_row(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, const 
             }
         }
     }
-    for (Index c : touched) {
+    for (size_t i = 0; i < n_touched; ++i) {
+        const Index c = list[i];
         const Score xy = acc[c];
         acc[c] = 0;
         flag[c] &= static_cast<std::uint8_t>(~kVisited);

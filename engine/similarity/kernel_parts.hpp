@@ -80,7 +80,7 @@ struct Workspace {
     std::vector<Score> acc;            ///< length p, all zero between rows
     std::vector<Score> score;          ///< length p, scores of a dense row
     std::vector<std::uint8_t> flag;    ///< length p: bit 0 visited, bit 1 excluded
-    std::vector<Index> touched;        ///< visited columns of the current row
+    std::vector<Index> touched;        ///< visited columns of the current row (p + 1 slots)
     std::vector<DenseTerm> dense;      ///< dense B rows used by the current row
     std::vector<BlockedTerm> blocked;  ///< blocked B rows used by the current row
     std::vector<std::uint8_t> mark;  ///< per column block: holds non-zero sums; all 0 between rows

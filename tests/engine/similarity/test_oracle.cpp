@@ -430,3 +430,41 @@ TEST_CASE("wide rows (the scan path and its floor) keep the oracle's top-k",
         }
     }
 }
+
+TEST_CASE("sparse wide rows (the touched-column path) keep the oracle's top-k",
+          "[engine][similarity][oracle]") {
+    const bool binary_data = GENERATE(false, true);
+    const Orientation o = GENERATE(Orientation::Item, Orientation::User);
+    // About two entries per user over 1,200 items: a row's multiply-adds are far fewer than a
+    // sixteenth of its columns, so it records the columns it visits instead of scanning.
+    const MatrixXd r = random_dense(500, 1200, 0.0018, binary_data, binary_data ? 41U : 43U);
+    const CsrMatrix csr = to_csr(r);
+    const CsrMatrix a = o == Orientation::Item ? transpose(csr) : csr;
+    const CsrMatrix b = o == Orientation::Item ? csr : transpose(csr);
+    Index touched_rows = 0;
+    for (Index row = 0; row < a.rows; ++row) {
+        Offset work = 0;
+        for (Offset q = a.indptr[row]; q < a.indptr[row + 1]; ++q) work += b.row_nnz(a.indices[q]);
+        if (work > 0 && work * 16 < b.cols) ++touched_rows;
+    }
+    REQUIRE(touched_rows * 2 > a.rows);  // most rows take that path
+    for (const Oracle& oracle : kOracles) {
+        if (oracle.measure != "dot_product" && oracle.measure != "cosine" &&
+            oracle.measure != "tversky" && oracle.measure != "rp3beta") {
+            continue;
+        }
+        const Measure m = measure_from_name(oracle.measure);
+        for (const double k : {1.0, 3.0, 50.0}) {
+            for (const bool self : {false, true}) {
+                SimilarityParams q = parse_params(
+                    m, {{"k", k}, {"exclude_self", std::string(self ? "true" : "false")}});
+                const auto expected = dense_similarity(r, o, oracle, q);
+                const CsrMatrix s = compute_similarity(csr, o, m, q);
+                INFO(oracle.measure << " k " << k << (self ? " exclude_self" : "")
+                                    << (binary_data ? " / binary data" : " / weighted data")
+                                    << (o == Orientation::Item ? " / item" : " / user"));
+                CHECK(compare(s, expected, static_cast<size_t>(q.k), q.threshold) == "");
+            }
+        }
+    }
+}
