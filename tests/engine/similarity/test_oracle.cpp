@@ -435,9 +435,10 @@ TEST_CASE("sparse wide rows (the touched-column path) keep the oracle's top-k",
           "[engine][similarity][oracle]") {
     const bool binary_data = GENERATE(false, true);
     const Orientation o = GENERATE(Orientation::Item, Orientation::User);
-    // About two entries per user over 1,200 items: a row's multiply-adds are far fewer than a
-    // sixteenth of its columns, so it records the columns it visits instead of scanning.
-    const MatrixXd r = random_dense(500, 1200, 0.0018, binary_data, binary_data ? 41U : 43U);
+    // About one and a half entries per user over 400 items: a row's multiply-adds are far fewer
+    // than a sixteenth of its columns, so it records the columns it visits instead of scanning.
+    // (Small enough for the dense oracle in the sanitizer build.)
+    const MatrixXd r = random_dense(250, 400, 0.004, binary_data, binary_data ? 41U : 43U);
     const CsrMatrix csr = to_csr(r);
     const CsrMatrix a = o == Orientation::Item ? transpose(csr) : csr;
     const CsrMatrix b = o == Orientation::Item ? csr : transpose(csr);
@@ -454,7 +455,7 @@ TEST_CASE("sparse wide rows (the touched-column path) keep the oracle's top-k",
             continue;
         }
         const Measure m = measure_from_name(oracle.measure);
-        for (const double k : {1.0, 3.0, 50.0}) {
+        for (const double k : {1.0, 50.0}) {
             for (const bool self : {false, true}) {
                 SimilarityParams q = parse_params(
                     m, {{"k", k}, {"exclude_self", std::string(self ? "true" : "false")}});
