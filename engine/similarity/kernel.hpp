@@ -174,9 +174,8 @@ void kernel_row(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, const 
     // written at the list's end, and the end moves on only when the column was not visited
     // yet. A branch there is taken at random (most of a short row's columns are visited
     // once) and its mispredictions cost more than the extra stores.
-    std::vector<Index>& touched = ws.touched;
-    if (touched.size() < static_cast<size_t>(p) + 1) touched.resize(static_cast<size_t>(p) + 1);
-    Index* const list = touched.data();
+    KNNTUNE_ASSERT(ws.touched.size() > static_cast<size_t>(p));
+    Index* const list = ws.touched.data();
     size_t n_touched = 0;
     for (Offset q = a.indptr[r], a_end = a.indptr[r + 1]; q < a_end; ++q) {
         prefetch_ahead<IndexT, kUnit>(a, b, q, a_end);

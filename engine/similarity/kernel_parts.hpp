@@ -93,7 +93,8 @@ struct Workspace {
     explicit Workspace(Index p)
         : acc(static_cast<size_t>(p), 0),
           score(static_cast<size_t>(p), 0),
-          flag(static_cast<size_t>(p), 0) {}
+          flag(static_cast<size_t>(p), 0),
+          touched(static_cast<size_t>(p) + 1) {}
 };
 
 constexpr std::uint8_t kVisited = 1;

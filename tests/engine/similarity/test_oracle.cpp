@@ -403,20 +403,16 @@ TEST_CASE("scan floor: never above a row's k-th eligible score, and set when it 
           -std::numeric_limits<Score>::infinity());
 }
 
-TEST_CASE("wide rows (the scan path and its floor) keep the oracle's top-k",
-          "[engine][similarity][oracle]") {
-    const bool binary_data = GENERATE(false, true);
-    const Orientation o = GENERATE(Orientation::Item, Orientation::User);
-    // Dense enough that every row touches most columns, wide enough that p / 8 ≥ k.
-    const MatrixXd r = random_dense(300, 220, 0.3, binary_data, binary_data ? 31U : 37U);
+namespace {
+
+/// Every `measures` entry at each k, with and without exclude_self, against the dense oracle.
+void check_measures(const MatrixXd& r, Orientation o, bool binary_data,
+                    const std::vector<std::string>& measures, const std::vector<double>& ks) {
     const CsrMatrix csr = to_csr(r);
     for (const Oracle& oracle : kOracles) {
-        if (oracle.measure != "dot_product" && oracle.measure != "cosine" &&
-            oracle.measure != "jaccard" && oracle.measure != "rp3beta") {
-            continue;
-        }
+        if (std::find(measures.begin(), measures.end(), oracle.measure) == measures.end()) continue;
         const Measure m = measure_from_name(oracle.measure);
-        for (const double k : {1.0, 4.0, 16.0, 25.0}) {
+        for (const double k : ks) {
             for (const bool self : {false, true}) {
                 SimilarityParams q = parse_params(
                     m, {{"k", k}, {"exclude_self", std::string(self ? "true" : "false")}});
@@ -431,6 +427,18 @@ TEST_CASE("wide rows (the scan path and its floor) keep the oracle's top-k",
     }
 }
 
+}  // namespace
+
+TEST_CASE("wide rows (the scan path and its floor) keep the oracle's top-k",
+          "[engine][similarity][oracle]") {
+    const bool binary_data = GENERATE(false, true);
+    const Orientation o = GENERATE(Orientation::Item, Orientation::User);
+    // Dense enough that every row touches most columns, wide enough that p / 8 ≥ k.
+    const MatrixXd r = random_dense(300, 220, 0.3, binary_data, binary_data ? 31U : 37U);
+    check_measures(r, o, binary_data, {"dot_product", "cosine", "jaccard", "rp3beta"},
+                   {1.0, 4.0, 16.0, 25.0});
+}
+
 TEST_CASE("sparse wide rows (the touched-column path) keep the oracle's top-k",
           "[engine][similarity][oracle]") {
     const bool binary_data = GENERATE(false, true);
@@ -442,30 +450,11 @@ TEST_CASE("sparse wide rows (the touched-column path) keep the oracle's top-k",
     const CsrMatrix csr = to_csr(r);
     const CsrMatrix a = o == Orientation::Item ? transpose(csr) : csr;
     const CsrMatrix b = o == Orientation::Item ? csr : transpose(csr);
+    const auto packed = detail::pack_rows<std::uint16_t>(b, 0, 4, false);
     Index touched_rows = 0;
     for (Index row = 0; row < a.rows; ++row) {
-        Offset work = 0;
-        for (Offset q = a.indptr[row]; q < a.indptr[row + 1]; ++q) work += b.row_nnz(a.indices[q]);
-        if (work > 0 && work * 16 < b.cols) ++touched_rows;
+        if (a.row_nnz(row) > 0 && !detail::takes_scan_path(a, packed, b.cols, row)) ++touched_rows;
     }
     REQUIRE(touched_rows * 2 > a.rows);  // most rows take that path
-    for (const Oracle& oracle : kOracles) {
-        if (oracle.measure != "dot_product" && oracle.measure != "cosine" &&
-            oracle.measure != "tversky" && oracle.measure != "rp3beta") {
-            continue;
-        }
-        const Measure m = measure_from_name(oracle.measure);
-        for (const double k : {1.0, 50.0}) {
-            for (const bool self : {false, true}) {
-                SimilarityParams q = parse_params(
-                    m, {{"k", k}, {"exclude_self", std::string(self ? "true" : "false")}});
-                const auto expected = dense_similarity(r, o, oracle, q);
-                const CsrMatrix s = compute_similarity(csr, o, m, q);
-                INFO(oracle.measure << " k " << k << (self ? " exclude_self" : "")
-                                    << (binary_data ? " / binary data" : " / weighted data")
-                                    << (o == Orientation::Item ? " / item" : " / user"));
-                CHECK(compare(s, expected, static_cast<size_t>(q.k), q.threshold) == "");
-            }
-        }
-    }
+    check_measures(r, o, binary_data, {"dot_product", "cosine", "tversky", "rp3beta"}, {1.0, 50.0});
 }
