@@ -17,12 +17,14 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "benchmarks/bench_input.hpp"
 #include "benchmarks/bench_options.hpp"
 #include "engine/csr.hpp"
 #include "engine/recommend.hpp"
+#include "engine/similarity/cooccurrence.hpp"
 #include "engine/similarity/similarity.hpp"
 
 using namespace knntune::engine;
@@ -82,23 +84,83 @@ double max_rss_mb() {
 [[noreturn]] void usage() {
     std::cerr
         << "usage: similarity_bench --input INPUT --call CALL [--k K] [--top N] [--threads T]\n"
-           "                        [--sim FILE] [--save-sim FILE] [--repeat R]\n"
+           "                        [--sim FILE] [--save-sim FILE] [--repeat R] [--measure NAME]\n"
            "INPUT: a user,item CSV, or PREPARED.h5:PERIOD (train_val|valid|train|test)\n"
-           "CALL: item-cosine | item-rp3beta | user-cosine | recommend-item\n"
-           "recommend-item needs --sim FILE written by item-cosine --save-sim FILE.\n";
+           "CALL: item-cosine | item-rp3beta | user-cosine | recommend-item | cache-rescore\n"
+           "recommend-item needs --sim FILE written by item-cosine --save-sim FILE.\n"
+           "cache-rescore builds the item co-occurrence cache once (not timed) and times one\n"
+           "re-scoring with the top-k per row, as an item-KNN trial of a study does, of\n"
+           "--measure NAME (s_plus: l = c = 0.5, t1 = t2 = 1; tversky: alpha 1.4, beta 1.2;\n"
+           "asymmetric_cosine: alpha 0.3; jaccard, dice, cosine; all with shrink 10).\n";
     std::exit(2);
+}
+
+/// The multiply-adds of one call: Σ_u deg(u)² for an item-item Gram product, Σ_i deg(i)² for
+/// a user-user one; for the recommendation every (user item, neighbour-of) pair; for a cache
+/// re-scoring one score per stored pair.
+double work_of(const std::string& call, const CsrMatrix& r, const CsrMatrix& s,
+               const sim::CooccurrenceCache* cache) {
+    double work = 0;
+    if (call == "cache-rescore") {
+        work = static_cast<double>(cache->pairs());
+    } else if (call.rfind("item-", 0) == 0) {
+        for (Index u = 0; u < r.rows; ++u) work += static_cast<double>(r.row_nnz(u)) * r.row_nnz(u);
+    } else if (call == "user-cosine") {
+        for (Offset c : column_counts(r)) work += static_cast<double>(c) * static_cast<double>(c);
+    } else if (call == "recommend-item") {
+        const std::vector<Offset> in_degree = column_counts(s);
+        for (Index c : r.indices) work += static_cast<double>(in_degree[c]);
+    }
+    return work;
+}
+
+/// The timed call.
+CsrMatrix one_call(const std::string& call, const CsrMatrix& r, const CsrMatrix& s_loaded,
+                   const sim::CooccurrenceCache* cache, const std::string& measure, int k,
+                   int top) {
+    if (call == "item-cosine" || call == "user-cosine") {
+        const sim::Measure cosine = sim::measure_from_name("cosine");
+        const auto p = sim::parse_params(cosine, {{"k", double(k)}});
+        return sim::compute_similarity(
+            r, call == "item-cosine" ? sim::Orientation::Item : sim::Orientation::User, cosine, p);
+    }
+    if (call == "item-rp3beta") {
+        const sim::Measure rp3beta = sim::measure_from_name("rp3beta");
+        const auto p =
+            sim::parse_params(rp3beta, {{"k", double(k)}, {"alpha", 0.8}, {"beta", 0.4}});
+        return sim::compute_similarity(r, sim::Orientation::Item, rp3beta, p);
+    }
+    if (call == "cache-rescore") {
+        const sim::Measure m = sim::measure_from_name(measure);
+        sim::ParamMap values = {{"k", double(k)}, {"shrink", 10.0}};
+        if (measure == "s_plus") {
+            values.insert({{"l", 0.5}, {"c", 0.5}, {"t1", 1.0}, {"t2", 1.0}});
+        } else if (measure == "tversky") {
+            values.insert({{"alpha", 1.4}, {"beta", 1.2}});
+        } else if (measure == "asymmetric_cosine") {
+            values.insert({{"alpha", 0.3}});
+        }
+        return cache->score(m, sim::parse_params(m, values), /*ranked=*/false);
+    }
+    if (call == "recommend-item") {
+        RecommendParams rp;
+        rp.top_n = top;
+        return recommend(r, s_loaded, sim::Orientation::Item, rp);
+    }
+    usage();
 }
 
 /// The benchmark; `main` turns an error (a bad input file) into one line and status 2.
 int run(int argc, char** argv) {
-    std::string input, call, sim_path, save_path;
+    std::string input, call, sim_path, save_path, measure = "s_plus";
     int k = 100, top = 10, threads = 0, repeat = 1;
     using knntune::bench::store;
     // clang-format off
     const std::string bad = knntune::bench::apply_options(argc, argv, {
         {"--input", store(input)}, {"--call", store(call)}, {"--k", store(k)},
         {"--top", store(top)}, {"--threads", store(threads)}, {"--sim", store(sim_path)},
-        {"--save-sim", store(save_path)}, {"--repeat", store(repeat)}});
+        {"--save-sim", store(save_path)}, {"--repeat", store(repeat)},
+        {"--measure", store(measure)}});
     // clang-format on
     if (!bad.empty()) usage();
     if (input.empty() || call.empty()) usage();
@@ -115,42 +177,20 @@ int run(int argc, char** argv) {
         if (sim_path.empty()) usage();
         s_loaded = load_csr(sim_path);
     }
+    std::optional<sim::CooccurrenceCache> cache;
+    if (call == "cache-rescore") {
+        cache = sim::CooccurrenceCache::build(r, sim::Orientation::Item, std::size_t{1} << 31);
+        if (!cache) throw std::runtime_error("cache-rescore: the input does not fit the cache");
+    }
     const double load_s = seconds_since(t_load);
 
-    // Work of the item-item Gram product: Σ_u deg(u)²; user-user: Σ_i deg(i)².
-    double work = 0;
-    if (call.rfind("item-", 0) == 0) {
-        for (Index u = 0; u < r.rows; ++u) work += static_cast<double>(r.row_nnz(u)) * r.row_nnz(u);
-    } else if (call == "user-cosine") {
-        for (Offset c : column_counts(r)) work += static_cast<double>(c) * static_cast<double>(c);
-    } else if (call == "recommend-item") {
-        // Σ_u Σ_{i ∈ R[u]} |Sᵀ[i]|: every (user item, neighbour-of) pair is one multiply-add.
-        const std::vector<Offset> in_degree = column_counts(s_loaded);
-        for (Index c : r.indices) work += static_cast<double>(in_degree[c]);
-    }
+    const double work = work_of(call, r, s_loaded, cache ? &*cache : nullptr);
 
     for (int rep = 0; rep < repeat; ++rep) {
-        CsrMatrix out;
         const double cpu0 = cpu_seconds();
         const auto t0 = std::chrono::steady_clock::now();
-        if (call == "item-cosine" || call == "user-cosine") {
-            const sim::Measure cosine = sim::measure_from_name("cosine");
-            const auto p = sim::parse_params(cosine, {{"k", double(k)}});
-            out = sim::compute_similarity(
-                r, call == "item-cosine" ? sim::Orientation::Item : sim::Orientation::User, cosine,
-                p);
-        } else if (call == "item-rp3beta") {
-            const sim::Measure rp3beta = sim::measure_from_name("rp3beta");
-            const auto p =
-                sim::parse_params(rp3beta, {{"k", double(k)}, {"alpha", 0.8}, {"beta", 0.4}});
-            out = sim::compute_similarity(r, sim::Orientation::Item, rp3beta, p);
-        } else if (call == "recommend-item") {
-            RecommendParams rp;
-            rp.top_n = top;
-            out = recommend(r, s_loaded, sim::Orientation::Item, rp);
-        } else {
-            usage();
-        }
+        const CsrMatrix out =
+            one_call(call, r, s_loaded, cache ? &*cache : nullptr, measure, k, top);
         const double secs = seconds_since(t0);
         const double cpu = cpu_seconds() - cpu0;
         std::printf(

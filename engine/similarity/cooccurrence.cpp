@@ -73,27 +73,47 @@ CsrMatrix rescore(const CsrMatrix& xy, const M& m, const SimilarityParams& p, bo
     const Score thr = static_cast<Score>(p.threshold);
     const Score h_s = p.shrink_type == ShrinkType::Stabilized ? static_cast<Score>(p.shrink) : 0;
     const Score h_b = p.shrink_type == ShrinkType::Bayesian ? static_cast<Score>(p.shrink) : 0;
+    const bool exclude_self = p.exclude_self;
     std::vector<std::vector<std::uint64_t>> rows(static_cast<std::size_t>(n));
     tbb::parallel_for(
         tbb::blocked_range<Index>(0, n, 16), [&](const tbb::blocked_range<Index>& range) {
+            const unsigned keep_self = exclude_self ? 0 : 1;  // a copy no store below can alias
+            thread_local std::vector<Score> scores;
+            thread_local std::vector<std::uint64_t> keys;
             for (Index r = range.begin(); r != range.end(); ++r) {
                 if (row_mask != nullptr && (*row_mask)[static_cast<std::size_t>(r)] == 0) continue;
-                std::vector<std::uint64_t>& keys = rows[static_cast<std::size_t>(r)];
-                keys.reserve(static_cast<std::size_t>(xy.row_nnz(r)));
-                for (Offset q = xy.indptr[r]; q < xy.indptr[r + 1]; ++q) {
-                    const Index c = xy.indices[q];
-                    if (p.exclude_self && c == r) continue;
-                    const Score s = detail::master_score(m, xy.values[q], r, c, h_s, h_b);
+                const Offset begin = xy.indptr[r];
+                const auto len = static_cast<std::size_t>(xy.row_nnz(r));
+                const Index* cols = xy.indices.data() + begin;
+                const Score* counts = xy.values.data() + begin;
+                // NOTE: scores first, then the filter into keys, each loop without a branch
+                // on the data (the filter writes every key and advances over the accepted).
+                // NOTE: a local copy of the measure, so that the stores into `scores` (floats,
+                // as are the measure's weights) cannot alias its members: the compiler then
+                // keeps them in registers and moves the tests on them out of the loop.
+                const M local = m;
+                scores.resize(len);
+                Score* sc = scores.data();
+                for (std::size_t q = 0; q < len; ++q)
+                    sc[q] = detail::master_score(local, counts[q], r, cols[q], h_s, h_b);
+                keys.resize(len);
+                std::size_t kept = 0;
+                for (std::size_t q = 0; q < len; ++q) {
+                    const Score s = scores[q];
+                    const Index c = cols[q];
                     // Same acceptance rule as the kernel: s ≥ threshold, never an exact 0 (NaN
                     // fails).
-                    if (s >= thr && s != 0) keys.push_back(rank_key({s, c}));
+                    // `&` rather than `&&`, so that no test becomes a branch.
+                    const unsigned accept = static_cast<unsigned>(s >= thr) &
+                                            static_cast<unsigned>(s != 0) &
+                                            (keep_self | static_cast<unsigned>(c != r));
+                    keys[kept] = rank_key({s, c});
+                    kept += accept;
                 }
-                if (keys.size() > k) {
-                    std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(k),
-                                     keys.end());
-                    keys.resize(k);
-                }
+                keys.resize(kept);
+                keep_smallest_keys(keys, k);
                 if (ranked) std::sort(keys.begin(), keys.end());
+                rows[static_cast<std::size_t>(r)].assign(keys.begin(), keys.end());
             }
         });
     CsrMatrix out(n, n);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <random>
 #include <vector>
 
@@ -236,6 +237,57 @@ TEST_CASE("wide matrices (32-bit column path) give the same result as narrow one
         // User orientation: the recommendation over wide item ids matches too.
         const CsrMatrix u_narrow = compute_similarity(narrow, Orientation::User, m, p);
         CHECK(compute_similarity(wide, Orientation::User, m, p) == u_narrow);
+    }
+}
+
+TEST_CASE("keep_smallest_keys keeps the k smallest keys, as a full sort does", "[engine][topk]") {
+    std::mt19937_64 rng(21);
+    // How the high halves (the scores of rank keys) spread: over the whole range, over a few
+    // values (ties that only the id in the low half breaks), all equal, one far outlier above
+    // a dense cluster (a bucket holding nearly all keys: the select must go a level deeper),
+    // and rank keys of scores with both signs.
+    enum class Spread { Wide, FewLevels, OneLevel, Outlier, Scores };
+    const Spread spread = GENERATE(Spread::Wide, Spread::FewLevels, Spread::OneLevel,
+                                   Spread::Outlier, Spread::Scores);
+    const std::size_t n = GENERATE(std::size_t{0}, std::size_t{1}, kRadixSelectMin - 1,
+                                   kRadixSelectMin, std::size_t{700}, std::size_t{20000});
+    CAPTURE(static_cast<int>(spread), n);
+    std::vector<std::uint64_t> keys(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint64_t low = static_cast<std::uint32_t>(i * 2654435761U);  // distinct ids
+        std::uint64_t high = 0;
+        switch (spread) {
+            case Spread::Wide:
+                high = static_cast<std::uint32_t>(rng());
+                break;
+            case Spread::FewLevels:
+                high = 1000 + rng() % 5;
+                break;
+            case Spread::OneLevel:
+                high = 77;
+                break;
+            case Spread::Outlier:
+                high = i == 0 ? 0xFFFFFFF0U : 5000 + rng() % 3000;
+                break;
+            case Spread::Scores: {
+                const auto s = static_cast<Score>(std::ldexp(
+                    static_cast<double>(rng() % 1000) - 500, static_cast<int>(rng() % 20) - 10));
+                high = rank_key({s, 0}) >> 32;
+                break;
+            }
+        }
+        keys[i] = (high << 32) | low;
+    }
+    std::vector<std::uint64_t> sorted = keys;
+    std::sort(sorted.begin(), sorted.end());
+    for (const std::size_t k :
+         {std::size_t{0}, std::size_t{1}, std::size_t{79}, n / 2, n > 0 ? n - 1 : 0, n, n + 5}) {
+        CAPTURE(k);
+        std::vector<std::uint64_t> got = keys;
+        keep_smallest_keys(got, k);
+        REQUIRE(got.size() == std::min(k, n));
+        std::sort(got.begin(), got.end());
+        CHECK(std::equal(got.begin(), got.end(), sorted.begin()));
     }
 }
 
