@@ -1,9 +1,9 @@
-// Sampler overhead: time per ask at 100, 500 and 1000 finished trials with a trivial
-// objective, in-memory storage (the protocol of spec §3: grow the study to N trials, time the
-// next 20 asks, divide by 20; median of 3 seeds).
+// Sampler overhead: time per ask at 100, 500 and 1000 (or --at N,N,...) finished trials with a
+// trivial objective, in-memory storage (the protocol of spec §3: grow the study to N trials, time
+// the next 20 asks, divide by 20; median of 3 seeds).
 //
 // Usage: tuner_overhead [--samplers tpe,tpe-univariate,random] [--repeats 3]
-//                       [--tpe '{json settings for the tpe sampler}']
+//                       [--tpe '{json settings for the tpe sampler}'] [--at 100,500,1000]
 //
 // Reports thread CPU time (the machine is shared; wall time is printed alongside).
 
@@ -42,22 +42,32 @@ int main(int argc, char** argv) {
     std::string samplers = "tpe,tpe-univariate,random";
     int repeats = 3;
     boost::json::object tpe_settings;
+    std::string at = "100,500,1000";
     using knntune::bench::store;
     const std::string bad = knntune::bench::apply_options(
         argc, argv,
         {{"--samplers", store(samplers)},
          {"--repeats", store(repeats)},
-         {"--tpe",
-          [&](const std::string& v) { tpe_settings = boost::json::parse(v).as_object(); }}});
+         {"--tpe", [&](const std::string& v) { tpe_settings = boost::json::parse(v).as_object(); }},
+         {"--at", store(at)}});
     if (!bad.empty()) {
         std::cerr << "unknown option " << bad << "\n";
         return 2;
     }
     const kt::SearchSpace space =
         kt::SearchSpace::from_json_text(knntune::bench::kBenchmarkSpaceJson);
-    const int checkpoints[] = {100, 500, 1000};
-    std::cout << "| sampler | CPU ms per ask @100 | @500 | @1000 | wall ms @100 | @500 | @1000 |\n"
-              << "|---|---|---|---|---|---|---|\n";
+    std::vector<int> checkpoints;
+    for (std::size_t a = 0, b; a < at.size(); a = b + 1) {
+        b = at.find(',', a);
+        if (b == std::string::npos) b = at.size();
+        checkpoints.push_back(std::stoi(at.substr(a, b - a)));
+    }
+    std::cout << "| sampler";
+    for (const int c : checkpoints) std::cout << " | CPU ms per ask @" << c;
+    for (const int c : checkpoints) std::cout << " | wall ms @" << c;
+    std::cout << " |\n|---";
+    for (std::size_t i = 0; i < 2 * checkpoints.size(); ++i) std::cout << "|---";
+    std::cout << "|\n";
     for (std::size_t a = 0, b; a < samplers.size(); a = b + 1) {
         b = samplers.find(',', a);
         if (b == std::string::npos) b = samplers.size();
@@ -65,7 +75,7 @@ int main(int argc, char** argv) {
         boost::json::object settings;
         if (name == "tpe") settings = tpe_settings;
         if (name == "tpe-univariate") settings["mode"] = "univariate";
-        std::vector<std::vector<double>> ms(3), wall(3);
+        std::vector<std::vector<double>> ms(checkpoints.size()), wall(checkpoints.size());
         for (int r = 0; r < repeats; ++r) {
             kt::StudyOptions opt;
             opt.seed = static_cast<std::uint64_t>(r);
@@ -74,7 +84,7 @@ int main(int argc, char** argv) {
                 kt::make_sampler(name == "random" ? "random" : "tpe", settings, opt.seed, space),
                 std::make_unique<kt::InMemoryStorage>(), opt);
             int done = 0;
-            for (int c = 0; c < 3; ++c) {
+            for (std::size_t c = 0; c < checkpoints.size(); ++c) {
                 for (; done < checkpoints[c]; ++done) {
                     const auto t = study.ask();
                     study.tell(t.number, kt::TrialState::Complete,
