@@ -39,9 +39,10 @@ std::optional<YAML::Mark> oversized(const YAML::Node& root) {
     return std::nullopt;
 }
 
-/// The first mapping key that is itself a mapping or a list (`? [a, b]: 1`, `{x: 1}: 2`):
-/// keys are names, and every reader takes them as text. Walked after `oversized`, so it visits
-/// at most kMaxConfigNodes nodes.
+/// The first mapping key that is not a name: a mapping or a list (`? [a, b]: 1`, `{x: 1}: 2`),
+/// or empty or null (`: 1`, `~: 1`; no reader could look such a key up again). Keys are names,
+/// and every reader takes them as text. An empty key has no position of its own, so its
+/// value's is given. Walked after `oversized`, so it visits at most kMaxConfigNodes nodes.
 std::optional<YAML::Mark> complex_key(const YAML::Node& root) {
     std::vector<YAML::Node> pending{root};
     while (!pending.empty()) {
@@ -49,7 +50,9 @@ std::optional<YAML::Mark> complex_key(const YAML::Node& root) {
         pending.pop_back();
         if (node.IsMap()) {
             for (auto it = node.begin(); it != node.end(); ++it) {
-                if (it->first.IsMap() || it->first.IsSequence()) return it->first.Mark();
+                if (!it->first.IsScalar()) {
+                    return it->first.Mark().is_null() ? it->second.Mark() : it->first.Mark();
+                }
                 pending.push_back(it->second);
             }
         } else if (node.IsSequence()) {
@@ -59,7 +62,8 @@ std::optional<YAML::Mark> complex_key(const YAML::Node& root) {
     return std::nullopt;
 }
 
-constexpr const char* kComplexKeyText = "a key must be a name, not a mapping or a list";
+constexpr const char* kComplexKeyText =
+    "a key must be a name, not empty, null, a mapping or a list";
 
 std::string oversized_text(std::string_view what) {
     return std::string(what) + " expands to more than " + std::to_string(kMaxConfigNodes) +

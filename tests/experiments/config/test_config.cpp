@@ -103,14 +103,18 @@ TEST_CASE("config: errors name the file, line and key", "[experiments][config]")
     CHECK_THROWS_WITH(ConfigDoc::parse("- models\n\"item_knn\",\n", "c.yaml"),
                       Catch::StartsWith("c.yaml:2: a second YAML document ('---') or text after "
                                         "the end of the first"));
-    // A key that is a mapping or a list (YAML's `? ` complex keys) is refused where it stands,
-    // in the file or in a --set value, not reported as an internal error.
+    // A key that is empty, null, a mapping or a list (YAML's `? ` complex keys) is refused where
+    // it stands, in the file or in a --set value, not reported as an internal error.
     CHECK_THROWS_WITH(ConfigDoc::parse("data:\n  ? path: log.csv\n  format: csv\n", "c.yaml"),
-                      "c.yaml:2: a key must be a name, not a mapping or a list");
+                      "c.yaml:2: a key must be a name, not empty, null, a mapping or a list");
     CHECK_THROWS_WITH(ConfigDoc::parse(base + "search:\n  params: {[a, b]: 1}\n", "c.yaml"),
-                      "c.yaml:12: a key must be a name, not a mapping or a list");
-    CHECK_THROWS_WITH(ConfigDoc::parse(base, "c.yaml", {"tuner.settings={? [x]: 1}"}),
-                      "--set tuner.settings: a key must be a name, not a mapping or a list");
+                      "c.yaml:12: a key must be a name, not empty, null, a mapping or a list");
+    CHECK_THROWS_WITH(
+        ConfigDoc::parse(base, "c.yaml", {"tuner.settings={~: 1}"}),
+        "--set tuner.settings: a key must be a name, not empty, null, a mapping or a list");
+    CHECK_THROWS_WITH(
+        ConfigDoc::parse(base, "c.yaml", {"tuner.settings={? [x]: 1}"}),
+        "--set tuner.settings: a key must be a name, not empty, null, a mapping or a list");
     // Schema version and YAML syntax.
     CHECK_THROWS_WITH(ConfigDoc::parse("schema_version: 2\n", "c.yaml"),
                       Catch::StartsWith("c.yaml:1: this config is written for schema version 2"));

@@ -135,6 +135,11 @@ const std::vector<std::pair<std::string, std::string>> kSearchCases = {
      "race needs (it compares measures user by user); use strategy joint or per_measure"},
     {"tuner:\n  n_trials: ~\n",
      "14: key 'tuner.n_trials' has no value; give one, or remove the key to use the default"},
+    // Keys that are not names (found by the config fuzzer: an empty key ended the program
+    // with an uncaught parser exception).
+    {"  params:\n    rp3beta: {alpha: {low: 0.1, high: 2}, : 0.5}\n",
+     "14: a key must be a name, not empty, null, a mapping or a list"},
+    {"~: 3\n", "13: a key must be a name, not empty, null, a mapping or a list"},
     {"tuner:\n  n_trials: 5\n---\nmodels: [item_knn]\n",
      "15: a second YAML document ('---') or text after the end of the first; a config is one "
      "document"},
