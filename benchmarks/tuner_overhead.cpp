@@ -17,6 +17,7 @@
 
 #include "benchmarks/bench_options.hpp"
 #include "benchmarks/tuner_functions.hpp"
+#include "common/text.hpp"
 #include "tuner/study.hpp"
 
 namespace kt = knntune::tuner;
@@ -57,21 +58,14 @@ int main(int argc, char** argv) {
     const kt::SearchSpace space =
         kt::SearchSpace::from_json_text(knntune::bench::kBenchmarkSpaceJson);
     std::vector<int> checkpoints;
-    for (std::size_t a = 0, b; a < at.size(); a = b + 1) {
-        b = at.find(',', a);
-        if (b == std::string::npos) b = at.size();
-        checkpoints.push_back(std::stoi(at.substr(a, b - a)));
-    }
+    for (const std::string& n : knntune::split(at, ',')) checkpoints.push_back(std::stoi(n));
     std::cout << "| sampler";
     for (const int c : checkpoints) std::cout << " | CPU ms per ask @" << c;
     for (const int c : checkpoints) std::cout << " | wall ms @" << c;
     std::cout << " |\n|---";
     for (std::size_t i = 0; i < 2 * checkpoints.size(); ++i) std::cout << "|---";
     std::cout << "|\n";
-    for (std::size_t a = 0, b; a < samplers.size(); a = b + 1) {
-        b = samplers.find(',', a);
-        if (b == std::string::npos) b = samplers.size();
-        const std::string name = samplers.substr(a, b - a);
+    for (const std::string& name : knntune::split(samplers, ',')) {
         boost::json::object settings;
         if (name == "tpe") settings = tpe_settings;
         if (name == "tpe-univariate") settings["mode"] = "univariate";

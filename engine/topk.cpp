@@ -4,8 +4,12 @@
 
 namespace knntune::engine {
 
-std::size_t keep_smallest_keys(std::uint64_t* keys, std::size_t n, std::size_t k,
-                               std::vector<std::uint64_t>& spill) {
+namespace {
+
+/// keep_smallest_keys on keys[0, n): moves the min(k, n) smallest to the front and returns
+/// their count. `spill` is scratch space.
+std::size_t keep_smallest(std::uint64_t* keys, std::size_t n, std::size_t k,
+                          std::vector<std::uint64_t>& spill) {
     thread_local std::vector<std::uint32_t> counts;
     std::size_t kept = 0;  // keys[0, kept) are among the k smallest
     std::uint64_t* cur = keys;
@@ -60,6 +64,14 @@ std::size_t keep_smallest_keys(std::uint64_t* keys, std::size_t n, std::size_t k
         need -= w;
         m = s;
     }
+}
+
+}  // namespace
+
+void keep_smallest_keys(std::vector<std::uint64_t>& keys, std::size_t k) {
+    if (keys.size() <= k) return;
+    thread_local std::vector<std::uint64_t> spill;
+    keys.resize(keep_smallest(keys.data(), keys.size(), k, spill));
 }
 
 CsrMatrix truncate_rows(const CsrMatrix& ranked, Index k) {

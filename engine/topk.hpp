@@ -55,11 +55,6 @@ struct ScoredIndex {
 /// Candidates below which `keep_smallest_keys` leaves the work to nth_element.
 constexpr std::size_t kRadixSelectMin = 256;
 
-/// `keep_smallest_keys` on keys[0, n): moves the min(k, n) smallest to the front and returns
-/// their count. `spill` is scratch space.
-std::size_t keep_smallest_keys(std::uint64_t* keys, std::size_t n, std::size_t k,
-                               std::vector<std::uint64_t>& spill);
-
 /// Cuts `keys` down to its `k` smallest values, in an unspecified order (the same for the same
 /// input). The set kept is the one nth_element keeps, since distinct keys have one such set.
 /// NOTE: a histogram select on the high 32 bits (the score of a `rank_key`): one pass finds
@@ -68,11 +63,7 @@ std::size_t keep_smallest_keys(std::uint64_t* keys, std::size_t n, std::size_t k
 /// selected further (by the same steps on a range 2048 times narrower, or by nth_element
 /// when it is short or all its keys share their high half). Scores spread over their range,
 /// so the passes are branch-light and about twice as fast as nth_element on long lists.
-inline void keep_smallest_keys(std::vector<std::uint64_t>& keys, std::size_t k) {
-    if (keys.size() <= k) return;
-    thread_local std::vector<std::uint64_t> spill;
-    keys.resize(keep_smallest_keys(keys.data(), keys.size(), k, spill));
-}
+void keep_smallest_keys(std::vector<std::uint64_t>& keys, std::size_t k);
 
 /// Keeps the best `k` candidates of `cand`, sorted by `ranks_before`; `cand` is resized.
 /// NOTE: partial selection (`keep_smallest_keys`) then a sort of the kept k; linear in the

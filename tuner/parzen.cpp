@@ -51,26 +51,24 @@ namespace {
 // ln of the normal mass on [lo, hi] (log_normal_mass), remembered per thread. A mixture is
 // refitted at every ask, and most of its kernels keep their centre and width from one ask to
 // the next, so most calls are repeats.
-// NOTE: a direct-mapped table of 2^KNNTUNE_MASS_MEMO_BITS slots: a key goes to one slot, and a
+// NOTE: a direct-mapped table of 2^17 slots (3 MiB per thread): a key goes to one slot, and a
 // miss overwrites it. It holds the values of a pure function, so what it keeps changes only
 // the time, never a result. A node-based hash map dropped whenever it reached 2^16 entries
 // did the same job, but at a few thousand trials (about 60,000 kernels per ask) it was
 // dropped at nearly every ask and spent its time allocating nodes and walking chains.
-#ifndef KNNTUNE_MASS_MEMO_BITS
-#define KNNTUNE_MASS_MEMO_BITS 17
-#endif
 double log_normal_mass_memo(double lo, double hi) {
     struct Slot {
         double lo = std::numeric_limits<double>::quiet_NaN();  // NaN: empty (never equal)
         double hi = 0;
         double value = 0;
     };
-    constexpr std::size_t kSlots = std::size_t{1} << KNNTUNE_MASS_MEMO_BITS;
+    constexpr unsigned kBits = 17;
+    constexpr std::size_t kSlots = std::size_t{1} << kBits;
     thread_local std::vector<Slot> table(kSlots);
     const std::uint64_t a = std::bit_cast<std::uint64_t>(lo);
     const std::uint64_t b = std::bit_cast<std::uint64_t>(hi);
     const std::uint64_t h = (a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL);
-    Slot& slot = table[static_cast<std::size_t>(h >> (64 - KNNTUNE_MASS_MEMO_BITS))];
+    Slot& slot = table[static_cast<std::size_t>(h >> (64 - kBits))];
     if (slot.lo == lo && slot.hi == hi) return slot.value;
     slot = {lo, hi, log_normal_mass(lo, hi)};
     return slot.value;
