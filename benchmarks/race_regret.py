@@ -7,7 +7,11 @@ For one config and model, runs:
   - for each strategy (race, joint) and seed, a study of `--trials` trials;
 then prints, per measure, the reference best and each strategy's regret (reference best minus
 the measure's best in the study; the median and the maximum over the seeds), the trials each
-measure got, and the overall best of each study.
+measure got, and the overall best of each study with the CPU seconds of its process.
+
+The strategy `race_prune` is the race with `tuner.race.prune_first` set to --prune-first
+(trials stopped early on nested subsets of the validation users; docs/race.md); its line also
+counts the pruned trials.
 
 Example:
   benchmarks/race_regret.py build/release/experiments/knntune configs/online-retail.yaml \\
@@ -21,6 +25,7 @@ import argparse
 import csv
 import io
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -38,27 +43,40 @@ def run_study(args, name, strategy, trials, seed):
     done = os.path.join(out, ".bench-done")
     if not os.path.exists(done):
         subprocess.run(["rm", "-rf", out], check=True)
+        extra = []
+        if strategy == "race_prune":
+            strategy = "race"
+            extra = ["--set", "tuner.race.prune_first=%g" % args.prune_first]
         cmd = [args.knntune, "tune", args.config, "--out", out, "--quiet",
                "--set", "models=[%s]" % args.model,
                "--set", "tuner.n_trials=%d" % trials,
                "--set", "tuner.seed=%d" % seed,
-               "--set", "tuner.strategy=%s" % strategy]
+               "--set", "tuner.strategy=%s" % strategy] + extra
         for s in args.set:
             cmd += ["--set", s]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run(cmd, check=True)
-        open(done, "w").close()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        with open(done, "w") as f:
+            f.write("%.3f\n" % cpu)
+    with open(done) as f:
+        text = f.read().strip()
+    cpu = float(text) if text else float("nan")
     text = subprocess.run([args.knntune, "trials", out, "--format", "csv"], check=True,
                           capture_output=True, text=True).stdout
     best, count = {}, {}
+    pruned = 0
     for row in csv.DictReader(io.StringIO(text)):
         m = row["algorithm"]
         count[m] = count.get(m, 0) + 1
+        pruned += row["state"] == "Pruned"
         if row["state"] != "Complete":
             continue
         v = float(row["value"])
         if m not in best or (v < best[m] if args.minimize else v > best[m]):
             best[m] = v
-    return best, count
+    return best, count, cpu, pruned
 
 
 def main():
@@ -72,6 +90,8 @@ def main():
     p.add_argument("--ref-seeds", default="0,1")
     p.add_argument("--strategies", default="race,joint")
     p.add_argument("--minimize", action="store_true")
+    p.add_argument("--prune-first", type=float, default=0.125,
+                   help="tuner.race.prune_first of the race_prune strategy")
     p.add_argument("--set", action="append", default=[], help="extra config override")
     p.add_argument("--work", required=True)
     args = p.parse_args()
@@ -80,8 +100,8 @@ def main():
 
     reference = {}
     for seed in parse_seeds(args.ref_seeds):
-        best, _ = run_study(args, "ref-%s-%d" % (args.model, seed), "per_measure",
-                            args.ref_trials, seed)
+        best, _, _, _ = run_study(args, "ref-%s-%d" % (args.model, seed), "per_measure",
+                                  args.ref_trials, seed)
         for m, v in best.items():
             if m not in reference or sign * v > sign * reference[m]:
                 reference[m] = v
@@ -92,10 +112,14 @@ def main():
     regret = {s: {m: [] for m in measures} for s in strategies}
     trials = {s: {m: [] for m in measures} for s in strategies}
     overall = {s: [] for s in strategies}
+    cpu = {s: [] for s in strategies}
+    pruned = {s: [] for s in strategies}
     for s in strategies:
         for seed in parse_seeds(args.seeds):
-            best, count = run_study(args, "%s-%s-%d" % (s, args.model, seed), s, args.trials,
-                                    seed)
+            best, count, seconds, n_pruned = run_study(
+                args, "%s-%s-%d" % (s, args.model, seed), s, args.trials, seed)
+            cpu[s].append(seconds)
+            pruned[s].append(n_pruned)
             overall[s].append(max(best.values()) if not args.minimize else min(best.values()))
             for m in measures:
                 got = best.get(m)
@@ -121,8 +145,11 @@ def main():
         print(line)
     print()
     for s in strategies:
-        print("%s: overall best per seed %s, median %.4f" % (
-            s, " ".join("%.4f" % v for v in overall[s]), statistics.median(overall[s])))
+        print("%s: overall best per seed %s, median %.4f; CPU s per seed %s, median %.1f; "
+              "pruned trials per seed %s" % (
+                  s, " ".join("%.4f" % v for v in overall[s]), statistics.median(overall[s]),
+                  " ".join("%.1f" % v for v in cpu[s]), statistics.median(cpu[s]),
+                  " ".join("%d" % v for v in pruned[s])))
     return 0
 
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/random.hpp"
 #include "common/text.hpp"
 #include "engine/error.hpp"
 #include "engine/recommend.hpp"
@@ -168,7 +169,10 @@ KnnEvaluator::KnnEvaluator(const engine::CsrMatrix& train, const engine::CsrMatr
     : train_(train), target_(target), orientation_(orientation), metrics_(std::move(metrics)) {
     popularity_ = engine::column_counts(train_);
     user_mask_.assign(static_cast<std::size_t>(target_.rows), 0);
-    for (engine::Index u = 0; u < target_.rows; ++u) user_mask_[u] = target_.row_nnz(u) > 0 ? 1 : 0;
+    for (engine::Index u = 0; u < target_.rows; ++u) {
+        user_mask_[u] = target_.row_nnz(u) > 0 ? 1 : 0;
+        if (user_mask_[u] != 0) units_.push_back(u);
+    }
     for (const auto& m : metrics_) top_n_ = std::max(top_n_, m.cutoff);
     if (cache_max_pairs > 0) {
         auto built = sim::CooccurrenceCache::build(train_, orientation_, cache_max_pairs);
@@ -204,6 +208,149 @@ engine::CsrMatrix KnnEvaluator::fit_rows(const KnnConfig& config, bool* cache_hi
                                        sim::Selection{.row_mask = rows});
     }
     return sim::compute_similarity(train_, orientation_, m, p);
+}
+
+bool KnnEvaluator::fits_rows(const KnnConfig& config) const {
+    const sim::Measure m = sim::measure_from_name(config.measure);
+    const sim::SimilarityParams p = sim::parse_params(m, config.params);
+    return (cache_ && cache_->cooccurrence.supports(m, p)) || sim::takes_selection(m, p);
+}
+
+PruneStages prune_stages(std::size_t n_units, double first, std::size_t min_units,
+                         std::uint64_t seed) {
+    PruneStages s;
+    s.order.resize(n_units);
+    for (std::size_t i = 0; i < n_units; ++i) s.order[i] = i;
+    Rng rng(seed, 0);
+    for (std::size_t i = 0; i + 1 < n_units; ++i) {
+        std::swap(s.order[i], s.order[i + rng.below(n_units - i)]);
+    }
+    if (first <= 0.0) return s;
+    auto at = std::max(min_units,
+                       static_cast<std::size_t>(std::ceil(first * static_cast<double>(n_units))));
+    for (; at < n_units; at *= 2) s.checks.push_back(at);
+    return s;
+}
+
+namespace {
+
+/// The rows of `m` that `mask` marks; the others empty.
+engine::CsrMatrix masked_rows(const engine::CsrMatrix& m, const std::vector<std::uint8_t>& mask) {
+    engine::CsrMatrix out(m.rows, m.cols);
+    for (engine::Index r = 0; r < m.rows; ++r) {
+        out.indptr[r + 1] = out.indptr[r] + (mask[r] != 0 ? m.row_nnz(r) : 0);
+    }
+    out.indices.reserve(static_cast<std::size_t>(out.nnz()));
+    out.values.reserve(static_cast<std::size_t>(out.nnz()));
+    for (engine::Index r = 0; r < m.rows; ++r) {
+        if (mask[r] == 0) continue;
+        const auto idx = m.row_indices(r);
+        const auto val = m.row_values(r);
+        out.indices.insert(out.indices.end(), idx.begin(), idx.end());
+        out.values.insert(out.values.end(), val.begin(), val.end());
+    }
+    return out;
+}
+
+/// One matrix of the rows of `parts`, each row taken from the part that `owner` names.
+engine::CsrMatrix merge_rows(const std::vector<engine::CsrMatrix>& parts,
+                             const std::vector<std::int32_t>& owner, engine::Index cols) {
+    const auto rows = static_cast<engine::Index>(owner.size());
+    engine::CsrMatrix out(rows, cols);
+    for (engine::Index r = 0; r < rows; ++r) {
+        out.indptr[r + 1] = out.indptr[r] + (owner[r] < 0 ? 0 : parts[owner[r]].row_nnz(r));
+    }
+    out.indices.reserve(static_cast<std::size_t>(out.nnz()));
+    out.values.reserve(static_cast<std::size_t>(out.nnz()));
+    for (engine::Index r = 0; r < rows; ++r) {
+        if (owner[r] < 0) continue;
+        const auto idx = parts[owner[r]].row_indices(r);
+        const auto val = parts[owner[r]].row_values(r);
+        out.indices.insert(out.indices.end(), idx.begin(), idx.end());
+        out.values.insert(out.values.end(), val.begin(), val.end());
+    }
+    return out;
+}
+
+}  // namespace
+
+StagedResult KnnEvaluator::evaluate_staged(const KnnConfig& config, const std::string& objective,
+                                           const PruneStages& stages,
+                                           const StageCheck& check) const {
+    using Clock = std::chrono::steady_clock;
+    if (stages.order.size() != units_.size()) {
+        throw engine::ParamError("evaluate_staged: " + std::to_string(stages.order.size()) +
+                                 " units in the stages, " + std::to_string(units_.size()) +
+                                 " evaluated users");
+    }
+    const engine::MetricSpec* spec = nullptr;
+    for (const auto& m : metrics_) spec = m.name == objective ? &m : spec;
+    if (spec == nullptr) throw engine::ParamError("metric '" + objective + "' is not computed");
+    const bool user = orientation_ == sim::Orientation::User;
+    const bool by_stage = user && fits_rows(config);
+    StagedResult out;
+    bool hit = false;
+    auto t0 = Clock::now();
+    engine::CsrMatrix s;
+    if (!by_stage) s = fit_rows(config, &hit, user ? &user_mask_ : nullptr);
+    double fit_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    double eval_seconds = 0.0;
+    std::vector<engine::CsrMatrix> parts;
+    std::vector<std::int32_t> owner(static_cast<std::size_t>(train_.rows), -1);
+    std::vector<double> done;  // the objective of order[0..done.size())
+    std::vector<std::size_t> ends = stages.checks;
+    ends.push_back(stages.order.size());
+    for (std::size_t stage = 0, from = 0; stage < ends.size(); from = ends[stage++]) {
+        std::vector<std::uint8_t> mask(static_cast<std::size_t>(train_.rows), 0);
+        for (std::size_t i = from; i < ends[stage]; ++i) mask[units_[stages.order[i]]] = 1;
+        if (by_stage) {
+            t0 = Clock::now();
+            s = fit_rows(config, &hit, &mask);
+            fit_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+        }
+        t0 = Clock::now();
+        engine::RecommendParams rp;
+        rp.top_n = top_n_;
+        rp.user_mask = mask;
+        parts.push_back(engine::recommend(train_, s, orientation_, rp));
+        for (std::size_t i = from; i < ends[stage]; ++i) {
+            owner[units_[stages.order[i]]] = static_cast<std::int32_t>(stage);
+        }
+        if (stage + 1 < ends.size()) {
+            const engine::Evaluation e = engine::evaluate_metrics(
+                parts.back(), masked_rows(target_, mask), popularity_, std::span(spec, 1));
+            // e.users ascending; the stage's units in stage order are looked up by user.
+            std::vector<double> by_user(static_cast<std::size_t>(train_.rows), 0.0);
+            for (std::size_t j = 0; j < e.users.size(); ++j) {
+                by_user[e.users[j]] = e.metrics[0].per_user[j];
+            }
+            for (std::size_t i = from; i < ends[stage]; ++i) {
+                done.push_back(by_user[units_[stages.order[i]]]);
+            }
+            eval_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+            const std::span<const std::size_t> so_far(stages.order.data(), done.size());
+            if (check(so_far, done)) {
+                double sum = 0.0;
+                for (const double v : done) sum += v;
+                out.stopped_units = done.size();
+                out.partial_value = sum / static_cast<double>(done.size());
+                out.result.fit_seconds = fit_seconds;
+                out.result.eval_seconds = eval_seconds;
+                out.result.cache_hit = hit;
+                return out;
+            }
+        } else {
+            eval_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+        }
+    }
+    t0 = Clock::now();
+    const engine::CsrMatrix recs = merge_rows(parts, owner, train_.cols);
+    out.result.evaluation = engine::evaluate_metrics(recs, target_, popularity_, metrics_);
+    out.result.fit_seconds = fit_seconds;
+    out.result.eval_seconds =
+        eval_seconds + std::chrono::duration<double>(Clock::now() - t0).count();
+    out.result.cache_hit = hit;
+    return out;
 }
 
 TrialResult trial_result(const KnnResult& r, const std::string& objective, bool per_unit) {

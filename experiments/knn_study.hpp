@@ -3,8 +3,10 @@
 /// similarity measures, trial → configuration, and the evaluation of one configuration.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -75,6 +77,31 @@ struct TrialResult {
 [[nodiscard]] TrialResult trial_result(const KnnResult& r, const std::string& objective,
                                        bool per_unit);
 
+/// The stages of a pruned evaluation: nested prefixes of a seeded order of the evaluated
+/// units (the users with an item in the target, numbered 0.. in ascending user order).
+struct PruneStages {
+    std::vector<std::size_t> order;   ///< a permutation of the unit numbers
+    std::vector<std::size_t> checks;  ///< units evaluated at each check, ascending, < |order|
+};
+
+/// The stages for `n_units` units: the first check after max(`min_units`, ⌈first · n_units⌉)
+/// units, each next one after twice as many, while fewer than all; none when `first` is 0.
+/// The order is a Fisher–Yates shuffle drawn from `Rng(seed, 0)`.
+[[nodiscard]] PruneStages prune_stages(std::size_t n_units, double first, std::size_t min_units,
+                                       std::uint64_t seed);
+
+/// Asked after each check of a staged evaluation with the units evaluated so far (in stage
+/// order) and the objective of each; true stops the evaluation there.
+using StageCheck =
+    std::function<bool(std::span<const std::size_t> units, std::span<const double> values)>;
+
+/// What a staged evaluation gives: the full result, or where it stopped.
+struct StagedResult {
+    KnnResult result;               ///< complete when `stopped_units` is 0
+    std::size_t stopped_units = 0;  ///< units evaluated when a check stopped it, else 0
+    double partial_value = 0.0;     ///< the objective's mean over those units
+};
+
 /// Everything that stays the same across the trials of one study: the matrices, the
 /// metrics, the evaluated users, item popularity and (optionally) the co-occurrence cache.
 class KnnEvaluator {
@@ -97,6 +124,16 @@ class KnnEvaluator {
     /// the same length as `evaluate`, and scores them the same way; fit_seconds is 0 (the
     /// baselines fit nothing). Thread-safe.
     [[nodiscard]] KnnResult evaluate_baseline(engine::Baseline baseline, std::uint64_t seed) const;
+    /// `evaluate` in the stages of `stages`: after each check, `check` sees the objective
+    /// `objective` of the units so far and may stop it. Item-KNN fits once and recommends per
+    /// stage; user-KNN also fits only each stage's rows. Not stopped, the result is that of
+    /// `evaluate`, value for value (each user's list does not depend on the others). Thread-safe.
+    [[nodiscard]] StagedResult evaluate_staged(const KnnConfig& config,
+                                               const std::string& objective,
+                                               const PruneStages& stages,
+                                               const StageCheck& check) const;
+    /// Users evaluated (those with an item in target), ascending: unit i is `units()[i]`.
+    [[nodiscard]] const std::vector<engine::Index>& units() const { return units_; }
     /// The similarity matrix of `config` on train (from the cache when it applies).
     [[nodiscard]] engine::CsrMatrix fit(const KnnConfig& config, bool* cache_hit = nullptr) const;
 
@@ -109,6 +146,8 @@ class KnnEvaluator {
     /// `fit` gives it (the others empty), when the measure takes a selection.
     [[nodiscard]] engine::CsrMatrix fit_rows(const KnnConfig& config, bool* cache_hit,
                                              const std::vector<std::uint8_t>* rows) const;
+    /// Whether `fit_rows` computes only the rows asked for `config` (else all of them).
+    [[nodiscard]] bool fits_rows(const KnnConfig& config) const;
 
     const engine::CsrMatrix& train_;
     const engine::CsrMatrix& target_;
@@ -116,6 +155,7 @@ class KnnEvaluator {
     std::vector<engine::MetricSpec> metrics_;
     std::vector<engine::Offset> popularity_;
     std::vector<std::uint8_t> user_mask_;
+    std::vector<engine::Index> units_;
     engine::Index top_n_ = 1;
     struct Cache;
     std::unique_ptr<Cache> cache_;

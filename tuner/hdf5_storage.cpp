@@ -131,6 +131,7 @@ void write_race(const Writer& w, hid_t root, const RaceRecord& race) {
     w.string_attr(g.get(), "allocation", race.allocation);
     w.scalar_attr(g.get(), "next_check", H5T_NATIVE_INT64, race.next_check);
     w.scalar_attr(g.get(), "n_tests", H5T_NATIVE_INT64, race.n_tests);
+    w.scalar_attr(g.get(), "round_start", H5T_NATIVE_INT64, race.round_start);
     std::vector<std::string> arm, state, leader;
     std::vector<std::int64_t> stopped_at, n_trials, strikes;
     std::vector<double> p_value, p_raw, value, leader_value;
@@ -188,6 +189,8 @@ void read_race_settings(const Reader& r, hid_t g, RaceRecord& race) {
     }
     race.next_check = count("next_check", 0);
     race.n_tests = count("n_tests", 0);
+    // NOTE: logs written before pruning existed have no round_start.
+    if (r.has_attr(g, "round_start")) race.round_start = count("round_start", -1);
 }
 
 RaceRecord read_race(const Reader& r, hid_t root) {

@@ -88,8 +88,8 @@ struct ArmBest {
 
 class Racer {
   public:
-    Racer(Study& study, const RaceObjective& objective, const RaceParams& params)
-        : study_(study), objective_(objective), p_(params) {
+    Racer(Study& study, StagedRaceObjective objective, const RaceParams& params)
+        : study_(study), objective_(std::move(objective)), p_(params) {
         key_index_ = study_.space().index_of(p_.key);
         const Distribution& d = study_.space().param(key_index_).distribution;
         if (!d.is_categorical() || study_.space().param(key_index_).condition) {
@@ -124,13 +124,17 @@ class Racer {
     }
     bool better(const ArmBest& a, const ArmBest& b) const;
     void evaluate(const std::vector<FrozenTrial>& asked);
-    void run_one(const FrozenTrial& t);
+    /// Per arm, the per-unit values pruning compares with (empty: none), for a round that
+    /// starts at trial `round_start`.
+    std::vector<std::vector<double>> references(const std::vector<FrozenTrial>& asked,
+                                                std::int64_t round_start);
+    void run_one(const FrozenTrial& t, const std::vector<double>& reference);
     void maybe_test(const std::vector<std::int64_t>& counts, std::int64_t last_number);
     std::vector<double> per_unit_of(std::size_t arm);
     std::vector<std::size_t> next_round(std::int64_t remaining) const;
 
     Study& study_;
-    const RaceObjective& objective_;
+    StagedRaceObjective objective_;
     RaceParams p_;
     std::size_t key_index_ = 0;
     std::vector<std::string> labels_;
@@ -203,11 +207,13 @@ bool Racer::better(const ArmBest& a, const ArmBest& b) const {
     return a.number < b.number;
 }
 
-void Racer::run_one(const FrozenTrial& t) {
+void Racer::run_one(const FrozenTrial& t, const std::vector<double>& reference) {
     std::vector<double> per_unit;
+    const PruneReference prune{reference.empty() ? nullptr : &reference, study_.direction(),
+                               p_.prune_alpha};
     const FrozenTrial done = study_.run_and_tell(
         [&](const Trial& view) {
-            RaceEvaluation r = objective_(view);
+            RaceEvaluation r = objective_(view, prune);
             per_unit = std::move(r.per_unit);
             return r.evaluation;
         },
@@ -221,17 +227,51 @@ void Racer::run_one(const FrozenTrial& t) {
     if (p_.on_trial_finished) p_.on_trial_finished(done);
 }
 
+std::vector<std::vector<double>> Racer::references(const std::vector<FrozenTrial>& asked,
+                                                   std::int64_t round_start) {
+    std::vector<std::vector<double>> refs(labels_.size());
+    if (p_.prune_alpha <= 0.0) return refs;
+    std::vector<ArmBest> before(labels_.size());
+    for (const FrozenTrial& t : study_.trials()) {
+        if (t.number >= round_start || t.state != TrialState::Complete) continue;
+        ArmBest b{t.number, t.value, {}};
+        ArmBest& cur = before[arm_of(t)];
+        if (cur.number < 0 || better(b, cur)) cur = b;
+    }
+    for (const FrozenTrial& t : asked) {
+        const std::size_t a = arm_of(t);
+        if (before[a].number < 0 || !refs[a].empty()) continue;
+        // NOTE: the arm's best before the round is its current best except after a resume
+        // into a round some of whose trials had finished; then it is evaluated again.
+        if (before[a].number == best_[a].number) {
+            refs[a] = per_unit_of(a);
+        } else {
+            const Trial view(study_.space(), study_.trial(before[a].number));
+            refs[a] = objective_(view, PruneReference{}).per_unit;
+        }
+    }
+    return refs;
+}
+
 void Racer::evaluate(const std::vector<FrozenTrial>& asked) {
+    if (asked.empty()) return;
+    std::int64_t start = asked.front().number;
+    for (const FrozenTrial& t : asked) start = std::min(start, t.number);
+    // NOTE: `run` records each round's first number before asking it, so trials re-run after a
+    // kill get the reference of their own round. A log from before pruning has none recorded.
+    if (record_.round_start >= 0 && record_.round_start <= start) start = record_.round_start;
+    const std::vector<std::vector<double>> refs = references(asked, start);
+    const auto run = [&](std::size_t i) { run_one(asked[i], refs[arm_of(asked[i])]); };
     const std::size_t width = std::max<std::size_t>(1, p_.parallel_trials);
     for (std::size_t from = 0; from < asked.size(); from += width) {
         const std::size_t to = std::min(asked.size(), from + width);
         if (p_.arena == nullptr || to - from == 1) {
-            for (std::size_t i = from; i < to; ++i) run_one(asked[i]);
+            for (std::size_t i = from; i < to; ++i) run(i);
             continue;
         }
         p_.arena->execute([&] {
             tbb::task_group group;
-            for (std::size_t i = from; i < to; ++i) group.run([&, i] { run_one(asked[i]); });
+            for (std::size_t i = from; i < to; ++i) group.run([&, i] { run(i); });
             group.wait();
         });
     }
@@ -240,7 +280,7 @@ void Racer::evaluate(const std::vector<FrozenTrial>& asked) {
 std::vector<double> Racer::per_unit_of(std::size_t arm) {
     ArmBest& b = best_[arm];
     if (b.per_unit.empty()) {
-        RaceEvaluation r = objective_(Trial(study_.space(), study_.trial(b.number)));
+        RaceEvaluation r = objective_(Trial(study_.space(), study_.trial(b.number)), {});
         b.per_unit = std::move(r.per_unit);
     }
     return b.per_unit;
@@ -404,6 +444,10 @@ OptimizeResult Racer::run() {
                 study_.enqueue({{p_.key, static_cast<double>(a)}}, false);
             }
         }
+        if (p_.prune_alpha > 0.0 && !slots.empty()) {
+            record_.round_start = static_cast<std::int64_t>(trials.size());
+            study_.write_race(record_);
+        }
         const std::vector<FrozenTrial> asked = study_.ask(slots.size());
         evaluate(asked);
         result.n_run += static_cast<std::int64_t>(asked.size());
@@ -424,11 +468,44 @@ std::unique_ptr<Sampler> make_arm_sampler(std::unique_ptr<Sampler> inner, std::s
     return std::make_unique<ArmSampler>(std::move(inner), std::move(key), share);
 }
 
-OptimizeResult race(Study& study, const RaceObjective& objective, const RaceParams& params) {
+bool PruneReference::worse(std::span<const std::size_t> units,
+                           std::span<const double> values) const {
+    if (per_unit == nullptr || alpha <= 0.0) return false;
+    if (units.size() != values.size()) {
+        throw StudyError("prune: " + std::to_string(units.size()) + " units but " +
+                         std::to_string(values.size()) + " values");
+    }
+    std::vector<double> ref;
+    ref.reserve(units.size());
+    for (const std::size_t u : units) {
+        if (u >= per_unit->size()) {
+            throw StudyError("prune: unit " + std::to_string(u) + " outside the reference's " +
+                             std::to_string(per_unit->size()));
+        }
+        ref.push_back((*per_unit)[u]);
+    }
+    const auto alternative =
+        direction == Direction::Maximize ? stats::Alternative::Greater : stats::Alternative::Less;
+    const stats::WilcoxonResult r =
+        stats::wilcoxon_signed_rank(ref, values, {.alternative = alternative});
+    return r.n_nonzero > 0 && r.p_value < alpha;
+}
+
+OptimizeResult race(Study& study, const StagedRaceObjective& objective, const RaceParams& params) {
     if (params.parallel_trials < 1) throw SettingsError("parallel.trials must be >= 1");
     if (params.timeout_seconds < 0.0) throw SettingsError("timeout must be >= 0 seconds");
+    if (!(params.prune_alpha >= 0.0 && params.prune_alpha < 1.0)) {
+        throw SettingsError("race: prune_alpha must be in [0, 1)");
+    }
     Racer racer(study, objective, params);
     return racer.run();
+}
+
+OptimizeResult race(Study& study, const RaceObjective& objective, const RaceParams& params) {
+    return race(study, StagedRaceObjective([&objective](const Trial& t, const PruneReference&) {
+                    return objective(t);
+                }),
+                params);
 }
 
 }  // namespace knntune::tuner

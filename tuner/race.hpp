@@ -26,6 +26,10 @@
 ///   protects an arm whose first trials all missed and that is still climbing.) The trial log
 ///   records every test.
 /// - The race ends when the study has `n_trials` finished trials (or the timeout passes).
+/// - *Pruning* (`prune_alpha` > 0): each trial gets its arm's best before its round as a
+///   `PruneReference`, which a staged objective uses to stop early; the round's first number
+///   is recorded (`RaceRecord::round_start`) before the round is asked, so a resumed round
+///   prunes against the same trial. Pruned trials never become an arm's best.
 ///
 /// Each arm's trials are sampled from that arm's trials only (`make_arm_sampler`): its own
 /// model of k, shrink and its own parameters. Trial numbers, the arm of each trial and the
@@ -55,6 +59,26 @@ struct RaceEvaluation {
 /// Evaluates one trial of a race. Throwing fails the trial, as in `Study::optimize`.
 using RaceObjective = std::function<RaceEvaluation(const Trial&)>;
 
+/// What a race trial may be pruned against (`RaceParams::prune_alpha` > 0): the per-unit
+/// values of its arm's best Complete trial among the trials numbered below the trial's round
+/// (the best when the round was asked, also after a kill and resume). An objective that
+/// evaluates the units in stages calls `worse` after each stage and throws `TrialPruned` when it
+/// returns true; it must evaluate every unit before it completes.
+struct PruneReference {
+    const std::vector<double>* per_unit = nullptr;  ///< null: nothing to prune against
+    Direction direction = Direction::Maximize;
+    double alpha = 0.0;
+    /// Whether a trial with `values[i]` on unit `units[i]` (an index into `per_unit`) is
+    /// significantly worse than the reference on those units: a one-sided Wilcoxon
+    /// signed-rank test of "the reference is better per unit" with p < `alpha`. False without
+    /// a reference. Throws `StudyError` on a unit outside the reference or unequal lengths.
+    [[nodiscard]] bool worse(std::span<const std::size_t> units,
+                             std::span<const double> values) const;
+};
+
+/// A race objective that may stop a trial early against its `PruneReference`.
+using StagedRaceObjective = std::function<RaceEvaluation(const Trial&, const PruneReference&)>;
+
 /// Settings of one `race` call.
 struct RaceParams {
     std::string key = "algorithm";  ///< the raced root categorical
@@ -71,7 +95,9 @@ struct RaceParams {
     /// Stop after this many finished trials without a new best of the whole study (0: off).
     std::int64_t patience = 0;
     std::size_t parallel_trials = 1;
-    std::int64_t max_failures = 0;     ///< as in `OptimizeParams`, checked after each round
+    std::int64_t max_failures = 0;  ///< as in `OptimizeParams`, checked after each round
+    /// Level of the pruning test (`PruneReference`); 0: trials get no reference, none is pruned.
+    double prune_alpha = 0.0;
     tbb::task_arena* arena = nullptr;  ///< as in `OptimizeParams`
     /// Configurations each arm runs first, in order (JSON as `Study::enqueue_json`; each must
     /// give `key`).
@@ -97,5 +123,7 @@ std::unique_ptr<Sampler> make_arm_sampler(std::unique_ptr<Sampler> inner, std::s
 /// `SettingsError` for bad settings, `StudyError` for per-unit vectors that differ in length,
 /// and `FailuresError` after a round that leaves `max_failures` failures of one kind.
 OptimizeResult race(Study& study, const RaceObjective& objective, const RaceParams& params);
+/// The same with an objective that can be pruned (`RaceParams::prune_alpha`).
+OptimizeResult race(Study& study, const StagedRaceObjective& objective, const RaceParams& params);
 
 }  // namespace knntune::tuner

@@ -60,7 +60,10 @@ struct RaceRecord {
     std::string allocation = "equal";  ///< trials per round: "equal" or "dimension"
     std::int64_t next_check = 0;       ///< per-arm trial count at which the next test runs
     std::int64_t n_tests = 0;          ///< tests run so far
-    std::vector<RaceArm> arms;         ///< in choice order
+    /// With pruning: the first trial number of the round being evaluated; a pruned trial is
+    /// compared with its arm's best among the trials numbered below it. -1: none recorded.
+    std::int64_t round_start = -1;
+    std::vector<RaceArm> arms;  ///< in choice order
     [[nodiscard]] bool empty() const { return arms.empty(); }
 };
 

@@ -294,8 +294,9 @@ FrozenTrial Study::run_and_tell(const Objective& objective, const FrozenTrial& f
     try {
         const Trial view(space_, frozen);
         e = objective(view);
-    } catch (const TrialPruned&) {
+    } catch (const TrialPruned& pruned) {
         state = TrialState::Pruned;
+        e = pruned.partial();
     } catch (const std::exception& ex) {
         state = TrialState::Fail;
         error = ex.what();

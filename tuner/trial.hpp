@@ -60,10 +60,17 @@ struct Evaluation {
     std::map<std::string, double> metrics;
 };
 
-/// Thrown by an objective to end its trial as Pruned instead of Complete.
+/// Thrown by an objective to end its trial as Pruned instead of Complete, optionally with what
+/// it had measured when it stopped (e.g. the objective over the units evaluated so far).
 class TrialPruned : public std::exception {
   public:
+    TrialPruned() = default;
+    explicit TrialPruned(Evaluation partial) : partial_(std::move(partial)) {}
     const char* what() const noexcept override { return "trial pruned"; }
+    const Evaluation& partial() const { return partial_; }
+
+  private:
+    Evaluation partial_;
 };
 
 /// The objective's view of a trial: its number and parameter values, looked up by key

@@ -96,6 +96,7 @@ void put_race(Out& o, const RaceRecord& r) {
         o.f64(a.value);
         o.f64(a.leader_value);
     }
+    o.i64(r.round_start);
 }
 
 // ---- decoding ------------------------------------------------------------------------------
@@ -196,6 +197,8 @@ RaceRecord get_race(In& in) {
         a.value = in.f64();
         a.leader_value = in.f64();
     }
+    // NOTE: records written before pruning existed end here.
+    if (!in.done()) r.round_start = in.i64();
     return r;
 }
 

@@ -176,7 +176,16 @@ void check_sampler(const ConfigDoc& doc, const ExperimentConfig& cfg) {
 /// The race compares measures user by user, so its objective needs a value per user (a global
 /// metric such as coverage would fail every trial).
 void check_race_objective(const ConfigDoc& doc, const ExperimentConfig& cfg) {
-    if (cfg.tuner.strategy != TuneStrategy::Race) return;
+    if (cfg.tuner.strategy != TuneStrategy::Race) {
+        if (cfg.tuner.race.prune_first > 0.0) {
+            Section(doc, doc.root(), "")
+                .child("tuner")
+                .child("race")
+                .fail("prune_first",
+                      "prunes the trials of a race only; set tuner.strategy: race, or remove it");
+        }
+        return;
+    }
     for (const engine::MetricFamily& f : engine::metric_table()) {
         if (f.name != cfg.objective.metric.family ||
             !std::holds_alternative<engine::GlobalMetricFn>(f.compute)) {

@@ -58,6 +58,10 @@ struct RaceConfig {
     /// best and, on two of the three tasks, lower per-measure regret (docs/benchmarks.md).
     std::string allocation = "dimension";
     bool share = true;  ///< k and shrink learn from every measure's trials (make_arm_sampler)
+    /// Share of the validation users of the first pruning check (each next check doubles
+    /// it); 0: no pruning (docs/race.md, "Pruning trials").
+    double prune_first = 0.0;
+    double prune_alpha = 0.05;  ///< level of the one-sided test that prunes a trial
 };
 
 struct TunerConfig {

@@ -358,6 +358,13 @@ const ConfigKey kKeys[] = {
         "parameters"),
     bool_key<&EC::tuner, &TunerConfig::race, &RaceConfig::share>(
         "tuner.race.share", "k and shrink also learn from the other measures' trials"),
+    float_key<&EC::tuner, &TunerConfig::race, &RaceConfig::prune_first>(
+        "tuner.race.prune_first", {0, 1, false, true},
+        "prune trials on nested subsets of validation users: share of the users at the first "
+        "check, doubled at each next one (0: off; docs/race.md)"),
+    float_key<&EC::tuner, &TunerConfig::race, &RaceConfig::prune_alpha>(
+        "tuner.race.prune_alpha", {0, 1, true, true},
+        "level of the one-sided paired test that prunes a trial worse than its measure's best"),
     int_key<&EC::tuner, &TunerConfig::cache_max_pairs>(
         "tuner.cache_max_pairs", {0, kCountMax},
         "size limit of the co-occurrence cache reused across trials, in stored pairs (8 bytes "

@@ -25,6 +25,9 @@ using engine::Period;
 
 namespace {
 
+/// Users evaluated before the first pruning check, at least (tuner.race.prune_first).
+constexpr std::size_t kPruneMinUnits = 50;
+
 /// The measure groups that get one study each: every measure together, or one per measure.
 std::vector<std::vector<std::string>> study_groups(const ExperimentConfig& cfg) {
     if (!cfg.tuner.per_measure()) return {cfg.search.measures};
@@ -175,6 +178,37 @@ tuner::RaceEvaluation race_trial(const StudyJob& job, const KnnConfig& c,
     return out;
 }
 
+/// A race trial that may stop early: evaluated in `stages` and pruned when a check finds it
+/// significantly worse than `ref` on the users so far. Without a reference (the measure has no
+/// complete trial yet), or in a distributed run, the trial is evaluated whole.
+tuner::RaceEvaluation staged_race_trial(const StudyJob& job, const KnnConfig& c,
+                                        const std::string& objective, const PruneStages& stages,
+                                        const tuner::PruneReference& ref, CacheCounts& counts) {
+    if (ref.per_unit == nullptr || stages.checks.empty() || job.cluster != nullptr) {
+        return race_trial(job, c, objective, counts);
+    }
+    StagedResult s = job.evaluator->evaluate_staged(
+        c, objective, stages,
+        [&](std::span<const std::size_t> units, std::span<const double> values) {
+            return ref.worse(units, values);
+        });
+    ++(s.result.cache_hit ? counts.hits : counts.misses);
+    if (s.stopped_units > 0) {
+        tuner::Evaluation partial;
+        partial.value = s.partial_value;
+        partial.metrics["pruned_units"] = static_cast<double>(s.stopped_units);
+        partial.metrics["fit_seconds"] = s.result.fit_seconds;
+        partial.metrics["eval_seconds"] = s.result.eval_seconds;
+        partial.metrics["cache_hit"] = s.result.cache_hit ? 1.0 : 0.0;
+        throw tuner::TrialPruned(std::move(partial));
+    }
+    TrialResult r = trial_result(s.result, objective, true);
+    tuner::RaceEvaluation out;
+    out.evaluation = to_evaluation(r);
+    out.per_unit = std::move(r.per_unit);
+    return out;
+}
+
 /// One progress note per race test: the leader, and the measures it stopped with p-values.
 std::string race_note(const tuner::RaceRecord& record, const std::vector<std::string>& stopped) {
     std::string leader;
@@ -213,11 +247,23 @@ tuner::OptimizeResult optimize_race(const RunContext& ctx, const StudyJob& job, 
         ctx.progress().note(job.model + ": " + race_note(r, stopped));
     };
     const std::string& objective = cfg.objective.metric.name;
+    const bool prune = cfg.tuner.race.prune_first > 0.0;
+    p.prune_alpha = prune ? cfg.tuner.race.prune_alpha : 0.0;
+    PruneStages stages;
+    if (prune && job.evaluator != nullptr) {
+        stages = prune_stages(job.evaluator->units().size(), cfg.tuner.race.prune_first,
+                              kPruneMinUnits, job.seed(cfg));
+    } else if (prune) {
+        ctx.progress().note(job.model +
+                            ": tuner.race.prune_first is ignored in a distributed "
+                            "run; every trial is evaluated whole");
+    }
     return tuner::race(
         study,
-        [&](const tuner::Trial& t) {
-            return race_trial(job, config_from_trial(cfg.search, t), objective, counts);
-        },
+        tuner::StagedRaceObjective([&](const tuner::Trial& t, const tuner::PruneReference& ref) {
+            return staged_race_trial(job, config_from_trial(cfg.search, t), objective, stages, ref,
+                                     counts);
+        }),
         p);
 }
 
@@ -249,6 +295,10 @@ void run_study(const RunContext& ctx, const StudyJob& job, const std::string& fi
         if (t.state == tuner::TrialState::Complete) {
             line += objective + "=" + significant(t.value, 5);
             best_line = best.update(t.value, c);
+        } else if (const auto at = t.metrics.find("pruned_units"); at != t.metrics.end()) {
+            line += "Pruned after " + std::to_string(static_cast<long>(at->second)) + " users (" +
+                    objective + "=" + significant(t.value, 5) + " on them)";
+            best_line = best.text();
         } else {
             line +=
                 std::string(tuner::state_name(t.state)) + (t.error.empty() ? "" : ": " + t.error);

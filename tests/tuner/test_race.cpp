@@ -4,11 +4,15 @@
 
 #include <oneapi/tbb/task_arena.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <new>
+#include <span>
 
+#include "common/paired_stats.hpp"
 #include "common/random.hpp"
 #include "tests/tuner/fixtures.hpp"
 #include "tuner/error.hpp"
@@ -66,11 +70,11 @@ struct RaceRun {
     RaceRecord record;
 };
 
-RaceRun run_race(std::int64_t n_trials, std::size_t parallel, int threads,
-                 std::unique_ptr<Storage> storage = std::make_unique<InMemoryStorage>(),
-                 const RaceObjective& objective = synthetic, bool resume = false,
-                 const std::string& allocation = "equal", std::int64_t crash_at = -1,
-                 bool share = false) {
+/// Runs `go` on a race study of `race_space` with the race settings of these tests.
+RaceRun run_race_with(std::int64_t n_trials, std::size_t parallel, int threads,
+                      std::unique_ptr<Storage> storage, bool resume, const std::string& allocation,
+                      std::int64_t crash_at, bool share,
+                      const std::function<void(Study&, RaceParams&)>& go) {
     const SearchSpace space = race_space();
     StudyOptions opt;
     opt.direction = Direction::Maximize;
@@ -92,8 +96,18 @@ RaceRun run_race(std::int64_t n_trials, std::size_t parallel, int threads,
         if (t.number == crash_at) throw std::runtime_error("crash");
     };
     p.enqueued.push_back(boost::json::object{{"algorithm", "c"}, {"k", 100}});
-    (void)race(study, objective, p);
+    go(study, p);
     return {study.trials(), study.race()};
+}
+
+RaceRun run_race(std::int64_t n_trials, std::size_t parallel, int threads,
+                 std::unique_ptr<Storage> storage = std::make_unique<InMemoryStorage>(),
+                 const RaceObjective& objective = synthetic, bool resume = false,
+                 const std::string& allocation = "equal", std::int64_t crash_at = -1,
+                 bool share = false) {
+    return run_race_with(n_trials, parallel, threads, std::move(storage), resume, allocation,
+                         crash_at, share,
+                         [&](Study& s, RaceParams& p) { (void)race(s, objective, p); });
 }
 
 std::map<std::string, int> trials_per_arm(const RaceRun& r) {
@@ -361,4 +375,160 @@ TEST_CASE("race: failures of one kind stop it after a round; the race then goes 
     CHECK(study.n_finished() == 40);
     CHECK(study.trial(7).state == TrialState::Fail);
     CHECK(study.trial(8).state == TrialState::Complete);
+}
+
+namespace {
+
+/// The order in which `staged_synthetic` evaluates the units, and its checks.
+const std::vector<std::size_t>& unit_order() {
+    static const std::vector<std::size_t> order = [] {
+        std::vector<std::size_t> o(kUnits);
+        for (std::size_t i = 0; i < kUnits; ++i) o[i] = i;
+        knntune::Rng rng(9);
+        for (std::size_t i = 0; i + 1 < kUnits; ++i) std::swap(o[i], o[i + rng.below(kUnits - i)]);
+        return o;
+    }();
+    return order;
+}
+constexpr std::size_t kChecks[] = {50, 100, 200};
+
+/// `synthetic` evaluated in stages: after 50, 100 and 200 units of `unit_order` it asks the
+/// reference and, when worse, stops with the mean so far and the units it used.
+RaceEvaluation staged_synthetic(const Trial& t, const PruneReference& ref) {
+    RaceEvaluation full = synthetic(t);
+    std::vector<double> done;
+    for (const std::size_t end : kChecks) {
+        while (done.size() < end) done.push_back(full.per_unit[unit_order()[done.size()]]);
+        if (ref.worse(std::span(unit_order()).first(end), done)) {
+            double sum = 0.0;
+            for (const double v : done) sum += v;
+            Evaluation partial;
+            partial.value = sum / static_cast<double>(end);
+            partial.metrics["pruned_units"] = static_cast<double>(end);
+            throw TrialPruned(partial);
+        }
+    }
+    return full;
+}
+
+RaceRun run_pruned(std::size_t parallel, int threads,
+                   std::unique_ptr<Storage> storage = std::make_unique<InMemoryStorage>(),
+                   bool resume = false, std::int64_t crash_at = -1) {
+    return run_race_with(120, parallel, threads, std::move(storage), resume, "equal", crash_at,
+                         true, [](Study& s, RaceParams& p) {
+                             p.prune_alpha = 0.05;
+                             (void)race(s, StagedRaceObjective(staged_synthetic), p);
+                         });
+}
+
+}  // namespace
+
+TEST_CASE("prune reference: a one-sided paired test on the units evaluated so far",
+          "[tuner][race][prune]") {
+    std::vector<double> reference(300);
+    for (std::size_t u = 0; u < reference.size(); ++u) reference[u] = 0.5 + 0.3 * noise(3, u);
+    const std::vector<std::size_t> units = {7,  250, 3,  99, 120, 41, 42, 43, 200, 201,
+                                            11, 12,  13, 14, 15,  16, 17, 18, 19,  20};
+    const auto values_at = [&](double shift, std::uint64_t stream) {
+        std::vector<double> v;
+        for (const std::size_t u : units)
+            v.push_back(reference[u] + shift + 0.05 * noise(stream, u));
+        return v;
+    };
+    const PruneReference max{&reference, Direction::Maximize, 0.05};
+    for (const double shift : {-0.2, -0.03, -0.01, 0.0, 0.01, 0.2}) {
+        for (const std::uint64_t stream : {4u, 5u, 6u}) {
+            INFO("shift " << shift << " stream " << stream);
+            const std::vector<double> v = values_at(shift, stream);
+            std::vector<double> ref;
+            for (const std::size_t u : units) ref.push_back(reference[u]);
+            const double p = knntune::stats::wilcoxon_signed_rank(
+                                 ref, v, {.alternative = knntune::stats::Alternative::Greater})
+                                 .p_value;
+            CHECK(max.worse(units, v) == (p < 0.05));
+            // Minimising, "worse" is larger: the mirrored values give the same answer.
+            std::vector<double> neg_ref(reference.size()), neg_v;
+            for (std::size_t u = 0; u < reference.size(); ++u) neg_ref[u] = -reference[u];
+            for (const double x : v) neg_v.push_back(-x);
+            const PruneReference min{&neg_ref, Direction::Minimize, 0.05};
+            CHECK(min.worse(units, neg_v) == max.worse(units, v));
+        }
+    }
+    CHECK(max.worse(units, values_at(-0.2, 4)));       // clearly worse
+    CHECK_FALSE(max.worse(units, values_at(0.2, 4)));  // clearly better
+    std::vector<double> same;
+    for (const std::size_t u : units) same.push_back(reference[u]);
+    CHECK_FALSE(max.worse(units, same));                                      // no difference
+    CHECK_FALSE(PruneReference{}.worse(units, values_at(-0.2, 4)));           // no reference
+    CHECK_FALSE((PruneReference{&reference, Direction::Maximize, 0.0}.worse(  // off
+        units, values_at(-0.2, 4))));
+    CHECK_THROWS_AS(max.worse(units, std::vector<double>(3, 0.0)), StudyError);
+    const std::vector<std::size_t> outside = {300};
+    CHECK_THROWS_AS(max.worse(outside, std::vector<double>(1, 0.0)), StudyError);
+}
+
+TEST_CASE("race with pruning: a trial below its arm's best stops early with its partial mean",
+          "[tuner][race][prune]") {
+    const RaceRun r = run_pruned(1, 1);
+    const RaceRun plain = run_race(120, 1, 1, std::make_unique<InMemoryStorage>(), synthetic, false,
+                                   "equal", -1, true);
+    REQUIRE(r.trials.size() == 120);
+    const SearchSpace space = race_space();
+    std::map<std::string, double> best;  // per arm, over the Complete trials
+    int pruned = 0;
+    for (const FrozenTrial& t : r.trials) {
+        const Trial view(space, t);
+        const RaceEvaluation full = synthetic(view);
+        INFO("trial " << t.number << " " << state_name(t.state));
+        REQUIRE((t.state == TrialState::Complete || t.state == TrialState::Pruned));
+        if (t.state == TrialState::Complete) {
+            CHECK(t.value == full.evaluation.value);  // a complete trial saw every unit
+            const std::string arm = view.choice("algorithm");
+            best[arm] = best.count(arm) ? std::max(best[arm], t.value) : t.value;
+            continue;
+        }
+        ++pruned;
+        const auto units = static_cast<std::size_t>(t.metrics.at("pruned_units"));
+        CHECK(std::find(std::begin(kChecks), std::end(kChecks), units) != std::end(kChecks));
+        double sum = 0.0;
+        for (std::size_t i = 0; i < units; ++i) sum += full.per_unit[unit_order()[i]];
+        CHECK(t.value == sum / static_cast<double>(units));
+        // Within an arm the per-unit noise is the same for every configuration, so the test
+        // is certain: a pruned trial is worse than an earlier complete trial of its arm.
+        bool beaten = false;
+        for (const FrozenTrial& e : r.trials) {
+            beaten = beaten || (e.number < t.number && e.state == TrialState::Complete &&
+                                e.params[0] == t.params[0] && e.value > full.evaluation.value);
+        }
+        CHECK(beaten);
+    }
+    CHECK(pruned > 20);
+    // The race's stops stand on complete trials only: the clearly worse arms still stop.
+    CHECK_FALSE(r.record.arms[3].racing);
+    CHECK(r.record.arms[0].racing);
+    CHECK(r.record.round_start > 100);
+    CHECK(plain.record.round_start == -1);  // without pruning nothing is recorded
+}
+
+TEST_CASE(
+    "race with pruning: the same trials at any batch size and thread count, and after a "
+    "crash and resume",
+    "[tuner][race][prune]") {
+    const RaceRun one = run_pruned(1, 1);
+    require_same(one, run_pruned(3, 2));
+    require_same(one, run_pruned(8, 2));
+    const RaceRun whole = run_pruned(2, 2);
+    for (const std::int64_t crash_at : {6, 37, 71, 90}) {
+        INFO("crash at trial " << crash_at);
+        const auto dir = scratch_dir("race-prune-resume");
+        const std::string log = (dir / "trials.h5").string();
+        REQUIRE_THROWS(run_pruned(2, 2, std::make_unique<Hdf5Storage>(log), false, crash_at));
+        const RaceRun resumed = run_pruned(2, 2, std::make_unique<Hdf5Storage>(log), true);
+        require_same(whole, resumed);
+        for (std::size_t i = 0; i < whole.trials.size(); ++i) {
+            CHECK(whole.trials[i].metrics == resumed.trials[i].metrics);
+        }
+        CHECK(read_trial_log(log).race.round_start == whole.record.round_start);
+        std::filesystem::remove_all(dir);
+    }
 }

@@ -291,3 +291,26 @@ TEST_CASE("config: search.params fixes a choice or boolean measure parameter by 
         "c.yaml:15: key 'search.params.rp3beta.variant': parameter 'variant' of rp3beta: "
         "expected one of standard, literature");
 }
+
+TEST_CASE("config: pruning belongs to the race and its share is checked",
+          "[experiments][config][prune]") {
+    TempDir dir;
+    const auto log = dir.write("log.csv", "user,item,time\n");
+    const std::string base = base_config(log) + "tuner:\n";
+    const ExperimentConfig cfg = read_experiment_config(ConfigDoc::parse(
+        base + "  race:\n    prune_first: 0.125\n    prune_alpha: 0.01\n", "c.yaml"));
+    CHECK(cfg.tuner.race.prune_first == 0.125);
+    CHECK(cfg.tuner.race.prune_alpha == 0.01);
+    CHECK(read_experiment_config(ConfigDoc::parse(base + "  seed: 1\n", "c.yaml"))
+              .tuner.race.prune_first == 0.0);  // off by default
+    CHECK_THROWS_WITH(read_experiment_config(ConfigDoc::parse(
+                          base + "  strategy: joint\n  race:\n    prune_first: 0.125\n", "c.yaml")),
+                      Catch::Contains("c.yaml:") && Catch::Contains("tuner.race.prune_first") &&
+                          Catch::Contains("strategy: race"));
+    CHECK_THROWS_WITH(
+        read_experiment_config(ConfigDoc::parse(base + "  race:\n    prune_first: 1\n", "c.yaml")),
+        Catch::Contains("tuner.race.prune_first"));
+    CHECK_THROWS_WITH(
+        read_experiment_config(ConfigDoc::parse(base + "  race:\n    prune_alpha: 0\n", "c.yaml")),
+        Catch::Contains("tuner.race.prune_alpha"));
+}
