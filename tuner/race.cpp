@@ -246,8 +246,8 @@ std::vector<std::vector<double>> Racer::references(const std::vector<FrozenTrial
         if (before[a].number == best_[a].number) {
             refs[a] = per_unit_of(a);
         } else {
-            const Trial view(study_.space(), study_.trial(before[a].number));
-            refs[a] = objective_(view, PruneReference{}).per_unit;
+            const FrozenTrial ref = study_.trial(before[a].number);  // outlives the view
+            refs[a] = objective_(Trial(study_.space(), ref), PruneReference{}).per_unit;
         }
     }
     return refs;
