@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 
+#include "common/text.hpp"
 #include "engine/model_io.hpp"
 #include "experiments/config/experiment_config.hpp"
 #include "experiments/knn_study.hpp"
@@ -285,4 +286,56 @@ TEST_CASE("runner: trials out of memory stop the study with an error; --resume c
               (i < 5 ? knntune::tuner::TrialState::Fail : knntune::tuner::TrialState::Complete));
     }
     CHECK(fs::exists(run / "trials-user_knn.h5"));
+}
+
+TEST_CASE("runner: a race with pruning stops trials early, the same at 1 and 2 parallel trials",
+          "[experiments][runner][prune]") {
+    namespace kt = knntune::tuner;
+    TempDir dir;
+    const std::string args = "tune " + knntune::test::quickstart_args() +
+                             " --quiet --set models=[item_knn] --set tuner.n_trials=45"
+                             " --set tuner.race.prune_first=0.125";
+    (void)knntune::test::run_cli_ok(args + " --out one", dir.path());
+    (void)knntune::test::run_cli_ok(args + " --set tuner.parallel_trials=2 --out two", dir.path());
+    const auto one = kt::read_trial_log((dir.path() / "one" / "trials-item_knn.h5").string());
+    const auto two = kt::read_trial_log((dir.path() / "two" / "trials-item_knn.h5").string());
+    REQUIRE(one.trials.size() == 45);
+    REQUIRE(two.trials.size() == 45);
+    int pruned = 0;
+    std::map<std::string, int> seen;  // trials per measure so far
+    const kt::FrozenTrial* staged = nullptr;
+    for (std::size_t i = 0; i < one.trials.size(); ++i) {
+        const kt::FrozenTrial& t = one.trials[i];
+        INFO("trial " << i);
+        CHECK(t.state == two.trials[i].state);
+        CHECK(t.value == two.trials[i].value);
+        for (std::size_t k = 0; k < t.params.size(); ++k) {
+            const double a = t.params[k];
+            const double b = two.trials[i].params[k];
+            CHECK((a == b || (std::isnan(a) && std::isnan(b))));
+        }
+        const std::string measure = kt::Trial(one.space, t).choice("algorithm");
+        if (t.state == kt::TrialState::Pruned) {
+            ++pruned;
+            CHECK(t.metrics.at("pruned_units") >= 50);
+            CHECK(t.metrics.at("pruned_units") < 990);  // the valid users
+            CHECK(seen[measure] > 0);  // only against a complete trial of its measure
+        }
+        if (t.state == kt::TrialState::Complete && measure == "cosine" && seen[measure] > 0) {
+            staged = &t;
+        }
+        ++seen[measure];
+    }
+    CHECK(pruned > 0);
+    // A complete trial scored in stages logs what `evaluate` computes in one piece.
+    REQUIRE(staged != nullptr);
+    const kt::Trial view(one.space, *staged);
+    const auto e = knntune::test::run_cli_ok(
+        "evaluate " + knntune::test::quickstart_args() +
+            " --measure cosine --param k=" + std::to_string(view.int_value("k")) +
+            " --param shrink=" + knntune::significant(view.value("shrink"), 17),
+        dir.path());
+    const auto json = boost::json::parse(e.out).as_object();
+    CHECK(json.at("value").to_number<double>() == staged->value);
+    CHECK(json.at("metrics").at("ndcg@10").to_number<double>() == staged->metrics.at("ndcg@10"));
 }
