@@ -35,6 +35,7 @@ void add_trial(const ExperimentConfig& cfg, const tuner::TrialLog& log, const tu
     if (t.state == tuner::TrialState::Pruned) {
         ++m.n_pruned;
         ++out.n_pruned;
+        m.pruned_repeat.push_back(repeat);
         return;
     }
     ++out.n_complete;

@@ -47,6 +47,7 @@ struct MeasureTrials {
     std::vector<double> seconds{};  ///< their durations, wall-clock seconds
     std::int64_t n_failed = 0;
     std::int64_t n_pruned = 0;
+    std::vector<int> pruned_repeat{};  ///< the repeat of each pruned trial
 };
 
 /// The PED-ANOVA importance (tuner/importance.hpp) of one set of a model's trials.

@@ -116,7 +116,12 @@ std::string budget_sentence(const ModelAnalysis& ma) {
     const int repeats = ma.trials.n_repeats;
     return "Budget: " + range + " complete trials per measure (" +
            (repeats > 1 ? "over " + std::to_string(repeats) + " repeats, " : "") +
-           std::to_string(ma.trials.n_complete) + " in all)." + race_sentence(ma.trials.races);
+           std::to_string(ma.trials.n_complete) + " in all" +
+           (ma.trials.n_pruned > 0 ? ", besides " + std::to_string(ma.trials.n_pruned) +
+                                         (ma.trials.n_pruned == 1 ? " trial" : " trials") +
+                                         " pruned early as worse than their measure's best"
+                                   : "") +
+           ")." + race_sentence(ma.trials.races);
 }
 
 /// The headline paragraph of one model.

@@ -61,10 +61,13 @@ void trial_warnings(const ModelAnalysis& ma, std::vector<std::string>& out) {
             const std::string where =
                 repeats > 1 ? " in repeat " + std::to_string(r) : std::string();
             const auto n = static_cast<std::int64_t>(values.size());
-            if (n < min_trials) {
+            // A pruned trial explored its configuration too: it was found worse early.
+            const auto pruned = std::count(m.pruned_repeat.begin(), m.pruned_repeat.end(), r);
+            if (n + pruned < min_trials) {
                 out.push_back(model + m.measure + " has only " + std::to_string(n) +
-                              " complete trials" + where + ", fewer than " +
-                              std::to_string(min_trials) + why +
+                              " complete trials" +
+                              (pruned > 0 ? " and " + std::to_string(pruned) + " pruned" : "") +
+                              where + ", fewer than " + std::to_string(min_trials) + why +
                               ": its best configuration is poorly explored and its rank says "
                               "little.");
             }

@@ -167,6 +167,24 @@ TEST_CASE(
     REQUIRE(w.size() == 1);
     CHECK_THAT(w[0], Contains("jaccard has only 8 complete trials, fewer than 9 (the race's "
                               "min_trials)"));
+
+    // Pruned trials count toward min_trials (they explored a configuration and found it worse)
+    // and the budget sentence names them.
+    rep::ModelTrials pruned = few;
+    pruned.measures[1].n_pruned = 1;
+    pruned.measures[1].pruned_repeat = {0};
+    pruned.n_pruned = 1;
+    const auto input_pruned =
+        input(200, 200, pruned, alternating(200, 0.30, 0.31), alternating(200, 0.10, 0.11));
+    CHECK(rep::report_warnings(input_pruned).empty());
+    rep::Document ph("t");
+    rep::headline_section(ph, input_pruned);
+    CHECK_THAT(ph.markdown(), Contains("(18 in all, besides 1 trial pruned early as worse than "
+                                       "their measure's best)."));
+    pruned.measures[1].pruned_repeat = {1};  // a pruned trial of another repeat does not count
+    CHECK(rep::report_warnings(
+              input(200, 200, pruned, alternating(200, 0.30, 0.31), alternating(200, 0.10, 0.11)))
+              .size() == 1);
 }
 
 TEST_CASE("Validation-test agreement: Kendall's tau of the measures' valid and test scores",
