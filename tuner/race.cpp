@@ -217,7 +217,7 @@ void Racer::run_one(const FrozenTrial& t, const std::vector<double>& reference) 
             per_unit = std::move(r.per_unit);
             return r.evaluation;
         },
-        t);
+        t, true);
     if (done.state == TrialState::Complete) {
         std::lock_guard lock(mu_);
         ArmBest b{done.number, done.value, std::move(per_unit)};

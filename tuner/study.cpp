@@ -287,10 +287,12 @@ void Study::run_trial(const Objective& objective, const FrozenTrial& frozen,
     if (params.on_trial_finished) params.on_trial_finished(done);
 }
 
-FrozenTrial Study::run_and_tell(const Objective& objective, const FrozenTrial& frozen) {
+FrozenTrial Study::run_and_tell(const Objective& objective, const FrozenTrial& frozen,
+                                bool clock_from_run) {
     Evaluation e;
     TrialState state = TrialState::Complete;
     std::string error;
+    const double began = now_seconds();
     try {
         const Trial view(space_, frozen);
         e = objective(view);
@@ -303,6 +305,11 @@ FrozenTrial Study::run_and_tell(const Objective& objective, const FrozenTrial& f
     } catch (...) {
         state = TrialState::Fail;
         error = "unknown exception";
+    }
+    if (clock_from_run) {
+        std::lock_guard lock(mu_);
+        const auto n = static_cast<std::size_t>(frozen.number);
+        if (n < trials_.size()) trials_[n].start_time = began;
     }
     try {
         tell(frozen.number, state, e, error);

@@ -148,8 +148,11 @@ class Study {
               const std::string& error = {});
 
     /// Evaluates an asked trial and tells its result: a throwing objective fails it (or prunes
-    /// it, for `TrialPruned`), and so does an unusable result. Returns the stored trial.
-    FrozenTrial run_and_tell(const Objective& objective, const FrozenTrial& frozen);
+    /// it, for `TrialPruned`), and so does an unusable result. Returns the stored trial. With
+    /// `clock_from_run`, its start time is when the objective began instead of when it was
+    /// asked (a race asks a whole round before running any of it).
+    FrozenTrial run_and_tell(const Objective& objective, const FrozenTrial& frozen,
+                             bool clock_from_run = false);
 
     /// Runs batches until a stop condition holds. Throws `FailuresError` (the failed trials
     /// stay in the log) when a batch leaves `params.max_failures` failures of one kind.

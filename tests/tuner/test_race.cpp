@@ -6,11 +6,13 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <map>
 #include <new>
 #include <span>
+#include <thread>
 
 #include "common/paired_stats.hpp"
 #include "common/random.hpp"
@@ -533,5 +535,26 @@ TEST_CASE(
         }
         CHECK(read_trial_log(log).race.round_start == whole.record.round_start);
         std::filesystem::remove_all(dir);
+    }
+}
+
+TEST_CASE("race: a trial's duration is its own evaluation, not the wait for its round",
+          "[tuner][race]") {
+    // Four arms, each trial about 15 ms, one at a time: a round of four asked at once would
+    // give its last trial about 60 ms from the ask.
+    const RaceObjective slow = [](const Trial& t) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(15));
+        return synthetic(t);
+    };
+    const RaceRun r = run_race(12, 1, 1, std::make_unique<InMemoryStorage>(), slow);
+    REQUIRE(r.trials.size() == 12);
+    for (const FrozenTrial& t : r.trials) {
+        INFO("trial " << t.number);
+        CHECK(t.duration() >= 0.015);
+        CHECK(t.duration() < 0.5);  // loose: a loaded machine may oversleep
+    }
+    for (std::size_t i = 1; i < r.trials.size(); ++i) {
+        // One at a time: each starts after the previous ended (from the ask, it would not).
+        CHECK(r.trials[i].start_time >= r.trials[i - 1].end_time);
     }
 }
