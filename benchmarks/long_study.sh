@@ -22,8 +22,9 @@ bin=${KNNTUNE_BIN:-build/release/experiments/knntune}
 [ -x "$bin" ] || { echo "long_study: $bin not built (cmake --build --preset release)" >&2; exit 2; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-# NOTE: the joint strategy asks one trial at a time; a race asks a round of trials at once, so
-# their start times (and durations) would include the wait for the rest of the round.
+# NOTE: the joint strategy asks one trial at a time, and each trial's duration holds its own
+# ask; a race asks a whole round before running it and times each trial from the start of its
+# evaluation, so its asks fall in the gap before each round and the two are not comparable.
 sets=(--set "tuner.strategy=joint" --set "tuner.n_trials=$trials" --set "tuner.parallel_trials=1"
       --set "models=[item_knn]")
 for s in ${BENCH_SET:-}; do sets+=(--set "$s"); done
