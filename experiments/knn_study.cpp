@@ -234,42 +234,40 @@ PruneStages prune_stages(std::size_t n_units, double first, std::size_t min_unit
 
 namespace {
 
-/// The rows of `m` that `mask` marks; the others empty.
-engine::CsrMatrix masked_rows(const engine::CsrMatrix& m, const std::vector<std::uint8_t>& mask) {
-    engine::CsrMatrix out(m.rows, m.cols);
-    for (engine::Index r = 0; r < m.rows; ++r) {
-        out.indptr[r + 1] = out.indptr[r] + (mask[r] != 0 ? m.row_nnz(r) : 0);
+/// One matrix whose row r is row r of `parts[owner[r]]`, empty where `owner[r]` < 0.
+engine::CsrMatrix rows_of(std::span<const engine::CsrMatrix* const> parts,
+                          std::span<const std::int32_t> owner, engine::Index cols) {
+    const auto rows = static_cast<engine::Index>(owner.size());
+    engine::CsrMatrix out(rows, cols);
+    for (engine::Index r = 0; r < rows; ++r) {
+        out.indptr[r + 1] = out.indptr[r] + (owner[r] < 0 ? 0 : parts[owner[r]]->row_nnz(r));
     }
     out.indices.reserve(static_cast<std::size_t>(out.nnz()));
     out.values.reserve(static_cast<std::size_t>(out.nnz()));
-    for (engine::Index r = 0; r < m.rows; ++r) {
-        if (mask[r] == 0) continue;
-        const auto idx = m.row_indices(r);
-        const auto val = m.row_values(r);
+    for (engine::Index r = 0; r < rows; ++r) {
+        if (owner[r] < 0) continue;
+        const auto idx = parts[owner[r]]->row_indices(r);
+        const auto val = parts[owner[r]]->row_values(r);
         out.indices.insert(out.indices.end(), idx.begin(), idx.end());
         out.values.insert(out.values.end(), val.begin(), val.end());
     }
     return out;
 }
 
-/// One matrix of the rows of `parts`, each row taken from the part that `owner` names.
-engine::CsrMatrix merge_rows(const std::vector<engine::CsrMatrix>& parts,
-                             const std::vector<std::int32_t>& owner, engine::Index cols) {
-    const auto rows = static_cast<engine::Index>(owner.size());
-    engine::CsrMatrix out(rows, cols);
-    for (engine::Index r = 0; r < rows; ++r) {
-        out.indptr[r + 1] = out.indptr[r] + (owner[r] < 0 ? 0 : parts[owner[r]].row_nnz(r));
-    }
-    out.indices.reserve(static_cast<std::size_t>(out.nnz()));
-    out.values.reserve(static_cast<std::size_t>(out.nnz()));
-    for (engine::Index r = 0; r < rows; ++r) {
-        if (owner[r] < 0) continue;
-        const auto idx = parts[owner[r]].row_indices(r);
-        const auto val = parts[owner[r]].row_values(r);
-        out.indices.insert(out.indices.end(), idx.begin(), idx.end());
-        out.values.insert(out.values.end(), val.begin(), val.end());
-    }
-    return out;
+/// Per user, the objective `spec` of the lists `recs` against `target`, for the users whose
+/// `in_stage` is 0 (0 for the others).
+std::vector<double> objective_by_user(const engine::CsrMatrix& recs,
+                                      const engine::CsrMatrix& target,
+                                      std::span<const std::int32_t> in_stage,
+                                      std::span<const engine::Offset> popularity,
+                                      const engine::MetricSpec& spec) {
+    const engine::CsrMatrix* whole = &target;
+    const engine::Evaluation e =
+        engine::evaluate_metrics(recs, rows_of(std::span(&whole, 1), in_stage, target.cols),
+                                 popularity, std::span(&spec, 1));
+    std::vector<double> by_user(static_cast<std::size_t>(target.rows), 0.0);
+    for (std::size_t j = 0; j < e.users.size(); ++j) by_user[e.users[j]] = e.metrics[0].per_user[j];
+    return by_user;
 }
 
 }  // namespace
@@ -302,7 +300,13 @@ StagedResult KnnEvaluator::evaluate_staged(const KnnConfig& config, const std::s
     ends.push_back(stages.order.size());
     for (std::size_t stage = 0, from = 0; stage < ends.size(); from = ends[stage++]) {
         std::vector<std::uint8_t> mask(static_cast<std::size_t>(train_.rows), 0);
-        for (std::size_t i = from; i < ends[stage]; ++i) mask[units_[stages.order[i]]] = 1;
+        std::vector<std::int32_t> in_stage(mask.size(), -1);  // 0 for the stage's users
+        for (std::size_t i = from; i < ends[stage]; ++i) {
+            const engine::Index u = units_[stages.order[i]];
+            mask[u] = 1;
+            in_stage[u] = 0;
+            owner[u] = static_cast<std::int32_t>(stage);
+        }
         if (by_stage) {
             t0 = Clock::now();
             s = fit_rows(config, &hit, &mask);
@@ -313,17 +317,9 @@ StagedResult KnnEvaluator::evaluate_staged(const KnnConfig& config, const std::s
         rp.top_n = top_n_;
         rp.user_mask = mask;
         parts.push_back(engine::recommend(train_, s, orientation_, rp));
-        for (std::size_t i = from; i < ends[stage]; ++i) {
-            owner[units_[stages.order[i]]] = static_cast<std::int32_t>(stage);
-        }
         if (stage + 1 < ends.size()) {
-            const engine::Evaluation e = engine::evaluate_metrics(
-                parts.back(), masked_rows(target_, mask), popularity_, std::span(spec, 1));
-            // e.users ascending; the stage's units in stage order are looked up by user.
-            std::vector<double> by_user(static_cast<std::size_t>(train_.rows), 0.0);
-            for (std::size_t j = 0; j < e.users.size(); ++j) {
-                by_user[e.users[j]] = e.metrics[0].per_user[j];
-            }
+            const std::vector<double> by_user =
+                objective_by_user(parts.back(), target_, in_stage, popularity_, *spec);
             for (std::size_t i = from; i < ends[stage]; ++i) {
                 done.push_back(by_user[units_[stages.order[i]]]);
             }
@@ -344,7 +340,9 @@ StagedResult KnnEvaluator::evaluate_staged(const KnnConfig& config, const std::s
         }
     }
     t0 = Clock::now();
-    const engine::CsrMatrix recs = merge_rows(parts, owner, train_.cols);
+    std::vector<const engine::CsrMatrix*> stage_lists;
+    for (const engine::CsrMatrix& p : parts) stage_lists.push_back(&p);
+    const engine::CsrMatrix recs = rows_of(stage_lists, owner, train_.cols);
     out.result.evaluation = engine::evaluate_metrics(recs, target_, popularity_, metrics_);
     out.result.fit_seconds = fit_seconds;
     out.result.eval_seconds =

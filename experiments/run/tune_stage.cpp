@@ -194,13 +194,14 @@ tuner::RaceEvaluation staged_race_trial(const StudyJob& job, const KnnConfig& c,
         });
     ++(s.result.cache_hit ? counts.hits : counts.misses);
     if (s.stopped_units > 0) {
-        tuner::Evaluation partial;
+        TrialResult partial;
         partial.value = s.partial_value;
-        partial.metrics["pruned_units"] = static_cast<double>(s.stopped_units);
-        partial.metrics["fit_seconds"] = s.result.fit_seconds;
-        partial.metrics["eval_seconds"] = s.result.eval_seconds;
-        partial.metrics["cache_hit"] = s.result.cache_hit ? 1.0 : 0.0;
-        throw tuner::TrialPruned(std::move(partial));
+        partial.fit_seconds = s.result.fit_seconds;
+        partial.eval_seconds = s.result.eval_seconds;
+        partial.cache_hit = s.result.cache_hit;
+        tuner::Evaluation e = to_evaluation(partial);
+        e.metrics["pruned_units"] = static_cast<double>(s.stopped_units);
+        throw tuner::TrialPruned(std::move(e));
     }
     TrialResult r = trial_result(s.result, objective, true);
     tuner::RaceEvaluation out;
