@@ -137,7 +137,8 @@ double epoch_ms() {
         .count();
 }
 
-Timing time_child(const std::string& path) {
+// `n_trials`: how many trials the child's study runs (kTrials, or kRaceTrials in race mode).
+Timing time_child(const std::string& path, std::int64_t n_trials = kTrials) {
     const double spawned = epoch_ms();
     const auto t0 = std::chrono::steady_clock::now();
     const pid_t pid = spawn_child(path);
@@ -149,7 +150,7 @@ Timing time_child(const std::string& path) {
     t.full_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     const TrialLog log = read_trial_log(path);
-    REQUIRE(log.trials.size() == static_cast<std::size_t>(kTrials));
+    REQUIRE(log.trials.size() == static_cast<std::size_t>(n_trials));
     t.first_ms = t.last_ms = 1e3 * log.trials.front().end_time - spawned;
     for (const FrozenTrial& trial : log.trials) {
         t.first_ms = std::min(t.first_ms, 1e3 * trial.end_time - spawned);
@@ -228,21 +229,25 @@ TEST_CASE("a race killed with -9 at 10 moments resumes to the uninterrupted tria
     const auto dir = scratch_dir("race-kill");
     const std::vector<FrozenTrial> whole = run_race_study(std::make_unique<InMemoryStorage>());
     REQUIRE(whole.size() == static_cast<std::size_t>(kRaceTrials));
-    const std::string calib = (dir / "calibration.h5").string();
-    const pid_t first = spawn_child(calib);
-    int status = 0;
-    const auto t0 = std::chrono::steady_clock::now();
-    REQUIRE(::waitpid(first, &status, 0) == first);
-    const double full_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    // Kill times are placed between the first and the last finished trial of a run timed just
+    // before (stratified over ten positions), not at fractions of its whole length: under load
+    // (sanitizers, ctest -j2) the child's start-up takes most of a run and fractions of it
+    // land before the first trial. Every ten kills the child is timed again.
     int mid_study = 0;
+    Timing timing;
     for (int rep = 0; rep < 40 && mid_study < 10; ++rep) {
         INFO("kill " << rep);
+        if (rep % 10 == 0) {
+            timing =
+                time_child((dir / ("timing-" + std::to_string(rep) + ".h5")).string(), kRaceTrials);
+        }
         const std::string path = (dir / ("race-" + std::to_string(rep) + ".h5")).string();
+        const double delay =
+            timing.first_ms + (0.05 + 0.09 * (rep % 10)) * (timing.last_ms - timing.first_ms);
         const pid_t pid = spawn_child(path);
-        std::this_thread::sleep_for(
-            std::chrono::duration<double, std::milli>(full_ms * (0.15 + 0.08 * (rep % 10))));
+        std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(delay));
         ::kill(pid, SIGKILL);
+        int status = 0;
         REQUIRE(::waitpid(pid, &status, 0) == pid);
         if (!std::filesystem::exists(path)) continue;
         const TrialLog cut = read_trial_log(path);
