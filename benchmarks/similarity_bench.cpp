@@ -85,19 +85,29 @@ double max_rss_mb() {
     std::cerr
         << "usage: similarity_bench --input INPUT --call CALL [--k K] [--top N] [--threads T]\n"
            "                        [--sim FILE] [--save-sim FILE] [--repeat R] [--measure NAME]\n"
+           "                        [--items N] [--bounded-min-items N]\n"
            "INPUT: a user,item CSV, or PREPARED.h5:PERIOD (train_val|valid|train|test)\n"
-           "CALL: item-cosine | item-rp3beta | user-cosine | recommend-item | cache-rescore\n"
-           "recommend-item needs --sim FILE written by item-cosine --save-sim FILE.\n"
+           "CALL: item-cosine | item-rp3beta | user-cosine | recommend-item | recommend-user |\n"
+           "      cache-rescore\n"
+           "recommend-item needs --sim FILE written by item-cosine --save-sim FILE,\n"
+           "recommend-user one written by user-cosine --save-sim FILE.\n"
            "cache-rescore builds the item co-occurrence cache once (not timed) and times one\n"
            "re-scoring with the top-k per row, as an item-KNN trial of a study does, of\n"
            "--measure NAME (s_plus: l = c = 0.5, t1 = t2 = 1; tversky: alpha 1.4, beta 1.2;\n"
-           "asymmetric_cosine: alpha 0.3; jaccard, dice, cosine; all with shrink 10).\n";
+           "asymmetric_cosine: alpha 0.3; jaccard, dice, cosine; all with shrink 10).\n"
+           "--items N keeps N items of the input, evenly spread over its item ids and renumbered\n"
+           "in order: a smaller catalogue of the same shape; give it to both item-cosine\n"
+           "--save-sim and recommend-item.\n"
+           "--bounded-min-items N: recommend-item takes the bounded selection when the\n"
+           "catalogue has at least N items (0: always; default: the orientation's,\n"
+           "default_bounded_min_items).\n";
     std::exit(2);
 }
 
 /// The multiply-adds of one call: Σ_u deg(u)² for an item-item Gram product, Σ_i deg(i)² for
 /// a user-user one; for the recommendation every (user item, neighbour-of) pair; for a cache
-/// re-scoring one score per stored pair.
+/// re-scoring one score per stored pair; for the user-KNN recommendation every (neighbour,
+/// neighbour's item) pair.
 double work_of(const std::string& call, const CsrMatrix& r, const CsrMatrix& s,
                const sim::CooccurrenceCache* cache) {
     double work = 0;
@@ -110,14 +120,38 @@ double work_of(const std::string& call, const CsrMatrix& r, const CsrMatrix& s,
     } else if (call == "recommend-item") {
         const std::vector<Offset> in_degree = column_counts(s);
         for (Index c : r.indices) work += static_cast<double>(in_degree[c]);
+    } else if (call == "recommend-user") {
+        for (Index v : s.indices) work += static_cast<double>(r.row_nnz(v));
     }
     return work;
 }
 
+/// `n` columns of `m`, evenly spread: column c is kept when ⌊c·n / cols⌋ moves on, and the
+/// kept columns are renumbered 0, 1, 2, ... in order.
+CsrMatrix spread_columns(const CsrMatrix& m, Index n) {
+    std::vector<Index> to(static_cast<std::size_t>(m.cols), -1);
+    Index kept = 0;
+    for (Index c = 0; c < m.cols && kept < n; ++c) {
+        const auto at = static_cast<std::int64_t>(c) * n / m.cols;
+        if (at >= kept) to[static_cast<std::size_t>(c)] = kept++;
+    }
+    CsrMatrix out(m.rows, kept);
+    for (Index r = 0; r < m.rows; ++r) {
+        for (Offset q = m.indptr[r]; q < m.indptr[r + 1]; ++q) {
+            const Index c = to[static_cast<std::size_t>(m.indices[q])];
+            if (c < 0) continue;
+            out.indices.push_back(c);
+            out.values.push_back(m.values[q]);
+        }
+        out.indptr[r + 1] = static_cast<Offset>(out.indices.size());
+    }
+    return out;
+}
+
 /// The timed call.
 CsrMatrix one_call(const std::string& call, const CsrMatrix& r, const CsrMatrix& s_loaded,
-                   const sim::CooccurrenceCache* cache, const std::string& measure, int k,
-                   int top) {
+                   const sim::CooccurrenceCache* cache, const std::string& measure, int k, int top,
+                   Index bounded_min_items) {
     if (call == "item-cosine" || call == "user-cosine") {
         const sim::Measure cosine = sim::measure_from_name("cosine");
         const auto p = sim::parse_params(cosine, {{"k", double(k)}});
@@ -142,10 +176,13 @@ CsrMatrix one_call(const std::string& call, const CsrMatrix& r, const CsrMatrix&
         }
         return cache->score(m, sim::parse_params(m, values), /*ranked=*/false);
     }
-    if (call == "recommend-item") {
+    if (call == "recommend-item" || call == "recommend-user") {
         RecommendParams rp;
         rp.top_n = top;
-        return recommend(r, s_loaded, sim::Orientation::Item, rp);
+        rp.bounded_min_items = bounded_min_items;
+        return recommend(r, s_loaded,
+                         call == "recommend-item" ? sim::Orientation::Item : sim::Orientation::User,
+                         rp);
     }
     usage();
 }
@@ -153,17 +190,19 @@ CsrMatrix one_call(const std::string& call, const CsrMatrix& r, const CsrMatrix&
 /// The benchmark; `main` turns an error (a bad input file) into one line and status 2.
 int run(int argc, char** argv) {
     std::string input, call, sim_path, save_path, measure = "s_plus";
-    int k = 100, top = 10, threads = 0, repeat = 1;
+    int k = 100, top = 10, threads = 0, repeat = 1, items = 0;
+    int bounded_min_items = RecommendParams{}.bounded_min_items;
     using knntune::bench::store;
     // clang-format off
     const std::string bad = knntune::bench::apply_options(argc, argv, {
         {"--input", store(input)}, {"--call", store(call)}, {"--k", store(k)},
         {"--top", store(top)}, {"--threads", store(threads)}, {"--sim", store(sim_path)},
         {"--save-sim", store(save_path)}, {"--repeat", store(repeat)},
-        {"--measure", store(measure)}});
+        {"--measure", store(measure)}, {"--items", store(items)},
+        {"--bounded-min-items", store(bounded_min_items)}});
     // clang-format on
     if (!bad.empty()) usage();
-    if (input.empty() || call.empty()) usage();
+    if (input.empty() || call.empty() || items < 0) usage();
     std::unique_ptr<tbb::global_control> limit;
     if (threads > 0) {
         limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
@@ -171,9 +210,10 @@ int run(int argc, char** argv) {
     }
 
     const auto t_load = std::chrono::steady_clock::now();
-    const CsrMatrix r = knntune::bench::load_bench_input(input);
+    CsrMatrix r = knntune::bench::load_bench_input(input);
+    if (items > 0 && items < r.cols) r = spread_columns(r, static_cast<Index>(items));
     CsrMatrix s_loaded;
-    if (call == "recommend-item") {
+    if (call == "recommend-item" || call == "recommend-user") {
         if (sim_path.empty()) usage();
         s_loaded = load_csr(sim_path);
     }
@@ -189,8 +229,8 @@ int run(int argc, char** argv) {
     for (int rep = 0; rep < repeat; ++rep) {
         const double cpu0 = cpu_seconds();
         const auto t0 = std::chrono::steady_clock::now();
-        const CsrMatrix out =
-            one_call(call, r, s_loaded, cache ? &*cache : nullptr, measure, k, top);
+        const CsrMatrix out = one_call(call, r, s_loaded, cache ? &*cache : nullptr, measure, k,
+                                       top, static_cast<Index>(bounded_min_items));
         const double secs = seconds_since(t0);
         const double cpu = cpu_seconds() - cpu0;
         std::printf(

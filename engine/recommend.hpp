@@ -20,9 +20,15 @@ struct RecommendParams {
     std::vector<std::uint8_t> user_mask;
     /// The bounded selection (compute only the blocks of candidate items that can reach a
     /// user's list) is used from this many items on; below, every item is scored, which is
-    /// cheaper on a small catalogue (recommend.cpp). 0: always bounded (the tests use it).
-    Index bounded_min_items = 4096;
+    /// cheaper on a small catalogue (recommend.cpp). 0: always bounded (the tests use it);
+    /// negative: the orientation's default (`default_bounded_min_items`).
+    Index bounded_min_items = -1;
 };
+
+/// From how many items the bounded selection pays, measured on catalogues of 1,250 to
+/// 40,000 items (docs/benchmarks.md, "Where the bounded recommendation pays"): item-KNN
+/// 16,384, user-KNN 32,768.
+[[nodiscard]] Index default_bounded_min_items(similarity::Orientation orientation);
 
 /// Top-N recommendations for every user, as a users × items CSR whose rows are ranked (score
 /// descending, then item ascending), so entry i of a row is rank i+1.

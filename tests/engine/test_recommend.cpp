@@ -211,7 +211,7 @@ TEST_CASE("bounded recommendation equals the full scan and a dense product",
     CHECK(same_rows(rec, full));
     // With the default, a catalogue this small is scored in full: the same lists.
     p.bounded_min_items = RecommendParams{}.bounded_min_items;
-    REQUIRE(items < p.bounded_min_items);
+    REQUIRE(items < default_bounded_min_items(Orientation::Item));
     CHECK(same_rows(recommend(f.log, f.sim, Orientation::Item, p), full));
 
     check_against_dense(f, rec, top_n, exclude_seen, exact);
