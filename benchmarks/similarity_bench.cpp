@@ -96,11 +96,11 @@ double max_rss_mb() {
            "--measure NAME (s_plus: l = c = 0.5, t1 = t2 = 1; tversky: alpha 1.4, beta 1.2;\n"
            "asymmetric_cosine: alpha 0.3; jaccard, dice, cosine; all with shrink 10).\n"
            "--items N keeps N items of the input, evenly spread over its item ids and renumbered\n"
-           "in order: a smaller catalogue of the same shape; give it to both item-cosine\n"
-           "--save-sim and recommend-item.\n"
-           "--bounded-min-items N: recommend-item takes the bounded selection when the\n"
-           "catalogue has at least N items (0: always; default: the orientation's,\n"
-           "default_bounded_min_items).\n";
+           "in order: a smaller catalogue of the same shape; give the same N to the call that\n"
+           "saves S (--save-sim) and to the recommend call that reads it.\n"
+           "--bounded-min-items N: recommend-item and recommend-user take the bounded\n"
+           "selection when the catalogue has at least N items (0: always; default: the\n"
+           "orientation's, default_bounded_min_items).\n";
     std::exit(2);
 }
 

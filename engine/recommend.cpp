@@ -97,6 +97,21 @@ Index default_bounded_min_items(similarity::Orientation orientation) {
     return orientation == similarity::Orientation::Item ? 16384 : 32768;
 }
 
+// NOTE: with few candidate items there are few blocks to skip, and scoring every item is
+// cheaper (`bounded_min_items`). Item-KNN: on synthetic-10m-shaped catalogues the bounded path
+// pays from about 15,000 items and on hm-scale-shaped ones from about 30,000; below 16,384
+// every item is scored, which costs 0.49-0.93x the CPU of the bounded path at 5,000-14,000
+// items. User-KNN: scoring every item was cheaper at every size measured (0.34x at 20,000
+// items). The two paths add a user's terms in different orders, so sums tied to the last bit
+// may rank differently (docs/benchmarks.md, "Where the bounded recommendation pays").
+bool uses_bounded_selection(const CsrMatrix& user_item, const CsrMatrix& similarity,
+                            similarity::Orientation orientation, const RecommendParams& params) {
+    const Index min_items = params.bounded_min_items >= 0 ? params.bounded_min_items
+                                                          : default_bounded_min_items(orientation);
+    return user_item.cols >= min_items && finite_nonnegative(user_item) &&
+           finite_nonnegative(similarity);
+}
+
 CsrMatrix recommend(const CsrMatrix& user_item, const CsrMatrix& similarity,
                     similarity::Orientation orientation, const RecommendParams& params) {
     using similarity::Orientation;
@@ -116,17 +131,7 @@ CsrMatrix recommend(const CsrMatrix& user_item, const CsrMatrix& similarity,
     // Implicit feedback and the similarity measures give non-negative scores; the kernel then
     // computes only the column blocks that can reach a user's top-N, and returns the lists
     // that computing every column would (KernelOptions::nonnegative).
-    // NOTE: with few candidate items there are few blocks to skip, and scoring every item is
-    // cheaper (`bounded_min_items`). Item-KNN: on synthetic-10m-shaped catalogues the bounded
-    // path pays from about 15,000 items and on hm-scale-shaped ones from about 30,000; below
-    // 16,384 every item is scored, which costs 0.49-0.93x the CPU of the bounded path at
-    // 5,000-14,000 items. User-KNN: scoring every item was cheaper at every size measured
-    // (0.33x at 20,000 items). The two paths add a user's terms in different orders, so sums
-    // tied to the last bit may rank differently.
-    const Index min_items = params.bounded_min_items >= 0 ? params.bounded_min_items
-                                                          : default_bounded_min_items(orientation);
-    opt.nonnegative = user_item.cols >= min_items && finite_nonnegative(user_item) &&
-                      finite_nonnegative(similarity);
+    opt.nonnegative = uses_bounded_selection(user_item, similarity, orientation, params);
     if (opt.nonnegative) {
         opt.dense_row_share = similarity::kBoundedDenseRowShare;
         opt.dense_row_budget = similarity::kBoundedDenseRowBudget;

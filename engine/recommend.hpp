@@ -30,6 +30,13 @@ struct RecommendParams {
 /// 16,384, user-KNN 32,768.
 [[nodiscard]] Index default_bounded_min_items(similarity::Orientation orientation);
 
+/// Whether `recommend` takes the bounded selection for these operands: the catalogue has at
+/// least `bounded_min_items` items (or the orientation's default) and every value of both
+/// matrices is finite and non-negative (the bound needs it).
+[[nodiscard]] bool uses_bounded_selection(const CsrMatrix& user_item, const CsrMatrix& similarity,
+                                          similarity::Orientation orientation,
+                                          const RecommendParams& params);
+
 /// Top-N recommendations for every user, as a users × items CSR whose rows are ranked (score
 /// descending, then item ascending), so entry i of a row is rank i+1.
 ///

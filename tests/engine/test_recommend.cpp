@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -173,6 +174,40 @@ void check_against_dense(const PopularFixture& f, const CsrMatrix& rec, Index to
 
 }  // namespace
 
+TEST_CASE("the bounded selection is chosen by catalogue size, orientation and values",
+          "[engine][recommend]") {
+    // Operands of n items with one interaction and one similarity entry each, so that the
+    // value checks have something to look at.
+    const auto operands = [](Index n, Orientation o, float value) {
+        const Index users = 3;
+        const std::vector<Triplet> one_log = {{0, n - 1, 1.0F}};
+        const Index side = o == Orientation::Item ? n : users;
+        const std::vector<Triplet> one_sim = {{0, side - 1, value}};
+        CsrMatrix r = csr_from_triplets(users, n, one_log);
+        CsrMatrix s = csr_from_triplets(side, side, one_sim);
+        return std::pair{std::move(r), std::move(s)};
+    };
+    const auto bounded = [&](Index n, Orientation o, Index min_items, float value = 0.5F) {
+        const auto [r, s] = operands(n, o, value);
+        RecommendParams p;
+        p.bounded_min_items = min_items;
+        return uses_bounded_selection(r, s, o, p);
+    };
+    // The defaults: item-KNN from 16,384 items, user-KNN from 32,768 (docs/benchmarks.md).
+    CHECK_FALSE(bounded(16383, Orientation::Item, -1));
+    CHECK(bounded(16384, Orientation::Item, -1));
+    CHECK_FALSE(bounded(20000, Orientation::User, -1));  // measured 3x cheaper in full
+    CHECK_FALSE(bounded(32767, Orientation::User, -1));
+    CHECK(bounded(32768, Orientation::User, -1));
+    // An explicit bound replaces the default; 0 is always.
+    CHECK(bounded(5, Orientation::Item, 0));
+    CHECK(bounded(5, Orientation::User, 5));
+    CHECK_FALSE(bounded(5, Orientation::Item, 6));
+    // Negative or non-finite values rule it out: the block bounds need non-negative sums.
+    CHECK_FALSE(bounded(5, Orientation::Item, 0, -0.5F));
+    CHECK_FALSE(bounded(5, Orientation::User, 0, std::numeric_limits<float>::infinity()));
+}
+
 TEST_CASE("bounded recommendation equals the full scan and a dense product",
           "[engine][recommend]") {
     using similarity::DotProduct;
@@ -211,7 +246,7 @@ TEST_CASE("bounded recommendation equals the full scan and a dense product",
     CHECK(same_rows(rec, full));
     // With the default, a catalogue this small is scored in full: the same lists.
     p.bounded_min_items = RecommendParams{}.bounded_min_items;
-    REQUIRE(items < default_bounded_min_items(Orientation::Item));
+    REQUIRE_FALSE(uses_bounded_selection(f.log, f.sim, Orientation::Item, p));
     CHECK(same_rows(recommend(f.log, f.sim, Orientation::Item, p), full));
 
     check_against_dense(f, rec, top_n, exclude_seen, exact);

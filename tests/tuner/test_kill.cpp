@@ -159,18 +159,24 @@ Timing time_child(const std::string& path, std::int64_t n_trials = kTrials) {
     return t;
 }
 
+// Spawns a child study on `path` and kills it with -9 after `delay_ms`; true when the kill
+// ended it (false: it had finished first).
+bool kill_child_after(const std::string& path, double delay_ms) {
+    const pid_t pid = spawn_child(path);
+    std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(delay_ms));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
 // Kills a child study after `delay_ms`, checks that its log opens and that resuming finishes
 // exactly kTrials trials, none lost and none complete before the kill run again, and that the
 // table equals `whole`, the uninterrupted run's (parameters and values: the resumed study
 // samples as if never cut, also with two trials per batch). True when the kill landed
 // mid-study: the child was killed with some but not all trials complete.
 bool kill_and_resume(const std::string& path, double delay_ms, const TrialLog& whole) {
-    const pid_t pid = spawn_child(path);
-    std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(delay_ms));
-    ::kill(pid, SIGKILL);
-    int status = 0;
-    REQUIRE(::waitpid(pid, &status, 0) == pid);
-    const bool was_killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+    const bool was_killed = kill_child_after(path, delay_ms);
 
     std::map<std::int64_t, FrozenTrial> before;
     if (std::filesystem::exists(path)) {
@@ -244,11 +250,7 @@ TEST_CASE("a race killed with -9 at 10 moments resumes to the uninterrupted tria
         const std::string path = (dir / ("race-" + std::to_string(rep) + ".h5")).string();
         const double delay =
             timing.first_ms + (0.05 + 0.09 * (rep % 10)) * (timing.last_ms - timing.first_ms);
-        const pid_t pid = spawn_child(path);
-        std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(delay));
-        ::kill(pid, SIGKILL);
-        int status = 0;
-        REQUIRE(::waitpid(pid, &status, 0) == pid);
+        (void)kill_child_after(path, delay);
         if (!std::filesystem::exists(path)) continue;
         const TrialLog cut = read_trial_log(path);
         std::size_t complete = 0;
