@@ -65,17 +65,18 @@ constexpr std::size_t kRadixSelectMin = 256;
 /// so the passes are branch-light and about twice as fast as nth_element on long lists.
 void keep_smallest_keys(std::vector<std::uint64_t>& keys, std::size_t k);
 
-/// Keeps the best `k` candidates of `cand`, sorted by `ranks_before`; `cand` is resized.
+/// Keeps the best `k` candidates of `cand`, sorted by `ranks_before` (with `ranked` false: the
+/// same candidates in an unspecified but deterministic order); `cand` is resized.
 /// NOTE: partial selection (`keep_smallest_keys`) then a sort of the kept k; linear in the
 /// number of candidates plus k·log k, which beats a bounded heap once candidates outnumber k
 /// by far.
 /// Both run on `rank_key` integers, which sort about twice as fast as the two-field compare.
-inline void select_top_k(std::vector<ScoredIndex>& cand, std::size_t k) {
+inline void select_top_k(std::vector<ScoredIndex>& cand, std::size_t k, bool ranked = true) {
     thread_local std::vector<std::uint64_t> keys;
     keys.resize(cand.size());
     for (std::size_t i = 0; i < cand.size(); ++i) keys[i] = rank_key(cand[i]);
     keep_smallest_keys(keys, k);
-    std::sort(keys.begin(), keys.end());
+    if (ranked) std::sort(keys.begin(), keys.end());
     cand.resize(keys.size());
     for (std::size_t i = 0; i < keys.size(); ++i) cand[i] = from_rank_key(keys[i]);
 }
@@ -128,8 +129,10 @@ class TopKCollector {
         return cutoff_;
     }
     /// The kept entries, ranked best first.
-    std::vector<ScoredIndex>& finish() {
-        if (!insert_) select_top_k(buf_, k_);
+    /// The best k, ranked; with `ranked` false, the same entries in an unspecified but
+    /// deterministic order (short lists stay ranked).
+    std::vector<ScoredIndex>& finish(bool ranked = true) {
+        if (!insert_) select_top_k(buf_, k_, ranked);
         return buf_;
     }
 

@@ -200,12 +200,14 @@ engine::CsrMatrix KnnEvaluator::fit_rows(const KnnConfig& config, bool* cache_hi
     const bool hit = cache_ && cache_->cooccurrence.supports(m, p);
     if (cache_hit != nullptr) *cache_hit = hit;
     // NOTE: item-KNN recommendation transposes S, so row order is irrelevant there and the
-    // sort of each row's top-k is skipped; user-KNN sums S's rows in storage order, so it keeps
-    // the ranked order that a from-scratch fit has (identical sums, identical metrics).
-    if (hit) return cache_->cooccurrence.score(m, p, orientation_ == sim::Orientation::User, rows);
-    if (rows != nullptr && sim::takes_selection(m, p)) {
+    // sort of each row's top-k is skipped (from the cache and from the kernel); user-KNN sums
+    // S's rows in storage order, so it keeps the ranked order that a from-scratch fit has
+    // (identical sums, identical metrics).
+    const bool ranked = orientation_ == sim::Orientation::User;
+    if (hit) return cache_->cooccurrence.score(m, p, ranked, rows);
+    if (sim::takes_selection(m, p)) {
         return sim::compute_similarity(train_, orientation_, m, p,
-                                       sim::Selection{.row_mask = rows});
+                                       sim::Selection{.row_mask = rows, .ranked = ranked});
     }
     return sim::compute_similarity(train_, orientation_, m, p);
 }

@@ -134,7 +134,9 @@ class KnnEvaluator {
                                                const StageCheck& check) const;
     /// Users evaluated (those with an item in target), ascending: unit i is `units()[i]`.
     [[nodiscard]] const std::vector<engine::Index>& units() const { return units_; }
-    /// The similarity matrix of `config` on train (from the cache when it applies).
+    /// The similarity matrix of `config` on train (from the cache when it applies). Item-KNN
+    /// rows hold the ranked entries in an unspecified order (the recommendation reads S by
+    /// columns); user-KNN rows are ranked.
     [[nodiscard]] engine::CsrMatrix fit(const KnnConfig& config, bool* cache_hit = nullptr) const;
 
     /// Pairs held by the cache (0 when there is none) and its bytes.

@@ -327,7 +327,7 @@ void select_bounded(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p,
     mark_excluded(opt, r, ws, false);
     ws.dense.clear();
     ws.blocked.clear();
-    const std::vector<ScoredIndex>& best = ws.top.finish();
+    const std::vector<ScoredIndex>& best = ws.top.finish(opt.ranked);
     out.assign(best.begin(), best.end());
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/vector_clones.hpp"
 #include "engine/similarity/kernel.hpp"
 #include "engine/similarity/registry.hpp"
 #include "engine/similarity/similarity.hpp"
@@ -62,6 +63,21 @@ std::size_t CooccurrenceCache::memory_bytes() const {
 
 namespace {
 
+/// Scores the `len` stored pairs (cols, counts) of row r with measure `m` into `out`.
+/// NOTE: a function of its own, with restricted pointers and the measure passed by value, so
+/// that the loop vectorises: the stores into `out` cannot change the measure's statistics, so
+/// the row's are loaded once, and the columns' are gathered. Compiled for AVX2 and for baseline
+/// x86-64 (common/vector_clones.hpp); both clones do the same float operations in the same
+/// order, as the scalar loop did.
+template <class M>
+KNNTUNE_VECTOR_CLONES void score_pairs(const M m, Index r, const Index* __restrict cols,
+                                       const Score* __restrict counts, std::size_t len, Score h_s,
+                                       Score h_b, Score* __restrict out) {
+    for (std::size_t q = 0; q < len; ++q) {
+        out[q] = detail::master_score(m, counts[q], r, cols[q], h_s, h_b);
+    }
+}
+
 /// Re-scores every stored pair with measure `M` and keeps each row's top-k: ranked (score
 /// descending, then column ascending) or, when `ranked` is false, in an unspecified but
 /// deterministic order. Rows that `row_mask` (when given) marks 0 stay empty.
@@ -77,14 +93,10 @@ CsrMatrix rescore(const CsrMatrix& xy, const M& m, const SimilarityParams& p, bo
     std::vector<std::vector<std::uint64_t>> rows(static_cast<std::size_t>(n));
     tbb::parallel_for(
         tbb::blocked_range<Index>(0, n, 16), [&](const tbb::blocked_range<Index>& range) {
-            // NOTE: local copies of the measure and of the self option, so that the stores into
-            // the score and key buffers (floats, like the measure's weights) cannot alias them:
-            // the compiler then keeps them in registers and moves the tests on them out of the
-            // loops. Scores are computed first, then filtered into keys, each loop without a
-            // branch on the data (the filter writes every key and advances over the accepted).
-            // The measure is copied per row: copied once per block, the s_plus re-scoring of
-            // `similarity_bench --call cache-rescore` was slower in 6 of 6 alternating runs
-            // (median about 1.25x; GCC 12 then no longer kept the weights in registers).
+            // NOTE: scores are computed first (score_pairs, which takes its own copy of the
+            // measure), then filtered into keys, each loop without a branch on the data (the
+            // filter writes every key and advances over the accepted). The self option is a
+            // local copy, so that the stores into the key buffer cannot alias it.
             const unsigned keep_self = exclude_self ? 0 : 1;
             thread_local std::vector<Score> scores;
             thread_local std::vector<std::uint64_t> keys;
@@ -94,11 +106,8 @@ CsrMatrix rescore(const CsrMatrix& xy, const M& m, const SimilarityParams& p, bo
                 const auto len = static_cast<std::size_t>(xy.row_nnz(r));
                 const Index* cols = xy.indices.data() + begin;
                 const Score* counts = xy.values.data() + begin;
-                const M local = m;
                 scores.resize(len);
-                Score* sc = scores.data();
-                for (std::size_t q = 0; q < len; ++q)
-                    sc[q] = detail::master_score(local, counts[q], r, cols[q], h_s, h_b);
+                score_pairs(m, r, cols, counts, len, h_s, h_b, scores.data());
                 keys.resize(len);
                 std::size_t kept = 0;
                 for (std::size_t q = 0; q < len; ++q) {

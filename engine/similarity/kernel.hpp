@@ -135,7 +135,7 @@ void select_scanned(Index p, const M& m, const KernelOptions& opt, Index r, Work
         select_ascending(sc);
     }
     mark_excluded(opt, r, ws, false);
-    const std::vector<ScoredIndex>& best = ws.top.finish();
+    const std::vector<ScoredIndex>& best = ws.top.finish(opt.ranked);
     out.assign(best.begin(), best.end());
 }
 
@@ -207,7 +207,7 @@ void kernel_row(const CsrMatrix& a, const PackedRows<IndexT>& b, Index p, const 
         if (s >= opt.threshold && s != 0) ws.top.push(s, output_column(opt, c));
     }
     mark_excluded(opt, r, ws, false);
-    const std::vector<ScoredIndex>& best = ws.top.finish();
+    const std::vector<ScoredIndex>& best = ws.top.finish(opt.ranked);
     out.assign(best.begin(), best.end());
 }
 

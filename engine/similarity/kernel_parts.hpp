@@ -47,6 +47,9 @@ struct KernelOptions {
     /// exclude_self.
     const std::vector<Index>* column_id = nullptr;
     const std::vector<Index>* column_pos = nullptr;
+    /// False: each row's entries in an unspecified but deterministic order (the same entries as
+    /// ranked), for callers that reorder them anyway; the final sort of each row is skipped.
+    bool ranked = true;
 };
 
 /// The output column of B's column c (KernelOptions::column_id).

@@ -249,6 +249,7 @@ CsrMatrix run(MaybeOwned& a, MaybeOwned& b, Measure measure, const SimilarityPar
     KernelOptions opt;
     opt.row_mask = selection.row_mask;
     opt.exclude = selection.exclude;
+    opt.ranked = selection.ranked;
     opt.k = p.k;
     opt.threshold = static_cast<Score>(p.threshold);
     opt.shrink_stabilized =
@@ -263,6 +264,7 @@ CsrMatrix run(MaybeOwned& a, MaybeOwned& b, Measure measure, const SimilarityPar
         if (!needs.p3_literature) return sparse_topk(a.get(), b.get(), M(stats, own), opt);
         KernelOptions first = opt;
         first.exclude_self = true;
+        first.ranked = true;
         return literature_steps(sparse_topk(a.get(), b.get(), M(stats, own), first),
                                 needs.p3_normalize_rows, p.k);
     });

@@ -45,6 +45,10 @@ struct Selection {
     const std::vector<std::uint8_t>* row_mask = nullptr;
     /// n × p pattern: column c is never kept in row r when (r, c) is stored. Null: none.
     const CsrMatrix* exclude = nullptr;
+    /// False: each row holds the same entries, in an unspecified but deterministic order
+    /// instead of ranked (for callers that reorder them, such as an item-KNN recommendation,
+    /// which reads S by columns). The literature variant's result is always ranked.
+    bool ranked = true;
 };
 
 /// `compute_similarity` with no selection.

@@ -2,6 +2,7 @@
 // each kept row equals the unrestricted full row with the excluded columns removed, then cut
 // to k; masked rows are empty; selections that do not fit the shapes are refused.
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "engine/csr.hpp"
 #include "engine/similarity/params.hpp"
 #include "engine/similarity/similarity.hpp"
+#include "engine/topk.hpp"
 
 using namespace knntune::engine;
 using namespace knntune::engine::similarity;
@@ -65,4 +67,44 @@ TEST_CASE("a selection that does not fit is refused", "[engine][similarity]") {
     shape.exclude = &wrong;
     REQUIRE_THROWS_WITH(compute_similarity_ab(a, b, m, p, shape),
                         "similarity: the column selection is 6 × 5 but the result is 6 × 6");
+}
+
+TEST_CASE("an unranked selection keeps each row's ranked entries", "[engine][similarity]") {
+    // 300 users × 120 items, about 12 items per user: item rows have far more than k
+    // candidates, so the kernel's buffered top-k (not its insertion mode) does the cut.
+    std::vector<Triplet> t;
+    std::uint32_t x = 12345;
+    for (Index u = 0; u < 300; ++u) {
+        for (int j = 0; j < 12; ++j) {
+            x = x * 1664525U + 1013904223U;
+            t.push_back({u, static_cast<Index>((x >> 8) % 120), 1});
+        }
+    }
+    const CsrMatrix r = csr_from_triplets(300, 120, t);  // duplicates summed
+    for (const char* name : {"cosine", "rp3beta", "p3alpha"}) {
+        CAPTURE(name);
+        const Measure m = measure_from_name(name);
+        const SimilarityParams p = parse_params(m, {{"k", 40.0}});
+        const CsrMatrix ranked = compute_similarity(r, Orientation::Item, m, p);
+        Selection sel;
+        sel.ranked = false;
+        const CsrMatrix loose = compute_similarity(r, Orientation::Item, m, p, sel);
+        REQUIRE(loose.indptr == ranked.indptr);
+        bool reordered = false;
+        for (Index i = 0; i < ranked.rows; ++i) {
+            std::vector<ScoredIndex> row;
+            for (Offset q = loose.indptr[i]; q < loose.indptr[i + 1]; ++q)
+                row.push_back({loose.values[q], loose.indices[q]});
+            std::vector<ScoredIndex> sorted = row;
+            std::sort(sorted.begin(), sorted.end(), ranks_before);
+            for (std::size_t q = 0; q < row.size(); ++q) {
+                reordered = reordered || row[q].index != sorted[q].index;
+                const Offset at = ranked.indptr[i] + static_cast<Offset>(q);
+                CHECK(sorted[q].index == ranked.indices[at]);
+                CHECK(sorted[q].score == ranked.values[at]);
+            }
+        }
+        // The rows really came out in another order somewhere: the sort was skipped.
+        CHECK(reordered);
+    }
 }
