@@ -128,8 +128,7 @@ class TopKCollector {
         if (!tight_ && buf_.size() >= k_) shrink();
         return cutoff_;
     }
-    /// The kept entries, ranked best first.
-    /// The best k, ranked; with `ranked` false, the same entries in an unspecified but
+    /// The best k, ranked best first; with `ranked` false, the same entries in an unspecified but
     /// deterministic order (short lists stay ranked).
     std::vector<ScoredIndex>& finish(bool ranked = true) {
         if (!insert_) select_top_k(buf_, k_, ranked);
