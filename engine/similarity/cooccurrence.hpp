@@ -13,13 +13,47 @@
 /// statistics come from the same `powered_stat`, and scores from the same `master_score`.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "engine/csr.hpp"
 #include "engine/similarity/params.hpp"
 #include "engine/similarity/stats.hpp"
 
 namespace knntune::engine::similarity {
+
+namespace detail {
+
+/// Rows shorter than this are filtered by the threshold alone.
+inline constexpr std::size_t kFloorSampleMin = 512;
+/// One score in this many is sampled for a row's floor.
+inline constexpr std::size_t kFloorSampleStep = 16;
+/// Rows shorter than this many times k are filtered by the threshold alone.
+inline constexpr std::size_t kFloorSampleMinRatio = 2;
+
+/// A floor for the scores of row r (`len` pairs: `scores`, columns `cols`) that, with high
+/// probability, at least k of its accepted scores reach (accepted: ≥ `thr`, not 0, not NaN, and
+/// column ≠ r unless `keep_self`): the j-th best accepted score among the pairs at positions
+/// 0, 16, 32, …, where j is the share of the top k such a sample is expected to hold (k/16)
+/// plus three of its standard deviations and two. Returns `thr` when the row is shorter than
+/// 512 pairs or than 2k, or the sample holds j accepted scores or fewer; never less than `thr`.
+/// NOTE: only a filter. The re-scoring keeps the pairs at or above the floor and selects the
+/// top k among them, about k + 16·(3·√(k/16) + 2) keys instead of the whole row, most groups of
+/// eight pairs being skipped by one vector comparison; when fewer than k reach the floor (the
+/// sample held more of the top than expected), it filters by `thr` alone. Since at least k
+/// pairs reach the floor otherwise, the k-th best does too, so the kept set never depends on
+/// the sample. Measured in docs/benchmarks.md ("A sampled floor for the re-scoring").
+[[nodiscard]] Score sampled_floor(const Score* scores, const Index* cols, std::size_t len,
+                                  std::size_t k, Score thr, Index r, bool keep_self);
+
+/// Row r's kept pairs as `rank_key`s in `keys`: the best k accepted (as for `sampled_floor`),
+/// ranked, or with `ranked` false in an unspecified but deterministic order. Filters by the
+/// sampled floor first, and by `thr` alone when fewer than k reach it.
+void select_row(const Score* scores, const Index* cols, std::size_t len, std::size_t k, Score thr,
+                Index r, bool keep_self, bool ranked, std::vector<std::uint64_t>& keys);
+
+}  // namespace detail
 
 class CooccurrenceCache {
   public:

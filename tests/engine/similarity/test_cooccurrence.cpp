@@ -1,4 +1,7 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
 #include <random>
 
 #include "engine/recommend.hpp"
@@ -142,4 +145,72 @@ TEST_CASE("rank keys order like ranks_before and round-trip", "[engine][topk]") 
             CHECK((rank_key(a) < rank_key(b)) == ranks_before(a, b));
         }
     }
+}
+
+TEST_CASE("re-scoring a row: the sampled floor never changes the pairs kept",
+          "[engine][similarity][cache]") {
+    // Rows of random scores (with zeros, NaNs and ties), and rows whose best scores all sit
+    // at the sampled positions (every kFloorSampleStep-th), where the floor is too high and
+    // the selection must filter again by the threshold alone. The reference keeps every
+    // accepted pair, sorts and cuts to k.
+    std::mt19937 rng(21);
+    std::uniform_real_distribution<float> u(0.0F, 1.0F);
+    int floored = 0, refiltered = 0;
+    for (const std::size_t len : {std::size_t{100}, std::size_t{600}, std::size_t{3000}}) {
+        for (const std::size_t k : {1, 5, 40, 60, 200, 600}) {
+            for (const bool adversarial : {false, true}) {
+                for (const Score thr : {0.0F, 0.3F}) {
+                    const bool keep_self = u(rng) < 0.5F;
+                    const auto r = static_cast<Index>(rng() % len);
+                    std::vector<Score> scores(len);
+                    std::vector<Index> cols(len);
+                    for (std::size_t q = 0; q < len; ++q) {
+                        cols[q] = static_cast<Index>(q);
+                        const float x = u(rng);
+                        if (adversarial) {
+                            scores[q] = q % detail::kFloorSampleStep == 0 ? 1.0F + x : 0.5F * x;
+                        } else if (x < 0.05F) {
+                            scores[q] = 0.0F;
+                        } else if (x < 0.07F) {
+                            scores[q] = std::numeric_limits<Score>::quiet_NaN();
+                        } else {
+                            scores[q] = std::round(u(rng) * 64.0F) / 64.0F;  // many ties
+                        }
+                    }
+                    INFO("len " << len << " k " << k << " adversarial " << adversarial << " thr "
+                                << thr << " keep_self " << keep_self);
+                    std::vector<std::uint64_t> expected;
+                    for (std::size_t q = 0; q < len; ++q) {
+                        const Score s = scores[q];
+                        if (s >= thr && s != 0 && (keep_self || cols[q] != r))
+                            expected.push_back(rank_key({s, cols[q]}));
+                    }
+                    std::sort(expected.begin(), expected.end());
+                    if (expected.size() > k) expected.resize(k);
+
+                    const Score floor = detail::sampled_floor(scores.data(), cols.data(), len, k,
+                                                              thr, r, keep_self);
+                    CHECK(floor >= thr);
+                    if (len < detail::kFloorSampleMin) CHECK(floor == thr);
+                    if (floor > thr) {
+                        const auto reach = std::count_if(
+                            expected.begin(), expected.end(),
+                            [&](std::uint64_t key) { return from_rank_key(key).score >= floor; });
+                        ++(static_cast<std::size_t>(reach) < k ? refiltered : floored);
+                    }
+                    std::vector<std::uint64_t> got;
+                    detail::select_row(scores.data(), cols.data(), len, k, thr, r, keep_self, true,
+                                       got);
+                    CHECK(got == expected);
+                    detail::select_row(scores.data(), cols.data(), len, k, thr, r, keep_self, false,
+                                       got);
+                    std::sort(got.begin(), got.end());
+                    CHECK(got == expected);
+                }
+            }
+        }
+    }
+    // Both ways through the selection were taken.
+    CHECK(floored > 0);
+    CHECK(refiltered > 0);
 }
