@@ -67,13 +67,21 @@ std::size_t CooccurrenceCache::memory_bytes() const {
 
 namespace {
 
-/// Writes the keys of row r's pairs that score at least `floor` (never an exact 0, NaN fails,
-/// the self pair only with keep_self) to keys[0, n), in pair order, and returns n.
+/// 1 when pair (s, c) of row r may be kept: s ≥ `floor`, never an exact 0 (a sparse result cannot
+/// tell it from a missing pair), NaN fails, and c ≠ r unless `keep_self` is 1 — the kernel's
+/// rule. `&` rather than `&&`, so that no test becomes a branch.
+inline unsigned accepted(Score s, Index c, Score floor, Index r, unsigned keep_self) {
+    return static_cast<unsigned>(s >= floor) & static_cast<unsigned>(s != 0) &
+           (keep_self | static_cast<unsigned>(c != r));
+}
+
+/// Writes the keys of row r's pairs `accepted` above `floor` to keys[0, n), in pair order, and
+/// returns n.
 /// NOTE: eight scores at a time are first compared with the floor as one GCC vector (one AVX2
 /// or two SSE comparisons), and a group none of which reaches it is skipped: above a sampled
 /// floor most groups are. The pairs of the other groups are filtered without a branch on the
-/// data: every key is written, and the count advances over the accepted (`&` rather than
-/// `&&`, so that no test becomes a branch). Compiled for AVX2 and baseline x86-64.
+/// data: every key is written, and the count advances over the accepted. Compiled for AVX2 and
+/// baseline x86-64.
 KNNTUNE_VECTOR_CLONES
 std::size_t filter_keys(const Score* __restrict scores, const Index* __restrict cols,
                         std::size_t len, Score floor, Index r, unsigned keep_self,
@@ -83,12 +91,8 @@ std::size_t filter_keys(const Score* __restrict scores, const Index* __restrict 
     using Words = std::uint64_t __attribute__((vector_size(32)));
     std::size_t kept = 0;
     const auto add = [&](std::size_t q) {
-        const Score s = scores[q];
-        const Index c = cols[q];
-        const unsigned accept = static_cast<unsigned>(s >= floor) & static_cast<unsigned>(s != 0) &
-                                (keep_self | static_cast<unsigned>(c != r));
-        keys[kept] = rank_key({s, c});
-        kept += accept;
+        keys[kept] = rank_key({scores[q], cols[q]});
+        kept += accepted(scores[q], cols[q], floor, r, keep_self);
     };
     std::size_t q = 0;
     for (; q + 8 <= len; q += 8) {
@@ -113,13 +117,13 @@ namespace detail {
 Score sampled_floor(const Score* scores, const Index* cols, std::size_t len, std::size_t k,
                     Score thr, Index r, bool keep_self) {
     if (len < kFloorSampleMin || len < kFloorSampleMinRatio * k) return thr;
-    // Rejected pairs sample as −∞, without a branch; NaN fails `>=`.
+    // Rejected pairs sample as −∞.
     constexpr Score kNone = -std::numeric_limits<Score>::infinity();
+    const unsigned keep = keep_self ? 1 : 0;
     thread_local std::vector<Score> sample;
     sample.resize((len + kFloorSampleStep - 1) / kFloorSampleStep);
     for (std::size_t q = 0, i = 0; q < len; q += kFloorSampleStep, ++i) {
-        const Score s = scores[q];
-        sample[i] = (s >= thr && s != 0 && (keep_self || cols[q] != r)) ? s : kNone;
+        sample[i] = accepted(scores[q], cols[q], thr, r, keep) != 0 ? scores[q] : kNone;
     }
     const double share = static_cast<double>(k) / static_cast<double>(kFloorSampleStep);
     const auto j = static_cast<std::size_t>(std::ceil(share + 3 * std::sqrt(share) + 2));
@@ -187,8 +191,8 @@ CsrMatrix rescore(const CsrMatrix& xy, const M& m, const SimilarityParams& p, bo
                 const Score* counts = xy.values.data() + begin;
                 scores.resize(len);
                 score_pairs(m, r, cols, counts, len, h_s, h_b, scores.data());
-                detail::select_row(scores.data(), cols, len, k, thr, r, exclude_self == false,
-                                   ranked, keys);
+                detail::select_row(scores.data(), cols, len, k, thr, r, !exclude_self, ranked,
+                                   keys);
                 rows[static_cast<std::size_t>(r)].assign(keys.begin(), keys.end());
             }
         });
